@@ -1,0 +1,1 @@
+//! switchyard-router: which model answers a request. Pure: no clock, no network, no database.
