@@ -1,0 +1,157 @@
+//! The steps every chat call goes through, whatever the wire format: record, check the key,
+//! parse, apply the fault, reply.
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use bytes::Bytes;
+use serde_json::Value;
+
+use crate::reply::Reply;
+use crate::state::State;
+use crate::stream::{self, Plan};
+
+/// A provider's error: the status and its exact JSON body.
+pub type WireError = (StatusCode, Value);
+
+/// What the server needs from a chat request, whatever its format.
+pub struct Call {
+    /// Every text the model is given, system prompt included (for the token count).
+    pub texts: Vec<String>,
+    pub last_user: String,
+    pub max_tokens: Option<u64>,
+    /// OpenAI sends usage in a stream only when `stream_options.include_usage` asks for it.
+    pub include_usage: bool,
+}
+
+/// One provider's wire format.
+pub trait Wire: Sync {
+    fn name(&self) -> &'static str;
+    /// The provider's answer to a missing or wrong key, or Ok when the key is accepted.
+    fn check_key(
+        &self,
+        state: &State,
+        headers: &HeaderMap,
+        query_key: Option<&str>,
+    ) -> Result<(), WireError>;
+    fn parse(&self, body: &Value) -> Result<Call, WireError>;
+    fn unparsable_body(&self) -> WireError;
+    /// The body the provider sends with this status.
+    fn error_body(&self, status: StatusCode) -> Value;
+    fn context_length(&self) -> WireError;
+    fn models(&self) -> Value;
+    fn complete(&self, id: u64, model: &str, reply: &Reply) -> Value;
+    fn stream(&self, id: u64, model: &str, reply: &Reply, call: &Call) -> Plan;
+}
+
+/// Where the request came in, and what its path already says.
+pub struct Route<'a> {
+    pub path: &'a str,
+    /// Gemini names the model and the streaming mode in the path; the others in the body.
+    pub model: Option<&'a str>,
+    pub stream: Option<bool>,
+    pub query_key: Option<&'a str>,
+}
+
+pub async fn chat(
+    state: Arc<State>,
+    wire: &dyn Wire,
+    route: Route<'_>,
+    headers: HeaderMap,
+    raw: Bytes,
+) -> Response {
+    let parsed = serde_json::from_slice::<Value>(&raw).ok();
+    let body = parsed.clone().unwrap_or(Value::Null);
+    let model = route
+        .model
+        .or(body["model"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    let streaming = route
+        .stream
+        .unwrap_or_else(|| body["stream"].as_bool().unwrap_or(false));
+    let index = state.record(
+        wire.name(),
+        route.path,
+        &model,
+        streaming,
+        &headers,
+        body.clone(),
+    );
+    let fail = |(status, body): WireError| stream::error(&state, index, status, body, None);
+
+    if let Err(e) = wire.check_key(&state, &headers, route.query_key) {
+        return fail(e);
+    }
+    if parsed.is_none() {
+        return fail(wire.unparsable_body());
+    }
+    let call = match wire.parse(&body) {
+        Ok(call) => call,
+        Err(e) => return fail(e),
+    };
+    let fault = state.take_fault(&model);
+    if fault.delay_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
+    }
+    if let Some(code) = fault.status {
+        let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return stream::error(
+            &state,
+            index,
+            status,
+            wire.error_body(status),
+            fault.retry_after_header(),
+        );
+    }
+    if fault.context_length {
+        return fail(wire.context_length());
+    }
+    let reply = Reply::build(&call.texts, &call.last_user, call.max_tokens, &fault);
+    let id = state.next_id();
+    if streaming {
+        let plan = wire.stream(id, &model, &reply, &call);
+        stream::sse(state, index, fault, plan)
+    } else {
+        let value = wire.complete(id, &model, &reply);
+        stream::json(state, index, &fault, value)
+    }
+}
+
+pub fn models(
+    state: &State,
+    wire: &dyn Wire,
+    path: &str,
+    headers: &HeaderMap,
+    query_key: Option<&str>,
+) -> Response {
+    let index = state.record(wire.name(), path, "", false, headers, Value::Null);
+    match wire.check_key(state, headers, query_key) {
+        Ok(()) => {
+            state.set_status(index, 200);
+            state.set_outcome(index, "answered");
+            Json(wire.models()).into_response()
+        }
+        Err((status, body)) => stream::error(state, index, status, body, None),
+    }
+}
+
+/// The text of a message's content: a plain string, or an array of parts with `text` fields.
+pub fn content_text(content: &Value) -> String {
+    match content {
+        Value::String(s) => s.clone(),
+        Value::Array(parts) => parts
+            .iter()
+            .filter_map(|p| p["text"].as_str())
+            .collect::<Vec<_>>()
+            .join(""),
+        _ => String::new(),
+    }
+}
+
+/// `data: …` framing with the blank line that ends an SSE event.
+pub fn data(value: &Value) -> String {
+    format!("data: {value}\n\n")
+}

@@ -1,0 +1,71 @@
+//! What a test asks the fake server to do wrong (or differently) for one model.
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A behaviour for requests to one model ("*" matches any model without its own entry).
+/// Every field is optional; an empty fault is a normal reply.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Fault {
+    pub model: String,
+    /// Apply to this many requests, then forget the fault. Absent: every request.
+    pub times: Option<u32>,
+    /// Answer with this HTTP status and the provider's own error body for it.
+    pub status: Option<u16>,
+    /// `Retry-After` header value: seconds (a number) or an HTTP date (a string).
+    pub retry_after: Option<Value>,
+    /// Answer 400 with the provider's "context length exceeded" error.
+    pub context_length: bool,
+    /// Wait this long before sending response headers.
+    pub delay_ms: u64,
+    /// After the headers, wait this long before the first text chunk.
+    pub first_chunk_delay_ms: u64,
+    /// Wait this long before every text chunk after the first (a slow drip).
+    pub chunk_delay_ms: u64,
+    /// Deliver this many text chunks, then drop the connection mid-stream.
+    pub cut_after: Option<usize>,
+    /// After this many text chunks, send a frame whose JSON does not parse.
+    pub malformed_after: Option<usize>,
+    /// After this many text chunks, send the provider's in-stream error and end.
+    pub error_after: Option<usize>,
+    /// Reply with exactly this text instead of the echo.
+    pub reply: Option<String>,
+    /// Report no token usage at all.
+    pub no_usage: bool,
+    /// Report this many of the input tokens as served from cache.
+    pub cached_tokens: u64,
+    /// Report this many reasoning tokens (counted inside the output tokens).
+    pub reasoning_tokens: u64,
+}
+
+impl Fault {
+    /// The `Retry-After` header value, when one was asked for.
+    pub fn retry_after_header(&self) -> Option<String> {
+        match self.retry_after.as_ref()? {
+            Value::String(s) => Some(s.clone()),
+            other => Some(other.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_accepts_seconds_or_a_date() {
+        let f: Fault = serde_json::from_str(r#"{"retry_after": 2}"#).unwrap();
+        assert_eq!(f.retry_after_header().as_deref(), Some("2"));
+        let f: Fault =
+            serde_json::from_str(r#"{"retry_after": "Wed, 21 Oct 2015 07:28:00 GMT"}"#).unwrap();
+        assert_eq!(
+            f.retry_after_header().as_deref(),
+            Some("Wed, 21 Oct 2015 07:28:00 GMT")
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected_so_typos_do_not_pass_silently() {
+        assert!(serde_json::from_str::<Fault>(r#"{"cut_afterr": 2}"#).is_err());
+    }
+}

@@ -1,0 +1,127 @@
+//! A fake OpenAI, Anthropic and Gemini server for tests, speaking each wire format as the real
+//! API frames it, with faults a test can inject per model.
+//!
+//! One server serves all three under path prefixes: base URLs `{url}/openai/v1`,
+//! `{url}/anthropic` and `{url}/gemini`. Replies echo the last user message
+//! (`"Echo: " + text`), one token per word.
+mod anthropic;
+mod control;
+mod exchange;
+pub mod fault;
+mod gemini;
+mod openai;
+mod reply;
+mod state;
+mod stream;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::routing::{get, post};
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+pub use fault::Fault;
+pub use state::RecordedRequest;
+use state::State;
+
+/// The models each format lists at its models endpoint (any model name is accepted for chat).
+pub fn listed_models() -> Vec<(&'static str, &'static str)> {
+    let mut all: Vec<(&str, &str)> = openai::MODELS.iter().map(|m| ("openai", *m)).collect();
+    all.extend(anthropic::MODELS.iter().map(|(m, _)| ("anthropic", *m)));
+    all.extend(gemini::MODELS.iter().map(|(m, _)| ("gemini", *m)));
+    all
+}
+
+fn app(state: Arc<State>) -> Router {
+    Router::new()
+        .route("/openai/v1/models", get(openai::models))
+        .route("/openai/v1/chat/completions", post(openai::chat))
+        .route("/anthropic/v1/models", get(anthropic::models))
+        .route("/anthropic/v1/messages", post(anthropic::messages))
+        .route("/gemini/v1beta/models", get(gemini::models))
+        .route("/gemini/v1beta/models/{target}", post(gemini::generate))
+        .route(
+            "/_control/faults",
+            post(control::set_faults).delete(control::clear_faults),
+        )
+        .route(
+            "/_control/requests",
+            get(control::requests).delete(control::clear_requests),
+        )
+        .with_state(state)
+}
+
+/// A running fake server. Dropping it stops the server.
+pub struct FakeProvider {
+    addr: SocketAddr,
+    state: Arc<State>,
+    task: JoinHandle<()>,
+}
+
+impl FakeProvider {
+    /// Starts on a free loopback port. With no keys, every request is accepted.
+    pub async fn start(keys: &[&str]) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        Self::serve(listener, keys.iter().map(|k| k.to_string()).collect())
+    }
+
+    /// Serves on a listener the caller bound.
+    pub fn serve(listener: TcpListener, keys: Vec<String>) -> std::io::Result<Self> {
+        let addr = listener.local_addr()?;
+        let state = Arc::new(State::new(keys));
+        let router = app(state.clone());
+        let task = tokio::spawn(async move {
+            // The server only ends when its task is aborted; an accept error ends it early and
+            // the tests that use it then fail on connect, which says enough.
+            let _ = axum::serve(listener, router).await;
+        });
+        Ok(Self { addr, state, task })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn openai_base(&self) -> String {
+        format!("{}/openai/v1", self.url())
+    }
+
+    pub fn anthropic_base(&self) -> String {
+        format!("{}/anthropic", self.url())
+    }
+
+    pub fn gemini_base(&self) -> String {
+        format!("{}/gemini", self.url())
+    }
+
+    /// Sets the fault for `fault.model` ("" or "*": every model without its own fault).
+    pub fn set_fault(&self, fault: Fault) {
+        self.state.set_fault(fault);
+    }
+
+    pub fn clear_faults(&self) {
+        self.state.clear_faults();
+    }
+
+    /// Every request so far, oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.state.requests()
+    }
+
+    pub fn clear_requests(&self) {
+        self.state.clear_requests();
+    }
+}
+
+impl Drop for FakeProvider {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

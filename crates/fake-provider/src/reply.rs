@@ -1,0 +1,111 @@
+//! The deterministic reply: an echo of the last user message, one token per word.
+use crate::fault::Fault;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finish {
+    Stop,
+    Length,
+}
+
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// The text in the pieces it is streamed in; joined, they are the whole reply.
+    pub chunks: Vec<String>,
+    pub finish: Finish,
+    pub usage: Option<Usage>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Usage {
+    pub input: u64,
+    pub output: u64,
+    pub cached: u64,
+    pub reasoning: u64,
+}
+
+impl Reply {
+    /// `texts` is every text the model was given (system included); `last_user` the last user turn.
+    pub fn build(
+        texts: &[String],
+        last_user: &str,
+        max_tokens: Option<u64>,
+        fault: &Fault,
+    ) -> Self {
+        let text = fault
+            .reply
+            .clone()
+            .unwrap_or_else(|| format!("Echo: {last_user}"));
+        let mut chunks = split_words(&text);
+        let mut finish = Finish::Stop;
+        if let Some(max) = max_tokens {
+            if chunks.len() as u64 > max {
+                chunks.truncate(max as usize);
+                finish = Finish::Length;
+            }
+        }
+        let input = texts
+            .iter()
+            .map(|t| t.split_whitespace().count() as u64)
+            .sum::<u64>()
+            .max(1);
+        let usage = (!fault.no_usage).then(|| Usage {
+            input,
+            output: chunks.len() as u64 + fault.reasoning_tokens,
+            cached: fault.cached_tokens.min(input),
+            reasoning: fault.reasoning_tokens,
+        });
+        Self {
+            chunks,
+            finish,
+            usage,
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.chunks.concat()
+    }
+}
+
+/// Splits after each space so that the pieces concatenate back to the exact text.
+fn split_words(text: &str) -> Vec<String> {
+    text.split_inclusive(' ').map(str::to_string).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn echoes_and_counts_one_token_per_word() {
+        let r = Reply::build(
+            &["be brief".into(), "hi there".into()],
+            "hi there",
+            None,
+            &Fault::default(),
+        );
+        assert_eq!(r.text(), "Echo: hi there");
+        assert_eq!(r.chunks, ["Echo: ", "hi ", "there"]);
+        let u = r.usage.unwrap();
+        assert_eq!((u.input, u.output), (4, 3));
+        assert_eq!(r.finish, Finish::Stop);
+    }
+
+    #[test]
+    fn max_tokens_truncates_and_reports_length() {
+        let r = Reply::build(&["a b c d".into()], "a b c d", Some(2), &Fault::default());
+        assert_eq!(r.text(), "Echo: a ");
+        assert_eq!(r.finish, Finish::Length);
+    }
+
+    #[test]
+    fn a_fault_can_replace_the_text_and_drop_usage() {
+        let fault = Fault {
+            reply: Some("<b>x</b>\n y".into()),
+            no_usage: true,
+            ..Fault::default()
+        };
+        let r = Reply::build(&["q".into()], "q", None, &fault);
+        assert_eq!(r.text(), "<b>x</b>\n y");
+        assert!(r.usage.is_none());
+    }
+}

@@ -1,0 +1,180 @@
+//! What the server remembers: accepted keys, pending faults and a log of requests.
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use axum::http::HeaderMap;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::fault::Fault;
+
+/// Header names that carry keys; they are never recorded.
+const SECRET_HEADERS: [&str; 3] = ["authorization", "x-api-key", "x-goog-api-key"];
+
+#[derive(Default)]
+pub struct State {
+    /// Accepted keys. Empty means the server checks no key at all (like a local Ollama).
+    keys: Vec<String>,
+    faults: Mutex<HashMap<String, Fault>>,
+    requests: Mutex<Vec<RecordedRequest>>,
+    next_id: AtomicU64,
+}
+
+/// One request as the server saw it, for tests to assert on (how many tries, what was sent).
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct RecordedRequest {
+    /// "openai", "anthropic" or "gemini".
+    pub format: String,
+    pub path: String,
+    pub model: String,
+    pub stream: bool,
+    /// Request headers without the ones that carry keys.
+    pub headers: BTreeMap<String, String>,
+    pub body: Value,
+    /// The HTTP status sent; 0 until the request is answered.
+    pub status: u16,
+    /// How the exchange ended: "answered", "completed", "cut", "malformed", "stream_error",
+    /// or "client_disconnected" when the client went away before the stream ended.
+    pub outcome: String,
+}
+
+impl State {
+    pub fn new(keys: Vec<String>) -> Self {
+        Self {
+            keys,
+            ..Self::default()
+        }
+    }
+
+    /// Whether `key` may call the API.
+    pub fn accepts(&self, key: Option<&str>) -> bool {
+        self.keys.is_empty() || key.is_some_and(|k| self.keys.iter().any(|ok| ok == k))
+    }
+
+    pub fn next_id(&self) -> u64 {
+        self.next_id.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    pub fn set_fault(&self, fault: Fault) {
+        let model = if fault.model.is_empty() {
+            "*".to_string()
+        } else {
+            fault.model.clone()
+        };
+        self.faults.lock().unwrap().insert(model, fault);
+    }
+
+    pub fn clear_faults(&self) {
+        self.faults.lock().unwrap().clear();
+    }
+
+    /// The fault for this request, counting it against `times`.
+    pub fn take_fault(&self, model: &str) -> Fault {
+        let mut faults = self.faults.lock().unwrap();
+        let key = if faults.contains_key(model) {
+            model
+        } else {
+            "*"
+        };
+        let Some(fault) = faults.get_mut(key) else {
+            return Fault::default();
+        };
+        let taken = fault.clone();
+        if let Some(times) = fault.times.as_mut() {
+            *times = times.saturating_sub(1);
+            if *times == 0 {
+                faults.remove(key);
+            }
+        }
+        taken
+    }
+
+    /// Logs a request and returns its index for later updates.
+    pub fn record(
+        &self,
+        format: &str,
+        path: &str,
+        model: &str,
+        stream: bool,
+        headers: &HeaderMap,
+        body: Value,
+    ) -> usize {
+        let headers = headers
+            .iter()
+            .filter(|(name, _)| !SECRET_HEADERS.contains(&name.as_str()))
+            .map(|(name, value)| {
+                (
+                    name.to_string(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let mut requests = self.requests.lock().unwrap();
+        requests.push(RecordedRequest {
+            format: format.into(),
+            path: path.into(),
+            model: model.into(),
+            stream,
+            headers,
+            body,
+            status: 0,
+            outcome: String::new(),
+        });
+        requests.len() - 1
+    }
+
+    pub fn set_status(&self, index: usize, status: u16) {
+        self.requests.lock().unwrap()[index].status = status;
+    }
+
+    pub fn set_outcome(&self, index: usize, outcome: &str) {
+        self.requests.lock().unwrap()[index].outcome = outcome.into();
+    }
+
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    pub fn clear_requests(&self) {
+        self.requests.lock().unwrap().clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fault_with_times_expires_and_a_specific_model_wins_over_the_wildcard() {
+        let state = State::new(vec![]);
+        state.set_fault(Fault {
+            model: "*".into(),
+            status: Some(500),
+            ..Fault::default()
+        });
+        state.set_fault(Fault {
+            model: "m".into(),
+            status: Some(429),
+            times: Some(2),
+            ..Fault::default()
+        });
+        assert_eq!(state.take_fault("m").status, Some(429));
+        assert_eq!(state.take_fault("m").status, Some(429));
+        assert_eq!(state.take_fault("m").status, Some(500));
+        assert_eq!(state.take_fault("other").status, Some(500));
+    }
+
+    #[test]
+    fn key_headers_are_never_recorded() {
+        let state = State::new(vec!["k".into()]);
+        let mut headers = HeaderMap::new();
+        headers.insert("authorization", "Bearer k".parse().unwrap());
+        headers.insert("x-api-key", "k".parse().unwrap());
+        headers.insert("x-extra", "v".parse().unwrap());
+        state.record("openai", "/", "m", false, &headers, Value::Null);
+        let recorded = &state.requests()[0].headers;
+        assert_eq!(recorded.len(), 1);
+        assert_eq!(recorded["x-extra"], "v");
+    }
+}

@@ -1,0 +1,369 @@
+//! Each wire format over real HTTP: keys, plain replies, and the exact SSE framing.
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+use switchyard_fake_provider::FakeProvider;
+
+const KEY: &str = "sk-test-0123456789";
+
+async fn server() -> FakeProvider {
+    FakeProvider::start(&[KEY]).await.unwrap()
+}
+
+/// Splits an SSE body into its events' `data:` payloads, checking every event is well framed.
+fn data_lines(body: &str, line_end: &str) -> Vec<String> {
+    let blank = format!("{line_end}{line_end}");
+    assert!(
+        body.ends_with(&blank),
+        "stream must end with a blank line: {body:?}"
+    );
+    body.split(&blank)
+        .filter(|e| !e.is_empty())
+        .map(|event| {
+            let data = event
+                .lines()
+                .find_map(|l| l.strip_prefix("data: "))
+                .expect("every event has data");
+            data.trim_end_matches('\r').to_string()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn openai_models_need_the_bearer_key() {
+    let s = server().await;
+    let url = format!("{}/models", s.openai_base());
+    let ok: Value = Client::new()
+        .get(&url)
+        .bearer_auth(KEY)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ok["object"], "list");
+    assert!(ok["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["id"] == "gpt-4o-mini"));
+
+    let wrong = Client::new()
+        .get(&url)
+        .bearer_auth("sk-wrong-abcd")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = wrong.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "invalid_api_key");
+    assert!(body["error"]["message"].as_str().unwrap().contains("abcd"));
+    assert!(!body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("sk-wrong"));
+
+    let missing = Client::new().get(&url).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn openai_stream_is_framed_as_chunks_then_usage_then_done() {
+    let s = server().await;
+    let body = Client::new()
+        .post(format!("{}/chat/completions", s.openai_base()))
+        .bearer_auth(KEY)
+        .json(&json!({"model": "gpt-4o-mini", "stream": true, "stream_options": {"include_usage": true},
+            "messages": [{"role": "system", "content": "be brief"}, {"role": "user", "content": "hello there"}]}))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let lines = data_lines(&body, "\n");
+    assert_eq!(lines.last().unwrap(), "[DONE]");
+    let chunks: Vec<Value> = lines[..lines.len() - 1]
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(chunks
+        .iter()
+        .all(|c| c["object"] == "chat.completion.chunk"));
+    assert_eq!(chunks[0]["choices"][0]["delta"]["role"], "assistant");
+    let text: String = chunks
+        .iter()
+        .filter_map(|c| c["choices"][0]["delta"]["content"].as_str())
+        .collect();
+    assert_eq!(text, "Echo: hello there");
+    let usage = &chunks.last().unwrap()["usage"];
+    assert_eq!(chunks.last().unwrap()["choices"], json!([]));
+    assert_eq!(
+        (
+            usage["prompt_tokens"].as_u64(),
+            usage["completion_tokens"].as_u64()
+        ),
+        (Some(4), Some(3))
+    );
+    assert_eq!(
+        chunks[chunks.len() - 2]["choices"][0]["finish_reason"],
+        "stop"
+    );
+}
+
+#[tokio::test]
+async fn openai_stream_without_include_usage_has_no_usage_chunk() {
+    let s = server().await;
+    let body = Client::new()
+        .post(format!("{}/chat/completions", s.openai_base()))
+        .bearer_auth(KEY)
+        .json(
+            &json!({"model": "m", "stream": true, "messages": [{"role": "user", "content": "x"}]}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!body.contains("usage"), "{body}");
+}
+
+#[tokio::test]
+async fn openai_plain_completion_honours_max_tokens() {
+    let s = server().await;
+    let v: Value = Client::new()
+        .post(format!("{}/chat/completions", s.openai_base()))
+        .bearer_auth(KEY)
+        .json(&json!({"model": "gpt-4o", "max_tokens": 2, "messages": [{"role": "user", "content": [{"type": "text", "text": "one two three"}]}]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["object"], "chat.completion");
+    assert_eq!(v["choices"][0]["message"]["content"], "Echo: one ");
+    assert_eq!(v["choices"][0]["finish_reason"], "length");
+    assert_eq!(v["usage"]["completion_tokens"], 2);
+}
+
+#[tokio::test]
+async fn anthropic_stream_sends_every_event_type_in_order() {
+    let s = server().await;
+    let resp = Client::new()
+        .post(format!("{}/v1/messages", s.anthropic_base()))
+        .header("x-api-key", KEY)
+        .header("anthropic-version", "2023-06-01")
+        .json(&json!({"model": "claude-3-5-haiku-20241022", "max_tokens": 100, "stream": true, "system": "be brief",
+            "messages": [{"role": "user", "content": "hi you"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["content-type"], "text/event-stream");
+    let body = resp.text().await.unwrap();
+    let names: Vec<&str> = body
+        .split("\n\n")
+        .filter_map(|e| e.lines().next()?.strip_prefix("event: "))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "message_start",
+            "content_block_start",
+            "ping",
+            "content_block_delta",
+            "content_block_delta",
+            "content_block_delta",
+            "content_block_stop",
+            "message_delta",
+            "message_stop"
+        ]
+    );
+    let events: Vec<Value> = data_lines(&body, "\n")
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let text: String = events
+        .iter()
+        .filter_map(|e| e["delta"]["text"].as_str())
+        .collect();
+    assert_eq!(text, "Echo: hi you");
+    assert_eq!(events[0]["message"]["usage"]["input_tokens"], 4);
+    assert_eq!(events[7]["delta"]["stop_reason"], "end_turn");
+    assert_eq!(events[7]["usage"]["output_tokens"], 3);
+}
+
+#[tokio::test]
+async fn anthropic_checks_key_version_and_required_fields() {
+    let s = server().await;
+    let url = format!("{}/v1/messages", s.anthropic_base());
+    let body =
+        json!({"model": "c", "max_tokens": 5, "messages": [{"role": "user", "content": "x"}]});
+    let wrong = Client::new()
+        .post(&url)
+        .header("x-api-key", "nope")
+        .header("anthropic-version", "2023-06-01")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let v: Value = wrong.json().await.unwrap();
+    assert_eq!(v["error"]["type"], "authentication_error");
+
+    let no_version = Client::new()
+        .post(&url)
+        .header("x-api-key", KEY)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_version.status(), StatusCode::BAD_REQUEST);
+
+    let no_max = Client::new()
+        .post(&url)
+        .header("x-api-key", KEY)
+        .header("anthropic-version", "2023-06-01")
+        .json(&json!({"model": "c", "messages": [{"role": "user", "content": "x"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_max.status(), StatusCode::BAD_REQUEST);
+
+    let models: Value = Client::new()
+        .get(format!("{}/v1/models", s.anthropic_base()))
+        .header("x-api-key", KEY)
+        .header("anthropic-version", "2023-06-01")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(models["data"][0]["type"], "model");
+}
+
+#[tokio::test]
+async fn anthropic_plain_message_reports_cache_reads_apart() {
+    let s = server().await;
+    s.set_fault(switchyard_fake_provider::Fault {
+        model: "c".into(),
+        cached_tokens: 1,
+        ..Default::default()
+    });
+    let v: Value = Client::new()
+        .post(format!("{}/v1/messages", s.anthropic_base()))
+        .header("x-api-key", KEY)
+        .header("anthropic-version", "2023-06-01")
+        .json(&json!({"model": "c", "max_tokens": 50, "messages": [{"role": "user", "content": "a b"}]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["content"][0]["text"], "Echo: a b");
+    assert_eq!(v["usage"]["input_tokens"], 1);
+    assert_eq!(v["usage"]["cache_read_input_tokens"], 1);
+}
+
+#[tokio::test]
+async fn gemini_stream_uses_crlf_frames_and_ends_with_usage() {
+    let s = server().await;
+    let body = Client::new()
+        .post(format!(
+            "{}/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse",
+            s.gemini_base()
+        ))
+        .header("x-goog-api-key", KEY)
+        .json(
+            &json!({"systemInstruction": {"parts": [{"text": "be brief"}]},
+            "contents": [{"role": "user", "parts": [{"text": "hi"}]}]}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let chunks: Vec<Value> = data_lines(&body, "\r\n")
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let text: String = chunks
+        .iter()
+        .filter_map(|c| c["candidates"][0]["content"]["parts"][0]["text"].as_str())
+        .collect();
+    assert_eq!(text, "Echo: hi");
+    let last = chunks.last().unwrap();
+    assert_eq!(last["candidates"][0]["finishReason"], "STOP");
+    assert_eq!(last["usageMetadata"]["promptTokenCount"], 3);
+    assert_eq!(last["usageMetadata"]["candidatesTokenCount"], 2);
+}
+
+#[tokio::test]
+async fn gemini_rejects_missing_and_wrong_keys_as_the_real_api_does() {
+    let s = server().await;
+    let url = format!(
+        "{}/v1beta/models/gemini-2.0-flash:generateContent",
+        s.gemini_base()
+    );
+    let body = json!({"contents": [{"role": "user", "parts": [{"text": "hi"}]}]});
+    let missing = Client::new().post(&url).json(&body).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::FORBIDDEN);
+    let wrong = Client::new()
+        .post(&url)
+        .header("x-goog-api-key", "bad")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+    let v: Value = wrong.json().await.unwrap();
+    assert_eq!(v["error"]["details"][0]["reason"], "API_KEY_INVALID");
+    let by_query: Value = Client::new()
+        .post(format!("{url}?key={KEY}"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        by_query["candidates"][0]["content"]["parts"][0]["text"],
+        "Echo: hi"
+    );
+    assert_eq!(by_query["usageMetadata"]["totalTokenCount"], 3);
+    let models: Value = Client::new()
+        .get(format!("{}/v1beta/models", s.gemini_base()))
+        .header("x-goog-api-key", KEY)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(models["models"][0]["name"], "models/gemini-2.0-flash");
+}
+
+#[tokio::test]
+async fn recorded_requests_keep_extra_headers_but_never_keys() {
+    let s = server().await;
+    Client::new()
+        .post(format!("{}/chat/completions", s.openai_base()))
+        .bearer_auth(KEY)
+        .header("HTTP-Referer", "https://switchyard.example")
+        .json(&json!({"model": "m", "messages": [{"role": "user", "content": "x"}]}))
+        .send()
+        .await
+        .unwrap();
+    let recorded = s.requests();
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(
+        recorded[0].headers["http-referer"],
+        "https://switchyard.example"
+    );
+    assert!(!serde_json::to_string(&recorded).unwrap().contains(KEY));
+}
