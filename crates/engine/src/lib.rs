@@ -4,6 +4,7 @@ pub mod error;
 pub mod paths;
 pub mod provider;
 pub mod secrets;
+pub mod settings;
 pub mod store;
 
 pub use error::EngineError;

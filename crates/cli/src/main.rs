@@ -1,0 +1,54 @@
+//! `switchyard`: the headless CLI over the same engine, database and keychain as the desktop app.
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod keys;
+mod providers;
+
+#[derive(Parser)]
+#[command(name = "switchyard", version, about = "Route chats to the model that fits, from the terminal")]
+struct Cli {
+    /// The database file (default: the desktop app's, in its data directory).
+    #[arg(long, global = true, env = "SWITCHYARD_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List, add or remove providers.
+    #[command(subcommand)]
+    Providers(providers::ProvidersCommand),
+    /// Store, list or delete API keys in the system keychain.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let db = cli.db.unwrap_or_else(switchyard_engine::paths::default_db_path);
+    let result = match cli.command {
+        Command::Providers(cmd) => providers::run(cmd, &db).await,
+        Command::Keys(cmd) => keys::run(cmd, &db).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Opens the database and keychain the way the app does.
+async fn settings(db: &std::path::Path) -> anyhow::Result<switchyard_engine::settings::Settings> {
+    let store = switchyard_engine::store::Store::open(db).await?;
+    Ok(switchyard_engine::settings::Settings::new(
+        store,
+        switchyard_engine::secrets::Keychain::default(),
+    ))
+}

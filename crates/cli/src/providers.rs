@@ -1,0 +1,107 @@
+//! `switchyard providers list|add|remove`.
+use std::path::Path;
+
+use clap::{Subcommand, ValueEnum};
+use switchyard_engine::provider::{presets, KeyInfo, ProviderInput, ProviderKind};
+
+#[derive(Subcommand)]
+pub enum ProvidersCommand {
+    /// Show every provider, whether it is enabled, and whether it has a key.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a provider. The key is set separately: `switchyard keys set NAME`.
+    Add {
+        #[arg(long, value_enum)]
+        kind: Kind,
+        #[arg(long)]
+        name: String,
+        /// Defaults to the kind's public endpoint; required for openai-compatible.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// An extra header sent with every request, as `Name: value`. Repeatable.
+        #[arg(long = "header", value_name = "NAME: VALUE")]
+        headers: Vec<String>,
+    },
+    /// Remove a provider and its key.
+    Remove { name: String },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Kind {
+    Openai,
+    Anthropic,
+    Gemini,
+    OpenaiCompatible,
+}
+
+impl From<Kind> for ProviderKind {
+    fn from(k: Kind) -> Self {
+        match k {
+            Kind::Openai => ProviderKind::Openai,
+            Kind::Anthropic => ProviderKind::Anthropic,
+            Kind::Gemini => ProviderKind::Gemini,
+            Kind::OpenaiCompatible => ProviderKind::OpenaiCompatible,
+        }
+    }
+}
+
+fn parse_header(raw: &str) -> anyhow::Result<switchyard_engine::provider::Header> {
+    let (name, value) = raw
+        .split_once(':')
+        .ok_or_else(|| anyhow::anyhow!("--header '{raw}' must look like 'Name: value'"))?;
+    Ok(switchyard_engine::provider::Header { name: name.trim().into(), value: value.trim().into() })
+}
+
+pub async fn run(cmd: ProvidersCommand, db: &Path) -> anyhow::Result<()> {
+    let settings = crate::settings(db).await?;
+    match cmd {
+        ProvidersCommand::List { json } => {
+            let list = settings.list().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else if list.is_empty() {
+                println!("No providers. Add one with `switchyard providers add --kind openai --name OpenAI`.");
+            } else {
+                println!("{:<20} {:<18} {:<8} {:<12} BASE URL", "NAME", "KIND", "ENABLED", "KEY");
+                for p in list {
+                    let key = match p.key {
+                        KeyInfo::Set { last4 } => format!("••••{last4}"),
+                        KeyInfo::Missing => "none".into(),
+                        KeyInfo::Unavailable { .. } => "unavailable".into(),
+                    };
+                    let enabled = if p.enabled { "yes" } else { "no" };
+                    println!("{:<20} {:<18} {:<8} {:<12} {}", p.name, p.kind.as_str(), enabled, key, p.base_url);
+                }
+            }
+        }
+        ProvidersCommand::Add { kind, name, base_url, headers } => {
+            let kind = ProviderKind::from(kind);
+            let preset = presets()
+                .into_iter()
+                .find(|p| p.kind == kind && p.kind != ProviderKind::OpenaiCompatible)
+                .map(|p| p.id)
+                .unwrap_or_else(|| "custom".into());
+            let base_url = match base_url {
+                Some(u) => u,
+                None if kind == ProviderKind::OpenaiCompatible => anyhow::bail!(
+                    "--base-url is required for openai-compatible providers (e.g. http://localhost:11434/v1 for Ollama)"
+                ),
+                None => kind.default_base_url().to_string(),
+            };
+            let headers = headers.iter().map(|h| parse_header(h)).collect::<anyhow::Result<_>>()?;
+            let input = ProviderInput { name, kind, preset, base_url, headers, enabled: true };
+            let p = settings.add(input, None).await?;
+            println!("Added {} ({}). Set its key with: switchyard keys set \"{}\"", p.name, p.kind.as_str(), p.name);
+        }
+        ProvidersCommand::Remove { name } => {
+            let row = settings.store.find_provider(&name).await?;
+            settings.remove(&row.id).await?;
+            println!("Removed {} and its key.", row.name);
+        }
+    }
+    settings.store.close().await;
+    Ok(())
+}

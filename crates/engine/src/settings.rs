@@ -1,0 +1,122 @@
+//! Provider settings as the app and the CLI use them: the table plus the keychain, kept in step.
+use crate::connection::{self, ConnectionReport};
+use crate::error::EngineError;
+use crate::provider::{KeyInfo, Provider, ProviderInput};
+use crate::secrets::{Keychain, KeychainStatus, Secret};
+use crate::store::providers::ProviderRow;
+use crate::store::Store;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub store: Store,
+    pub keychain: Keychain,
+}
+
+impl Settings {
+    pub fn new(store: Store, keychain: Keychain) -> Self {
+        Self { store, keychain }
+    }
+
+    async fn key_info(&self, id: &str) -> KeyInfo {
+        let id = id.to_string();
+        match self.keychain.run(move |k| k.get(&id)).await {
+            Ok(Some(secret)) => KeyInfo::Set { last4: secret.last4() },
+            Ok(None) => KeyInfo::Missing,
+            Err(e) => KeyInfo::Unavailable { reason: e.to_string() },
+        }
+    }
+
+    async fn with_key(&self, row: ProviderRow) -> Provider {
+        let key = self.key_info(&row.id).await;
+        Provider {
+            id: row.id,
+            name: row.name,
+            kind: row.kind,
+            preset: row.preset,
+            base_url: row.base_url,
+            headers: row.headers,
+            enabled: row.enabled,
+            key,
+        }
+    }
+
+    pub async fn list(&self) -> Result<Vec<Provider>, EngineError> {
+        let mut out = Vec::new();
+        for row in self.store.list_providers().await? {
+            out.push(self.with_key(row).await);
+        }
+        Ok(out)
+    }
+
+    pub async fn get(&self, id: &str) -> Result<Provider, EngineError> {
+        let row = self.store.provider(id).await?;
+        Ok(self.with_key(row).await)
+    }
+
+    /// Adds a provider, and its key when one is given. A key that cannot be stored undoes the add,
+    /// so a failure leaves nothing half-saved.
+    pub async fn add(&self, input: ProviderInput, key: Option<String>) -> Result<Provider, EngineError> {
+        let secret = key.map(Secret::new).transpose()?;
+        let row = self.store.insert_provider(input).await?;
+        if let Some(secret) = secret {
+            if let Err(e) = self.store_key(&row.id, secret).await {
+                self.store.delete_provider(&row.id).await?;
+                return Err(e);
+            }
+        }
+        Ok(self.with_key(row).await)
+    }
+
+    pub async fn update(&self, id: &str, input: ProviderInput) -> Result<Provider, EngineError> {
+        let row = self.store.update_provider(id, input).await?;
+        Ok(self.with_key(row).await)
+    }
+
+    pub async fn set_enabled(&self, id: &str, enabled: bool) -> Result<Provider, EngineError> {
+        self.store.set_provider_enabled(id, enabled).await?;
+        self.get(id).await
+    }
+
+    /// Removes the key first: a provider row without a key is harmless, an orphaned key is not.
+    pub async fn remove(&self, id: &str) -> Result<(), EngineError> {
+        self.store.provider(id).await?;
+        let owned = id.to_string();
+        self.keychain.run(move |k| k.delete(&owned)).await?;
+        self.store.delete_provider(id).await
+    }
+
+    async fn store_key(&self, id: &str, secret: Secret) -> Result<(), EngineError> {
+        let owned = id.to_string();
+        self.keychain.run(move |k| k.set(&owned, &secret)).await
+    }
+
+    pub async fn set_key(&self, id: &str, key: String) -> Result<Provider, EngineError> {
+        let secret = Secret::new(key)?;
+        self.store.provider(id).await?;
+        self.store_key(id, secret).await?;
+        self.get(id).await
+    }
+
+    pub async fn delete_key(&self, id: &str) -> Result<Provider, EngineError> {
+        self.store.provider(id).await?;
+        let owned = id.to_string();
+        self.keychain.run(move |k| k.delete(&owned)).await?;
+        self.get(id).await
+    }
+
+    /// The stored key, for making calls. Never leaves the engine.
+    pub async fn key(&self, id: &str) -> Result<Option<Secret>, EngineError> {
+        let owned = id.to_string();
+        self.keychain.run(move |k| k.get(&owned)).await
+    }
+
+    pub async fn keychain_status(&self) -> KeychainStatus {
+        self.keychain.status_async().await
+    }
+
+    pub async fn test_connection(&self, id: &str) -> Result<ConnectionReport, EngineError> {
+        let row = self.store.provider(id).await?;
+        let key = self.key(id).await?;
+        connection::test_connection(&row, key.as_ref()).await
+    }
+}

@@ -1,0 +1,81 @@
+//! Keys against a real Secret Service. `scripts/test` runs this inside a private D-Bus session with
+//! GNOME Keyring and sets SWITCHYARD_REQUIRE_KEYRING=1, so there it can never skip.
+use std::process::Command;
+
+use switchyard_engine::provider::{KeyInfo, ProviderInput, ProviderKind};
+use switchyard_engine::secrets::{Keychain, KeychainStatus, Secret};
+use switchyard_engine::settings::Settings;
+use switchyard_engine::store::Store;
+
+fn keyring_or_skip() -> bool {
+    match Keychain::default().status() {
+        KeychainStatus::Available => true,
+        KeychainStatus::Unavailable { reason } => {
+            assert!(
+                std::env::var_os("SWITCHYARD_REQUIRE_KEYRING").is_none(),
+                "SWITCHYARD_REQUIRE_KEYRING is set but no Secret Service answers: {reason}"
+            );
+            eprintln!("skipping: no Secret Service ({reason})");
+            false
+        }
+    }
+}
+
+fn secret_tool_lookup(account: &str) -> Option<String> {
+    let out = Command::new("secret-tool")
+        .args(["lookup", "service", "switchyard", "username", account])
+        .output()
+        .ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn round_trip_through_the_secret_service() {
+    if !keyring_or_skip() {
+        return;
+    }
+    let k = Keychain::default();
+    let id = format!("test-{}", uuid::Uuid::new_v4());
+    k.set(&id, &Secret::new("sk-round-trip-9876").unwrap()).unwrap();
+    assert_eq!(k.get(&id).unwrap().unwrap().expose(), "sk-round-trip-9876");
+    // Another Secret Service client sees the same item: it really is in the keychain.
+    assert_eq!(secret_tool_lookup(&id).as_deref(), Some("sk-round-trip-9876"));
+    k.set(&id, &Secret::new("sk-replaced-1111").unwrap()).unwrap();
+    assert_eq!(k.get(&id).unwrap().unwrap().last4(), "1111");
+    k.delete(&id).unwrap();
+    assert!(k.get(&id).unwrap().is_none());
+    assert_eq!(secret_tool_lookup(&id), None);
+    k.delete(&id).unwrap();
+}
+
+#[tokio::test]
+async fn settings_keep_keys_out_of_the_database() {
+    if !keyring_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let settings = Settings::new(Store::open(&db).await.unwrap(), Keychain::default());
+    let input = ProviderInput {
+        name: format!("Keyed {}", uuid::Uuid::new_v4()),
+        kind: ProviderKind::Openai,
+        preset: "openai".into(),
+        base_url: "https://api.openai.com/v1".into(),
+        headers: vec![],
+        enabled: true,
+    };
+    let key = "sk-never-in-sqlite-4242";
+    let p = settings.add(input, Some(key.into())).await.unwrap();
+    assert_eq!(p.key, KeyInfo::Set { last4: "4242".into() });
+    let listed = settings.list().await.unwrap();
+    assert_eq!(listed[0].key, KeyInfo::Set { last4: "4242".into() });
+    assert!(!serde_json::to_string(&listed).unwrap().contains(key));
+    settings.store.close().await;
+    for file in std::fs::read_dir(dir.path()).unwrap() {
+        let bytes = std::fs::read(file.unwrap().path()).unwrap();
+        assert!(!bytes.windows(key.len()).any(|w| w == key.as_bytes()));
+    }
+    let settings = Settings::new(Store::open(&db).await.unwrap(), Keychain::default());
+    settings.remove(&p.id).await.unwrap();
+    assert!(Keychain::default().get(&p.id).unwrap().is_none(), "removing a provider removes its key");
+}

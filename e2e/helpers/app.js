@@ -1,0 +1,60 @@
+// Small helpers shared by the specs: navigation, screenshots, and reading what the app left on disk.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { artifacts } from '../wdio.conf.js';
+
+export async function openScreen(name) {
+  const button = await $(`button[data-nav="${name}"]`);
+  await button.waitForClickable();
+  await button.click();
+}
+
+export async function screenshot(name) {
+  fs.mkdirSync(artifacts, { recursive: true });
+  await browser.saveScreenshot(path.join(artifacts, `${name}.png`));
+}
+
+/** Calls a Tauri command from inside the webview, resolving to {ok, value} or {ok: false, error}. */
+export async function invokeInApp(command, args = {}) {
+  return browser.executeAsync(
+    (cmd, a, done) => {
+      window.__TAURI_INTERNALS__
+        .invoke(cmd, a)
+        .then((value) => done({ ok: true, value }))
+        .catch((error) => done({ ok: false, error: String(error?.message ?? error) }));
+    },
+    command,
+    args,
+  );
+}
+
+export function secretToolLookup(account) {
+  try {
+    return execFileSync('secret-tool', ['lookup', 'service', 'switchyard', 'username', account], {
+      encoding: 'utf8',
+    });
+  } catch {
+    return null;
+  }
+}
+
+/** Every file under `dir` whose bytes contain `needle`. */
+export function filesContaining(dir, needle) {
+  const hits = [];
+  const walk = (d) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.isFile() && fs.readFileSync(p).includes(needle)) hits.push(p);
+    }
+  };
+  walk(dir);
+  return hits;
+}
+
+export const dataHome = () => {
+  const dir = process.env.XDG_DATA_HOME;
+  if (!dir) throw new Error('XDG_DATA_HOME must point at the scratch directory (scripts/test sets it)');
+  return dir;
+};

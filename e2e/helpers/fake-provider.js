@@ -1,0 +1,23 @@
+// Starts the repo's fake provider server (crates/fake-provider) on a free loopback port.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import { root } from '../wdio.conf.js';
+
+export async function startFakeProvider(keys) {
+  const bin = path.join(root, 'target/debug/switchyard-fake-provider');
+  const args = ['--port', '0', ...keys.flatMap((k) => ['--key', k])];
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: child.stdout });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('fake provider did not start in 20 s')), 20000);
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`fake provider exited with ${code}`)));
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      const m = /listening on (http:\/\/\S+)/.exec(line);
+      m ? resolve(m[1]) : reject(new Error(`unexpected first line: ${line}`));
+    });
+  });
+  return { url, stop: () => child.kill() };
+}

@@ -1,0 +1,157 @@
+// Settings → Providers in the real window: add a provider with a key, restart, and check that the
+// key lives in the keychain and nowhere else.
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  dataHome,
+  filesContaining,
+  invokeInApp,
+  openScreen,
+  screenshot,
+  secretToolLookup,
+} from '../helpers/app.js';
+import { startFakeProvider } from '../helpers/fake-provider.js';
+
+const suffix = Math.random().toString(36).slice(2, 10);
+const goodKey = `sk-e2e-good-${suffix}-Zq7w`;
+const badKey = `sk-e2e-wrong-${suffix}-Xx9p`;
+let fake;
+
+async function fill(selector, value) {
+  const el = await $(selector);
+  await el.waitForDisplayed();
+  await el.clearValue();
+  if (value) await el.setValue(value);
+}
+
+async function chooseService(label) {
+  const select = await $('#pf-preset');
+  await select.selectByVisibleText(label);
+}
+
+async function card(name) {
+  const el = await $(`article[data-provider="${name}"]`);
+  await el.waitForDisplayed();
+  return el;
+}
+
+describe('Settings → Providers', () => {
+  before(async () => {
+    fake = await startFakeProvider([goodKey]);
+  });
+
+  after(() => fake?.stop());
+
+  it('opens a window titled Switchyard with the four screens', async () => {
+    expect(await browser.getTitle()).toBe('Switchyard');
+    for (const name of ['chat', 'rules', 'spend', 'settings']) {
+      await expect($(`button[data-nav="${name}"]`)).toBeDisplayed();
+    }
+  });
+
+  it('grants the capabilities it declares and denies the rest', async () => {
+    const granted = await invokeInApp('plugin:app|version');
+    expect(granted.ok).toBe(true);
+    const denied = await invokeInApp('plugin:window|set_title', { label: 'main', value: 'pwned' });
+    expect(denied.ok).toBe(false);
+    expect(denied.error).toMatch(/not allowed/i);
+    expect(await browser.getTitle()).toBe('Switchyard');
+  });
+
+  it('refuses bad input inline and saves nothing', async () => {
+    await openScreen('settings');
+    await (await $('button=Add provider')).click();
+    await chooseService('OpenAI');
+    await fill('#pf-name', 'Broken');
+    await fill('#pf-url', 'ftp://example.com');
+    await fill('#pf-key', '    ');
+    await (await $('form button[type="submit"]')).click();
+    await expect($('#pf-url-err')).toHaveText(expect.stringContaining('not an http(s) URL'));
+    await expect($('#pf-key-err')).toHaveText(expect.stringContaining('empty'));
+    const listed = await invokeInApp('list_providers');
+    expect(listed.value).toEqual([]);
+    // The backend refuses the same input even if the UI's own check is bypassed.
+    const direct = await invokeInApp('add_provider', {
+      input: { name: 'Direct', kind: 'openai', preset: 'openai', base_url: 'https://a.example', headers: [], enabled: true },
+      key: '   ',
+    });
+    expect(direct.ok).toBe(false);
+    await (await $('button=Cancel')).click();
+  });
+
+  it('adds a provider whose key goes to the keychain and tests its connection', async () => {
+    await (await $('button=Add provider')).click();
+    await chooseService('OpenAI');
+    await fill('#pf-name', 'Fake OpenAI');
+    await fill('#pf-url', `${fake.url}/openai/v1`);
+    await fill('#pf-key', goodKey);
+    await (await $('form button[type="submit"]')).click();
+    const c = await card('Fake OpenAI');
+    await expect(c.$('[data-testid="key-status"]')).toHaveText(expect.stringContaining('Key set'));
+    await expect(c.$('[data-testid="key-status"]')).toHaveText(expect.stringContaining('Zq7w'));
+    await (await c.$('button=Test connection')).click();
+    await expect(c.$('[data-testid="connection-result"]')).toHaveText(expect.stringMatching(/Connected · \d+ models?/));
+  });
+
+  it('says clearly when a key is wrong, a host unreachable, or a name taken', async () => {
+    await (await $('button=Add provider')).click();
+    await chooseService('Anthropic');
+    await fill('#pf-name', 'Wrong key');
+    await fill('#pf-url', `${fake.url}/anthropic`);
+    await fill('#pf-key', badKey);
+    await (await $('form button[type="submit"]')).click();
+    const wrong = await card('Wrong key');
+    await (await wrong.$('button=Test connection')).click();
+    await expect(wrong.$('[data-testid="connection-result"]')).toHaveText(expect.stringContaining('rejected the key'));
+
+    await (await $('button=Add provider')).click();
+    await chooseService('Ollama');
+    await fill('#pf-name', 'Nowhere');
+    await fill('#pf-url', 'http://127.0.0.1:9/v1');
+    await (await $('form button[type="submit"]')).click();
+    const nowhere = await card('Nowhere');
+    await (await nowhere.$('button=Test connection')).click();
+    await expect(nowhere.$('[data-testid="connection-result"]')).toHaveText(expect.stringContaining('Could not reach 127.0.0.1:9'));
+
+    await (await $('button=Add provider')).click();
+    await fill('#pf-name', 'fake openai');
+    await (await $('form button[type="submit"]')).click();
+    await expect($('#pf-name-err')).toHaveText(expect.stringContaining('already exists'));
+    await (await $('button=Cancel')).click();
+    await screenshot('providers');
+  });
+
+  it('still shows the key as set after a restart, and the key is only in the keychain', async () => {
+    await browser.reloadSession();
+    await openScreen('settings');
+    const c = await card('Fake OpenAI');
+    await expect(c.$('[data-testid="key-status"]')).toHaveText(expect.stringContaining('Zq7w'));
+
+    const listed = await invokeInApp('list_providers');
+    const provider = listed.value.find((p) => p.name === 'Fake OpenAI');
+    expect(provider.key).toEqual({ state: 'set', last4: 'Zq7w' });
+    expect(JSON.stringify(listed.value)).not.toContain(goodKey);
+    expect(secretToolLookup(provider.id)).toBe(goodKey);
+
+    const storage = await browser.execute(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+    expect(storage).not.toContain(goodKey);
+
+    const appDir = path.join(dataHome(), 'dev.switchyard.app');
+    expect(fs.existsSync(path.join(appDir, 'switchyard.db'))).toBe(true);
+    expect(fs.statSync(path.join(appDir, 'logs/switchyard.log')).size).toBeGreaterThan(0);
+    for (const key of [goodKey, badKey]) {
+      // The whole data home: the database and its WAL, the logs, and the webview's storage.
+      expect(filesContaining(dataHome(), key)).toEqual([]);
+    }
+  });
+
+  it('removes a provider together with its key', async () => {
+    const listed = await invokeInApp('list_providers');
+    const wrong = listed.value.find((p) => p.name === 'Wrong key');
+    const c = await card('Wrong key');
+    await (await c.$('button=Remove')).click();
+    await (await c.$('button.danger=Remove')).click();
+    await browser.waitUntil(async () => !(await $('article[data-provider="Wrong key"]').isExisting()));
+    expect(secretToolLookup(wrong.id)).toBe(null);
+  });
+});

@@ -1,0 +1,53 @@
+// Drives the real Switchyard binary through tauri-driver + WebKitWebDriver.
+// scripts/test runs this under Xvfb inside a private D-Bus session with GNOME Keyring,
+// and with XDG_DATA_HOME pointing at a scratch directory.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const root = path.resolve(here, '..');
+export const appBinary = path.join(root, 'target/debug/switchyard-desktop');
+export const artifacts = path.join(here, 'artifacts');
+
+let driver;
+
+export const config = {
+  runner: 'local',
+  hostname: '127.0.0.1',
+  port: 4444,
+  specs: ['./specs/**/*.e2e.js'],
+  maxInstances: 1,
+  capabilities: [
+    {
+      maxInstances: 1,
+      // tauri-driver speaks classic WebDriver; WebdriverIO 9 would otherwise ask for BiDi.
+      'wdio:enforceWebDriverClassic': true,
+      'tauri:options': { application: appBinary },
+    },
+  ],
+  logLevel: 'warn',
+  reporters: ['spec'],
+  framework: 'mocha',
+  mochaOpts: { ui: 'bdd', timeout: 120000 },
+  waitforTimeout: 15000,
+  connectionRetryTimeout: 60000,
+  connectionRetryCount: 2,
+
+  onPrepare() {
+    fs.mkdirSync(artifacts, { recursive: true });
+    if (!fs.existsSync(appBinary)) throw new Error(`${appBinary} is missing: build it first (scripts/test does)`);
+  },
+
+  beforeSession() {
+    const bin = process.env.TAURI_DRIVER ?? path.join(os.homedir(), '.cargo/bin/tauri-driver');
+    driver = spawn(fs.existsSync(bin) ? bin : 'tauri-driver', [], { stdio: ['ignore', 'inherit', 'inherit'] });
+    return new Promise((resolve) => setTimeout(resolve, 800));
+  },
+
+  afterSession() {
+    driver?.kill();
+  },
+};

@@ -1,0 +1,58 @@
+//! The TypeScript types in `ui/src/lib/bindings/` are generated from the Rust types that cross IPC.
+//! This test regenerates them and fails when the committed copies are stale;
+//! `UPDATE_BINDINGS=1 cargo test -p switchyard-desktop bindings` rewrites them.
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use ts_rs::TS;
+
+fn export_all(dir: &Path) {
+    use switchyard_engine::{connection, provider, secrets};
+    crate::error::AppError::export_all_to(dir).unwrap();
+    provider::Provider::export_all_to(dir).unwrap();
+    provider::ProviderInput::export_all_to(dir).unwrap();
+    provider::ProviderPreset::export_all_to(dir).unwrap();
+    secrets::KeychainStatus::export_all_to(dir).unwrap();
+    connection::ConnectionReport::export_all_to(dir).unwrap();
+}
+
+fn read_dir(dir: &Path) -> BTreeMap<String, String> {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "ts"))
+                .map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    (name, std::fs::read_to_string(e.path()).unwrap())
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn bindings_are_fresh() {
+    let committed = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ui/src/lib/bindings");
+    let fresh_dir = tempfile::tempdir().unwrap();
+    export_all(fresh_dir.path());
+    let fresh = read_dir(fresh_dir.path());
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        let _ = std::fs::remove_dir_all(&committed);
+        std::fs::create_dir_all(&committed).unwrap();
+        for (name, text) in &fresh {
+            std::fs::write(committed.join(name), text).unwrap();
+        }
+        return;
+    }
+    let current = read_dir(&committed);
+    let stale: Vec<_> = fresh
+        .iter()
+        .filter(|(n, t)| current.get(*n) != Some(t))
+        .map(|(n, _)| n.clone())
+        .chain(current.keys().filter(|n| !fresh.contains_key(*n)).cloned())
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "stale TypeScript bindings: {stale:?}. Run `UPDATE_BINDINGS=1 cargo test -p switchyard-desktop bindings` and commit ui/src/lib/bindings."
+    );
+}

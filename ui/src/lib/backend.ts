@@ -1,0 +1,53 @@
+// The one door to the Rust side. Components call these typed functions, never `invoke` directly,
+// so tests can stand in for the backend with `mockIPC`.
+import { invoke } from '@tauri-apps/api/core';
+import type { AppError } from './bindings/AppError';
+import type { ConnectionReport } from './bindings/ConnectionReport';
+import type { KeychainStatus } from './bindings/KeychainStatus';
+import type { Provider } from './bindings/Provider';
+import type { ProviderInput } from './bindings/ProviderInput';
+import type { ProviderPreset } from './bindings/ProviderPreset';
+
+/** An error from a command, with the stable code the UI branches on. */
+export class BackendError extends Error {
+  readonly code: string;
+  readonly field?: string;
+
+  constructor(e: AppError) {
+    super(e.message);
+    this.code = e.code;
+    this.field = e.field;
+  }
+}
+
+function isAppError(e: unknown): e is AppError {
+  return typeof e === 'object' && e !== null && 'code' in e && 'message' in e;
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    if (isAppError(e)) throw new BackendError(e);
+    throw new BackendError({ code: 'ipc', message: String(e) });
+  }
+}
+
+export const backend = {
+  listProviders: () => call<Provider[]>('list_providers'),
+  providerPresets: () => call<ProviderPreset[]>('provider_presets'),
+  keychainStatus: () => call<KeychainStatus>('keychain_status'),
+  addProvider: (input: ProviderInput, key: string | null) =>
+    call<Provider>('add_provider', { input, key }),
+  updateProvider: (id: string, input: ProviderInput) =>
+    call<Provider>('update_provider', { id, input }),
+  setProviderEnabled: (id: string, enabled: boolean) =>
+    call<Provider>('set_provider_enabled', { id, enabled }),
+  removeProvider: (id: string) => call<void>('remove_provider', { id }),
+  setProviderKey: (id: string, key: string) => call<Provider>('set_provider_key', { id, key }),
+  deleteProviderKey: (id: string) => call<Provider>('delete_provider_key', { id }),
+  testProviderConnection: (id: string) =>
+    call<ConnectionReport>('test_provider_connection', { id }),
+};
+
+export type Backend = typeof backend;
