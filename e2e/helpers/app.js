@@ -12,21 +12,25 @@ export async function openScreen(name) {
 
 export async function screenshot(name) {
   fs.mkdirSync(artifacts, { recursive: true });
+  // WebKit under Xvfb can hand back the previous frame if asked before it repaints.
+  await browser.pause(400);
   await browser.saveScreenshot(path.join(artifacts, `${name}.png`));
 }
 
 /** Calls a Tauri command from inside the webview, resolving to {ok, value} or {ok: false, error}. */
 export async function invokeInApp(command, args = {}) {
-  return browser.executeAsync(
-    (cmd, a, done) => {
-      window.__TAURI_INTERNALS__
-        .invoke(cmd, a)
-        .then((value) => done({ ok: true, value }))
-        .catch((error) => done({ ok: false, error: String(error?.message ?? error) }));
+  const json = await browser.execute(
+    async (cmd, a) => {
+      try {
+        return JSON.stringify({ ok: true, value: await window.__TAURI_INTERNALS__.invoke(cmd, a) });
+      } catch (error) {
+        return JSON.stringify({ ok: false, error: String(error?.message ?? error) });
+      }
     },
     command,
     args,
   );
+  return JSON.parse(json);
 }
 
 export function secretToolLookup(account) {

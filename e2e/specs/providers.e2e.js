@@ -117,8 +117,9 @@ describe('Settings → Providers', () => {
     await fill('#pf-name', 'fake openai');
     await (await $('form button[type="submit"]')).click();
     await expect($('#pf-name-err')).toHaveText(expect.stringContaining('already exists'));
-    await (await $('button=Cancel')).click();
-    await screenshot('providers');
+    await screenshot('provider-form-errors');
+    await (await (await $('form')).$('button=Cancel')).click();
+    await expect($('form[aria-label="Add provider"]')).not.toBeExisting();
   });
 
   it('still shows the key as set after a restart, and the key is only in the keychain', async () => {
@@ -126,6 +127,9 @@ describe('Settings → Providers', () => {
     await openScreen('settings');
     const c = await card('Fake OpenAI');
     await expect(c.$('[data-testid="key-status"]')).toHaveText(expect.stringContaining('Zq7w'));
+    await (await c.$('button=Test connection')).click();
+    await expect(c.$('[data-testid="connection-result"]')).toHaveText(expect.stringContaining('Connected'));
+    await screenshot('providers');
 
     const listed = await invokeInApp('list_providers');
     const provider = listed.value.find((p) => p.name === 'Fake OpenAI');
