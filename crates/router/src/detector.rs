@@ -1,0 +1,93 @@
+//! The detector's data: keyword lists and the weights of the text's shape. Part of the rule
+//! file, so a user tunes detection without a rebuild.
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::keywords;
+use crate::task::Task;
+
+/// Keywords of one task: phrase → weight of one distinct hit. Matching is case-insensitive on
+/// whole words and phrases (a trailing plural "s" is allowed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct TaskKeywords {
+    pub task: Task,
+    pub keywords: BTreeMap<String, f64>,
+}
+
+/// How much each feature of the text's shape adds to a task's score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default, deny_unknown_fields)]
+#[ts(export)]
+pub struct ShapeWeights {
+    /// A fenced code block, to code.
+    pub code_fence: f64,
+    /// A stack trace or compiler error, to code.
+    pub stack_trace: f64,
+    /// Lines that read as source code, to code.
+    pub source_code: f64,
+    /// Equations, operators between numbers and variables, LaTeX, to math.
+    pub math_notation: f64,
+    /// Several numbers in a word problem, to math.
+    pub numbers: f64,
+    /// Text mostly in another language, to translation.
+    pub other_language: f64,
+    /// "into French", "from German", to translation.
+    pub target_language: f64,
+    /// A request for JSON, YAML, CSV or a table, to formatting and extraction.
+    pub structured_output: f64,
+}
+
+impl Default for ShapeWeights {
+    fn default() -> Self {
+        ShapeWeights {
+            code_fence: 3.0,
+            stack_trace: 3.0,
+            source_code: 3.0,
+            math_notation: 3.0,
+            numbers: 1.0,
+            other_language: 2.0,
+            target_language: 2.5,
+            structured_output: 0.5,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default, deny_unknown_fields)]
+#[ts(export)]
+pub struct DetectorConfig {
+    pub tasks: Vec<TaskKeywords>,
+    pub shape: ShapeWeights,
+    /// The task reported when nothing scores (the seed defaults to writing).
+    pub default_task: Task,
+    /// Terms of art counted by the complexity's domain factor.
+    pub domain_terms: Vec<String>,
+    /// Honour `#task` and `@model` tags written in the message (the seed's explicit tagging).
+    pub honor_tags: bool,
+}
+
+impl Default for DetectorConfig {
+    fn default() -> Self {
+        let tasks = Task::ALL
+            .into_iter()
+            .map(|task| TaskKeywords {
+                task,
+                keywords: keywords::for_task(task)
+                    .iter()
+                    .map(|&(k, w)| (k.to_string(), w))
+                    .collect(),
+            })
+            .collect();
+        DetectorConfig {
+            tasks,
+            shape: ShapeWeights::default(),
+            default_task: Task::Writing,
+            domain_terms: keywords::DOMAIN_TERMS.iter().map(|s| s.to_string()).collect(),
+            honor_tags: true,
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! What the router is asked to decide about: a conversation, as the chat or the CLI holds it.
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::tokens;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Message {
+    /// `user`, `assistant` or `system`, as the OpenAI wire format spells them.
+    pub role: String,
+    pub content: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Request {
+    pub messages: Vec<Message>,
+    /// The seed's `prefer_cost`: start the chosen chain at its cheapest member.
+    #[serde(default)]
+    pub prefer_cost: bool,
+    /// The caller's output limit; when absent the rule set's expected output per tier is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_output_tokens: Option<u32>,
+    /// Prompt tokens the provider will serve from its cache (priced at the cached-input rate).
+    #[serde(default)]
+    pub cached_prompt_tokens: u32,
+    /// An exact OpenAI token count of the prompt (see [`Request::count_openai_tokens`]); the
+    /// decision uses it for OpenAI models and the approximation for every other provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub openai_prompt_tokens: Option<u32>,
+}
+
+impl Request {
+    /// A one-message conversation from the user.
+    pub fn from_prompt(prompt: impl Into<String>) -> Self {
+        Request {
+            messages: vec![Message {
+                role: "user".into(),
+                content: prompt.into(),
+            }],
+            ..Request::default()
+        }
+    }
+
+    /// The text the task is read from: the last user message (the seed reads the last message;
+    /// skipping a trailing assistant turn avoids classifying the model's own words).
+    pub fn last_user_text(&self) -> &str {
+        self.messages
+            .iter()
+            .rev()
+            .find(|m| m.role.eq_ignore_ascii_case("user"))
+            .or(self.messages.last())
+            .map_or("", |m| m.content.as_str())
+    }
+
+    /// The approximate prompt size of the whole conversation, with the chat format's overhead.
+    pub fn approx_prompt_tokens(&self) -> u32 {
+        let body: u32 = self
+            .messages
+            .iter()
+            .map(|m| tokens::approx_tokens(&m.content).saturating_add(tokens::PER_MESSAGE_OVERHEAD))
+            .fold(0u32, u32::saturating_add);
+        body.saturating_add(tokens::PER_REPLY_OVERHEAD)
+    }
+
+    /// Fills [`Request::openai_prompt_tokens`] with tiktoken's `o200k_base` count, the encoding
+    /// of every current OpenAI chat model. Costs far more than a decision (a real BPE pass), so
+    /// callers that show a cost (the CLI, the chat) do it once per request, not the hot path.
+    pub fn count_openai_tokens(&mut self) {
+        let body: u32 = self
+            .messages
+            .iter()
+            .map(|m| tokens::openai_tokens(&m.content).saturating_add(tokens::PER_MESSAGE_OVERHEAD))
+            .fold(0u32, u32::saturating_add);
+        self.openai_prompt_tokens = Some(body.saturating_add(tokens::PER_REPLY_OVERHEAD));
+    }
+}

@@ -1,0 +1,291 @@
+//! What the text looks like, apart from its words: code, stack traces, math notation, the
+//! script it is written in, questions and enumerated steps. One pass over bytes, one over lines.
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Shape {
+    pub code_fences: u32,
+    pub stack_trace: Option<&'static str>,
+    pub source_lines: u32,
+    /// Operators between numbers or single-letter variables, LaTeX commands, math symbols.
+    pub math_marks: u32,
+    pub numbers: u32,
+    pub questions: u32,
+    /// Enumerated items: "1.", "2)", "b)", bullets at the start of a line.
+    pub enumerated: u32,
+    pub words: u32,
+    /// The non-Latin script most of the letters are in, when most are.
+    pub other_script: Option<&'static str>,
+}
+
+const STACK_MARKERS: &[&str] = &[
+    "Traceback (most recent call last)",
+    "panicked at",
+    "Exception in thread",
+    "NullPointerException",
+    "Segmentation fault",
+    "core dumped",
+    "TypeError:",
+    "ValueError:",
+    "KeyError:",
+    "IndexError:",
+    "AttributeError:",
+    "SyntaxError:",
+    "ReferenceError:",
+    "error[E0",
+    "undefined reference to",
+    "Uncaught ",
+    "\n    at ",
+    "\n\tat ",
+];
+
+const LATEX_MARKERS: &[&str] = &[
+    "\\frac", "\\sqrt", "\\int", "\\sum", "\\prod", "\\cdot", "\\times", "\\le", "\\ge", "\\neq",
+    "\\pi", "\\theta", "\\alpha", "\\beta", "\\begin{", "\\left", "\\binom", "\\infty",
+    "\\mathbb", "\\lfloor", "\\pmod", "$$",
+];
+
+fn markers() -> &'static AhoCorasick {
+    static MARKERS: OnceLock<AhoCorasick> = OnceLock::new();
+    MARKERS.get_or_init(|| {
+        AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(STACK_MARKERS.iter().chain(LATEX_MARKERS))
+            .expect("the marker lists are plain literals")
+    })
+}
+
+/// Starts of lines that read as source code in the common languages.
+const CODE_LINE_STARTS: &[&str] = &[
+    "def ", "class ", "import ", "#include", "fn ", "pub fn", "function ", "return ", "return;",
+    "public ", "private ", "protected ", "static ", "const ", "let ", "var ", "if (", "for (",
+    "while (", "} else", "elif ", "else:", "try:", "except", "print(", "console.", "SELECT ",
+    "INSERT ", "UPDATE ", "<div", "<html", "<!DOCTYPE", "<script", "package ", "using ",
+    "func ", "int ", "void ", "#!/", "//", "/*",
+];
+
+fn is_code_line(line: &str) -> bool {
+    let t = line.trim();
+    if t.len() < 2 {
+        return false;
+    }
+    if CODE_LINE_STARTS.iter().any(|s| t.starts_with(s)) {
+        return true;
+    }
+    if t.starts_with("from ") && t.contains(" import ") {
+        return true;
+    }
+    let last = t.as_bytes()[t.len() - 1];
+    // Prose rarely ends a line with these; C-family code nearly always does.
+    matches!(last, b';' | b'{' | b'}') || t.ends_with("):")
+}
+
+fn is_letter(b: u8) -> bool {
+    b.is_ascii_alphabetic()
+}
+
+/// Whether the byte at `i` can stand beside a math operator: a digit, a bracket or bar, or a
+/// letter standing alone (a variable like `x`, or the `z` of `4z`), not one inside a word.
+fn is_math_operand(bytes: &[u8], i: usize) -> bool {
+    let b = bytes[i];
+    if b.is_ascii_digit() || matches!(b, b'(' | b')' | b'|' | b'{' | b'}' | b'\\') {
+        return true;
+    }
+    if !is_letter(b) {
+        return false;
+    }
+    let before = i.checked_sub(1).map(|j| bytes[j]);
+    let after = bytes.get(i + 1).copied();
+    !before.is_some_and(is_letter) && !after.is_some_and(is_letter)
+}
+
+/// The nearest byte left of `i` (skipping one space) and right of it.
+fn neighbours(bytes: &[u8], i: usize) -> (Option<usize>, Option<usize>) {
+    let left = match i.checked_sub(1) {
+        Some(j) if bytes[j] == b' ' => j.checked_sub(1),
+        other => other,
+    };
+    let right = match bytes.get(i + 1) {
+        Some(b' ') => Some(i + 2).filter(|&j| j < bytes.len()),
+        Some(_) => Some(i + 1),
+        None => None,
+    };
+    (left, right)
+}
+
+fn script_of(c: char) -> Option<&'static str> {
+    Some(match c as u32 {
+        0x0370..=0x03FF => "Greek",
+        0x0400..=0x04FF => "Cyrillic",
+        0x0590..=0x05FF => "Hebrew",
+        0x0600..=0x06FF => "Arabic",
+        0x0900..=0x097F => "Devanagari",
+        0x0E00..=0x0E7F => "Thai",
+        0x3040..=0x30FF => "Japanese kana",
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF => "CJK",
+        0xAC00..=0xD7AF => "Hangul",
+        _ => return None,
+    })
+}
+
+const MATH_SYMBOLS: &[char] = &[
+    '√', '∫', '∑', 'π', '≤', '≥', '≠', '∞', '±', '×', '÷', '∈', '∀', '∃', '∂', '∆', 'θ', '²', '³',
+];
+
+pub fn shape_of(text: &str) -> Shape {
+    let bytes = text.as_bytes();
+    let mut s = Shape::default();
+
+    for m in markers().find_iter(text) {
+        let id = m.pattern().as_usize();
+        match STACK_MARKERS.get(id) {
+            Some(marker) => {
+                s.stack_trace.get_or_insert(marker.trim());
+            }
+            None => s.math_marks += 1,
+        }
+    }
+
+    let mut line_start = true;
+    let mut prev_question = false;
+    let mut ascii_letters = 0u32;
+    let mut script_counts: [(Option<&'static str>, u32); 4] = [(None, 0); 4];
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b >= 0x80 {
+            // Decode only non-ASCII characters; the text is valid UTF-8, so `i` is a boundary.
+            let c = text[i..].chars().next().unwrap_or(' ');
+            if MATH_SYMBOLS.contains(&c) {
+                s.math_marks += 1;
+            } else if let Some(script) = script_of(c) {
+                tally(&mut script_counts, script);
+            }
+            i += c.len_utf8();
+            line_start = false;
+            prev_question = false;
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|j| bytes[j]);
+        let starts_word = !prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == b'_' || p >= 0x80);
+        match b {
+            b'?' => {
+                if !prev_question {
+                    s.questions += 1;
+                }
+            }
+            b'0'..=b'9' if starts_word => {
+                s.numbers += 1;
+                if line_start || prev == Some(b' ') {
+                    count_enumerator(bytes, i, &mut s);
+                }
+            }
+            b'a'..=b'z' | b'A'..=b'Z' => {
+                ascii_letters += 1;
+                if starts_word {
+                    s.words += 1;
+                    if (line_start || prev == Some(b' ')) && is_letter_enumerator(bytes, i) {
+                        s.enumerated += 1;
+                    }
+                }
+            }
+            b'^' => s.math_marks += u32::from(i > 0 && is_math_operand(bytes, i - 1)),
+            b'=' | b'+' | b'-' | b'*' | b'/' | b'<' | b'>' => {
+                let (l, r) = neighbours(bytes, i);
+                if l.is_some_and(|l| is_math_operand(bytes, l))
+                    && r.is_some_and(|r| is_math_operand(bytes, r) || bytes[r] == b'-')
+                {
+                    s.math_marks += 1;
+                }
+                if line_start && matches!(b, b'-' | b'*') && bytes.get(i + 1) == Some(&b' ') {
+                    s.enumerated += 1;
+                }
+            }
+            _ => {}
+        }
+        prev_question = b == b'?';
+        if b == b'\n' {
+            line_start = true;
+        } else if !(line_start && (b == b' ' || b == b'\t')) {
+            line_start = false;
+        }
+        i += 1;
+    }
+
+    for line in text.lines() {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            s.code_fences += 1;
+        } else if is_code_line(line) {
+            s.source_lines += 1;
+        }
+    }
+
+    let (script, count) = script_counts
+        .iter()
+        .copied()
+        .max_by_key(|&(_, n)| n)
+        .unwrap_or((None, 0));
+    if count >= 3 && count >= ascii_letters / 2 {
+        s.other_script = script;
+    }
+    s
+}
+
+fn tally(counts: &mut [(Option<&'static str>, u32); 4], script: &'static str) {
+    if let Some(slot) = counts.iter_mut().find(|(s, _)| *s == Some(script)) {
+        slot.1 += 1;
+    } else if let Some(slot) = counts.iter_mut().min_by_key(|(_, n)| *n) {
+        *slot = (Some(script), 1);
+    }
+}
+
+/// "1. " or "12) " counts as an enumerated item.
+fn count_enumerator(bytes: &[u8], i: usize, s: &mut Shape) {
+    let digits = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits <= 2
+        && matches!(bytes.get(i + digits), Some(b'.' | b')'))
+        && matches!(bytes.get(i + digits + 1), Some(b' ' | b'\n'))
+    {
+        s.enumerated += 1;
+    }
+}
+
+/// "a) " as an enumerated item.
+fn is_letter_enumerator(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i + 1) == Some(&b')') && matches!(bytes.get(i + 2), Some(b' ' | b'\n'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sees_code_fences_source_and_stack_traces() {
+        let s = shape_of("Fix this:\n```\ndef f(x):\n    return x;\n```\nTraceback (most recent call last):");
+        assert_eq!(s.code_fences, 2);
+        assert!(s.source_lines >= 2);
+        assert_eq!(s.stack_trace, Some("Traceback (most recent call last)"));
+        assert_eq!(shape_of("Just a sentence; with a semicolon inside.").source_lines, 0);
+    }
+
+    #[test]
+    fn counts_math_notation_but_not_hyphenated_words() {
+        assert!(shape_of("x+y = 4z, x*y = 4z^2").math_marks >= 4);
+        assert!(shape_of("Find $\\frac{1}{2} + \\sqrt{3}$").math_marks >= 3);
+        assert_eq!(shape_of("a well-known e-mail and/or fax").math_marks, 0);
+    }
+
+    #[test]
+    fn counts_questions_enumerations_words_and_scripts() {
+        let s = shape_of("What? Why?? 1. first 2) second\n- third\na) fourth");
+        assert_eq!(s.questions, 2);
+        assert_eq!(s.enumerated, 4);
+        assert_eq!(shape_of("two words").words, 2);
+        assert_eq!(shape_of("Привет, как дела?").other_script, Some("Cyrillic"));
+        assert_eq!(shape_of("日本語で説明してください").other_script.is_some(), true);
+        assert_eq!(shape_of("Hello there, café").other_script, None);
+    }
+}

@@ -1,0 +1,359 @@
+//! Task detection: every task gets a score from its keywords and the text's shape, with the
+//! evidence behind it; the highest score names the task.
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::detector::{DetectorConfig, ShapeWeights};
+use crate::keywords;
+use crate::phrases::PhraseMatcher;
+use crate::shape::{shape_of, Shape};
+use crate::task::Task;
+
+/// One reason a task scored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Evidence {
+    /// `keyword`, `code fence`, `math notation`, `other language`, …
+    pub signal: String,
+    /// What was seen: the keyword, the script, the number of lines.
+    pub detail: String,
+    pub weight: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TaskScore {
+    pub task: Task,
+    pub score: f64,
+    pub evidence: Vec<Evidence>,
+}
+
+/// What the text holds, as the complexity factors and rule conditions read it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Features {
+    pub has_code: bool,
+    pub code_fences: u32,
+    pub source_lines: u32,
+    pub stack_trace: bool,
+    pub math_marks: u32,
+    pub numbers: u32,
+    pub questions: u32,
+    /// Distinct steps: enumerated items, or ordering words ("first", "then", "finally").
+    pub steps: u32,
+    pub words: u32,
+    /// The language or script the text is in, when it is not English.
+    pub other_language: Option<String>,
+    pub asks_json: bool,
+    /// Machine-readable shapes asked for: json, yaml, csv, table…
+    pub structured_output: Vec<String>,
+    pub domain_terms: Vec<String>,
+    /// `#tags` written in the message, lowercased, without the `#`.
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TaskDetection {
+    pub task: Task,
+    /// Set when a `#task` tag in the message chose the task.
+    pub forced_by_tag: Option<String>,
+    /// Every task, highest score first.
+    pub scores: Vec<TaskScore>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Task(Task, f64),
+    Domain,
+    Structured,
+    Step,
+    Foreign,
+    TargetLanguage,
+}
+
+/// The detector's lists compiled into one automaton.
+#[derive(Debug, Clone)]
+pub struct Detector {
+    matcher: PhraseMatcher,
+    phrases: Vec<String>,
+    kinds: Vec<Vec<Kind>>,
+    shape: ShapeWeights,
+    default_task: Task,
+    pub honor_tags: bool,
+}
+
+/// Tags kept per message; more are ignored so a hostile prompt cannot grow the trace.
+const MAX_TAGS: usize = 16;
+
+impl Detector {
+    pub fn new(config: &DetectorConfig) -> Result<Self, String> {
+        let mut phrases: Vec<String> = Vec::new();
+        let mut kinds: Vec<Vec<Kind>> = Vec::new();
+        let mut add = |phrase: &str, kind: Kind| {
+            let p = phrase.trim().to_lowercase();
+            if p.is_empty() {
+                return;
+            }
+            match phrases.iter().position(|q| *q == p) {
+                Some(i) => kinds[i].push(kind),
+                None => {
+                    phrases.push(p);
+                    kinds.push(vec![kind]);
+                }
+            }
+        };
+        for list in &config.tasks {
+            for (phrase, &weight) in &list.keywords {
+                add(phrase, Kind::Task(list.task, weight));
+            }
+        }
+        for term in &config.domain_terms {
+            add(term, Kind::Domain);
+        }
+        for word in keywords::STRUCTURED_OUTPUT {
+            add(word, Kind::Structured);
+        }
+        for word in keywords::STEP_MARKERS {
+            add(word, Kind::Step);
+        }
+        for word in keywords::FOREIGN_FUNCTION_WORDS {
+            add(word, Kind::Foreign);
+        }
+        for language in keywords::LANGUAGES {
+            for preposition in ["into", "to", "from"] {
+                add(&format!("{preposition} {language}"), Kind::TargetLanguage);
+            }
+        }
+        let matcher = PhraseMatcher::new(&phrases)?;
+        Ok(Detector {
+            matcher,
+            phrases,
+            kinds,
+            shape: config.shape.clone(),
+            default_task: config.default_task,
+            honor_tags: config.honor_tags,
+        })
+    }
+
+    /// Scores every task for `text` and reads its features.
+    pub fn detect(&self, text: &str) -> (TaskDetection, Features) {
+        let shape = shape_of(text);
+        let mut scores: Vec<TaskScore> = Task::ALL
+            .into_iter()
+            .map(|task| TaskScore {
+                task,
+                score: 0.0,
+                evidence: Vec::new(),
+            })
+            .collect();
+        let mut features = Features {
+            code_fences: shape.code_fences,
+            source_lines: shape.source_lines,
+            stack_trace: shape.stack_trace.is_some(),
+            math_marks: shape.math_marks,
+            numbers: shape.numbers,
+            questions: shape.questions,
+            words: shape.words,
+            ..Features::default()
+        };
+
+        let mut seen = vec![false; self.phrases.len()];
+        let mut foreign_words = 0u32;
+        let mut step_words = 0u32;
+        let mut target_language: Option<usize> = None;
+        self.matcher.for_each(text, |i| {
+            if self.kinds[i].contains(&Kind::Foreign) {
+                foreign_words += 1;
+            }
+            if std::mem::replace(&mut seen[i], true) {
+                return;
+            }
+            for kind in &self.kinds[i] {
+                match *kind {
+                    Kind::Task(task, weight) => {
+                        let s = &mut scores[task.index()];
+                        s.score += weight;
+                        s.evidence.push(evidence("keyword", &self.phrases[i], weight));
+                    }
+                    Kind::Domain => features.domain_terms.push(self.phrases[i].clone()),
+                    Kind::Structured => features.structured_output.push(self.phrases[i].clone()),
+                    Kind::Step => step_words += 1,
+                    Kind::TargetLanguage => {
+                        target_language.get_or_insert(i);
+                    }
+                    Kind::Foreign => {}
+                }
+            }
+        });
+        features.asks_json = features.structured_output.iter().any(|s| s == "json");
+        features.steps = shape.enumerated.max(step_words);
+        features.other_language = shape.other_script.map(str::to_string).or_else(|| {
+            // A Latin-script text dense in another language's function words.
+            (foreign_words >= 3 && foreign_words * 6 >= shape.words)
+                .then(|| "a Latin-script language other than English".to_string())
+        });
+        features.has_code =
+            shape.code_fences > 0 || shape.stack_trace.is_some() || shape.source_lines >= 2;
+        features.tags = hash_tags(text);
+
+        self.score_shape(&shape, &features, target_language, &mut scores);
+        let tagged = if self.honor_tags {
+            features.tags.iter().find_map(|t| t.parse::<Task>().ok().map(|task| (task, t)))
+        } else {
+            None
+        };
+        scores.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.task.tie_rank().cmp(&b.task.tie_rank()))
+        });
+        let (task, forced_by_tag) = match tagged {
+            Some((task, tag)) => (task, Some(format!("#{tag}"))),
+            None if scores[0].score > 0.0 => (scores[0].task, None),
+            None => (self.default_task, None),
+        };
+        let detection = TaskDetection {
+            task,
+            forced_by_tag,
+            scores,
+        };
+        (detection, features)
+    }
+
+    fn score_shape(
+        &self,
+        shape: &Shape,
+        features: &Features,
+        target_language: Option<usize>,
+        scores: &mut [TaskScore],
+    ) {
+        let w = &self.shape;
+        let mut add = |task: Task, signal: &str, detail: String, weight: f64| {
+            if weight > 0.0 {
+                let s = &mut scores[task.index()];
+                s.score += weight;
+                s.evidence.push(Evidence {
+                    signal: signal.into(),
+                    detail,
+                    weight,
+                });
+            }
+        };
+        if shape.code_fences > 0 {
+            add(Task::Code, "code fence", format!("{} fence lines", shape.code_fences), w.code_fence);
+        }
+        if let Some(marker) = shape.stack_trace {
+            add(Task::Code, "stack trace", marker.into(), w.stack_trace);
+        }
+        if shape.source_lines >= 2 {
+            let share = f64::from(shape.source_lines.min(4)) / 4.0;
+            let detail = format!("{} lines of source code", shape.source_lines);
+            add(Task::Code, "source code", detail, w.source_code * share);
+        }
+        if shape.math_marks > 0 {
+            let share = f64::from(shape.math_marks.min(4)) / 4.0;
+            let detail = format!("{} operators, symbols or LaTeX commands", shape.math_marks);
+            add(Task::Math, "math notation", detail, w.math_notation * share);
+        }
+        if shape.numbers >= 3 {
+            let share = f64::from(shape.numbers.min(6)) / 6.0;
+            add(Task::Math, "numbers", format!("{} numbers", shape.numbers), w.numbers * share);
+        }
+        if let Some(language) = &features.other_language {
+            add(Task::Translation, "other language", language.clone(), w.other_language);
+        }
+        if let Some(i) = target_language {
+            add(Task::Translation, "target language", self.phrases[i].clone(), w.target_language);
+        }
+        if let Some(first) = features.structured_output.first() {
+            for task in [Task::Formatting, Task::Extraction] {
+                add(task, "structured output", first.clone(), w.structured_output);
+            }
+        }
+    }
+}
+
+fn evidence(signal: &str, detail: &str, weight: f64) -> Evidence {
+    Evidence {
+        signal: signal.into(),
+        detail: detail.into(),
+        weight,
+    }
+}
+
+/// Words written as `#word` at the start of the text or after whitespace ("#include" counts
+/// too; it simply matches no task).
+fn hash_tags(text: &str) -> Vec<String> {
+    prefixed_words(text, b'#').take(MAX_TAGS).map(str::to_ascii_lowercase).collect()
+}
+
+/// `@name` mentions: a model named by the user.
+pub fn mentions(text: &str) -> impl Iterator<Item = &str> {
+    prefixed_words(text, b'@')
+}
+
+fn prefixed_words(text: &str, prefix: u8) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().filter_map(move |(i, &b)| {
+        if b != prefix || (i > 0 && !bytes[i - 1].is_ascii_whitespace()) {
+            return None;
+        }
+        let rest = &text[i + 1..];
+        let len = rest
+            .bytes()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b':' | b'/'))
+            .count();
+        // A sentence's final period is not part of the name.
+        let name = rest[..len].trim_end_matches('.');
+        (!name.is_empty()).then_some(name)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detect(text: &str) -> (TaskDetection, Features) {
+        Detector::new(&DetectorConfig::default()).unwrap().detect(text)
+    }
+
+    #[test]
+    fn scores_every_task_with_evidence() {
+        let (d, _) = detect("Write a Python function to debug this code");
+        assert_eq!(d.task, Task::Code);
+        assert_eq!(d.scores.len(), Task::ALL.len());
+        let code = d.scores.iter().find(|s| s.task == Task::Code).unwrap();
+        assert!(code.evidence.iter().any(|e| e.detail == "python"));
+        let writing = d.scores.iter().find(|s| s.task == Task::Writing).unwrap();
+        assert!(writing.score > 0.0, "the seed stops at the first keyword; we keep every score");
+    }
+
+    #[test]
+    fn reads_shape_not_only_keywords() {
+        assert_eq!(detect("x+y = 4z, x*y = 4z^2, express x-y in z").0.task, Task::Math);
+        assert_eq!(detect("```\nfn main() {\n  let x = 1;\n}\n```\nwhy?").0.task, Task::Code);
+        assert_eq!(detect("Bonjour, comment allez-vous? Je suis très content.").0.task, Task::Translation);
+        assert_eq!(detect("Please put this into German: good morning").0.task, Task::Translation);
+        let (_, f) = detect("Return the result as JSON.");
+        assert!(f.asks_json);
+    }
+
+    #[test]
+    fn whole_words_only_and_default_when_nothing_scores() {
+        // "information" holds "format", "brief" is weak: neither makes this formatting.
+        let (d, _) = detect("zzz qqq");
+        assert_eq!(d.task, Task::Writing);
+        assert!(d.scores.iter().all(|s| s.score == 0.0));
+        assert_ne!(detect("Some information").0.task, Task::Formatting);
+    }
+
+    #[test]
+    fn tags_force_the_task_and_mentions_are_read() {
+        let (d, f) = detect("#math please write a poem");
+        assert_eq!(d.task, Task::Math);
+        assert_eq!(d.forced_by_tag.as_deref(), Some("#math"));
+        assert_eq!(f.tags, vec!["math"]);
+        assert_eq!(mentions("ask @gpt-4o. not a@b.c").collect::<Vec<_>>(), vec!["gpt-4o"]);
+    }
+}
