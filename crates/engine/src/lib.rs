@@ -1,10 +1,13 @@
 //! switchyard-engine: everything with I/O. Providers and streaming, the keychain, the SQLite store.
 pub mod connection;
 pub mod error;
+pub mod execute;
 pub mod paths;
 pub mod provider;
+pub mod providers;
 pub mod secrets;
 pub mod settings;
 pub mod store;
+pub mod usage;
 
 pub use error::EngineError;

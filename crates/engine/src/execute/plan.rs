@@ -1,0 +1,120 @@
+//! From a router decision's chain of model ids to the calls the executor can make: each model
+//! with its provider's endpoint and key, or the reason it cannot be called.
+use std::collections::HashMap;
+
+use switchyard_router::{Catalog, Model};
+use thiserror::Error;
+
+use crate::error::EngineError;
+use crate::provider::{presets, ProviderKind};
+use crate::providers::Endpoint;
+use crate::secrets::Secret;
+use crate::store::providers::ProviderRow;
+
+/// A model the executor may call.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub model: Model,
+    pub provider: ProviderRow,
+    pub endpoint: Endpoint,
+}
+
+/// The chain, resolved: the targets in order.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub targets: Vec<Target>,
+}
+
+#[derive(Debug, Error)]
+pub enum ExecError {
+    #[error("{0}")]
+    NoUsableProvider(String),
+    #[error("{0}")]
+    Config(String),
+}
+
+impl ExecError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NoUsableProvider(_) => "no_usable_provider",
+            Self::Config(_) => "invalid_config",
+        }
+    }
+}
+
+impl From<ExecError> for EngineError {
+    fn from(e: ExecError) -> Self {
+        EngineError::Connection {
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// A catalog provider name matches a configured provider by id, preset or name.
+fn serves(row: &ProviderRow, provider: &str) -> bool {
+    row.id == provider || row.preset == provider || row.name.eq_ignore_ascii_case(provider)
+}
+
+/// Local servers (Ollama, LM Studio, a custom one) run without a key.
+fn needs_key(row: &ProviderRow) -> bool {
+    presets()
+        .into_iter()
+        .find(|p| p.id == row.preset)
+        .map_or(row.kind != ProviderKind::OpenaiCompatible, |p| p.needs_key)
+}
+
+impl Plan {
+    /// Resolves `chain` (catalog model ids, first choice first). Models that cannot be called are
+    /// left out; when none can, the error says what to configure.
+    pub fn new(
+        chain: &[String],
+        catalog: &Catalog,
+        providers: &[ProviderRow],
+        keys: &HashMap<String, Secret>,
+    ) -> Result<Self, ExecError> {
+        let mut targets = Vec::new();
+        let mut problems = Vec::new();
+        for id in chain {
+            let Some(model) = catalog.find(id) else {
+                problems.push(format!("'{id}' is not in the model catalog"));
+                continue;
+            };
+            let candidates: Vec<&ProviderRow> = providers
+                .iter()
+                .filter(|p| serves(p, &model.provider))
+                .collect();
+            let Some(row) = candidates.iter().find(|p| p.enabled) else {
+                problems.push(match candidates.first() {
+                    Some(p) => format!("{id}: the provider '{}' is disabled", p.name),
+                    None => format!("{id}: no '{}' provider is set up", model.provider),
+                });
+                continue;
+            };
+            let key = keys.get(&row.id);
+            if key.is_none() && needs_key(row) {
+                problems.push(format!("{id}: no API key is stored for '{}'", row.name));
+                continue;
+            }
+            let endpoint =
+                Endpoint::new(row, key).map_err(|e| ExecError::Config(format!("{id}: {e}")))?;
+            targets.push(Target {
+                model: model.clone(),
+                provider: (*row).clone(),
+                endpoint,
+            });
+        }
+        if targets.is_empty() {
+            let what = if problems.is_empty() {
+                "the routing decision named no model".to_string()
+            } else {
+                problems.join("; ")
+            };
+            return Err(ExecError::NoUsableProvider(format!(
+                "No model in the chain can be called ({what}). Add the provider and its API key under Providers, \
+                 or with `switchyard providers add` and `switchyard keys set`, or enable the model in the catalog."
+            )));
+        }
+        Ok(Self { targets })
+    }
+}

@@ -1,0 +1,265 @@
+//! Anthropic Messages: `x-api-key`, `anthropic-version`, the system prompt as a top-level field,
+//! and typed SSE events.
+use std::collections::VecDeque;
+
+use eventsource_stream::Event;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::error::{stream_kind, ProviderError};
+use super::event::{FinishReason, StreamEvent};
+use super::sse::{parse, Decoder, SseStream};
+use super::{split_system, ChatCall, Completion, Endpoint};
+use crate::usage::Usage;
+
+/// The Messages API requires an output limit; this one fits every current Claude model.
+const DEFAULT_MAX_TOKENS: u32 = 4096;
+
+pub fn request(endpoint: &Endpoint, call: ChatCall<'_>, stream: bool) -> (String, Value) {
+    let (system, turns) = split_system(call.messages);
+    let messages: Vec<Value> = turns
+        .map(|m| {
+            let role = if m.role.eq_ignore_ascii_case("assistant") {
+                "assistant"
+            } else {
+                "user"
+            };
+            json!({"role": role, "content": m.content})
+        })
+        .collect();
+    let mut body = json!({
+        "model": call.model,
+        "max_tokens": call.max_output_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
+        "messages": messages,
+    });
+    if let Some(system) = system {
+        body["system"] = json!(system);
+    }
+    if stream {
+        body["stream"] = json!(true);
+    }
+    (format!("{}/v1/messages", endpoint.base_url), body)
+}
+
+/// Every event's data, flattened: each event type fills the fields it has.
+#[derive(Deserialize)]
+struct Frame {
+    #[serde(rename = "type")]
+    kind: String,
+    message: Option<Message>,
+    delta: Option<Delta>,
+    usage: Option<WireUsage>,
+    error: Option<WireError>,
+}
+
+#[derive(Deserialize)]
+struct Message {
+    #[serde(default)]
+    content: Vec<Block>,
+    stop_reason: Option<String>,
+    usage: Option<WireUsage>,
+}
+
+#[derive(Deserialize)]
+struct Block {
+    #[serde(rename = "type")]
+    kind: String,
+    text: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Delta {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    text: Option<String>,
+    stop_reason: Option<String>,
+}
+
+#[derive(Deserialize, Default, Clone, Copy)]
+struct WireUsage {
+    input_tokens: Option<u32>,
+    output_tokens: Option<u32>,
+    cache_creation_input_tokens: Option<u32>,
+    cache_read_input_tokens: Option<u32>,
+}
+
+#[derive(Deserialize)]
+struct WireError {
+    #[serde(rename = "type", default)]
+    kind: String,
+    #[serde(default)]
+    message: String,
+}
+
+impl WireUsage {
+    /// Later counts replace earlier ones field by field (message_delta repeats only some).
+    fn merge(self, later: WireUsage) -> WireUsage {
+        WireUsage {
+            input_tokens: later.input_tokens.or(self.input_tokens),
+            output_tokens: later.output_tokens.or(self.output_tokens),
+            cache_creation_input_tokens: later
+                .cache_creation_input_tokens
+                .or(self.cache_creation_input_tokens),
+            cache_read_input_tokens: later
+                .cache_read_input_tokens
+                .or(self.cache_read_input_tokens),
+        }
+    }
+
+    /// Anthropic counts cache reads and writes apart from `input_tokens`; the engine's input
+    /// count is the whole prompt.
+    fn usage(self) -> Usage {
+        let read = self.cache_read_input_tokens.unwrap_or(0);
+        let written = self.cache_creation_input_tokens.unwrap_or(0);
+        Usage {
+            input_tokens: self
+                .input_tokens
+                .unwrap_or(0)
+                .saturating_add(read)
+                .saturating_add(written),
+            output_tokens: self.output_tokens.unwrap_or(0),
+            cached_input_tokens: read,
+            reasoning_tokens: 0,
+            estimated: false,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct AnthropicDecoder {
+    usage: WireUsage,
+    reported_usage: bool,
+}
+
+impl Decoder for AnthropicDecoder {
+    fn decode(
+        &mut self,
+        event: &Event,
+        out: &mut VecDeque<StreamEvent>,
+    ) -> Result<bool, ProviderError> {
+        let frame: Frame = parse(event)?;
+        match frame.kind.as_str() {
+            "message_start" => {
+                if let Some(u) = frame.message.and_then(|m| m.usage) {
+                    self.usage = self.usage.merge(u);
+                    self.reported_usage = true;
+                }
+            }
+            "content_block_delta" => {
+                // Only text deltas are the reply; thinking and tool-input deltas are not shown.
+                if let Some(d) = frame
+                    .delta
+                    .filter(|d| d.kind.as_deref() == Some("text_delta"))
+                {
+                    if let Some(text) = d.text.filter(|t| !t.is_empty()) {
+                        out.push_back(StreamEvent::Text(text));
+                    }
+                }
+            }
+            "message_delta" => {
+                if let Some(u) = frame.usage {
+                    self.usage = self.usage.merge(u);
+                    self.reported_usage = true;
+                }
+                if self.reported_usage {
+                    out.push_back(StreamEvent::Usage(self.usage.usage()));
+                }
+                if let Some(reason) = frame.delta.and_then(|d| d.stop_reason) {
+                    out.push_back(StreamEvent::Finish(FinishReason::from_anthropic(&reason)));
+                }
+            }
+            "message_stop" => return Ok(true),
+            "error" => {
+                let e = frame.error.unwrap_or(WireError {
+                    kind: String::new(),
+                    message: "unknown error".into(),
+                });
+                return Err(ProviderError::Stream {
+                    kind: stream_kind(&e.kind),
+                    message: e.message,
+                });
+            }
+            // ping, content_block_start, content_block_stop, and event types added later.
+            _ => {}
+        }
+        Ok(false)
+    }
+}
+
+pub fn events(response: reqwest::Response) -> SseStream<AnthropicDecoder> {
+    SseStream::new(response, AnthropicDecoder::default())
+}
+
+pub fn completion(json: &Value) -> Result<Completion, ProviderError> {
+    let message =
+        Message::deserialize(json).map_err(|e| ProviderError::Malformed(e.to_string()))?;
+    let text = message
+        .content
+        .iter()
+        .filter(|b| b.kind == "text")
+        .filter_map(|b| b.text.as_deref())
+        .collect();
+    Ok(Completion {
+        text,
+        finish: message
+            .stop_reason
+            .as_deref()
+            .map(FinishReason::from_anthropic),
+        usage: message.usage.map(WireUsage::usage),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feed(decoder: &mut AnthropicDecoder, data: &str) -> Vec<StreamEvent> {
+        let mut out = VecDeque::new();
+        decoder
+            .decode(
+                &Event {
+                    data: data.into(),
+                    ..Event::default()
+                },
+                &mut out,
+            )
+            .unwrap();
+        out.into()
+    }
+
+    #[test]
+    fn usage_from_start_and_delta_is_merged_and_cache_counts_join_the_input() {
+        let mut d = AnthropicDecoder::default();
+        feed(
+            &mut d,
+            r#"{"type":"message_start","message":{"content":[],"usage":{"input_tokens":5,"cache_read_input_tokens":100,"cache_creation_input_tokens":10,"output_tokens":1}}}"#,
+        );
+        let events = feed(
+            &mut d,
+            r#"{"type":"message_delta","delta":{"stop_reason":"max_tokens"},"usage":{"output_tokens":42}}"#,
+        );
+        assert_eq!(
+            events,
+            [
+                StreamEvent::Usage(Usage {
+                    input_tokens: 115,
+                    output_tokens: 42,
+                    cached_input_tokens: 100,
+                    reasoning_tokens: 0,
+                    estimated: false
+                }),
+                StreamEvent::Finish(FinishReason::Length)
+            ]
+        );
+    }
+
+    #[test]
+    fn thinking_deltas_are_not_reply_text() {
+        let mut d = AnthropicDecoder::default();
+        let events = feed(
+            &mut d,
+            r#"{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"hmm"}}"#,
+        );
+        assert!(events.is_empty());
+    }
+}

@@ -1,0 +1,243 @@
+//! What can go wrong talking to a provider, sorted into the kinds the executor acts on.
+use std::time::Duration;
+
+use serde_json::Value;
+use thiserror::Error;
+
+/// The kind of a provider's error, read from its status and body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    RateLimited,
+    Overloaded,
+    Server,
+    /// The key is missing, wrong, or not allowed to use this model.
+    Auth,
+    /// The prompt does not fit the model's context window.
+    ContextLength,
+    NotFound,
+    BadRequest,
+}
+
+#[derive(Debug, Clone, Error)]
+pub enum ProviderError {
+    #[error("HTTP {status}: {message}")]
+    Status {
+        status: u16,
+        kind: ErrorKind,
+        message: String,
+        retry_after: Option<Duration>,
+    },
+    #[error("could not connect: {0}")]
+    Connect(String),
+    #[error("timed out {0}")]
+    Timeout(&'static str),
+    #[error("the connection failed: {0}")]
+    Transport(String),
+    #[error("the provider sent something unreadable: {0}")]
+    Malformed(String),
+    /// An error the provider reported inside a stream that had started (Anthropic's `error` event).
+    #[error("the provider reported an error mid-stream: {message}")]
+    Stream { kind: ErrorKind, message: String },
+    #[error("the stream ended before the provider finished the reply")]
+    Truncated,
+}
+
+impl ProviderError {
+    /// A stable code for hop records and the UI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Status { kind, .. } | Self::Stream { kind, .. } => match kind {
+                ErrorKind::RateLimited => "rate_limited",
+                ErrorKind::Overloaded => "overloaded",
+                ErrorKind::Server => "server_error",
+                ErrorKind::Auth => "auth_failed",
+                ErrorKind::ContextLength => "context_length",
+                ErrorKind::NotFound => "not_found",
+                ErrorKind::BadRequest => "bad_request",
+            },
+            Self::Connect(_) => "connect_failed",
+            Self::Timeout(_) => "timeout",
+            Self::Transport(_) => "connection_lost",
+            Self::Malformed(_) => "malformed",
+            Self::Truncated => "truncated",
+        }
+    }
+
+    /// How long the provider asked us to wait before trying again.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    pub fn from_reqwest(e: &reqwest::Error) -> Self {
+        // reqwest's Display names the URL but never a header, so no key reaches the message.
+        let text = short(&error_chain(e));
+        if e.is_timeout() {
+            Self::Timeout("connecting")
+        } else if e.is_connect() {
+            Self::Connect(text)
+        } else {
+            Self::Transport(text)
+        }
+    }
+
+    /// Reads a non-2xx answer. All three APIs put a readable message at `error.message`.
+    pub fn from_status(status: u16, body: &str, retry_after: Option<Duration>) -> Self {
+        let json: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+        let error = &json["error"];
+        let message = error["message"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                if body.trim().is_empty() {
+                    "no details given".into()
+                } else {
+                    body.trim().to_string()
+                }
+            });
+        let kind = classify(status, error, &message);
+        Self::Status {
+            status,
+            kind,
+            message: short(&message),
+            retry_after,
+        }
+    }
+}
+
+/// Sorts an error by status, refined by the body where the status alone misleads: a context
+/// overflow is a 400, and Gemini answers a wrong key with 400 too.
+pub fn classify(status: u16, error: &Value, message: &str) -> ErrorKind {
+    let lower = message.to_lowercase();
+    let code = error["code"].as_str().unwrap_or_default();
+    let key_invalid = error["details"]
+        .as_array()
+        .is_some_and(|d| d.iter().any(|x| x["reason"] == "API_KEY_INVALID"))
+        || lower.contains("api key not valid");
+    let context = code == "context_length_exceeded"
+        || [
+            "context length",
+            "context window",
+            "prompt is too long",
+            "maximum number of tokens",
+            "too many tokens",
+        ]
+        .iter()
+        .any(|p| lower.contains(p));
+    match status {
+        401 | 403 => ErrorKind::Auth,
+        400 if key_invalid => ErrorKind::Auth,
+        400 | 413 | 422 if context => ErrorKind::ContextLength,
+        429 => ErrorKind::RateLimited,
+        503 | 529 => ErrorKind::Overloaded,
+        404 => ErrorKind::NotFound,
+        408 | 500..=599 => ErrorKind::Server,
+        _ => ErrorKind::BadRequest,
+    }
+}
+
+/// The kind of an in-stream error, by the type names the three APIs use there.
+pub fn stream_kind(kind: &str) -> ErrorKind {
+    match kind {
+        "overloaded_error" | "UNAVAILABLE" => ErrorKind::Overloaded,
+        "rate_limit_error" | "RESOURCE_EXHAUSTED" => ErrorKind::RateLimited,
+        "authentication_error" | "permission_error" | "PERMISSION_DENIED" | "UNAUTHENTICATED" => {
+            ErrorKind::Auth
+        }
+        "invalid_request_error" | "INVALID_ARGUMENT" => ErrorKind::BadRequest,
+        _ => ErrorKind::Server,
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// Keeps messages to one readable line.
+fn short(text: &str) -> String {
+    const MAX: usize = 300;
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match one_line.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}…", &one_line[..at]),
+        None => one_line,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(status: u16, body: &str) -> ErrorKind {
+        match ProviderError::from_status(status, body, None) {
+            ProviderError::Status { kind, .. } => kind,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn context_overflow_is_told_apart_from_other_400s_in_every_format() {
+        assert_eq!(
+            kind(
+                400,
+                r#"{"error":{"message":"This model's maximum context length is 128000 tokens.","code":"context_length_exceeded"}}"#
+            ),
+            ErrorKind::ContextLength
+        );
+        assert_eq!(
+            kind(
+                400,
+                r#"{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 208310 tokens > 200000 maximum"}}"#
+            ),
+            ErrorKind::ContextLength
+        );
+        assert_eq!(
+            kind(
+                400,
+                r#"{"error":{"code":400,"message":"The input token count (1048577) exceeds the maximum number of tokens allowed (1048576).","status":"INVALID_ARGUMENT"}}"#
+            ),
+            ErrorKind::ContextLength
+        );
+        assert_eq!(
+            kind(
+                400,
+                r#"{"error":{"message":"Invalid value for 'temperature'"}}"#
+            ),
+            ErrorKind::BadRequest
+        );
+    }
+
+    #[test]
+    fn gemini_wrong_key_400_is_an_auth_failure() {
+        let body = r#"{"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","status":"INVALID_ARGUMENT","details":[{"reason":"API_KEY_INVALID"}]}}"#;
+        assert_eq!(kind(400, body), ErrorKind::Auth);
+    }
+
+    #[test]
+    fn statuses_map_to_kinds_and_bodies_that_are_not_json_are_kept_short() {
+        assert_eq!(kind(529, ""), ErrorKind::Overloaded);
+        assert_eq!(kind(502, "<html>Bad gateway</html>"), ErrorKind::Server);
+        assert_eq!(kind(429, ""), ErrorKind::RateLimited);
+        let long = "x ".repeat(1000);
+        let ProviderError::Status { message, .. } = ProviderError::from_status(500, &long, None)
+        else {
+            unreachable!()
+        };
+        assert!(message.chars().count() <= 301);
+    }
+}

@@ -1,0 +1,204 @@
+//! Provider adapters: each speaks one wire format and maps it onto [`StreamEvent`]s.
+pub mod anthropic;
+pub mod error;
+pub mod event;
+pub mod gemini;
+pub mod openai;
+mod sse;
+
+use std::pin::Pin;
+use std::time::{Duration, SystemTime};
+
+use futures_util::Stream;
+use reqwest::header::HeaderMap;
+use reqwest::{Client, Response};
+use serde_json::Value;
+use switchyard_router::Message;
+
+pub use error::{ErrorKind, ProviderError};
+pub use event::{FinishReason, StreamEvent};
+
+use crate::error::EngineError;
+use crate::provider::ProviderKind;
+use crate::secrets::Secret;
+use crate::store::providers::ProviderRow;
+use crate::usage::Usage;
+
+/// The events of one streamed reply; dropping it closes the connection.
+pub type EventStream = Pin<Box<dyn Stream<Item = Result<StreamEvent, ProviderError>> + Send>>;
+
+/// Where and as whom to call a provider. The key sits in a header marked sensitive.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub kind: ProviderKind,
+    pub base_url: String,
+    pub headers: HeaderMap,
+}
+
+impl Endpoint {
+    pub fn new(row: &ProviderRow, key: Option<&Secret>) -> Result<Self, EngineError> {
+        Ok(Self {
+            kind: row.kind,
+            base_url: row.base_url.trim_end_matches('/').to_string(),
+            headers: crate::connection::auth_headers(row, key)?,
+        })
+    }
+}
+
+/// What to ask a model.
+#[derive(Debug, Clone, Copy)]
+pub struct ChatCall<'a> {
+    /// The name the provider's API knows the model by.
+    pub model: &'a str,
+    pub messages: &'a [Message],
+    pub max_output_tokens: Option<u32>,
+}
+
+/// A whole, non-streamed reply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Completion {
+    pub text: String,
+    pub finish: Option<FinishReason>,
+    pub usage: Option<Usage>,
+}
+
+/// Sends the request and returns once the provider has answered 200 and the stream has begun.
+pub async fn stream(
+    client: &Client,
+    endpoint: &Endpoint,
+    call: ChatCall<'_>,
+) -> Result<EventStream, ProviderError> {
+    let (url, body) = match endpoint.kind {
+        ProviderKind::Openai | ProviderKind::OpenaiCompatible => {
+            openai::request(endpoint, call, true)
+        }
+        ProviderKind::Anthropic => anthropic::request(endpoint, call, true),
+        ProviderKind::Gemini => gemini::request(endpoint, call, true),
+    };
+    let response = send(client, endpoint, &url, &body).await?;
+    Ok(match endpoint.kind {
+        ProviderKind::Openai | ProviderKind::OpenaiCompatible => Box::pin(openai::events(response)),
+        ProviderKind::Anthropic => Box::pin(anthropic::events(response)),
+        ProviderKind::Gemini => Box::pin(gemini::events(response)),
+    })
+}
+
+/// One request, one whole reply.
+pub async fn complete(
+    client: &Client,
+    endpoint: &Endpoint,
+    call: ChatCall<'_>,
+) -> Result<Completion, ProviderError> {
+    let (url, body) = match endpoint.kind {
+        ProviderKind::Openai | ProviderKind::OpenaiCompatible => {
+            openai::request(endpoint, call, false)
+        }
+        ProviderKind::Anthropic => anthropic::request(endpoint, call, false),
+        ProviderKind::Gemini => gemini::request(endpoint, call, false),
+    };
+    let response = send(client, endpoint, &url, &body).await?;
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|e| ProviderError::from_reqwest(&e))?;
+    let json: Value =
+        serde_json::from_slice(&bytes).map_err(|e| ProviderError::Malformed(e.to_string()))?;
+    match endpoint.kind {
+        ProviderKind::Openai | ProviderKind::OpenaiCompatible => openai::completion(&json),
+        ProviderKind::Anthropic => anthropic::completion(&json),
+        ProviderKind::Gemini => gemini::completion(&json),
+    }
+}
+
+async fn send(
+    client: &Client,
+    endpoint: &Endpoint,
+    url: &str,
+    body: &Value,
+) -> Result<Response, ProviderError> {
+    let response = client
+        .post(url)
+        .headers(endpoint.headers.clone())
+        .json(body)
+        .send()
+        .await
+        .map_err(|e| ProviderError::from_reqwest(&e))?;
+    if response.status().is_success() {
+        return Ok(response);
+    }
+    let status = response.status().as_u16();
+    let retry_after = retry_after(response.headers(), SystemTime::now());
+    let text = response.text().await.unwrap_or_default();
+    Err(ProviderError::from_status(status, &text, retry_after))
+}
+
+/// `Retry-After` as seconds or an HTTP date, or OpenAI's `retry-after-ms`.
+pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let get = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    if let Some(ms) = get("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
+        return duration_from_secs(ms / 1000.0);
+    }
+    let value = get("retry-after")?;
+    if let Ok(secs) = value.parse::<f64>() {
+        return duration_from_secs(secs);
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+fn duration_from_secs(secs: f64) -> Option<Duration> {
+    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(86_400.0)))
+}
+
+/// System messages apart from the conversation, for the APIs that take them as a field.
+fn split_system(messages: &[Message]) -> (Option<String>, impl Iterator<Item = &Message>) {
+    let system: Vec<&str> = messages
+        .iter()
+        .filter(|m| m.role.eq_ignore_ascii_case("system"))
+        .map(|m| m.content.as_str())
+        .collect();
+    let rest = messages
+        .iter()
+        .filter(|m| !m.role.eq_ignore_ascii_case("system"));
+    ((!system.is_empty()).then(|| system.join("\n\n")), rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_dates_and_milliseconds() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_470);
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", "3".parse().unwrap());
+        assert_eq!(retry_after(&h, now), Some(Duration::from_secs(3)));
+        h.insert(
+            "retry-after",
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after(&h, now), Some(Duration::from_secs(10)));
+        h.insert("retry-after-ms", "250".parse().unwrap());
+        assert_eq!(retry_after(&h, now), Some(Duration::from_millis(250)));
+        h.clear();
+        h.insert("retry-after", "soon".parse().unwrap());
+        assert_eq!(retry_after(&h, now), None);
+    }
+
+    #[test]
+    fn system_messages_are_joined_and_kept_out_of_the_turns() {
+        let m = |role: &str, content: &str| Message {
+            role: role.into(),
+            content: content.into(),
+        };
+        let messages = [m("system", "a"), m("user", "q"), m("system", "b")];
+        let (system, rest) = split_system(&messages);
+        assert_eq!(system.as_deref(), Some("a\n\nb"));
+        assert_eq!(rest.count(), 1);
+    }
+}

@@ -1,0 +1,99 @@
+//! Turns an SSE response body into [`StreamEvent`]s through one adapter's decoder.
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use eventsource_stream::{Event, EventStreamError, Eventsource};
+use futures_util::Stream;
+
+use super::error::ProviderError;
+use super::event::StreamEvent;
+
+/// One adapter's reading of its provider's events.
+pub trait Decoder: Send + Unpin + 'static {
+    /// Pushes what `event` says onto `out`; returns true when the provider says the reply is over.
+    fn decode(
+        &mut self,
+        event: &Event,
+        out: &mut VecDeque<StreamEvent>,
+    ) -> Result<bool, ProviderError>;
+}
+
+type Body = Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Send>>;
+
+/// Yields events as each SSE frame arrives: nothing is buffered beyond the frame being parsed.
+pub struct SseStream<D> {
+    frames: eventsource_stream::EventStream<Body>,
+    decoder: D,
+    pending: VecDeque<StreamEvent>,
+    saw_finish: bool,
+    over: bool,
+}
+
+impl<D: Decoder> SseStream<D> {
+    pub fn new(response: reqwest::Response, decoder: D) -> Self {
+        let body: Body = Box::pin(response.bytes_stream());
+        Self {
+            frames: body.eventsource(),
+            decoder,
+            pending: VecDeque::new(),
+            saw_finish: false,
+            over: false,
+        }
+    }
+}
+
+impl<D: Decoder> Stream for SseStream<D> {
+    type Item = Result<StreamEvent, ProviderError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some(event) = this.pending.pop_front() {
+                this.saw_finish |= matches!(event, StreamEvent::Finish(_));
+                return Poll::Ready(Some(Ok(event)));
+            }
+            if this.over {
+                return Poll::Ready(None);
+            }
+            match Pin::new(&mut this.frames).poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(frame))) => {
+                    match this.decoder.decode(&frame, &mut this.pending) {
+                        Ok(done) => this.over = done,
+                        Err(e) => {
+                            this.over = true;
+                            return Poll::Ready(Some(Err(e)));
+                        }
+                    }
+                }
+                Poll::Ready(Some(Err(e))) => {
+                    this.over = true;
+                    let error = match e {
+                        EventStreamError::Transport(t) => ProviderError::from_reqwest(&t),
+                        EventStreamError::Utf8(u) => ProviderError::Malformed(u.to_string()),
+                        EventStreamError::Parser(p) => ProviderError::Malformed(p.to_string()),
+                    };
+                    return Poll::Ready(Some(Err(error)));
+                }
+                // A body that ends after the finish reason is a normal end (Gemini has no other
+                // end marker); one that ends before it was cut off.
+                Poll::Ready(None) => {
+                    this.over = true;
+                    if !this.saw_finish {
+                        return Poll::Ready(Some(Err(ProviderError::Truncated)));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Parses one frame's JSON, naming the frame in the error.
+pub fn parse<T: serde::de::DeserializeOwned>(event: &Event) -> Result<T, ProviderError> {
+    serde_json::from_str(&event.data).map_err(|e| {
+        let head: String = event.data.chars().take(80).collect();
+        ProviderError::Malformed(format!("{e} in frame {head:?}"))
+    })
+}
