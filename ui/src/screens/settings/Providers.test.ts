@@ -49,6 +49,16 @@ function fakeBackend(opts: { providers?: Provider[]; keychain?: 'available' | 'u
         p.enabled = args.enabled as boolean;
         return { ...p };
       }
+      case 'update_provider': {
+        const p = providers.find((x) => x.id === args.id)!;
+        Object.assign(p, args.input as ProviderInput);
+        return { ...p };
+      }
+      case 'set_provider_key': {
+        const p = providers.find((x) => x.id === args.id)!;
+        p.key = { state: 'set', last4: (args.key as string).slice(-4) };
+        return { ...p };
+      }
       case 'delete_provider_key': {
         const p = providers.find((x) => x.id === args.id)!;
         p.key = { state: 'missing' };
@@ -165,5 +175,33 @@ describe('Providers screen', () => {
     await user.click(within(card).getByRole('button', { name: 'Remove' }));
     await waitFor(() => expect(screen.queryByRole('article', { name: 'Work OpenAI' })).toBeNull());
     expect(calls.filter((c) => c.cmd === 'remove_provider')).toHaveLength(1);
+  });
+
+  it('edits a provider’s URL and extra headers, and replaces its key', async () => {
+    const user = userEvent.setup();
+    const { calls } = fakeBackend({ providers: [{ ...saved }] });
+    render(Providers);
+    const card = await screen.findByRole('article', { name: 'Work OpenAI' });
+    await user.click(within(card).getByRole('button', { name: 'Edit' }));
+    const form = screen.getByRole('form', { name: 'Edit provider' });
+    const url = within(form).getByLabelText('Base URL');
+    await user.clear(url);
+    await user.type(url, 'https://proxy.example.com/v1');
+    await user.click(within(form).getByRole('button', { name: '+ Add header' }));
+    await user.type(within(form).getByLabelText('Header name 1'), 'OpenAI-Organization');
+    await user.type(within(form).getByLabelText('Header value 1'), 'org-42');
+    await user.click(within(form).getByRole('button', { name: 'Save changes' }));
+
+    const updated = await screen.findByRole('article', { name: 'Work OpenAI' });
+    expect(updated).toHaveTextContent('https://proxy.example.com/v1');
+    expect(updated).toHaveTextContent('1 extra header');
+    const input = calls.find((c) => c.cmd === 'update_provider')!.args.input as ProviderInput;
+    expect(input.headers).toEqual([{ name: 'OpenAI-Organization', value: 'org-42' }]);
+
+    await user.click(within(updated).getByRole('button', { name: 'Replace' }));
+    await user.type(within(updated).getByLabelText('API key for Work OpenAI'), 'sk-new-key-9z9z');
+    await user.click(within(updated).getByRole('button', { name: 'Save key' }));
+    await waitFor(() => expect(within(updated).getByTestId('key-status')).toHaveTextContent('••••9z9z'));
+    expect(updated).not.toHaveTextContent('sk-new-key');
   });
 });

@@ -1,0 +1,171 @@
+//! `switchyard providers` and `switchyard keys` as a user runs them: the real binary, a real SQLite
+//! file, and the real Secret Service that `scripts/test` provides.
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn switchyard(db: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    pipe.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(pipe);
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn keyring_available() -> bool {
+    use switchyard_engine::secrets::{Keychain, KeychainStatus};
+    match Keychain::default().status() {
+        KeychainStatus::Available => true,
+        KeychainStatus::Unavailable { reason } => {
+            assert!(
+                std::env::var_os("SWITCHYARD_REQUIRE_KEYRING").is_none(),
+                "no Secret Service: {reason}"
+            );
+            eprintln!("skipping: no Secret Service ({reason})");
+            false
+        }
+    }
+}
+
+#[test]
+fn providers_add_list_remove_and_refusals() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    let out = switchyard(
+        &db,
+        &[
+            "providers",
+            "add",
+            "--kind",
+            "anthropic",
+            "--name",
+            "Claude",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+
+    let out = switchyard(
+        &db,
+        &["providers", "add", "--kind", "openai", "--name", "claude"],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("already exists"), "{}", text(&out));
+
+    let out = switchyard(
+        &db,
+        &[
+            "providers",
+            "add",
+            "--kind",
+            "openai-compatible",
+            "--name",
+            "Bad",
+            "--base-url",
+            "ftp://x",
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("not an http(s) URL"), "{}", text(&out));
+
+    let out = switchyard(
+        &db,
+        &[
+            "providers",
+            "add",
+            "--kind",
+            "openai-compatible",
+            "--name",
+            "Local",
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("--base-url is required"),
+        "{}",
+        text(&out)
+    );
+
+    let out = switchyard(&db, &["providers", "list", "--json"], None);
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["name"], "Claude");
+    assert_eq!(list[0]["base_url"], "https://api.anthropic.com");
+
+    let out = switchyard(&db, &["providers", "remove", "CLAUDE"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = switchyard(&db, &["providers", "list"], None);
+    assert!(text(&out).contains("No providers"), "{}", text(&out));
+}
+
+#[test]
+fn keys_are_read_from_stdin_and_kept_out_of_the_database() {
+    if !keyring_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("keys.db");
+    let out = switchyard(
+        &db,
+        &["providers", "add", "--kind", "gemini", "--name", "Gem"],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+
+    let out = switchyard(&db, &["keys", "set", "Gem"], Some("   \n"));
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("The API key is empty"),
+        "{}",
+        text(&out)
+    );
+
+    let key = "AIza-cli-secret-value-Q1w2";
+    let out = switchyard(&db, &["keys", "set", "Gem"], Some(&format!("{key}\n")));
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains(key));
+
+    let out = switchyard(&db, &["keys", "list"], None);
+    assert!(text(&out).contains("••••Q1w2"), "{}", text(&out));
+    assert!(!text(&out).contains(key));
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(
+            !bytes.windows(key.len()).any(|w| w == key.as_bytes()),
+            "key found in a database file"
+        );
+    }
+
+    let out = switchyard(&db, &["keys", "delete", "Gem"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = switchyard(&db, &["keys", "list"], None);
+    assert!(text(&out).contains("missing"), "{}", text(&out));
+
+    let out = switchyard(&db, &["keys", "set", "Nobody"], Some("k"));
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("No provider named 'Nobody'"),
+        "{}",
+        text(&out)
+    );
+}
