@@ -1,0 +1,157 @@
+//! Shared setup for the engine's tests against the fake provider: one server, one provider of
+//! each format pointing at it, and a catalog of models on those providers.
+#![allow(dead_code)] // each test file uses its own part of this module
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use switchyard_engine::execute::{Executor, Plan, Policy, Reply, ReplyEvent};
+use switchyard_engine::provider::{Header, ProviderKind};
+use switchyard_engine::secrets::Secret;
+use switchyard_engine::store::providers::ProviderRow;
+use switchyard_fake_provider::FakeProvider;
+use switchyard_router::{Catalog, Message, Model, PerMtok};
+
+pub const KEY: &str = "sk-fake-key-0123456789abcdef";
+
+pub struct Setup {
+    pub server: FakeProvider,
+    pub providers: Vec<ProviderRow>,
+    pub catalog: Catalog,
+    pub keys: HashMap<String, Secret>,
+}
+
+pub fn row(id: &str, kind: ProviderKind, base_url: String) -> ProviderRow {
+    ProviderRow {
+        id: id.into(),
+        name: format!("Fake {id}"),
+        kind,
+        preset: id.into(),
+        base_url,
+        headers: vec![],
+        enabled: true,
+    }
+}
+
+/// A model priced at `input`/`output` micro-dollars per million tokens.
+pub fn model(id: &str, provider: &str, window: u32, input: u64, output: u64) -> Model {
+    Model {
+        id: id.into(),
+        provider: provider.into(),
+        api_id: None,
+        input: PerMtok(input),
+        output: PerMtok(output),
+        cached_input: None,
+        reasoning: None,
+        context_window: window,
+        quality: 0.9,
+        enabled: true,
+    }
+}
+
+impl Setup {
+    /// Providers `openai`, `anthropic`, `gemini` and `compat` (OpenAI-compatible with an extra
+    /// header), two models on each of the first three, all with the right key.
+    pub async fn new() -> Self {
+        let server = FakeProvider::start(&[KEY]).await.unwrap();
+        let mut compat = row(
+            "compat",
+            ProviderKind::OpenaiCompatible,
+            server.openai_base(),
+        );
+        compat.preset = "openrouter".into();
+        compat.headers = vec![Header {
+            name: "HTTP-Referer".into(),
+            value: "https://switchyard.test".into(),
+        }];
+        let providers = vec![
+            row("openai", ProviderKind::Openai, server.openai_base()),
+            row(
+                "anthropic",
+                ProviderKind::Anthropic,
+                server.anthropic_base(),
+            ),
+            row("gemini", ProviderKind::Gemini, server.gemini_base()),
+            compat,
+        ];
+        let catalog = Catalog {
+            prices_taken: None,
+            models: vec![
+                model("gpt-small", "openai", 8_000, 150_000, 600_000),
+                model("gpt-large", "openai", 128_000, 2_500_000, 10_000_000),
+                model("claude-small", "anthropic", 8_000, 800_000, 4_000_000),
+                model("claude-large", "anthropic", 200_000, 3_000_000, 15_000_000),
+                model("gemini-small", "gemini", 8_000, 100_000, 400_000),
+                model("gemini-large", "gemini", 1_000_000, 1_250_000, 10_000_000),
+                model("compat-model", "compat", 32_000, 200_000, 200_000),
+            ],
+        };
+        let keys = ["openai", "anthropic", "gemini", "compat"]
+            .into_iter()
+            .map(|p| (p.to_string(), Secret::new(KEY).unwrap()))
+            .collect();
+        Self {
+            server,
+            providers,
+            catalog,
+            keys,
+        }
+    }
+
+    pub fn plan(&self, chain: &[&str]) -> Plan {
+        let chain: Vec<String> = chain.iter().map(|s| s.to_string()).collect();
+        Plan::new(&chain, &self.catalog, &self.providers, &self.keys).unwrap()
+    }
+
+    /// Requests the fake server saw for `model`.
+    pub fn calls(&self, model: &str) -> usize {
+        self.server
+            .requests()
+            .iter()
+            .filter(|r| r.model == model)
+            .count()
+    }
+}
+
+/// Quick timeouts and backoffs so fault tests take milliseconds; the breaker stays out of the
+/// way unless a test lowers its threshold.
+pub fn policy() -> Policy {
+    Policy {
+        attempts_per_model: 3,
+        backoff_base: Duration::from_millis(5),
+        backoff_max: Duration::from_millis(20),
+        max_retry_wait: Duration::from_secs(2),
+        connect_timeout: Duration::from_secs(1),
+        first_token_timeout: Duration::from_millis(600),
+        chunk_timeout: Duration::from_millis(300),
+        breaker_threshold: 1000,
+        breaker_cooldown: Duration::from_secs(60),
+    }
+}
+
+pub fn ask(text: &str) -> Vec<Message> {
+    vec![Message {
+        role: "user".into(),
+        content: text.into(),
+    }]
+}
+
+/// Runs the plan and returns the reply and every event the caller saw.
+pub async fn run(executor: &Executor, plan: &Plan, prompt: &str) -> (Reply, Vec<ReplyEvent>) {
+    let mut events = Vec::new();
+    let reply = executor
+        .run(plan, &ask(prompt), None, |e| events.push(e))
+        .await;
+    (reply, events)
+}
+
+/// The text the caller was shown, from the events alone.
+pub fn shown_text(events: &[ReplyEvent]) -> String {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            ReplyEvent::Text { delta } => Some(delta.as_str()),
+            _ => None,
+        })
+        .collect()
+}
