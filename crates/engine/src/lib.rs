@@ -5,9 +5,12 @@ pub mod execute;
 pub mod paths;
 pub mod provider;
 pub mod providers;
+pub mod routing;
 pub mod secrets;
 pub mod settings;
 pub mod store;
 pub mod usage;
 
 pub use error::EngineError;
+/// The router, for the desktop shell, which depends on the engine alone.
+pub use switchyard_router as router;

@@ -9,6 +9,7 @@ use sqlx::SqlitePool;
 use crate::error::EngineError;
 
 pub mod providers;
+pub mod rules;
 
 #[derive(Debug, Clone)]
 pub struct Store {

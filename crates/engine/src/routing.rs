@@ -1,0 +1,286 @@
+//! The rule editor's service: what the router would decide under an unsaved draft, which catalog
+//! models the configured providers can serve, and the seed's strategies as presets.
+use serde::{Deserialize, Serialize};
+use switchyard_router::litellm::{self, ImportReport};
+use switchyard_router::{
+    decide, presets, Catalog, CompiledRules, ConfigError, Decision, Issue, Request, Rule,
+};
+use ts_rs::TS;
+
+use crate::provider::{presets as provider_presets, KeyInfo, Provider};
+use crate::store::rules::RoutingConfig;
+
+/// One of the seed's strategies as a rule table, loadable in one step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RoutingPreset {
+    pub id: String,
+    pub label: String,
+    pub description: String,
+    pub rules: Vec<Rule>,
+}
+
+/// The presets the rule editor offers. Only the rules: loading one keeps the user's keyword
+/// lists, weights and catalog.
+pub fn routing_presets() -> Vec<RoutingPreset> {
+    let about = |id: &'static str| {
+        match id {
+        "smart_router" => (
+            "SmartRouter with fallbacks",
+            "A model chain per task, each with its fallbacks; writing is the default.",
+        ),
+        "task_based" => ("Task-based", "One model per task; gpt-4o-mini by default."),
+        "complexity_based" => (
+            "Complexity-based",
+            "One model per complexity tier, from gpt-4o-mini to claude-opus-4.",
+        ),
+        "cost_aware" => (
+            "Cost-aware with quality bounds",
+            "The cheapest enabled model meeting 0.95 quality for complex requests, 0.90 for moderate, 0.80 below.",
+        ),
+        other => (other, ""),
+    }
+    };
+    presets::all()
+        .into_iter()
+        .map(|(id, set)| {
+            let (label, description) = about(id);
+            RoutingPreset {
+                id: id.into(),
+                label: label.into(),
+                description: description.into(),
+                rules: set.rules,
+            }
+        })
+        .collect()
+}
+
+/// The router's answer for one request of a preview.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum PreviewOutcome {
+    Decided { decision: Box<Decision> },
+    Failed { code: String, message: String },
+}
+
+/// A draft's issues and what it decides for each request, nothing sent anywhere.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Preview {
+    pub issues: Vec<Issue>,
+    /// Whether the router can run the draft at all; when not, its issues say why.
+    pub compiles: bool,
+    /// One per request, in order; empty when the draft does not compile.
+    pub outcomes: Vec<PreviewOutcome>,
+}
+
+/// Validates `draft` and routes every request with it. A draft with issues is still tried when
+/// it compiles (an unknown model only makes its rule unusable), so the live test keeps up with
+/// a half-edited table.
+pub fn preview(draft: &RoutingConfig, requests: &[Request]) -> Preview {
+    let issues = draft.issues();
+    let Ok(rules) = CompiledRules::new(draft.rules.clone()) else {
+        return Preview {
+            issues,
+            compiles: false,
+            outcomes: Vec::new(),
+        };
+    };
+    let outcomes = requests
+        .iter()
+        .map(|request| match decide(request, &rules, &draft.catalog) {
+            Ok(decision) => PreviewOutcome::Decided {
+                decision: Box::new(decision),
+            },
+            Err(e) => PreviewOutcome::Failed {
+                code: e.code().into(),
+                message: e.to_string(),
+            },
+        })
+        .collect();
+    Preview {
+        issues,
+        compiles: true,
+        outcomes,
+    }
+}
+
+/// A catalog after an import of LiteLLM's price file, and what the import changed.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct CatalogImport {
+    pub catalog: Catalog,
+    pub report: ImportReport,
+}
+
+/// Merges LiteLLM's `model_prices_and_context_window.json` into `base` (see `litellm::import`).
+pub fn import_litellm(json: &str, base: &Catalog) -> Result<CatalogImport, ConfigError> {
+    let (catalog, report) = litellm::import(json, base)?;
+    Ok(CatalogImport { catalog, report })
+}
+
+/// Whether a catalog model can be used now, and through which configured provider.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ModelAvailability {
+    pub model: String,
+    pub available: bool,
+    /// The name of the configured provider that serves it, when there is one.
+    pub provider: Option<String>,
+    /// Why it is unavailable; empty when it is available.
+    pub reason: String,
+}
+
+/// Whether `provider` serves catalog models of `name`: by preset (`anthropic`), id or name.
+pub fn serves(provider: &Provider, name: &str) -> bool {
+    provider.preset == name || provider.id == name || provider.name.eq_ignore_ascii_case(name)
+}
+
+/// Why `provider` cannot take requests now, or `None` when it can.
+fn unusable(provider: &Provider) -> Option<String> {
+    if !provider.enabled {
+        return Some(format!("{} is disabled", provider.name));
+    }
+    let needs_key = provider_presets()
+        .iter()
+        .find(|p| p.id == provider.preset)
+        .is_none_or(|p| p.needs_key);
+    match &provider.key {
+        KeyInfo::Set { .. } => None,
+        KeyInfo::Missing if !needs_key => None,
+        KeyInfo::Missing => Some(format!("{} has no API key", provider.name)),
+        KeyInfo::Unavailable { reason } => Some(format!("the keychain cannot be read: {reason}")),
+    }
+}
+
+/// The configured provider that serves catalog provider `name`, a usable one first.
+pub fn provider_for<'a>(name: &str, providers: &'a [Provider]) -> Option<&'a Provider> {
+    let mut matching = providers.iter().filter(|p| serves(p, name));
+    let first = matching.clone().next();
+    matching.find(|p| unusable(p).is_none()).or(first)
+}
+
+/// Availability of each model of `models`, in order.
+pub fn availability<'a>(
+    models: impl IntoIterator<Item = &'a switchyard_router::Model>,
+    providers: &[Provider],
+) -> Vec<ModelAvailability> {
+    models
+        .into_iter()
+        .map(|m| {
+            let provider = provider_for(&m.provider, providers);
+            let reason = match provider {
+                None => format!("no {} provider is configured", m.provider),
+                Some(p) => unusable(p).unwrap_or_default(),
+            };
+            ModelAvailability {
+                model: m.id.clone(),
+                available: reason.is_empty(),
+                provider: provider.map(|p| p.name.clone()),
+                reason,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use switchyard_router::{Action, ChainAction, Condition, IssueKind, Task};
+
+    use super::*;
+    use crate::provider::ProviderKind;
+
+    fn provider(name: &str, preset: &str, enabled: bool, key: KeyInfo) -> Provider {
+        Provider {
+            id: format!("id-{name}"),
+            name: name.into(),
+            kind: ProviderKind::OpenaiCompatible,
+            preset: preset.into(),
+            base_url: "http://localhost".into(),
+            headers: Vec::new(),
+            enabled,
+            key,
+        }
+    }
+
+    #[test]
+    fn a_model_is_available_only_through_an_enabled_provider_with_a_key_it_needs() {
+        let catalog = RoutingConfig::bundled().catalog;
+        let set = KeyInfo::Set {
+            last4: "abcd".into(),
+        };
+        let providers = vec![
+            provider("Work", "openai", true, set.clone()),
+            provider("Claude", "anthropic", true, KeyInfo::Missing),
+            provider("Gem", "gemini", false, set),
+        ];
+        let all = availability(&catalog.models, &providers);
+        let of = |id: &str| all.iter().find(|a| a.model == id).unwrap();
+        assert!(of("gpt-4o").available);
+        assert_eq!(of("gpt-4o").provider.as_deref(), Some("Work"));
+        assert!(!of("claude-haiku").available);
+        assert_eq!(of("claude-haiku").reason, "Claude has no API key");
+        assert_eq!(of("gemini-flash").reason, "Gem is disabled");
+        assert_eq!(
+            of("deepseek-v3").reason,
+            "no deepseek provider is configured"
+        );
+
+        // A local server needs no key; a provider may also be named after the catalog's name.
+        let local = vec![provider("deepseek", "custom", true, KeyInfo::Missing)];
+        assert!(availability(&catalog.models, &local)
+            .iter()
+            .any(|a| a.model == "deepseek-v3" && a.available));
+    }
+
+    #[test]
+    fn previews_an_unsaved_draft_and_reports_its_issues() {
+        let mut draft = RoutingConfig::bundled();
+        let code = draft
+            .rules
+            .rules
+            .iter_mut()
+            .find(|r| r.when == vec![Condition::Task(vec![Task::Code])])
+            .unwrap();
+        code.then = Action::Chain(ChainAction {
+            models: vec!["deepseek-v3".into()],
+            prefer_cost: false,
+        });
+        let requests = [
+            Request::from_prompt("Fix this Python function: def f(x): return x +"),
+            Request::default(),
+        ];
+        let preview = preview(&draft, &requests);
+        assert!(preview.issues.is_empty() && preview.compiles);
+        match &preview.outcomes[0] {
+            PreviewOutcome::Decided { decision } => {
+                assert_eq!(decision.model, "deepseek-v3");
+                assert_eq!(decision.rule, "code");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            &preview.outcomes[1],
+            PreviewOutcome::Failed { code, .. } if code == "empty_conversation"
+        ));
+
+        draft.rules.rules[0].when = vec![Condition::Regex("(unclosed".into())];
+        let broken = super::preview(&draft, &requests);
+        assert!(!broken.compiles && broken.outcomes.is_empty());
+        assert_eq!(broken.issues[0].kind, IssueKind::InvalidRegex);
+        assert_eq!(broken.issues[0].field, "when[0].regex");
+    }
+
+    #[test]
+    fn every_preset_is_valid_over_the_bundled_catalog() {
+        let presets = routing_presets();
+        assert_eq!(presets.len(), 4);
+        for p in presets {
+            let mut config = RoutingConfig::bundled();
+            config.rules.rules = p.rules;
+            assert_eq!(config.issues(), vec![], "{}", p.id);
+            assert!(!p.description.is_empty());
+        }
+    }
+}
