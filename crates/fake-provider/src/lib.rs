@@ -18,6 +18,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -72,6 +73,11 @@ impl FakeProvider {
         let addr = listener.local_addr()?;
         let state = Arc::new(State::new(keys));
         let router = app(state.clone());
+        // Real APIs flush each SSE frame at once; with Nagle's algorithm on, a small frame would
+        // wait for the client's delayed ACK (about 40 ms) and distort every latency measured here.
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         let task = tokio::spawn(async move {
             // The server only ends when its task is aborted; an accept error ends it early and
             // the tests that use it then fail on connect, which says enough.
