@@ -14,6 +14,17 @@ fn export_all(dir: &Path) {
     provider::ProviderPreset::export_all_to(dir).unwrap();
     secrets::KeychainStatus::export_all_to(dir).unwrap();
     connection::ConnectionReport::export_all_to(dir).unwrap();
+    // The rule editor's types; the router's (rules, catalog, decision, trace) come with them.
+    {
+        use switchyard_engine::{router, routing, store::rules as saved};
+        saved::SavedRouting::export_all_to(dir).unwrap();
+        saved::RuleVersion::export_all_to(dir).unwrap();
+        routing::Preview::export_all_to(dir).unwrap();
+        routing::ModelAvailability::export_all_to(dir).unwrap();
+        routing::RoutingPreset::export_all_to(dir).unwrap();
+        routing::CatalogImport::export_all_to(dir).unwrap();
+        router::Request::export_all_to(dir).unwrap();
+    }
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<String, String> {

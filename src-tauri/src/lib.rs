@@ -39,6 +39,17 @@ pub fn run() {
             commands::providers::set_provider_key,
             commands::providers::delete_provider_key,
             commands::providers::test_provider_connection,
+            commands::rules::saved_routing,
+            commands::rules::save_routing,
+            commands::rules::rule_versions,
+            commands::rules::restore_rule_version,
+            commands::rules::routing_presets,
+            commands::rules::bundled_catalog,
+            commands::rules::preview_routing,
+            commands::rules::model_availability,
+            commands::rules::import_rules_toml,
+            commands::rules::export_rules_toml,
+            commands::rules::import_litellm_prices,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Switchyard");

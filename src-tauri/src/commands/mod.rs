@@ -1,1 +1,2 @@
 pub mod providers;
+pub mod rules;

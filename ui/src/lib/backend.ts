@@ -7,6 +7,15 @@ import type { KeychainStatus } from './bindings/KeychainStatus';
 import type { Provider } from './bindings/Provider';
 import type { ProviderInput } from './bindings/ProviderInput';
 import type { ProviderPreset } from './bindings/ProviderPreset';
+import type { Catalog } from './bindings/Catalog';
+import type { CatalogImport } from './bindings/CatalogImport';
+import type { ModelAvailability } from './bindings/ModelAvailability';
+import type { Preview } from './bindings/Preview';
+import type { Request } from './bindings/Request';
+import type { RoutingConfig } from './bindings/RoutingConfig';
+import type { RoutingPreset } from './bindings/RoutingPreset';
+import type { RuleVersion } from './bindings/RuleVersion';
+import type { SavedRouting } from './bindings/SavedRouting';
 
 /** An error from a command, with the stable code the UI branches on. */
 export class BackendError extends Error {
@@ -48,6 +57,21 @@ export const backend = {
   deleteProviderKey: (id: string) => call<Provider>('delete_provider_key', { id }),
   testProviderConnection: (id: string) =>
     call<ConnectionReport>('test_provider_connection', { id }),
+  savedRouting: () => call<SavedRouting>('saved_routing'),
+  saveRouting: (config: RoutingConfig, note: string) =>
+    call<SavedRouting>('save_routing', { config, note }),
+  ruleVersions: () => call<RuleVersion[]>('rule_versions'),
+  restoreRuleVersion: (id: number) => call<SavedRouting>('restore_rule_version', { id }),
+  routingPresets: () => call<RoutingPreset[]>('routing_presets'),
+  bundledCatalog: () => call<Catalog>('bundled_catalog'),
+  previewRouting: (draft: RoutingConfig, requests: Request[]) =>
+    call<Preview>('preview_routing', { draft, requests }),
+  modelAvailability: (catalog: Catalog) =>
+    call<ModelAvailability[]>('model_availability', { catalog }),
+  importRulesToml: (text: string) => call<RoutingConfig>('import_rules_toml', { text }),
+  exportRulesToml: (config: RoutingConfig) => call<string>('export_rules_toml', { config }),
+  importLitellmPrices: (json: string, catalog: Catalog) =>
+    call<CatalogImport>('import_litellm_prices', { json, catalog }),
 };
 
 export type Backend = typeof backend;

@@ -1,0 +1,109 @@
+//! Rules: the rule editor's commands. Drafts are checked and tried by the engine; only a
+//! configuration the router accepts is saved, and a refused import changes nothing.
+use switchyard_engine::provider::Provider;
+use switchyard_engine::router::{
+    default_catalog, from_toml, to_toml, Catalog, ConfigError, Request,
+};
+use switchyard_engine::routing::{self, CatalogImport, ModelAvailability, Preview, RoutingPreset};
+use switchyard_engine::store::rules::{RoutingConfig, RuleVersion, SavedRouting};
+use tauri::State;
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// A refused file: the code says parse or invalid, the message lists every rule and field at
+/// fault, and `field` points at the first.
+fn config_error(e: ConfigError) -> AppError {
+    let field = match &e {
+        ConfigError::Invalid(issues) => issues.first().map(|i| match &i.rule {
+            Some(rule) => format!("rules.{rule}.{}", i.field),
+            None => i.field.clone(),
+        }),
+        ConfigError::Parse(_) => None,
+    };
+    AppError {
+        code: e.code().to_string(),
+        message: e.to_string(),
+        field,
+    }
+}
+
+#[tauri::command]
+pub async fn saved_routing(state: State<'_, AppState>) -> AppResult<SavedRouting> {
+    Ok(state.settings()?.store.saved_routing().await?)
+}
+
+#[tauri::command]
+pub async fn save_routing(
+    state: State<'_, AppState>,
+    config: RoutingConfig,
+    note: String,
+) -> AppResult<SavedRouting> {
+    let store = &state.settings()?.store;
+    let version = store.save_routing(&config, &note).await?;
+    tracing::info!(
+        version = version.id,
+        rules = version.rule_count,
+        "routing saved"
+    );
+    Ok(store.saved_routing().await?)
+}
+
+#[tauri::command]
+pub async fn rule_versions(state: State<'_, AppState>) -> AppResult<Vec<RuleVersion>> {
+    Ok(state.settings()?.store.rule_versions().await?)
+}
+
+#[tauri::command]
+pub async fn restore_rule_version(state: State<'_, AppState>, id: i64) -> AppResult<SavedRouting> {
+    let store = &state.settings()?.store;
+    let version = store.restore_rule_version(id).await?;
+    tracing::info!(
+        restored = id,
+        version = version.id,
+        "routing version restored"
+    );
+    Ok(store.saved_routing().await?)
+}
+
+#[tauri::command]
+pub fn routing_presets() -> Vec<RoutingPreset> {
+    routing::routing_presets()
+}
+
+#[tauri::command]
+pub fn bundled_catalog() -> Catalog {
+    default_catalog()
+}
+
+/// Async so the decisions run off the main thread, where they would hold up the window.
+#[tauri::command]
+pub async fn preview_routing(draft: RoutingConfig, requests: Vec<Request>) -> Preview {
+    routing::preview(&draft, &requests)
+}
+
+#[tauri::command]
+pub async fn model_availability(
+    state: State<'_, AppState>,
+    catalog: Catalog,
+) -> AppResult<Vec<ModelAvailability>> {
+    let providers: Vec<Provider> = state.settings()?.list().await?;
+    Ok(routing::availability(&catalog.models, &providers))
+}
+
+/// Reads a rule file in the CLI's format into a draft; nothing is saved until the user saves.
+#[tauri::command]
+pub async fn import_rules_toml(text: String) -> AppResult<RoutingConfig> {
+    let (rules, catalog) = from_toml(&text).map_err(config_error)?;
+    Ok(RoutingConfig { rules, catalog })
+}
+
+#[tauri::command]
+pub async fn export_rules_toml(config: RoutingConfig) -> AppResult<String> {
+    to_toml(&config.rules, &config.catalog).map_err(config_error)
+}
+
+#[tauri::command]
+pub async fn import_litellm_prices(json: String, catalog: Catalog) -> AppResult<CatalogImport> {
+    routing::import_litellm(&json, &catalog).map_err(config_error)
+}
