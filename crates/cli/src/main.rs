@@ -4,8 +4,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod eval;
 mod keys;
 mod providers;
+mod route;
 
 #[derive(Parser)]
 #[command(name = "switchyard", version, about = "Route chats to the model that fits, from the terminal")]
@@ -25,6 +27,10 @@ enum Command {
     /// Store, list or delete API keys in the system keychain.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
+    /// Show which model the router picks for a prompt, as JSON.
+    Route(route::RouteArgs),
+    /// Measure task accuracy and APGR on labelled prompt sets.
+    Eval(eval::EvalArgs),
 }
 
 #[tokio::main]
@@ -34,6 +40,8 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         Command::Providers(cmd) => providers::run(cmd, &db).await,
         Command::Keys(cmd) => keys::run(cmd, &db).await,
+        Command::Route(args) => route::run(args),
+        Command::Eval(args) => eval::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -103,8 +103,18 @@ mod tests {
         let catalog = default_catalog();
         let ids: HashSet<_> = catalog.models.iter().map(|m| &m.id).collect();
         assert_eq!(ids.len(), catalog.models.len(), "duplicate ids");
-        for provider in ["openai", "anthropic", "gemini", "deepseek", "mistral", "groq"] {
-            assert!(catalog.models.iter().any(|m| m.provider == provider), "{provider}");
+        for provider in [
+            "openai",
+            "anthropic",
+            "gemini",
+            "deepseek",
+            "mistral",
+            "groq",
+        ] {
+            assert!(
+                catalog.models.iter().any(|m| m.provider == provider),
+                "{provider}"
+            );
         }
         for m in &catalog.models {
             assert!((0.0..=1.0).contains(&m.quality), "{}", m.id);

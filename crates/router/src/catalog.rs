@@ -68,8 +68,11 @@ impl Catalog {
 
     /// Finds a model by its rule name or its API name (what a user types after `@`).
     pub fn find(&self, name: &str) -> Option<&Model> {
-        self.get(name)
-            .or_else(|| self.models.iter().find(|m| m.api_id.as_deref() == Some(name)))
+        self.get(name).or_else(|| {
+            self.models
+                .iter()
+                .find(|m| m.api_id.as_deref() == Some(name))
+        })
     }
 
     pub fn enabled(&self) -> impl Iterator<Item = &Model> {

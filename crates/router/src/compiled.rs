@@ -30,9 +30,8 @@ impl CompiledRules {
     /// Compiles `set`; the issues name the rule and field of every regex or list that fails.
     pub fn new(set: RuleSet) -> Result<Self, Vec<Issue>> {
         let mut issues = Vec::new();
-        let detector = Detector::new(&set.detector).map_err(|e| {
-            vec![Issue::new(IssueKind::InvalidValue, None, "detector", e)]
-        })?;
+        let detector = Detector::new(&set.detector)
+            .map_err(|e| vec![Issue::new(IssueKind::InvalidValue, None, "detector", e)])?;
         let mut matchers = Vec::with_capacity(set.rules.len());
         for rule in &set.rules {
             let mut compiled = Vec::with_capacity(rule.when.len());
@@ -42,16 +41,29 @@ impl CompiledRules {
                     Condition::Keywords(words) => match PhraseMatcher::new(words) {
                         Ok(m) => Matcher::Keywords(m),
                         Err(e) => {
-                            issues.push(Issue::new(IssueKind::InvalidValue, Some(&rule.name), &field, e));
+                            issues.push(Issue::new(
+                                IssueKind::InvalidValue,
+                                Some(&rule.name),
+                                &field,
+                                e,
+                            ));
                             Matcher::None
                         }
                     },
                     Condition::Regex(pattern) => {
-                        match regex::RegexBuilder::new(pattern).size_limit(REGEX_SIZE_LIMIT).build() {
+                        match regex::RegexBuilder::new(pattern)
+                            .size_limit(REGEX_SIZE_LIMIT)
+                            .build()
+                        {
                             Ok(r) => Matcher::Regex(r),
                             Err(e) => {
                                 let message = format!("invalid regex: {e}");
-                                issues.push(Issue::new(IssueKind::InvalidRegex, Some(&rule.name), &field, message));
+                                issues.push(Issue::new(
+                                    IssueKind::InvalidRegex,
+                                    Some(&rule.name),
+                                    &field,
+                                    message,
+                                ));
                                 Matcher::None
                             }
                         }

@@ -178,7 +178,9 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
     let long = input.messages > config.long_conversation_messages as usize;
     let extra_questions = f.questions.saturating_sub(1).min(2);
     let terms = f.domain_terms.len().min(3) as f64;
-    let doublings = (f64::from(input.prompt_tokens.max(1)) / 64.0).log2().clamp(0.0, 4.0);
+    let doublings = (f64::from(input.prompt_tokens.max(1)) / 64.0)
+        .log2()
+        .clamp(0.0, 4.0);
     let extra_steps = f.steps.saturating_sub(1).min(4);
     let demand = config
         .task_demand
@@ -189,7 +191,10 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
     let factors = vec![
         factor(
             "long_conversation",
-            format!("{} messages (long above {})", input.messages, config.long_conversation_messages),
+            format!(
+                "{} messages (long above {})",
+                input.messages, config.long_conversation_messages
+            ),
             if long { w.long_conversation } else { 0.0 },
         ),
         factor(
@@ -199,7 +204,11 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
             } else {
                 format!("asks for {}", f.structured_output.join(", "))
             },
-            if f.structured_output.is_empty() { 0.0 } else { w.structured_output },
+            if f.structured_output.is_empty() {
+                0.0
+            } else {
+                w.structured_output
+            },
         ),
         factor(
             "several_questions",
@@ -217,7 +226,12 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
         ),
         factor(
             "code",
-            if f.has_code { "code in the prompt" } else { "no code in the prompt" }.into(),
+            if f.has_code {
+                "code in the prompt"
+            } else {
+                "no code in the prompt"
+            }
+            .into(),
             if f.has_code { w.code } else { 0.0 },
         ),
         factor(
@@ -290,7 +304,11 @@ mod tests {
         assert_eq!(c.factors.len(), 8);
         let sum: f64 = c.factors.iter().map(|f| f.contribution).sum();
         assert!((sum - c.score).abs() < 1e-3);
-        assert!(c.factors.iter().all(|f| f.contribution > 0.0), "{:?}", c.factors);
+        assert!(
+            c.factors.iter().all(|f| f.contribution > 0.0),
+            "{:?}",
+            c.factors
+        );
         assert_eq!(c.tier, Tier::Complex);
     }
 

@@ -47,12 +47,21 @@ mod tests {
         };
         // 1000 × $2.50/M + 500 × $10/M = $0.0075; gpt-4o has no reasoning price.
         assert_eq!(estimate(gpt4o, usage), Usd(7_500_000));
-        let cached = Usage { cached: 1000, ..usage };
+        let cached = Usage {
+            cached: 1000,
+            ..usage
+        };
         // Cached input at $1.25/M halves the input part.
         assert_eq!(estimate(gpt4o, cached), Usd(6_250_000));
         let o1 = catalog.get("o1").unwrap();
         let with_reasoning = estimate(o1, usage);
-        let without = estimate(o1, Usage { reasoning: 0, ..usage });
+        let without = estimate(
+            o1,
+            Usage {
+                reasoning: 0,
+                ..usage
+            },
+        );
         assert_eq!(with_reasoning.0 - without.0, 999 * 60_000);
     }
 

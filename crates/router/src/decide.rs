@@ -5,15 +5,21 @@ use crate::complexity::{self, Complexity, Tier, TierValues};
 use crate::cost::{self, Usage};
 use crate::error::RouteError;
 use crate::money::Usd;
+use crate::phrases::Folded;
 use crate::request::Request;
 use crate::rules::{Action, ChainAction, CheapestAction, Condition, Rule};
 use crate::tasks::{mentions, Features, TaskDetection};
 use crate::trace::{
-    Candidate, CandidateStatus, ComplexitySummary, Decision, RuleOutcome, RuleTrial, TokenEstimate, Trace,
+    Candidate, CandidateStatus, ComplexitySummary, Decision, RuleOutcome, RuleTrial, TokenEstimate,
+    Trace,
 };
 
 /// Decides which model answers `request`. Pure: the same inputs give the same decision.
-pub fn decide(request: &Request, rules: &CompiledRules, catalog: &Catalog) -> Result<Decision, RouteError> {
+pub fn decide(
+    request: &Request,
+    rules: &CompiledRules,
+    catalog: &Catalog,
+) -> Result<Decision, RouteError> {
     if request.messages.is_empty() {
         return Err(RouteError::EmptyConversation);
     }
@@ -22,7 +28,8 @@ pub fn decide(request: &Request, rules: &CompiledRules, catalog: &Catalog) -> Re
     }
     let set = &rules.set;
     let text = request.last_user_text();
-    let (tasks, features) = rules.detector.detect(text);
+    let folded = Folded::new(text);
+    let (tasks, features) = rules.detector.detect(text, &folded);
     let tokens = TokenEstimate {
         approx: request.approx_prompt_tokens(),
         openai_exact: request.openai_prompt_tokens,
@@ -49,6 +56,7 @@ pub fn decide(request: &Request, rules: &CompiledRules, catalog: &Catalog) -> Re
     };
     let facts = Facts {
         text,
+        folded: &folded,
         tasks: &tasks,
         features: &features,
         complexity: &complexity,
@@ -59,7 +67,9 @@ pub fn decide(request: &Request, rules: &CompiledRules, catalog: &Catalog) -> Re
 
     if rules.detector.honor_tags {
         for name in mentions(text) {
-            let Some(model) = catalog.find(name) else { continue };
+            let Some(model) = catalog.find(name) else {
+                continue;
+            };
             let mut candidate = ctx.candidate(model);
             if candidate.status == CandidateStatus::Excluded {
                 trials.push(RuleTrial {
@@ -75,7 +85,9 @@ pub fn decide(request: &Request, rules: &CompiledRules, catalog: &Catalog) -> Re
                 candidates: vec![candidate],
                 reason: format!("the message names @{name}"),
             };
-            return Ok(finish(pick, trials, tasks, features, complexity, tokens, catalog));
+            return Ok(finish(
+                pick, trials, tasks, features, complexity, tokens, catalog,
+            ));
         }
     }
 
@@ -89,14 +101,20 @@ pub fn decide(request: &Request, rules: &CompiledRules, catalog: &Catalog) -> Re
             continue;
         }
         let pick = ctx.run(rule, set.settings.cheapest_fallbacks);
-        if pick.candidates.iter().any(|c| c.status == CandidateStatus::Chosen) {
+        if pick
+            .candidates
+            .iter()
+            .any(|c| c.status == CandidateStatus::Chosen)
+        {
             let detail = if rule.when.is_empty() {
                 "no conditions: the default".to_string()
             } else {
                 "all conditions hold".to_string()
             };
             trials.push(trial(rule, RuleOutcome::Matched, detail));
-            return Ok(finish(pick, trials, tasks, features, complexity, tokens, catalog));
+            return Ok(finish(
+                pick, trials, tasks, features, complexity, tokens, catalog,
+            ));
         }
         let excluded: Vec<String> = pick
             .candidates
@@ -118,14 +136,20 @@ pub fn decide(request: &Request, rules: &CompiledRules, catalog: &Catalog) -> Re
             prompt_tokens: tokens.approx,
         });
     }
-    fitting.sort_by(|a, b| a.estimated_cost_usd.cmp(&b.estimated_cost_usd).then(a.model.cmp(&b.model)));
+    fitting.sort_by(|a, b| {
+        a.estimated_cost_usd
+            .cmp(&b.estimated_cost_usd)
+            .then(a.model.cmp(&b.model))
+    });
     fitting[0].status = CandidateStatus::Chosen;
     let pick = Pick {
         rule: "last resort".into(),
         candidates: fitting,
         reason: "no rule had a usable model; the cheapest enabled model whose context fits".into(),
     };
-    Ok(finish(pick, trials, tasks, features, complexity, tokens, catalog))
+    Ok(finish(
+        pick, trials, tasks, features, complexity, tokens, catalog,
+    ))
 }
 
 struct Context<'a> {
@@ -139,6 +163,7 @@ struct Context<'a> {
 
 struct Facts<'a> {
     text: &'a str,
+    folded: &'a Folded,
     tasks: &'a TaskDetection,
     features: &'a Features,
     complexity: &'a Complexity,
@@ -171,13 +196,17 @@ fn first_failure(rule: &Rule, matchers: &[Matcher], f: &Facts<'_>) -> Option<Str
             }),
             Condition::Tier(tiers) => (!tiers.contains(&f.complexity.tier)).then(|| {
                 let names: Vec<&str> = tiers.iter().map(|t| t.as_str()).collect();
-                format!("tier is {}, not {}", f.complexity.tier.as_str(), names.join(" or "))
+                format!(
+                    "tier is {}, not {}",
+                    f.complexity.tier.as_str(),
+                    names.join(" or ")
+                )
             }),
             Condition::Score(range) => (!range.contains(f.complexity.score))
                 .then(|| format!("complexity score {} is out of range", f.complexity.score)),
             Condition::Keywords(_) | Condition::Regex(_) => {
                 let found = match matcher {
-                    Matcher::Keywords(m) => m.first(f.text).is_some(),
+                    Matcher::Keywords(m) => m.first(f.folded).is_some(),
                     Matcher::Regex(r) => r.is_match(f.text),
                     Matcher::None => false,
                 };

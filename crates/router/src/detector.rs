@@ -37,8 +37,12 @@ pub struct ShapeWeights {
     pub other_language: f64,
     /// "into French", "from German", to translation.
     pub target_language: f64,
-    /// A request for JSON, YAML, CSV or a table, to formatting and extraction.
+    /// A request for JSON, YAML, CSV or a table, to extraction.
     pub structured_output: f64,
+    /// Lettered options after a question, to reasoning.
+    pub multiple_choice: f64,
+    /// A question mark, to analysis: a question with no other sign asks for an explanation.
+    pub question: f64,
 }
 
 impl Default for ShapeWeights {
@@ -52,6 +56,8 @@ impl Default for ShapeWeights {
             other_language: 2.0,
             target_language: 2.5,
             structured_output: 0.5,
+            multiple_choice: 1.5,
+            question: 0.5,
         }
     }
 }
@@ -66,6 +72,8 @@ pub struct DetectorConfig {
     pub default_task: Task,
     /// Terms of art counted by the complexity's domain factor.
     pub domain_terms: Vec<String>,
+    /// Keywords that lead a sentence or clause (the ask, not the topic) count this many times.
+    pub lead_boost: f64,
     /// Honour `#task` and `@model` tags written in the message (the seed's explicit tagging).
     pub honor_tags: bool,
 }
@@ -86,7 +94,11 @@ impl Default for DetectorConfig {
             tasks,
             shape: ShapeWeights::default(),
             default_task: Task::Writing,
-            domain_terms: keywords::DOMAIN_TERMS.iter().map(|s| s.to_string()).collect(),
+            domain_terms: keywords::DOMAIN_TERMS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            lead_boost: 2.0,
             honor_tags: true,
         }
     }

@@ -7,85 +7,97 @@ use crate::task::Task;
 type List = &'static [(&'static str, f64)];
 
 /// Languages whose names, after "into"/"to"/"from", ask for a translation.
+#[rustfmt::skip]
 pub const LANGUAGES: &[&str] = &[
-    "english", "french", "spanish", "german", "italian", "portuguese", "dutch", "russian",
-    "ukrainian", "polish", "czech", "swedish", "norwegian", "danish", "finnish", "greek",
-    "turkish", "arabic", "hebrew", "persian", "hindi", "bengali", "urdu", "chinese",
+    "english", "french", "spanish", "german", "italian", "portuguese", "dutch",
+    "russian", "ukrainian", "polish", "czech", "swedish", "norwegian", "danish", "finnish",
+    "greek", "turkish", "arabic", "hebrew", "persian", "hindi", "bengali", "urdu", "chinese",
     "mandarin", "cantonese", "japanese", "korean", "vietnamese", "thai", "indonesian", "malay",
     "swahili", "latin",
 ];
 
+#[rustfmt::skip]
 const REASONING: List = &[
     // The seed's list.
     ("prove", 1.5), ("derive", 1.5), ("solve this", 1.0), ("reason through", 2.0),
-    ("reasoning", 1.5), ("reason", 1.0), ("logic", 1.5), ("logical", 1.5),
-    ("logically", 1.5), ("puzzle", 2.0), ("riddle", 2.0), ("brain teaser", 2.0),
-    ("deduce", 2.0), ("deduction", 2.0), ("infer", 1.5), ("step by step", 1.0),
-    ("true or false", 1.5), ("uncertain", 1.0), ("relationship between", 1.0),
-    ("does not belong", 2.0), ("doesn't belong", 2.0), ("odd one out", 2.0),
-    ("what could be", 1.0), ("conclude", 1.0), ("conclusion", 1.0), ("contradiction", 1.0),
-    ("paradox", 1.5), ("implies", 1.0), ("think through", 1.5), ("counterintuitive", 1.0),
-    ("explain why", 0.5), ("trick question", 2.0), ("scenario", 0.5),
+    ("reasoning", 1.5), ("reason", 1.0), ("logic", 1.5), ("logical", 1.5), ("logically", 1.5),
+    ("puzzle", 2.0), ("riddle", 2.0), ("brain teaser", 2.0), ("deduce", 2.0),
+    ("deduction", 2.0), ("infer", 1.5), ("step by step", 1.0), ("true or false", 1.5),
+    ("uncertain", 1.0), ("relationship between", 1.0), ("does not belong", 2.0),
+    ("doesn't belong", 2.0), ("odd one out", 2.0), ("what could be", 1.0), ("conclude", 1.0),
+    ("conclusion", 1.0), ("contradiction", 1.0), ("paradox", 1.5), ("implies", 1.0),
+    ("think through", 1.5), ("counterintuitive", 1.0), ("explain why", 0.5),
+    ("trick question", 2.0), ("scenario", 0.5),
+    ("with an explanation", 1.0), ("explain your answer", 1.0), ("justify", 1.0), ("proof", 1.0),
 ];
 
+#[rustfmt::skip]
 const MATH: List = &[
     // The seed's list.
-    ("calculate", 1.5), ("math", 1.5), ("equation", 1.5),
-    ("mathematics", 1.5), ("mathematical", 1.0), ("solve", 1.0), ("compute", 1.0),
-    ("prove", 1.0), ("probability", 2.0), ("integer", 1.5), ("remainder", 1.5),
-    ("divided by", 1.5), ("divisible", 1.5), ("prime", 1.0), ("sum of", 1.0), ("area", 1.0),
-    ("perimeter", 1.5), ("triangle", 1.0), ("circle", 0.5), ("radius", 1.0), ("angle", 1.0),
-    ("polynomial", 2.0), ("derivative", 2.0), ("integral", 2.0), ("inequality", 2.0),
-    ("fraction", 1.5), ("percent", 1.0), ("percentage", 1.0), ("average", 0.5), ("ratio", 1.0),
-    ("how many", 0.5), ("how much", 0.5), ("total", 0.5), ("value of", 1.0), ("expression", 0.5),
-    ("express", 0.5), ("simplify", 1.0), ("geometry", 2.0), ("algebra", 2.0),
-    ("arithmetic", 2.0), ("theorem", 1.5), ("matrix", 1.0), ("logarithm", 2.0),
-    ("square root", 1.5), ("real numbers", 1.5), ("digits", 1.0), ("modulo", 1.5), ("gcd", 2.0),
-    ("lcm", 2.0), ("dice", 1.5), ("compound interest", 2.0), ("vertices", 0.5),
-    ("coordinates", 1.0), ("function f", 1.5), ("positive integer", 1.5), ("real number", 1.5),
-    ("sequence", 0.5), ("series", 0.5), ("evaluate the", 0.5), ("minimum value", 1.5),
-    ("maximum value", 1.5), ("find all", 0.5), ("solutions", 0.5), ("graph of", 1.0),
+    ("calculate", 1.5), ("math", 1.5), ("equation", 1.5), ("mathematics", 1.5),
+    ("mathematical", 1.0), ("solve", 1.0), ("compute", 1.0), ("prove", 1.0),
+    ("probability", 2.0), ("integer", 1.5), ("remainder", 1.5), ("divided by", 1.5),
+    ("divisible", 1.5), ("prime", 1.0), ("sum of", 1.0), ("area", 0.5), ("area of", 1.0), ("perimeter", 1.5),
+    ("triangle", 1.0), ("circle", 0.5), ("radius", 1.0), ("angle", 1.0), ("polynomial", 2.0),
+    ("derivative", 2.0), ("integral", 2.0), ("inequality", 2.0), ("fraction", 1.5),
+    ("percent", 1.0), ("percentage", 1.0), ("average", 0.5), ("ratio", 1.0), ("how many", 0.5),
+    ("how much", 0.5), ("total", 0.5), ("value of", 1.0), ("expression", 0.5), ("express", 0.5),
+    ("simplify", 1.0), ("geometry", 2.0), ("algebra", 2.0), ("arithmetic", 2.0),
+    ("theorem", 1.5), ("matrix", 1.0), ("logarithm", 2.0), ("square root", 1.5),
+    ("real numbers", 1.5), ("digits", 1.0), ("modulo", 1.5), ("gcd", 2.0), ("lcm", 2.0),
+    ("dice", 1.5), ("compound interest", 2.0), ("vertices", 0.5), ("coordinates", 1.0),
+    ("function f", 1.5), ("positive integer", 1.5), ("real number", 1.5), ("sequence", 0.5),
+    ("series", 0.5), ("evaluate the", 0.5), ("minimum value", 1.5), ("maximum value", 1.5),
+    ("find all", 0.5), ("solutions", 0.5), ("graph of", 1.0), ("irrational", 1.5), ("rational number", 1.5),
+    ("number theory", 2.0),
 ];
 
+#[rustfmt::skip]
 const CODE: List = &[
     // The seed's list.
-    ("debug", 2.0), ("fix this code", 2.0), ("error in", 0.5),
-    ("code", 1.5), ("coding", 1.5), ("bug", 2.0), ("function", 1.5), ("program", 1.5),
-    ("programming", 1.5), ("implement", 1.5), ("implementation", 1.0), ("algorithm", 1.5),
-    ("compile", 1.5), ("compiler", 1.5), ("refactor", 2.0), ("unit test", 2.0), ("regex", 1.5),
-    ("api", 1.0), ("array", 1.5), ("linked list", 1.5), ("binary tree", 1.5),
-    ("data structure", 1.5), ("stack trace", 2.0), ("exception", 1.0), ("time complexity", 1.5),
-    ("space complexity", 1.5), ("recursion", 1.5), ("recursive", 1.0), ("sql", 2.0),
-    ("html", 2.0), ("css", 2.0), ("javascript", 2.0), ("typescript", 2.0), ("python", 2.0),
-    ("java", 2.0), ("c++", 2.0), ("c#", 2.0), ("rust", 1.0), ("golang", 2.0), ("kotlin", 2.0),
-    ("swift", 0.5), ("bash", 1.5), ("shell script", 2.0), ("snippet", 1.5), ("syntax", 1.0),
-    ("website", 1.0), ("docker", 1.5), ("git", 1.0), ("class", 0.5), ("method", 0.5),
-    ("variable", 0.5), ("script", 0.5), ("input strings", 1.0), ("returns", 0.5),
-    ("return the", 0.5), ("segfault", 2.0), ("null pointer", 2.0),
-    ("endpoint", 1.0), ("frontend", 1.5), ("backend", 1.5), ("react", 1.0), ("sorted", 0.5),
+    ("debug", 2.0), ("fix this code", 2.0), ("error in", 0.5), ("code", 1.5), ("coding", 1.5),
+    ("bug", 2.0), ("function", 1.5), ("program", 1.5), ("programming", 1.5), ("implement", 1.5),
+    ("implementation", 1.0), ("algorithm", 1.5), ("compile", 1.5), ("compiler", 1.5),
+    ("refactor", 2.0), ("unit test", 2.0), ("regex", 1.5), ("api", 1.0), ("array", 1.0),
+    ("linked list", 1.5), ("binary tree", 1.5), ("data structure", 1.5), ("stack trace", 2.0),
+    ("exception", 1.0), ("time complexity", 1.5), ("space complexity", 1.5), ("recursion", 1.5),
+    ("recursive", 1.0), ("sql", 2.0), ("html", 2.0), ("css", 2.0), ("javascript", 2.0),
+    ("typescript", 2.0), ("python", 2.0), ("java", 2.0), ("c++", 2.0), ("c#", 2.0),
+    ("rust", 1.0), ("golang", 2.0), ("kotlin", 2.0), ("swift", 0.5), ("bash", 1.5),
+    ("shell script", 2.0), ("snippet", 1.5), ("syntax", 1.0), ("website", 1.0), ("docker", 1.5),
+    ("git", 1.0), ("class", 0.5),  ("variable", 0.5), ("script", 0.5),
+    ("input strings", 1.0),   ("segfault", 2.0),
+    ("null pointer", 2.0), ("endpoint", 1.0), ("frontend", 1.5), ("backend", 1.5),
+    ("react component", 2.0), ("sorted", 0.5),
+    // "Write" leads many coding asks; these phrases outweigh the writing verb.
+    ("write a function", 3.0), ("write a program", 3.0), ("write a script", 2.0),
+    ("write code", 3.0), ("a function that", 1.5), ("a program that", 1.5),
 ];
 
+#[rustfmt::skip]
 const WRITING: List = &[
     // The seed's list.
-    ("write", 1.0), ("draft", 1.5), ("compose", 1.5), ("blog", 1.5),
-    ("essay", 1.5), ("story", 1.5), ("poem", 2.0), ("poet", 1.0), ("poetry", 2.0),
-    ("letter", 1.0), ("email", 1.5), ("article", 1.0), ("paragraph", 1.0), ("headline", 1.5),
-    ("slogan", 1.5), ("speech", 1.0), ("lyrics", 1.5), ("rewrite", 1.5), ("proofread", 1.5),
-    ("edit", 1.0), ("grammar", 1.0), ("grammatical", 1.0), ("creative", 1.0),
-    ("fictional", 1.5), ("fiction", 1.5), ("character", 0.5), ("narrative", 1.0),
-    ("persuasive", 1.5), ("outline", 0.5), ("tweet", 1.0), ("caption", 1.0),
-    ("tagline", 1.5), ("cover letter", 1.5), ("lesson plan", 1.5), ("craft", 1.0),
-    ("describe", 0.5), ("vivid", 1.0), ("imagery", 1.0), ("catchy", 1.5), ("engaging", 1.0),
-    ("suggest", 0.5), ("ideas", 0.5), ("brainstorm", 1.5), ("plan", 0.5), ("advice", 0.5),
-    // Role-play is writing in character: these framings outweigh the topic of the role.
-    ("pretend", 2.5), ("act as", 3.0), ("role-play", 3.0), ("roleplay", 3.0),
-    ("assume the role", 3.0), ("take on the role", 3.0), ("embrace the role", 3.0),
-    ("play the role", 3.0), ("in the role of", 3.0), ("your role", 2.0), ("persona", 2.5),
+    ("write", 1.0), ("draft", 1.5), ("compose", 1.5), ("blog", 1.5), ("essay", 1.5),
+    ("story", 1.5), ("poem", 2.0), ("poet", 1.0), ("poetry", 2.0), ("letter", 1.0),
+    ("email", 1.5), ("article", 1.0), ("paragraph", 1.0), ("headline", 1.5), ("slogan", 1.5),
+    ("speech", 1.0), ("lyrics", 1.5), ("rewrite", 1.5), ("proofread", 1.5), ("edit", 1.0),
+    ("grammar", 1.0), ("grammatical", 1.0), ("creative", 1.0), ("fictional", 1.5),
+    ("fiction", 1.5), ("character", 0.5), ("narrative", 1.0), ("persuasive", 1.5),
+    ("outline", 0.5), ("tweet", 1.0), ("caption", 1.0), ("tagline", 1.5), ("cover letter", 1.5),
+    ("lesson plan", 1.5), ("craft", 1.0), ("describe", 0.5), ("vivid", 1.0), ("imagery", 1.0),
+    ("catchy", 1.5), ("engaging", 1.0), ("suggest", 0.5), ("ideas", 0.5), ("brainstorm", 1.5),
+    ("plan", 0.5), ("advice", 0.5),
+    // Role-play is writing in character: an explicit framing outweighs the topic of the role
+    // ("act as a math teacher" asks for a teacher's voice, not a calculation).
+    ("pretend", 3.0), ("act as", 4.0), ("role-play", 4.0), ("roleplay", 4.0),
+    ("assume the role", 4.0), ("take on the role", 4.0), ("embrace the role", 4.0),
+    ("play the role", 4.0), ("in the role of", 4.0), ("your role", 2.0), ("persona", 2.5),
     ("embody", 2.0), ("imagine yourself", 2.5), ("picture yourself", 2.5),
     ("suppose you are", 2.0), ("imagine you are", 1.5), ("you are a", 1.5),
     ("now you are", 2.0), ("in character", 2.0), ("as if you were", 2.0),
 ];
 
+#[rustfmt::skip]
 const ANALYSIS: List = &[
     ("analyze", 2.0), ("analyse", 2.0), ("analysis", 2.0), ("compare", 1.5), ("contrast", 1.5),
     ("evaluate", 1.0), ("assess", 1.5), ("explain", 1.0), ("discuss", 1.5),
@@ -98,46 +110,55 @@ const ANALYSIS: List = &[
     ("process", 0.5), ("factors", 1.0), ("effect", 0.5), ("consequences", 1.0), ("relate", 1.0),
     ("interpret", 1.5), ("significance", 1.5), ("considerations", 1.0), ("key components", 1.0),
     ("methods", 0.5), ("strategy", 0.5), ("recommend", 0.5), ("case studies", 1.0),
+    ("justify", 1.0), ("approach", 0.5),
+    // Science questions ask for an explanation, not a calculation.
+    ("physics", 1.0), ("chemistry", 1.0), ("biology", 1.0), ("chemical", 1.0),
+    ("chemical equation", 2.0), ("reaction", 0.5), ("scientific", 0.5),
 ];
 
+#[rustfmt::skip]
 const TRANSLATION: List = &[
     ("translate", 3.0), ("translation", 3.0), ("translating", 3.0), ("translated", 2.0),
     ("how do you say", 2.5), ("how do i say", 2.5), ("in english", 1.0),
 ];
 
+#[rustfmt::skip]
 const CLASSIFICATION: List = &[
     // The seed's list.
-    ("classify", 3.0), ("categorize", 3.0), ("which category", 3.0),
-    ("categorise", 3.0), ("classification", 2.5), ("category", 1.5), ("categories", 1.5),
-    ("label", 1.0), ("sentiment", 2.0), ("positive or negative", 2.0), ("spam", 1.5),
-    ("sort into", 1.5), ("which type", 1.0), ("belongs to", 1.0), ("is this a", 0.5),
+    ("classify", 3.0), ("categorize", 3.0), ("which category", 3.0), ("categorise", 3.0),
+    ("classification", 2.5), ("category", 1.5), ("categories", 1.5), ("label", 1.0),
+    ("sentiment", 2.0), ("positive or negative", 2.0), ("spam", 1.5), ("sort into", 1.5),
+    ("which type", 1.0), ("belongs to", 1.0), ("is this a", 0.5),
 ];
 
+#[rustfmt::skip]
 const EXTRACTION: List = &[
     // The seed's list.
-    ("extract", 3.0), ("pull out", 2.5), ("find the", 0.5),
-    ("extraction", 3.0), ("identify", 1.5), ("list all", 1.5), ("named entities", 2.5),
-    ("entities", 1.5), ("from the following", 1.0), ("from the text", 1.5),
-    ("from the given", 1.0), ("following data", 1.0), ("mentioned", 1.0), ("parse", 1.5),
-    ("retrieve", 1.0), ("count how many", 1.5), ("appear", 0.5), ("records", 1.0),
-    ("given the following", 1.0), ("passage", 0.5), ("the following text", 1.0),
+    ("extract", 3.0), ("pull out", 2.5), ("find the", 0.5), ("extraction", 3.0),
+    ("identify", 1.5), ("list all", 1.5), ("named entities", 2.5), ("entities", 1.5),
+    ("from the following", 1.0), ("from the text", 1.5), ("from the given", 1.0),
+    ("following data", 1.0), ("mentioned", 1.0), ("parse", 1.5), ("retrieve", 1.0),
+    ("count how many", 1.5), ("appear", 0.5), ("records", 1.0), ("given the following", 1.0),
+    ("passage", 0.5), ("the following text", 1.0),
 ];
 
+#[rustfmt::skip]
 const SUMMARIZATION: List = &[
     // The seed's list ("brief" is weak on its own: "keep it brief" asks for length, not a summary).
-    ("summarize", 3.0), ("tl;dr", 3.0), ("brief", 0.5),
-    ("summarise", 3.0), ("summary", 2.5), ("summarization", 3.0), ("tldr", 3.0),
-    ("key points", 1.0), ("main points", 1.5), ("condense", 2.0), ("shorten", 1.5),
-    ("in a nutshell", 2.0), ("recap", 2.0), ("gist", 2.0), ("overview", 1.0),
+    ("summarize", 3.0), ("tl;dr", 3.0), ("brief", 0.25), ("summarise", 3.0), ("summary", 2.5),
+    ("summarization", 3.0), ("tldr", 3.0), ("key points", 1.0), ("main points", 1.5),
+    ("condense", 2.0), ("shorten", 1.5), ("in a nutshell", 2.0), ("recap", 2.0), ("gist", 2.0),
+    ("overview", 1.0),
 ];
 
+#[rustfmt::skip]
 const FORMATTING: List = &[
     // The seed's list ("json" and "table" mostly name the shape of an answer to another task).
-    ("format", 0.5), ("convert to", 2.0), ("json", 0.5), ("table", 0.5),
-    ("reformat", 2.5), ("convert", 1.0), ("csv", 0.5), ("yaml", 1.5), ("xml", 1.0),
-    ("markdown", 1.5), ("bullet points", 1.0), ("bulleted", 1.0), ("capitalize", 1.5),
-    ("uppercase", 1.5), ("lowercase", 1.5), ("alphabetical order", 1.5), ("indent", 1.0),
-    ("turn this into", 1.5), ("restructure", 1.0), ("as a table", 1.5), ("fix the formatting", 2.0),
+    ("format", 0.5), ("convert to", 2.0), ("json", 0.5), ("table", 0.5), ("reformat", 2.5),
+    ("convert", 1.0), ("csv", 0.5), ("yaml", 1.5), ("xml", 1.0), ("markdown", 1.5),
+    ("bullet points", 1.0), ("bulleted", 1.0), ("capitalize", 1.5), ("uppercase", 1.5),
+    ("lowercase", 1.5), ("alphabetical order", 1.5), ("indent", 1.0), ("turn this into", 1.5),
+    ("restructure", 1.0), ("as a table", 1.5), ("fix the formatting", 2.0),
 ];
 
 pub fn for_task(task: Task) -> List {
@@ -156,17 +177,18 @@ pub fn for_task(task: Task) -> List {
 }
 
 /// Terms of art whose presence marks a prompt as specialised (the seed's "domain_specific").
+#[rustfmt::skip]
 pub const DOMAIN_TERMS: &[&str] = &[
-    "algorithm", "complexity", "recursion", "data structure", "binary tree", "linked list",
-    "dynamic programming", "big-o", "asymptotic", "subsequence", "concurrency", "mutex",
-    "deadlock", "latency", "throughput", "kernel", "compiler", "cryptography", "encryption",
-    "hash", "protocol", "database", "index", "transaction", "api", "microservice",
+    "algorithm", "complexity", "recursion", "data structure", "binary tree",
+    "linked list", "dynamic programming", "big-o", "asymptotic", "subsequence", "concurrency",
+    "mutex", "deadlock", "latency", "throughput", "kernel", "compiler", "cryptography",
+    "encryption", "hash", "protocol", "database", "index", "transaction", "api", "microservice",
     "theorem", "lemma", "proof", "integral", "derivative", "polynomial", "logarithm",
     "eigenvalue", "matrix", "vector space", "probability", "combinatorics", "modular",
-    "inequality", "integer", "prime", "convergence", "topology", "manifold",
-    "quantum", "entanglement", "superposition", "thermodynamics", "entropy", "relativity",
-    "momentum", "velocity", "acceleration", "orbital", "gravitational", "electromagnetic",
-    "molecular", "enzyme", "protein", "genome", "dna", "rna", "photosynthesis", "stoichiometry",
+    "inequality", "integer", "prime", "convergence", "topology", "manifold", "quantum",
+    "entanglement", "superposition", "thermodynamics", "entropy", "relativity", "momentum",
+    "velocity", "acceleration", "orbital", "gravitational", "electromagnetic", "molecular",
+    "enzyme", "protein", "genome", "dna", "rna", "photosynthesis", "stoichiometry",
     "equilibrium", "catalyst", "neural network", "machine learning", "gradient", "regression",
     "statistical", "hypothesis", "variance", "distribution", "bayesian", "gdp", "inflation",
     "fiscal", "monetary", "antitrust", "jurisprudence", "statute", "pathology", "pharmacology",
@@ -174,25 +196,28 @@ pub const DOMAIN_TERMS: &[&str] = &[
 ];
 
 /// Words that ask for a machine-readable answer (the seed's `requests_json`).
+#[rustfmt::skip]
 pub const STRUCTURED_OUTPUT: &[&str] = &[
     "json", "yaml", "xml", "csv", "table", "schema", "key-value", "dictionary",
 ];
 
 /// Words that order the steps of a request.
+#[rustfmt::skip]
 pub const STEP_MARKERS: &[&str] = &[
-    "first", "second", "third", "then", "next", "finally", "afterwards", "after that",
-    "step", "steps", "lastly", "additionally", "also",
+    "first", "second", "third", "then", "next", "finally", "afterwards",
+    "after that", "step", "steps", "lastly", "additionally", "also",
 ];
 
 /// Short, frequent function words of other languages written in Latin script; a prompt dense
 /// in them is not English even with no accented letter.
+#[rustfmt::skip]
 pub const FOREIGN_FUNCTION_WORDS: &[&str] = &[
     // Spanish
     "el", "los", "las", "del", "que", "por", "para", "una", "pero", "como", "muy", "está", "es",
     "estoy", "hola", "gracias", "yo", "tengo", "puedes",
     // French
-    "le", "les", "des", "est", "une", "avec", "pour", "dans", "sur", "pas", "vous", "nous",
-    "je", "ce", "qui", "suis", "tu", "elle", "sont", "cette", "mais", "très", "merci", "bonjour",
+    "le", "les", "des", "est", "une", "avec", "pour", "dans", "sur", "pas", "vous", "nous", "je",
+    "ce", "qui", "suis", "tu", "elle", "sont", "cette", "mais", "très", "merci", "bonjour",
     // German
     "der", "das", "und", "ist", "nicht", "mit", "ein", "eine", "ich", "sie", "auf", "für", "wie",
     "bitte", "danke", "sehr",

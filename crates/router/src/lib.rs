@@ -36,7 +36,8 @@ pub use bundled::{default_catalog, PRICES_TAKEN};
 pub use catalog::{Catalog, Model};
 pub use compiled::CompiledRules;
 pub use complexity::{
-    Complexity, ComplexityConfig, Factor, FactorWeights, TaskWeight, Tier, TierThresholds, TierValues,
+    Complexity, ComplexityConfig, Factor, FactorWeights, TaskWeight, Tier, TierThresholds,
+    TierValues,
 };
 pub use cost::{estimate as estimate_cost, fits as fits_context, Usage};
 pub use decide::decide;
@@ -49,6 +50,7 @@ pub use task::Task;
 pub use tasks::{Evidence, Features, TaskDetection, TaskScore};
 pub use toml_io::{from_toml, load, to_toml};
 pub use trace::{
-    Candidate, CandidateStatus, ComplexitySummary, Decision, RuleOutcome, RuleTrial, TokenEstimate, Trace,
+    Candidate, CandidateStatus, ComplexitySummary, Decision, RuleOutcome, RuleTrial, TokenEstimate,
+    Trace,
 };
 pub use validate::{validate, Issue, IssueKind};

@@ -50,8 +50,8 @@ fn provider_name(litellm: &str) -> &str {
 /// Merges `json` into `base`. Models are matched by id, then by API name, then by LiteLLM's key
 /// without its `provider/` prefix.
 pub fn import(json: &str, base: &Catalog) -> Result<(Catalog, ImportReport), ConfigError> {
-    let raw: BTreeMap<String, serde_json::Value> =
-        serde_json::from_str(json).map_err(|e| ConfigError::Parse(format!("LiteLLM price file: {e}")))?;
+    let raw: BTreeMap<String, serde_json::Value> = serde_json::from_str(json)
+        .map_err(|e| ConfigError::Parse(format!("LiteLLM price file: {e}")))?;
     let mut catalog = base.clone();
     let mut report = ImportReport::default();
     for (key, value) in raw {
@@ -66,9 +66,10 @@ pub fn import(json: &str, base: &Catalog) -> Result<(Catalog, ImportReport), Con
             continue;
         };
         let short = key.rsplit_once('/').map_or(key.as_str(), |(_, name)| name);
-        let existing = catalog.models.iter_mut().find(|m| {
-            m.id == key || m.id == short || m.api_id.as_deref() == Some(short)
-        });
+        let existing = catalog
+            .models
+            .iter_mut()
+            .find(|m| m.id == key || m.id == short || m.api_id.as_deref() == Some(short));
         match existing {
             Some(m) => {
                 m.input = model.input;
@@ -94,17 +95,25 @@ fn to_model(key: &str, e: &Entry) -> Option<Model> {
         return None;
     }
     let context = e.max_input_tokens.or(e.max_tokens)?;
-    let context_window = (context.is_finite() && context >= 1.0).then(|| context.min(f64::from(u32::MAX)) as u32)?;
+    let context_window =
+        (context.is_finite() && context >= 1.0).then(|| context.min(f64::from(u32::MAX)) as u32)?;
     let input = PerMtok::from_usd_per_token(e.input_cost_per_token?)?;
     let output = PerMtok::from_usd_per_token(e.output_cost_per_token?)?;
-    let cached_input = e.cache_read_input_token_cost.and_then(PerMtok::from_usd_per_token);
+    let cached_input = e
+        .cache_read_input_token_cost
+        .and_then(PerMtok::from_usd_per_token);
     // Reasoning models without a separate price bill reasoning tokens as output.
     let reasoning = e
         .output_cost_per_reasoning_token
         .and_then(PerMtok::from_usd_per_token)
         .or_else(|| e.supports_reasoning.unwrap_or(false).then_some(output));
-    let provider = e.litellm_provider.as_deref().map_or("unknown", provider_name);
-    let api_id = key.strip_prefix(&format!("{provider}/")).map(str::to_string);
+    let provider = e
+        .litellm_provider
+        .as_deref()
+        .map_or("unknown", provider_name);
+    let api_id = key
+        .strip_prefix(&format!("{provider}/"))
+        .map(str::to_string);
     Some(Model {
         id: key.to_string(),
         provider: provider.to_string(),
@@ -157,6 +166,9 @@ mod tests {
 
     #[test]
     fn a_file_that_is_not_json_is_an_error() {
-        assert!(matches!(import("nope", &Catalog::default()), Err(ConfigError::Parse(_))));
+        assert!(matches!(
+            import("nope", &Catalog::default()),
+            Err(ConfigError::Parse(_))
+        ));
     }
 }

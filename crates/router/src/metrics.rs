@@ -44,7 +44,12 @@ mod tests {
 
     #[test]
     fn perfect_reversed_and_constant_rankings() {
-        let rows = [(3.0, 10.0, 2.0), (2.0, 9.0, 8.0), (1.0, 5.0, 5.0), (0.0, 6.0, 7.0)];
+        let rows = [
+            (3.0, 10.0, 2.0),
+            (2.0, 9.0, 8.0),
+            (1.0, 5.0, 5.0),
+            (0.0, 6.0, 7.0),
+        ];
         let perfect = apgr(&rows).unwrap();
         let reversed: Vec<_> = rows.iter().map(|r| (-r.0, r.1, r.2)).collect();
         let constant: Vec<_> = rows.iter().map(|r| (1.0, r.1, r.2)).collect();

@@ -98,7 +98,10 @@ mod tests {
     fn prices_are_exact_micro_dollars() {
         assert_eq!(PerMtok::from_usd(2.5), Some(PerMtok(2_500_000)));
         assert_eq!(PerMtok::from_usd(0.075), Some(PerMtok(75_000)));
-        assert_eq!(PerMtok::from_usd_per_token(2.5e-6), Some(PerMtok(2_500_000)));
+        assert_eq!(
+            PerMtok::from_usd_per_token(2.5e-6),
+            Some(PerMtok(2_500_000))
+        );
         assert_eq!(PerMtok::from_usd(-1.0), None);
         assert_eq!(PerMtok::from_usd(f64::NAN), None);
     }

@@ -20,7 +20,11 @@ fn rule(name: &str, when: Vec<Condition>, then: Action) -> Rule {
 }
 
 fn for_task(task: Task, models: &[&str]) -> Rule {
-    rule(task.as_str(), vec![Condition::Task(vec![task])], chain(models))
+    rule(
+        task.as_str(),
+        vec![Condition::Task(vec![task])],
+        chain(models),
+    )
 }
 
 const WRITING_CHAIN: &[&str] = &["claude-sonnet-4", "gpt-4o-mini", "gemini-flash"];
@@ -30,16 +34,37 @@ const WRITING_CHAIN: &[&str] = &["claude-sonnet-4", "gpt-4o-mini", "gemini-flash
 /// with `deepseek-v3`, the seed's other DeepSeek model.
 pub fn smart_router() -> RuleSet {
     RuleSet::with_rules(vec![
-        for_task(Task::Reasoning, &["claude-opus-4", "gpt-4o", "claude-sonnet-4"]),
+        for_task(
+            Task::Reasoning,
+            &["claude-opus-4", "gpt-4o", "claude-sonnet-4"],
+        ),
         for_task(Task::Math, &["o1", "claude-opus-4", "gpt-4o"]),
         for_task(Task::Code, &["claude-opus-4", "gpt-4o", "deepseek-v3"]),
         for_task(Task::Writing, WRITING_CHAIN),
-        for_task(Task::Analysis, &["gpt-4o", "claude-sonnet-4", "deepseek-v3"]),
-        for_task(Task::Translation, &["gpt-4o-mini", "gemini-flash", "claude-haiku"]),
-        for_task(Task::Classification, &["gpt-4o-mini", "claude-haiku", "gemini-flash"]),
-        for_task(Task::Extraction, &["gpt-4o-mini", "deepseek-v3", "claude-haiku"]),
-        for_task(Task::Summarization, &["claude-haiku", "gemini-flash", "gpt-4o-mini"]),
-        for_task(Task::Formatting, &["claude-haiku", "gemini-flash", "gpt-4o-mini"]),
+        for_task(
+            Task::Analysis,
+            &["gpt-4o", "claude-sonnet-4", "deepseek-v3"],
+        ),
+        for_task(
+            Task::Translation,
+            &["gpt-4o-mini", "gemini-flash", "claude-haiku"],
+        ),
+        for_task(
+            Task::Classification,
+            &["gpt-4o-mini", "claude-haiku", "gemini-flash"],
+        ),
+        for_task(
+            Task::Extraction,
+            &["gpt-4o-mini", "deepseek-v3", "claude-haiku"],
+        ),
+        for_task(
+            Task::Summarization,
+            &["claude-haiku", "gemini-flash", "gpt-4o-mini"],
+        ),
+        for_task(
+            Task::Formatting,
+            &["claude-haiku", "gemini-flash", "gpt-4o-mini"],
+        ),
         rule("default", vec![], chain(WRITING_CHAIN)),
     ])
 }
@@ -51,7 +76,11 @@ pub fn task_based() -> RuleSet {
     RuleSet::with_rules(vec![
         rule(
             "complex_reasoning",
-            vec![Condition::Task(vec![Task::Reasoning, Task::Math, Task::Code])],
+            vec![Condition::Task(vec![
+                Task::Reasoning,
+                Task::Math,
+                Task::Code,
+            ])],
             chain(&["claude-opus-4"]),
         ),
         for_task(Task::Analysis, &["gpt-4o"]),

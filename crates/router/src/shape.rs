@@ -15,6 +15,8 @@ pub struct Shape {
     pub questions: u32,
     /// Enumerated items: "1.", "2)", "b)", bullets at the start of a line.
     pub enumerated: u32,
+    /// Lettered options ("a)", "(B)") after the first question mark: a multiple-choice question.
+    pub options_after_question: u32,
     pub words: u32,
     /// The non-Latin script most of the letters are in, when most are.
     pub other_script: Option<&'static str>,
@@ -37,33 +39,69 @@ const STACK_MARKERS: &[&str] = &[
     "error[E0",
     "undefined reference to",
     "Uncaught ",
-    "\n    at ",
-    "\n\tat ",
 ];
 
+/// LaTeX commands, checked only where a backslash occurs.
 const LATEX_MARKERS: &[&str] = &[
     "\\frac", "\\sqrt", "\\int", "\\sum", "\\prod", "\\cdot", "\\times", "\\le", "\\ge", "\\neq",
-    "\\pi", "\\theta", "\\alpha", "\\beta", "\\begin{", "\\left", "\\binom", "\\infty",
-    "\\mathbb", "\\lfloor", "\\pmod", "$$",
+    "\\pi", "\\theta", "\\alpha", "\\beta", "\\begin{", "\\left", "\\binom", "\\infty", "\\mathbb",
+    "\\lfloor", "\\pmod",
 ];
 
-fn markers() -> &'static AhoCorasick {
+/// Stack-trace markers: distinctive literals, so the automaton's SIMD prefilter rarely stops.
+fn stack_markers() -> &'static AhoCorasick {
     static MARKERS: OnceLock<AhoCorasick> = OnceLock::new();
     MARKERS.get_or_init(|| {
         AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostFirst)
-            .build(STACK_MARKERS.iter().chain(LATEX_MARKERS))
-            .expect("the marker lists are plain literals")
+            .build(STACK_MARKERS)
+            .expect("the marker list is plain literals")
     })
 }
 
 /// Starts of lines that read as source code in the common languages.
 const CODE_LINE_STARTS: &[&str] = &[
-    "def ", "class ", "import ", "#include", "fn ", "pub fn", "function ", "return ", "return;",
-    "public ", "private ", "protected ", "static ", "const ", "let ", "var ", "if (", "for (",
-    "while (", "} else", "elif ", "else:", "try:", "except", "print(", "console.", "SELECT ",
-    "INSERT ", "UPDATE ", "<div", "<html", "<!DOCTYPE", "<script", "package ", "using ",
-    "func ", "int ", "void ", "#!/", "//", "/*",
+    "def ",
+    "class ",
+    "import ",
+    "#include",
+    "fn ",
+    "pub fn",
+    "function ",
+    "return ",
+    "return;",
+    "public ",
+    "private ",
+    "protected ",
+    "static ",
+    "const ",
+    "let ",
+    "var ",
+    "if (",
+    "for (",
+    "while (",
+    "} else",
+    "elif ",
+    "else:",
+    "try:",
+    "except",
+    "print(",
+    "console.",
+    "SELECT ",
+    "INSERT ",
+    "UPDATE ",
+    "<div",
+    "<html",
+    "<!DOCTYPE",
+    "<script",
+    "package ",
+    "using ",
+    "func ",
+    "int ",
+    "void ",
+    "#!/",
+    "//",
+    "/*",
 ];
 
 fn is_code_line(line: &str) -> bool {
@@ -71,7 +109,13 @@ fn is_code_line(line: &str) -> bool {
     if t.len() < 2 {
         return false;
     }
-    if CODE_LINE_STARTS.iter().any(|s| t.starts_with(s)) {
+    // Most prose lines start with a capital or a letter no code start begins with: check the
+    // first byte before comparing whole prefixes.
+    let first = t.as_bytes()[0];
+    if CODE_LINE_STARTS
+        .iter()
+        .any(|s| s.as_bytes()[0] == first && t.starts_with(s))
+    {
         return true;
     }
     if t.starts_with("from ") && t.contains(" import ") {
@@ -138,14 +182,8 @@ pub fn shape_of(text: &str) -> Shape {
     let bytes = text.as_bytes();
     let mut s = Shape::default();
 
-    for m in markers().find_iter(text) {
-        let id = m.pattern().as_usize();
-        match STACK_MARKERS.get(id) {
-            Some(marker) => {
-                s.stack_trace.get_or_insert(marker.trim());
-            }
-            None => s.math_marks += 1,
-        }
+    if let Some(m) = stack_markers().find(text) {
+        s.stack_trace = Some(STACK_MARKERS[m.pattern().as_usize()]);
     }
 
     let mut line_start = true;
@@ -169,13 +207,10 @@ pub fn shape_of(text: &str) -> Shape {
             continue;
         }
         let prev = i.checked_sub(1).map(|j| bytes[j]);
-        let starts_word = !prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == b'_' || p >= 0x80);
+        let starts_word =
+            !prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == b'_' || p >= 0x80);
         match b {
-            b'?' => {
-                if !prev_question {
-                    s.questions += 1;
-                }
-            }
+            b'?' if !prev_question => s.questions += 1,
             b'0'..=b'9' if starts_word => {
                 s.numbers += 1;
                 if line_start || prev == Some(b' ') {
@@ -186,12 +221,23 @@ pub fn shape_of(text: &str) -> Shape {
                 ascii_letters += 1;
                 if starts_word {
                     s.words += 1;
-                    if (line_start || prev == Some(b' ')) && is_letter_enumerator(bytes, i) {
+                    if (line_start || matches!(prev, Some(b' ' | b'(')))
+                        && is_letter_enumerator(bytes, i)
+                    {
                         s.enumerated += 1;
+                        if s.questions > 0 {
+                            s.options_after_question += 1;
+                        }
                     }
                 }
             }
             b'^' => s.math_marks += u32::from(i > 0 && is_math_operand(bytes, i - 1)),
+            b'\\' => {
+                let rest = &bytes[i..];
+                s.math_marks +=
+                    u32::from(LATEX_MARKERS.iter().any(|m| rest.starts_with(m.as_bytes())));
+            }
+            b'$' => s.math_marks += u32::from(bytes.get(i + 1) == Some(&b'$')),
             b'=' | b'+' | b'-' | b'*' | b'/' | b'<' | b'>' => {
                 let (l, r) = neighbours(bytes, i);
                 if l.is_some_and(|l| is_math_operand(bytes, l))
@@ -214,13 +260,20 @@ pub fn shape_of(text: &str) -> Shape {
         i += 1;
     }
 
+    let mut frames = 0u32;
     for line in text.lines() {
         let t = line.trim_start();
         if t.starts_with("```") || t.starts_with("~~~") {
             s.code_fences += 1;
+        } else if t.len() < line.len() && t.starts_with("at ") && t.contains(['(', ':']) {
+            // "    at Foo.bar(Foo.java:12)": a frame of a Java or JavaScript stack trace.
+            frames += 1;
         } else if is_code_line(line) {
             s.source_lines += 1;
         }
+    }
+    if frames >= 2 {
+        s.stack_trace.get_or_insert("stack frames");
     }
 
     let (script, count) = script_counts
@@ -264,11 +317,16 @@ mod tests {
 
     #[test]
     fn sees_code_fences_source_and_stack_traces() {
-        let s = shape_of("Fix this:\n```\ndef f(x):\n    return x;\n```\nTraceback (most recent call last):");
+        let s = shape_of(
+            "Fix this:\n```\ndef f(x):\n    return x;\n```\nTraceback (most recent call last):",
+        );
         assert_eq!(s.code_fences, 2);
         assert!(s.source_lines >= 2);
         assert_eq!(s.stack_trace, Some("Traceback (most recent call last)"));
-        assert_eq!(shape_of("Just a sentence; with a semicolon inside.").source_lines, 0);
+        assert_eq!(
+            shape_of("Just a sentence; with a semicolon inside.").source_lines,
+            0
+        );
     }
 
     #[test]
@@ -281,11 +339,12 @@ mod tests {
     #[test]
     fn counts_questions_enumerations_words_and_scripts() {
         let s = shape_of("What? Why?? 1. first 2) second\n- third\na) fourth");
+        assert_eq!(s.options_after_question, 1);
         assert_eq!(s.questions, 2);
         assert_eq!(s.enumerated, 4);
         assert_eq!(shape_of("two words").words, 2);
         assert_eq!(shape_of("Привет, как дела?").other_script, Some("Cyrillic"));
-        assert_eq!(shape_of("日本語で説明してください").other_script.is_some(), true);
+        assert!(shape_of("日本語で説明してください").other_script.is_some());
         assert_eq!(shape_of("Hello there, café").other_script, None);
     }
 }

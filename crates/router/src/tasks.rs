@@ -5,7 +5,7 @@ use ts_rs::TS;
 
 use crate::detector::{DetectorConfig, ShapeWeights};
 use crate::keywords;
-use crate::phrases::PhraseMatcher;
+use crate::phrases::{leads_clause, Folded, PhraseMatcher};
 use crate::shape::{shape_of, Shape};
 use crate::task::Task;
 
@@ -80,8 +80,12 @@ pub struct Detector {
     kinds: Vec<Vec<Kind>>,
     shape: ShapeWeights,
     default_task: Task,
+    lead_boost: f64,
     pub honor_tags: bool,
 }
+
+/// The lowest keyword weight the lead boost applies to.
+const MIN_BOOSTED_WEIGHT: f64 = 1.0;
 
 /// Tags kept per message; more are ignored so a hostile prompt cannot grow the trace.
 const MAX_TAGS: usize = 16;
@@ -132,12 +136,13 @@ impl Detector {
             kinds,
             shape: config.shape.clone(),
             default_task: config.default_task,
+            lead_boost: config.lead_boost,
             honor_tags: config.honor_tags,
         })
     }
 
-    /// Scores every task for `text` and reads its features.
-    pub fn detect(&self, text: &str) -> (TaskDetection, Features) {
+    /// Scores every task for `text` (`folded` is the same text, folded) and reads its features.
+    pub fn detect(&self, text: &str, folded: &Folded) -> (TaskDetection, Features) {
         let shape = shape_of(text);
         let mut scores: Vec<TaskScore> = Task::ALL
             .into_iter()
@@ -158,23 +163,48 @@ impl Detector {
             ..Features::default()
         };
 
-        let mut seen = vec![false; self.phrases.len()];
+        // Per phrase: 0 unseen, 1 seen, 2 seen leading a clause. Each distinct phrase counts
+        // once, at its best position.
+        let mut seen = vec![0u8; self.phrases.len()];
+        let mut hits: Vec<usize> = Vec::new();
         let mut foreign_words = 0u32;
-        let mut step_words = 0u32;
-        let mut target_language: Option<usize> = None;
-        self.matcher.for_each(text, |i| {
+        let bytes = text.as_bytes();
+        self.matcher.for_each(folded, |i, start| {
             if self.kinds[i].contains(&Kind::Foreign) {
                 foreign_words += 1;
             }
-            if std::mem::replace(&mut seen[i], true) {
+            if seen[i] == 2 {
                 return;
             }
+            if seen[i] == 0 {
+                hits.push(i);
+            }
+            // Only clear asks are boosted: weak openers ("what is", "how many") lead questions
+            // of every kind.
+            let is_ask = self.kinds[i]
+                .iter()
+                .any(|k| matches!(k, Kind::Task(_, w) if *w >= MIN_BOOSTED_WEIGHT));
+            seen[i] = if is_ask && leads_clause(bytes, start) {
+                2
+            } else {
+                1
+            };
+        });
+        let mut step_words = 0u32;
+        let mut target_language: Option<usize> = None;
+        for &i in &hits {
+            let leads = seen[i] == 2;
             for kind in &self.kinds[i] {
                 match *kind {
                     Kind::Task(task, weight) => {
+                        let (signal, weight) = if leads {
+                            ("keyword leading a clause", weight * self.lead_boost)
+                        } else {
+                            ("keyword", weight)
+                        };
                         let s = &mut scores[task.index()];
                         s.score += weight;
-                        s.evidence.push(evidence("keyword", &self.phrases[i], weight));
+                        s.evidence.push(evidence(signal, &self.phrases[i], weight));
                     }
                     Kind::Domain => features.domain_terms.push(self.phrases[i].clone()),
                     Kind::Structured => features.structured_output.push(self.phrases[i].clone()),
@@ -185,7 +215,7 @@ impl Detector {
                     Kind::Foreign => {}
                 }
             }
-        });
+        }
         features.asks_json = features.structured_output.iter().any(|s| s == "json");
         features.steps = shape.enumerated.max(step_words);
         features.other_language = shape.other_script.map(str::to_string).or_else(|| {
@@ -199,7 +229,10 @@ impl Detector {
 
         self.score_shape(&shape, &features, target_language, &mut scores);
         let tagged = if self.honor_tags {
-            features.tags.iter().find_map(|t| t.parse::<Task>().ok().map(|task| (task, t)))
+            features
+                .tags
+                .iter()
+                .find_map(|t| t.parse::<Task>().ok().map(|task| (task, t)))
         } else {
             None
         };
@@ -241,7 +274,12 @@ impl Detector {
             }
         };
         if shape.code_fences > 0 {
-            add(Task::Code, "code fence", format!("{} fence lines", shape.code_fences), w.code_fence);
+            add(
+                Task::Code,
+                "code fence",
+                format!("{} fence lines", shape.code_fences),
+                w.code_fence,
+            );
         }
         if let Some(marker) = shape.stack_trace {
             add(Task::Code, "stack trace", marker.into(), w.stack_trace);
@@ -258,17 +296,57 @@ impl Detector {
         }
         if shape.numbers >= 3 {
             let share = f64::from(shape.numbers.min(6)) / 6.0;
-            add(Task::Math, "numbers", format!("{} numbers", shape.numbers), w.numbers * share);
+            add(
+                Task::Math,
+                "numbers",
+                format!("{} numbers", shape.numbers),
+                w.numbers * share,
+            );
+        }
+        if shape.options_after_question >= 3 {
+            let detail = format!(
+                "{} lettered options after a question",
+                shape.options_after_question
+            );
+            add(
+                Task::Reasoning,
+                "multiple choice",
+                detail,
+                w.multiple_choice,
+            );
+        }
+        if shape.questions > 0 {
+            add(
+                Task::Analysis,
+                "question",
+                format!("{} questions", shape.questions),
+                w.question,
+            );
         }
         if let Some(language) = &features.other_language {
-            add(Task::Translation, "other language", language.clone(), w.other_language);
+            add(
+                Task::Translation,
+                "other language",
+                language.clone(),
+                w.other_language,
+            );
         }
         if let Some(i) = target_language {
-            add(Task::Translation, "target language", self.phrases[i].clone(), w.target_language);
+            add(
+                Task::Translation,
+                "target language",
+                self.phrases[i].clone(),
+                w.target_language,
+            );
         }
         if let Some(first) = features.structured_output.first() {
             for task in [Task::Formatting, Task::Extraction] {
-                add(task, "structured output", first.clone(), w.structured_output);
+                add(
+                    task,
+                    "structured output",
+                    first.clone(),
+                    w.structured_output,
+                );
             }
         }
     }
@@ -285,7 +363,10 @@ fn evidence(signal: &str, detail: &str, weight: f64) -> Evidence {
 /// Words written as `#word` at the start of the text or after whitespace ("#include" counts
 /// too; it simply matches no task).
 fn hash_tags(text: &str) -> Vec<String> {
-    prefixed_words(text, b'#').take(MAX_TAGS).map(str::to_ascii_lowercase).collect()
+    prefixed_words(text, b'#')
+        .take(MAX_TAGS)
+        .map(str::to_ascii_lowercase)
+        .collect()
 }
 
 /// `@name` mentions: a model named by the user.
@@ -302,7 +383,9 @@ fn prefixed_words(text: &str, prefix: u8) -> impl Iterator<Item = &str> {
         let rest = &text[i + 1..];
         let len = rest
             .bytes()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b':' | b'/'))
+            .take_while(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b':' | b'/')
+            })
             .count();
         // A sentence's final period is not part of the name.
         let name = rest[..len].trim_end_matches('.');
@@ -315,7 +398,9 @@ mod tests {
     use super::*;
 
     fn detect(text: &str) -> (TaskDetection, Features) {
-        Detector::new(&DetectorConfig::default()).unwrap().detect(text)
+        Detector::new(&DetectorConfig::default())
+            .unwrap()
+            .detect(text, &Folded::new(text))
     }
 
     #[test]
@@ -326,15 +411,34 @@ mod tests {
         let code = d.scores.iter().find(|s| s.task == Task::Code).unwrap();
         assert!(code.evidence.iter().any(|e| e.detail == "python"));
         let writing = d.scores.iter().find(|s| s.task == Task::Writing).unwrap();
-        assert!(writing.score > 0.0, "the seed stops at the first keyword; we keep every score");
+        assert!(
+            writing.score > 0.0,
+            "the seed stops at the first keyword; we keep every score"
+        );
     }
 
     #[test]
     fn reads_shape_not_only_keywords() {
-        assert_eq!(detect("x+y = 4z, x*y = 4z^2, express x-y in z").0.task, Task::Math);
-        assert_eq!(detect("```\nfn main() {\n  let x = 1;\n}\n```\nwhy?").0.task, Task::Code);
-        assert_eq!(detect("Bonjour, comment allez-vous? Je suis très content.").0.task, Task::Translation);
-        assert_eq!(detect("Please put this into German: good morning").0.task, Task::Translation);
+        assert_eq!(
+            detect("x+y = 4z, x*y = 4z^2, express x-y in z").0.task,
+            Task::Math
+        );
+        assert_eq!(
+            detect("```\nfn main() {\n  let x = 1;\n}\n```\nwhy?")
+                .0
+                .task,
+            Task::Code
+        );
+        assert_eq!(
+            detect("Bonjour, comment allez-vous? Je suis très content.")
+                .0
+                .task,
+            Task::Translation
+        );
+        assert_eq!(
+            detect("Please put this into German: good morning").0.task,
+            Task::Translation
+        );
         let (_, f) = detect("Return the result as JSON.");
         assert!(f.asks_json);
     }
@@ -354,6 +458,9 @@ mod tests {
         assert_eq!(d.task, Task::Math);
         assert_eq!(d.forced_by_tag.as_deref(), Some("#math"));
         assert_eq!(f.tags, vec!["math"]);
-        assert_eq!(mentions("ask @gpt-4o. not a@b.c").collect::<Vec<_>>(), vec!["gpt-4o"]);
+        assert_eq!(
+            mentions("ask @gpt-4o. not a@b.c").collect::<Vec<_>>(),
+            vec!["gpt-4o"]
+        );
     }
 }

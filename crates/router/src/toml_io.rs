@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::bundled::default_catalog;
 use crate::catalog::Catalog;
-use crate::complexity::ComplexityConfig;
 use crate::compiled::CompiledRules;
+use crate::complexity::ComplexityConfig;
 use crate::detector::DetectorConfig;
 use crate::error::ConfigError;
 use crate::presets;
@@ -98,7 +98,9 @@ mod tests {
 
     fn issues(text: &str) -> Vec<(IssueKind, Option<String>, String)> {
         match from_toml(text) {
-            Err(ConfigError::Invalid(v)) => v.into_iter().map(|i| (i.kind, i.rule, i.field)).collect(),
+            Err(ConfigError::Invalid(v)) => {
+                v.into_iter().map(|i| (i.kind, i.rule, i.field)).collect()
+            }
             other => panic!("expected issues, got {other:?}"),
         }
     }
@@ -121,14 +123,35 @@ mod tests {
         "#;
         let found = issues(text);
         let has = |kind, rule: &str, field: &str| {
-            found.iter().any(|(k, r, f)| *k == kind && r.as_deref() == Some(rule) && f == field)
+            found
+                .iter()
+                .any(|(k, r, f)| *k == kind && r.as_deref() == Some(rule) && f == field)
         };
-        assert!(has(IssueKind::InvalidRegex, "bad", "when[1].regex"), "{found:?}");
-        assert!(has(IssueKind::UnknownModel, "bad", "then.models[1]"), "{found:?}");
-        assert!(has(IssueKind::EmptyChain, "empty", "then.models"), "{found:?}");
-        assert!(has(IssueKind::UnmeetableQuality, "too picky", "then.min_quality.complex"), "{found:?}");
+        assert!(
+            has(IssueKind::InvalidRegex, "bad", "when[1].regex"),
+            "{found:?}"
+        );
+        assert!(
+            has(IssueKind::UnknownModel, "bad", "then.models[1]"),
+            "{found:?}"
+        );
+        assert!(
+            has(IssueKind::EmptyChain, "empty", "then.models"),
+            "{found:?}"
+        );
+        assert!(
+            has(
+                IssueKind::UnmeetableQuality,
+                "too picky",
+                "then.min_quality.complex"
+            ),
+            "{found:?}"
+        );
         // "empty" has no conditions, so it always matches and "too picky" can never be reached.
-        assert!(has(IssueKind::ShadowedRule, "too picky", "when"), "{found:?}");
+        assert!(
+            has(IssueKind::ShadowedRule, "too picky", "when"),
+            "{found:?}"
+        );
     }
 
     #[test]
@@ -149,15 +172,25 @@ mod tests {
             then = { type = "chain", models = ["gpt-4o-mini"] }
         "#;
         let found = issues(text);
-        assert_eq!(found, vec![(IssueKind::ShadowedRule, Some("complex code".into()), "when".into())]);
+        assert_eq!(
+            found,
+            vec![(
+                IssueKind::ShadowedRule,
+                Some("complex code".into()),
+                "when".into()
+            )]
+        );
     }
 
     #[test]
     fn not_toml_or_wrong_shape_is_a_parse_error_with_a_location() {
         let err = from_toml("rules = [[[").unwrap_err();
         assert!(matches!(err, ConfigError::Parse(_)));
-        let err = from_toml("[[rules]]\nname = \"x\"\nthen = { type = \"teleport\" }\n").unwrap_err();
-        let ConfigError::Parse(msg) = err else { panic!() };
+        let err =
+            from_toml("[[rules]]\nname = \"x\"\nthen = { type = \"teleport\" }\n").unwrap_err();
+        let ConfigError::Parse(msg) = err else {
+            panic!()
+        };
         assert!(msg.contains("teleport") && msg.contains("line 3"), "{msg}");
         let err = from_toml("[[rules]]\nname = \"x\"\nwhen = [{ colour = \"red\" }]\nthen = { type = \"chain\", models = [\"gpt-4o\"] }\n");
         assert!(matches!(err, Err(ConfigError::Parse(_))));

@@ -38,7 +38,12 @@ pub struct Issue {
 }
 
 impl Issue {
-    pub fn new(kind: IssueKind, rule: Option<&str>, field: &str, message: impl Into<String>) -> Self {
+    pub fn new(
+        kind: IssueKind,
+        rule: Option<&str>,
+        field: &str,
+        message: impl Into<String>,
+    ) -> Self {
         Issue {
             kind,
             rule: rule.map(str::to_string),
@@ -62,16 +67,31 @@ pub fn validate(set: &RuleSet, catalog: &Catalog) -> Vec<Issue> {
     let mut issues = check_catalog(catalog);
     issues.extend(check_settings(set));
     if set.rules.is_empty() {
-        issues.push(Issue::new(IssueKind::NoRules, None, "rules", "a rule set needs at least one rule"));
+        issues.push(Issue::new(
+            IssueKind::NoRules,
+            None,
+            "rules",
+            "a rule set needs at least one rule",
+        ));
         return issues;
     }
     let mut names = HashSet::new();
     for rule in &set.rules {
         let name = Some(rule.name.as_str());
         if rule.name.trim().is_empty() {
-            issues.push(Issue::new(IssueKind::InvalidValue, name, "name", "a rule needs a name"));
+            issues.push(Issue::new(
+                IssueKind::InvalidValue,
+                name,
+                "name",
+                "a rule needs a name",
+            ));
         } else if !names.insert(rule.name.as_str()) {
-            issues.push(Issue::new(IssueKind::DuplicateName, name, "name", "another rule has this name"));
+            issues.push(Issue::new(
+                IssueKind::DuplicateName,
+                name,
+                "name",
+                "another rule has this name",
+            ));
         }
         issues.extend(check_conditions(rule));
         issues.extend(check_action(rule, catalog));
@@ -95,20 +115,45 @@ fn check_catalog(catalog: &Catalog) -> Vec<Issue> {
     for (i, m) in catalog.models.iter().enumerate() {
         let field = |f: &str| format!("catalog.models[{i}].{f}");
         if m.id.trim().is_empty() {
-            issues.push(Issue::new(IssueKind::InvalidValue, None, &field("id"), "a model needs an id"));
+            issues.push(Issue::new(
+                IssueKind::InvalidValue,
+                None,
+                &field("id"),
+                "a model needs an id",
+            ));
         } else if !ids.insert(m.id.as_str()) {
             let msg = format!("model `{}` is listed twice", m.id);
-            issues.push(Issue::new(IssueKind::DuplicateName, None, &field("id"), msg));
+            issues.push(Issue::new(
+                IssueKind::DuplicateName,
+                None,
+                &field("id"),
+                msg,
+            ));
         }
         if m.provider.trim().is_empty() {
-            issues.push(Issue::new(IssueKind::InvalidValue, None, &field("provider"), "a model needs a provider"));
+            issues.push(Issue::new(
+                IssueKind::InvalidValue,
+                None,
+                &field("provider"),
+                "a model needs a provider",
+            ));
         }
         if !(0.0..=1.0).contains(&m.quality) {
             let msg = format!("quality {} is outside 0..1", m.quality);
-            issues.push(Issue::new(IssueKind::InvalidValue, None, &field("quality"), msg));
+            issues.push(Issue::new(
+                IssueKind::InvalidValue,
+                None,
+                &field("quality"),
+                msg,
+            ));
         }
         if m.context_window == 0 {
-            issues.push(Issue::new(IssueKind::InvalidValue, None, &field("context_window"), "must be above 0"));
+            issues.push(Issue::new(
+                IssueKind::InvalidValue,
+                None,
+                &field("context_window"),
+                "must be above 0",
+            ));
         }
     }
     issues
@@ -142,7 +187,12 @@ fn check_conditions(rule: &Rule) -> Vec<Issue> {
     for (i, condition) in rule.when.iter().enumerate() {
         let field = format!("when[{i}].{}", condition.field());
         let mut invalid = |msg: &str| {
-            issues.push(Issue::new(IssueKind::InvalidValue, Some(&rule.name), &field, msg))
+            issues.push(Issue::new(
+                IssueKind::InvalidValue,
+                Some(&rule.name),
+                &field,
+                msg,
+            ))
         };
         match condition {
             Condition::Task(v) if v.is_empty() => invalid("an empty task list never matches"),
@@ -150,7 +200,9 @@ fn check_conditions(rule: &Rule) -> Vec<Issue> {
             Condition::Keywords(v) if v.iter().all(|k| k.trim().is_empty()) => {
                 invalid("an empty keyword list never matches")
             }
-            Condition::Tag(t) if t.trim().trim_start_matches('#').is_empty() => invalid("a tag needs a name"),
+            Condition::Tag(t) if t.trim().trim_start_matches('#').is_empty() => {
+                invalid("a tag needs a name")
+            }
             Condition::Score(r) if r.min.zip(r.max).is_some_and(|(a, b)| a > b) => {
                 invalid("min is above max")
             }
@@ -162,7 +214,12 @@ fn check_conditions(rule: &Rule) -> Vec<Issue> {
             Condition::Regex(p) => {
                 if let Err(e) = regex::Regex::new(p) {
                     let msg = format!("invalid regex: {e}");
-                    issues.push(Issue::new(IssueKind::InvalidRegex, Some(&rule.name), &field, msg));
+                    issues.push(Issue::new(
+                        IssueKind::InvalidRegex,
+                        Some(&rule.name),
+                        &field,
+                        msg,
+                    ));
                 }
             }
             _ => {}
@@ -177,12 +234,22 @@ fn check_action(rule: &Rule, catalog: &Catalog) -> Vec<Issue> {
     match &rule.then {
         Action::Chain(ChainAction { models, .. }) => {
             if models.is_empty() {
-                issues.push(Issue::new(IssueKind::EmptyChain, name, "then.models", "a chain needs at least one model"));
+                issues.push(Issue::new(
+                    IssueKind::EmptyChain,
+                    name,
+                    "then.models",
+                    "a chain needs at least one model",
+                ));
             }
             for (i, id) in models.iter().enumerate() {
                 if catalog.get(id).is_none() {
                     let msg = format!("unknown model `{id}`: it is not in the catalog");
-                    issues.push(Issue::new(IssueKind::UnknownModel, name, &format!("then.models[{i}]"), msg));
+                    issues.push(Issue::new(
+                        IssueKind::UnknownModel,
+                        name,
+                        &format!("then.models[{i}]"),
+                        msg,
+                    ));
                 }
             }
         }
@@ -193,10 +260,16 @@ fn check_action(rule: &Rule, catalog: &Catalog) -> Vec<Issue> {
             for (i, p) in providers.iter().enumerate() {
                 if !catalog.models.iter().any(|m| &m.provider == p) {
                     let msg = format!("no model in the catalog is from provider `{p}`");
-                    issues.push(Issue::new(IssueKind::InvalidValue, name, &format!("then.providers[{i}]"), msg));
+                    issues.push(Issue::new(
+                        IssueKind::InvalidValue,
+                        name,
+                        &format!("then.providers[{i}]"),
+                        msg,
+                    ));
                 }
             }
-            let allowed = |provider: &str| providers.is_empty() || providers.iter().any(|p| p == provider);
+            let allowed =
+                |provider: &str| providers.is_empty() || providers.iter().any(|p| p == provider);
             for tier in Tier::ALL {
                 let bound = min_quality.get(tier);
                 let met = catalog
@@ -222,7 +295,12 @@ fn check_shadowing(rules: &[Rule]) -> Vec<Issue> {
                 "can never match: rule `{}` before it matches every request this one would",
                 earlier.name
             );
-            issues.push(Issue::new(IssueKind::ShadowedRule, Some(&later.name), "when", msg));
+            issues.push(Issue::new(
+                IssueKind::ShadowedRule,
+                Some(&later.name),
+                "when",
+                msg,
+            ));
         }
     }
     issues
@@ -230,12 +308,18 @@ fn check_shadowing(rules: &[Rule]) -> Vec<Issue> {
 
 /// Whether `a` matches whenever `b` does: each of a's conditions is implied by one of b's.
 fn covers(a: &Rule, b: &Rule) -> bool {
-    a.when.iter().all(|ca| b.when.iter().any(|cb| implies(cb, ca)))
+    a.when
+        .iter()
+        .all(|ca| b.when.iter().any(|cb| implies(cb, ca)))
 }
 
 fn implies(b: &Condition, a: &Condition) -> bool {
     use Condition as C;
-    let lower = |v: &[String]| v.iter().map(|s| s.trim().to_lowercase()).collect::<HashSet<_>>();
+    let lower = |v: &[String]| {
+        v.iter()
+            .map(|s| s.trim().to_lowercase())
+            .collect::<HashSet<_>>()
+    };
     match (a, b) {
         (C::Task(x), C::Task(y)) => y.iter().all(|t| x.contains(t)),
         (C::Tier(x), C::Tier(y)) => y.iter().all(|t| x.contains(t)),
@@ -244,7 +328,9 @@ fn implies(b: &Condition, a: &Condition) -> bool {
         (C::Regex(x), C::Regex(y)) => x == y,
         (C::HasCode(x), C::HasCode(y)) | (C::AsksJson(x), C::AsksJson(y)) => x == y,
         (C::PromptTokens(x), C::PromptTokens(y)) | (C::Messages(x), C::Messages(y)) => x.covers(y),
-        (C::Tag(x), C::Tag(y)) => x.trim_start_matches('#').eq_ignore_ascii_case(y.trim_start_matches('#')),
+        (C::Tag(x), C::Tag(y)) => x
+            .trim_start_matches('#')
+            .eq_ignore_ascii_case(y.trim_start_matches('#')),
         _ => false,
     }
 }

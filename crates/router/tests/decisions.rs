@@ -1,0 +1,166 @@
+//! Decisions end to end: the seed's table, prefer_cost, tags, the cost-aware action, context
+//! exclusion, and the trace that explains them.
+use switchyard_router::{
+    decide, default_catalog, load, presets, CandidateStatus, CompiledRules, Request, RuleOutcome,
+    Task, Tier,
+};
+
+fn smart() -> CompiledRules {
+    CompiledRules::new(presets::smart_router()).unwrap()
+}
+
+#[test]
+fn the_default_rules_follow_the_seed_table() {
+    let catalog = default_catalog();
+    let d = decide(
+        &Request::from_prompt("Write a C++ program to find the nth Fibonacci number."),
+        &smart(),
+        &catalog,
+    )
+    .unwrap();
+    assert_eq!(d.task, Task::Code);
+    assert_eq!(d.model, "claude-opus-4");
+    assert_eq!(d.fallbacks, vec!["gpt-4o", "deepseek-v3"]);
+    assert_eq!(d.rule, "code");
+    assert_eq!(d.api_model, "claude-opus-4-20250514");
+    let d = decide(
+        &Request::from_prompt("Summarize this meeting in two lines."),
+        &smart(),
+        &catalog,
+    )
+    .unwrap();
+    assert_eq!(
+        (d.task, d.model.as_str()),
+        (Task::Summarization, "claude-haiku")
+    );
+}
+
+#[test]
+fn the_trace_explains_rules_tried_and_candidates() {
+    let catalog = default_catalog();
+    let d = decide(
+        &Request::from_prompt("Draft a short email to my landlord."),
+        &smart(),
+        &catalog,
+    )
+    .unwrap();
+    let t = &d.trace;
+    assert_eq!(t.tasks.task, Task::Writing);
+    assert_eq!(t.complexity.factors.len(), 8);
+    // reasoning, math and code were tried and did not match; writing matched.
+    let outcomes: Vec<_> = t
+        .rules
+        .iter()
+        .map(|r| (r.rule.as_str(), r.outcome))
+        .collect();
+    assert_eq!(outcomes[0], ("reasoning", RuleOutcome::NotMatched));
+    assert!(t.rules[0].detail.contains("task is writing"));
+    assert_eq!(outcomes.last().unwrap(), &("writing", RuleOutcome::Matched));
+    assert_eq!(t.candidates[0].status, CandidateStatus::Chosen);
+    assert!(t.candidates.iter().all(|c| c.estimated_cost_usd.0 > 0));
+    assert!(!t.reason.is_empty());
+    assert!(d.estimated_cost_usd == t.candidates[0].estimated_cost_usd);
+}
+
+#[test]
+fn prefer_cost_starts_the_chain_at_its_cheapest_member() {
+    let catalog = default_catalog();
+    let mut request = Request::from_prompt("Write a poem about the sea.");
+    request.prefer_cost = true;
+    let d = decide(&request, &smart(), &catalog).unwrap();
+    // claude-sonnet-4, gpt-4o-mini, gemini-flash: gemini-flash is the cheapest.
+    assert_eq!(d.model, "gemini-flash");
+    assert_eq!(d.fallbacks, vec!["claude-sonnet-4", "gpt-4o-mini"]);
+    assert!(d.trace.reason.contains("prefer_cost"));
+}
+
+#[test]
+fn tags_force_the_task_or_the_model() {
+    let catalog = default_catalog();
+    let d = decide(
+        &Request::from_prompt("#math tell me a story"),
+        &smart(),
+        &catalog,
+    )
+    .unwrap();
+    assert_eq!((d.task, d.model.as_str()), (Task::Math, "o1"));
+    let d = decide(
+        &Request::from_prompt("@gpt-4.1-nano write a poem"),
+        &smart(),
+        &catalog,
+    )
+    .unwrap();
+    assert_eq!(
+        (d.model.as_str(), d.rule.as_str()),
+        ("gpt-4.1-nano", "@model tag")
+    );
+}
+
+#[test]
+fn a_model_whose_context_is_too_small_is_skipped() {
+    let catalog = default_catalog();
+    // ~150k tokens: over gpt-4o's 128k window, inside claude-opus-4's 200k.
+    let text = format!(
+        "Analyze the following: {}",
+        "data point here ".repeat(37_500)
+    );
+    let d = decide(&Request::from_prompt(text), &smart(), &catalog).unwrap();
+    assert_eq!(d.task, Task::Analysis);
+    // analysis: gpt-4o (128k) is excluded, claude-sonnet-4 (200k) answers.
+    assert_eq!(d.model, "claude-sonnet-4");
+    let excluded = d
+        .trace
+        .candidates
+        .iter()
+        .find(|c| c.model == "gpt-4o")
+        .unwrap();
+    assert_eq!(excluded.status, CandidateStatus::Excluded);
+    assert!(excluded.note.contains("context window"));
+}
+
+#[test]
+fn cheapest_action_meets_the_tier_bound_within_providers() {
+    let text = r#"
+        [[rules]]
+        name = "anthropic only"
+        when = [{ keywords = ["anthropic"] }]
+        then = { type = "cheapest", providers = ["anthropic"], min_quality = { trivial = 0.9, simple = 0.9, moderate = 0.9, complex = 0.9 } }
+
+        [[rules]]
+        name = "cost aware"
+        then = { type = "cheapest", min_quality = { trivial = 0.80, simple = 0.80, moderate = 0.90, complex = 0.95 } }
+    "#;
+    let (rules, catalog) = load(text).unwrap();
+    let d = decide(&Request::from_prompt("hi"), &rules, &catalog).unwrap();
+    assert_eq!(d.complexity.tier, Tier::Trivial);
+    let chosen = catalog.get(&d.model).unwrap();
+    assert!(chosen.quality >= 0.80);
+    // Nothing cheaper that meets the bound was passed over.
+    for c in &d.trace.candidates {
+        if c.status != CandidateStatus::Excluded {
+            assert!(c.estimated_cost_usd >= d.estimated_cost_usd, "{}", c.model);
+        }
+    }
+    assert_eq!(d.fallbacks.len(), 2);
+    let d = decide(&Request::from_prompt("ask anthropic"), &rules, &catalog).unwrap();
+    assert_eq!(d.provider, "anthropic");
+    assert!(catalog.get(&d.model).unwrap().quality >= 0.9);
+}
+
+#[test]
+fn when_every_rule_model_is_disabled_the_cheapest_fitting_model_answers() {
+    let mut catalog = default_catalog();
+    for m in &mut catalog.models {
+        m.enabled = m.id == "llama-3.1-8b-instant";
+    }
+    let d = decide(&Request::from_prompt("Write a haiku"), &smart(), &catalog).unwrap();
+    assert_eq!(
+        (d.model.as_str(), d.rule.as_str()),
+        ("llama-3.1-8b-instant", "last resort")
+    );
+    assert!(d
+        .trace
+        .rules
+        .iter()
+        .any(|r| r.outcome == RuleOutcome::NoUsableModel));
+}
