@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, '..');
-export const appBinary = path.join(root, 'target/debug/switchyard-desktop');
+export const appBinary = process.env.SWITCHYARD_APP ?? path.join(root, 'target/debug/switchyard-desktop');
 export const artifacts = path.join(here, 'artifacts');
 
 let driver;
