@@ -72,6 +72,10 @@ const CODE: List = &[
     // "Write" leads many coding asks; these phrases outweigh the writing verb.
     ("write a function", 3.0), ("write a program", 3.0), ("write a script", 2.0),
     ("write code", 3.0), ("a function that", 1.5), ("a program that", 1.5),
+    // Exercise phrasing of coding problems (LeetCode, HumanEval, MBPP).
+    ("given a string", 2.0), ("given an array", 2.0), ("given an integer array", 2.0),
+    ("substring", 1.5), ("subarray", 2.0), ("nums", 2.0), ("indices", 1.0), ("string", 0.5),
+    ("o(n)", 1.5), ("o(1)", 1.5), ("o(log n)", 1.5), ("o(n log n)", 1.5), ("o(n^2)", 1.5),
 ];
 
 #[rustfmt::skip]

@@ -224,7 +224,7 @@ impl Detector {
                 .then(|| "a Latin-script language other than English".to_string())
         });
         features.has_code =
-            shape.code_fences > 0 || shape.stack_trace.is_some() || shape.source_lines >= 2;
+            shape.code_fences > 0 || shape.stack_trace.is_some() || shape.source_lines > 0;
         features.tags = hash_tags(text);
 
         self.score_shape(&shape, &features, target_language, &mut scores);
@@ -284,7 +284,7 @@ impl Detector {
         if let Some(marker) = shape.stack_trace {
             add(Task::Code, "stack trace", marker.into(), w.stack_trace);
         }
-        if shape.source_lines >= 2 {
+        if shape.source_lines > 0 {
             let share = f64::from(shape.source_lines.min(4)) / 4.0;
             let detail = format!("{} lines of source code", shape.source_lines);
             add(Task::Code, "source code", detail, w.source_code * share);
