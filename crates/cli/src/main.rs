@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod chat;
 mod eval;
 mod keys;
 mod providers;
@@ -27,6 +28,8 @@ enum Command {
     /// Store, list or delete API keys in the system keychain.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
+    /// Route a prompt, stream the answer, and report model, hops, tokens, cost and latency.
+    Chat(chat::ChatArgs),
     /// Show which model the router picks for a prompt, as JSON.
     Route(route::RouteArgs),
     /// Measure task accuracy and APGR on labelled prompt sets.
@@ -40,6 +43,7 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         Command::Providers(cmd) => providers::run(cmd, &db).await,
         Command::Keys(cmd) => keys::run(cmd, &db).await,
+        Command::Chat(args) => chat::run(args, &db).await,
         Command::Route(args) => route::run(args),
         Command::Eval(args) => eval::run(args),
     };

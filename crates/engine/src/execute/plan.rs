@@ -56,8 +56,9 @@ fn serves(row: &ProviderRow, provider: &str) -> bool {
     row.id == provider || row.preset == provider || row.name.eq_ignore_ascii_case(provider)
 }
 
-/// Local servers (Ollama, LM Studio, a custom one) run without a key.
-fn needs_key(row: &ProviderRow) -> bool {
+/// Whether calls to this provider need a key: local servers (Ollama, LM Studio, a custom one)
+/// run without one.
+pub fn needs_key(row: &ProviderRow) -> bool {
     presets()
         .into_iter()
         .find(|p| p.id == row.preset)
@@ -65,6 +66,24 @@ fn needs_key(row: &ProviderRow) -> bool {
 }
 
 impl Plan {
+    /// The enabled providers that serve some model of `chain`: the ones whose keys
+    /// [`Plan::new`] needs, so a caller reads only those from the keychain.
+    pub fn providers_for<'a>(
+        chain: &[String],
+        catalog: &Catalog,
+        providers: &'a [ProviderRow],
+    ) -> Vec<&'a ProviderRow> {
+        let wanted: Vec<&str> = chain
+            .iter()
+            .filter_map(|id| catalog.find(id))
+            .map(|m| m.provider.as_str())
+            .collect();
+        providers
+            .iter()
+            .filter(|row| row.enabled && wanted.iter().any(|p| serves(row, p)))
+            .collect()
+    }
+
     /// Resolves `chain` (catalog model ids, first choice first). Models that cannot be called are
     /// left out; when none can, the error says what to configure.
     pub fn new(
