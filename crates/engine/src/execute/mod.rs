@@ -64,7 +64,7 @@ impl Default for Policy {
 
 /// What to do after a try that failed before any text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Next {
+enum AfterFailure {
     /// Try the same model again after a backoff (then the next model).
     Retry,
     /// The key was refused: skip every model of this provider.
@@ -75,7 +75,7 @@ enum Next {
     NextModel,
 }
 
-impl Next {
+impl AfterFailure {
     fn after(error: &ProviderError) -> Self {
         match error {
             ProviderError::Status { kind, .. } | ProviderError::Stream { kind, .. } => match kind {
@@ -95,7 +95,7 @@ impl Next {
 
 /// Only failures that say the provider is unwell open its circuit, not a bad request or key.
 fn unwell(error: &ProviderError) -> bool {
-    Next::after(error) == Next::Retry
+    AfterFailure::after(error) == AfterFailure::Retry
 }
 
 /// Carries out plans. Cheap to clone; clones share the HTTP connection pool and the breakers.
@@ -117,6 +117,7 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    #[allow(clippy::too_many_arguments)]
     fn hop(
         &mut self,
         target: &Target,
@@ -391,18 +392,19 @@ impl Executor {
                         after_text: false,
                     }) => error,
                 };
-                let next = Next::after(&error);
+                let next = AfterFailure::after(&error);
                 if unwell(&error) {
                     self.breakers.failure(provider, Instant::now());
                 }
                 match next {
-                    Next::SkipProvider => run.failing_keys.push(provider.clone()),
-                    Next::LargerWindow => {
+                    AfterFailure::SkipProvider => run.failing_keys.push(provider.clone()),
+                    AfterFailure::LargerWindow => {
                         too_small = too_small.max(Some(target.model.context_window))
                     }
-                    Next::Retry | Next::NextModel => {}
+                    AfterFailure::Retry | AfterFailure::NextModel => {}
                 }
-                let retry_in = (next == Next::Retry && attempt_no < policy.attempts_per_model)
+                let retry_in = (next == AfterFailure::Retry
+                    && attempt_no < policy.attempts_per_model)
                     .then(|| {
                         backoff::delay(
                             attempt_no,
