@@ -412,6 +412,26 @@ async fn a_first_token_that_comes_too_late_times_out_and_falls_back() {
 }
 
 #[tokio::test]
+async fn a_reasoning_model_is_given_longer_to_think_before_its_first_token() {
+    let mut setup = Setup::new().await;
+    let reasoner = setup
+        .catalog
+        .models
+        .iter_mut()
+        .find(|m| m.id == "gpt-large")
+        .unwrap();
+    reasoner.reasoning = Some(switchyard_router::PerMtok(10_000_000));
+    setup.server.set_fault(Fault {
+        first_chunk_delay_ms: 1_000,
+        ..fault("gpt-large")
+    });
+    let exec = Executor::new(attempts(1)).unwrap();
+    let (reply, _) = run(&exec, &setup.plan(&["gpt-large", "claude-large"]), "think").await;
+    assert_eq!(reply.model.as_deref(), Some("gpt-large"));
+    assert!(reply.first_token_ms.unwrap() >= 1_000);
+}
+
+#[tokio::test]
 async fn a_stall_between_chunks_times_out_with_the_partial_text() {
     let setup = Setup::new().await;
     setup.server.set_fault(Fault {

@@ -3,7 +3,19 @@
 //!
 //! One server serves all three under path prefixes: base URLs `{url}/openai/v1`,
 //! `{url}/anthropic` and `{url}/gemini`. Replies echo the last user message
-//! (`"Echo: " + text`), one token per word.
+//! (`"Echo: " + text`), streamed one word per chunk and counted one token per word.
+//!
+//! Faults, per model (`"*"` for every model without its own), from a test through
+//! [`FakeProvider::set_fault`] or from a script over HTTP:
+//!
+//! ```text
+//! POST   /_control/faults    {"model": "gpt-4o-mini", "status": 429, "retry_after": 2, "times": 1}
+//!                            (one object or an array; fields are those of [`Fault`])
+//! DELETE /_control/faults    forget every fault
+//! GET    /_control/requests  every request seen: format, path, model, stream, headers (never
+//!                            the key headers), body, status, outcome
+//! DELETE /_control/requests  forget them
+//! ```
 mod anthropic;
 mod control;
 mod exchange;

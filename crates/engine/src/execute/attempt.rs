@@ -42,7 +42,12 @@ pub async fn attempt(
         messages,
         max_output_tokens,
     };
-    let first_token_deadline = Instant::now() + policy.first_token_timeout;
+    let first_token_limit = if target.model.reasoning.is_some() {
+        policy.reasoning_first_token_timeout
+    } else {
+        policy.first_token_timeout
+    };
+    let first_token_deadline = Instant::now() + first_token_limit;
     let fail = |error, after_text| Failure { error, after_text };
     let mut events = match timeout_at(
         first_token_deadline,

@@ -39,6 +39,9 @@ pub struct Policy {
     pub connect_timeout: Duration,
     /// From sending the request to the first piece of text.
     pub first_token_timeout: Duration,
+    /// The same for models that reason before answering (the catalog prices their reasoning
+    /// tokens): they can think silently for minutes.
+    pub reasoning_first_token_timeout: Duration,
     /// Between two events once text is flowing.
     pub chunk_timeout: Duration,
     /// Consecutive failures that open a provider's circuit.
@@ -54,7 +57,8 @@ impl Default for Policy {
             backoff_max: Duration::from_secs(8),
             max_retry_wait: Duration::from_secs(20),
             connect_timeout: Duration::from_secs(10),
-            first_token_timeout: Duration::from_secs(60),
+            first_token_timeout: Duration::from_secs(45),
+            reasoning_first_token_timeout: Duration::from_secs(300),
             chunk_timeout: Duration::from_secs(30),
             breaker_threshold: 5,
             breaker_cooldown: Duration::from_secs(30),

@@ -123,6 +123,7 @@ pub fn policy() -> Policy {
         max_retry_wait: Duration::from_secs(2),
         connect_timeout: Duration::from_secs(1),
         first_token_timeout: Duration::from_millis(600),
+        reasoning_first_token_timeout: Duration::from_millis(3_000),
         chunk_timeout: Duration::from_millis(300),
         breaker_threshold: 1000,
         breaker_cooldown: Duration::from_secs(60),
