@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context as _};
 use clap::Args;
 use serde_json::{json, Value};
-use switchyard_engine::execute::plan::needs_key;
+use switchyard_engine::execute::plan::chain;
 use switchyard_engine::execute::{
     Executor, Hop, HopOutcome, Plan, Policy, Reply, ReplyEvent, ReplyStatus,
 };
@@ -54,10 +54,8 @@ fn route(
         });
     }
     let decision = decide(request, rules, catalog)?;
-    let mut chain = vec![decision.model.clone()];
-    chain.extend(decision.fallbacks.iter().cloned());
     Ok(Route {
-        chain,
+        chain: chain(&decision),
         why: format!("rule '{}': {}", decision.rule, decision.trace.reason),
     })
 }
@@ -84,27 +82,13 @@ pub async fn run(args: ChatArgs, db: &Path) -> anyhow::Result<()> {
     request.count_openai_tokens();
     let route = route(&args, &request, &rules, &catalog)?;
 
-    let providers = settings.store.list_providers().await?;
-    let mut keys = HashMap::new();
-    for row in Plan::providers_for(&route.chain, &catalog, &providers) {
-        match settings.key(&row.id).await {
-            Ok(Some(key)) => {
-                keys.insert(row.id.clone(), key);
-            }
-            Ok(None) => {}
-            // A provider that needs the key is then left out, and the plan's error says so.
-            Err(e) if needs_key(row) => {
-                eprintln!("warning: could not read the key for {}: {e}", row.name)
-            }
-            Err(_) => {}
-        }
-    }
+    let plan = Plan::from_settings(&settings, &route.chain, &catalog).await?;
     settings.store.close().await;
-    let names: HashMap<String, String> = providers
+    let names: HashMap<String, String> = plan
+        .targets
         .iter()
-        .map(|p| (p.id.clone(), p.name.clone()))
+        .map(|t| (t.provider.id.clone(), t.provider.name.clone()))
         .collect();
-    let plan = Plan::new(&route.chain, &catalog, &providers, &keys)?;
 
     let executor = Executor::new(Policy::default())?;
     let stdout = std::io::stdout();

@@ -2,13 +2,14 @@
 //! with its provider's endpoint and key, or the reason it cannot be called.
 use std::collections::HashMap;
 
-use switchyard_router::{Catalog, Model};
+use switchyard_router::{Catalog, Decision, Model};
 use thiserror::Error;
 
 use crate::error::EngineError;
 use crate::provider::{presets, ProviderKind};
 use crate::providers::Endpoint;
 use crate::secrets::Secret;
+use crate::settings::Settings;
 use crate::store::providers::ProviderRow;
 
 /// A model the executor may call.
@@ -51,6 +52,13 @@ impl From<ExecError> for EngineError {
     }
 }
 
+/// The chain of a routing decision: the chosen model, then its fallbacks.
+pub fn chain(decision: &Decision) -> Vec<String> {
+    std::iter::once(decision.model.clone())
+        .chain(decision.fallbacks.iter().cloned())
+        .collect()
+}
+
 /// A catalog provider name matches a configured provider by id, preset or name.
 fn serves(row: &ProviderRow, provider: &str) -> bool {
     row.id == provider || row.preset == provider || row.name.eq_ignore_ascii_case(provider)
@@ -66,6 +74,38 @@ pub fn needs_key(row: &ProviderRow) -> bool {
 }
 
 impl Plan {
+    /// Plans `chain` with the app's settings: providers from the database, and from the
+    /// keychain the keys of those the chain uses. A key that cannot be read leaves its provider
+    /// out, and the error says why when nothing is left.
+    pub async fn from_settings(
+        settings: &Settings,
+        chain: &[String],
+        catalog: &Catalog,
+    ) -> Result<Self, EngineError> {
+        let providers = settings.store.list_providers().await?;
+        let mut keys = HashMap::new();
+        let mut unreadable = Vec::new();
+        for row in Self::providers_for(chain, catalog, &providers) {
+            match settings.key(&row.id).await {
+                Ok(Some(key)) => {
+                    keys.insert(row.id.clone(), key);
+                }
+                Ok(None) => {}
+                Err(e) if needs_key(row) => {
+                    unreadable.push(format!("the key for '{}' could not be read: {e}", row.name))
+                }
+                Err(_) => {}
+            }
+        }
+        Self::new(chain, catalog, &providers, &keys).map_err(|e| match e {
+            ExecError::NoUsableProvider(message) if !unreadable.is_empty() => {
+                ExecError::NoUsableProvider(format!("{message} Also: {}.", unreadable.join("; ")))
+                    .into()
+            }
+            other => other.into(),
+        })
+    }
+
     /// The enabled providers that serve some model of `chain`: the ones whose keys
     /// [`Plan::new`] needs, so a caller reads only those from the keychain.
     pub fn providers_for<'a>(
