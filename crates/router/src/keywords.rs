@@ -216,15 +216,17 @@ pub const STEP_MARKERS: &[&str] = &[
 /// in them is not English even with no accented letter.
 #[rustfmt::skip]
 pub const FOREIGN_FUNCTION_WORDS: &[&str] = &[
+    // Words of three letters or more: two-letter ones ("el", "le") occur inside too many
+    // English words, and each such occurrence costs a check.
     // Spanish
-    "el", "los", "las", "del", "que", "por", "para", "una", "pero", "como", "muy", "está", "es",
-    "estoy", "hola", "gracias", "yo", "tengo", "puedes",
+    "los", "las", "del", "que", "por", "para", "una", "pero", "como", "muy", "está", "estoy",
+    "hola", "gracias", "tengo", "puedes",
     // French
-    "le", "les", "des", "est", "une", "avec", "pour", "dans", "sur", "pas", "vous", "nous", "je",
-    "ce", "qui", "suis", "tu", "elle", "sont", "cette", "mais", "très", "merci", "bonjour",
+    "les", "des", "est", "une", "avec", "pour", "dans", "sur", "pas", "vous", "nous", "qui",
+    "suis", "elle", "sont", "cette", "mais", "très", "merci", "bonjour",
     // German
     "der", "das", "und", "ist", "nicht", "mit", "ein", "eine", "ich", "sie", "auf", "für", "wie",
     "bitte", "danke", "sehr",
     // Italian / Portuguese
-    "il", "della", "sono", "che", "não", "uma", "com", "mais", "ciao", "grazie", "obrigado",
+    "della", "sono", "che", "não", "uma", "com", "mais", "ciao", "grazie", "obrigado",
 ];

@@ -105,7 +105,7 @@ const CODE_LINE_STARTS: &[&str] = &[
 ];
 
 fn is_code_line(line: &str) -> bool {
-    let t = line.trim();
+    let t = line.trim_ascii();
     if t.len() < 2 {
         return false;
     }
@@ -125,6 +125,17 @@ fn is_code_line(line: &str) -> bool {
     // Prose rarely ends a line with these; C-family code nearly always does.
     matches!(last, b';' | b'{' | b'}') || t.ends_with("):")
 }
+
+/// ASCII letters, as a table: the letter runs of a prompt are scanned byte by byte.
+const LETTER: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphabetic();
+        b += 1;
+    }
+    t
+};
 
 fn is_letter(b: u8) -> bool {
     b.is_ascii_alphabetic()
@@ -206,6 +217,12 @@ pub fn shape_of(text: &str) -> Shape {
             prev_question = false;
             continue;
         }
+        if b == b' ' {
+            // The commonest byte after letters: nothing to count.
+            prev_question = false;
+            i += 1;
+            continue;
+        }
         let prev = i.checked_sub(1).map(|j| bytes[j]);
         let starts_word =
             !prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == b'_' || p >= 0x80);
@@ -218,7 +235,6 @@ pub fn shape_of(text: &str) -> Shape {
                 }
             }
             b'a'..=b'z' | b'A'..=b'Z' => {
-                ascii_letters += 1;
                 if starts_word {
                     s.words += 1;
                     if (line_start || matches!(prev, Some(b' ' | b'(')))
@@ -230,6 +246,17 @@ pub fn shape_of(text: &str) -> Shape {
                         }
                     }
                 }
+                // Letters are most of any prompt: take the rest of the word in one step.
+                let run = bytes[i..]
+                    .iter()
+                    .position(|&c| !LETTER[usize::from(c)])
+                    .unwrap_or(bytes.len() - i);
+                ascii_letters =
+                    ascii_letters.saturating_add(u32::try_from(run).unwrap_or(u32::MAX));
+                line_start = false;
+                prev_question = false;
+                i += run;
+                continue;
             }
             b'^' => s.math_marks += u32::from(i > 0 && is_math_operand(bytes, i - 1)),
             b'\\' => {
@@ -262,7 +289,7 @@ pub fn shape_of(text: &str) -> Shape {
 
     let mut frames = 0u32;
     for line in text.lines() {
-        let t = line.trim_start();
+        let t = line.trim_ascii_start();
         if t.starts_with("```") || t.starts_with("~~~") {
             s.code_fences += 1;
         } else if t.len() < line.len() && t.starts_with("at ") && t.contains(['(', ':']) {

@@ -1,5 +1,7 @@
 //! Task detection: every task gets a score from its keywords and the text's shape, with the
 //! evidence behind it; the highest score names the task.
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -13,8 +15,9 @@ use crate::task::Task;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Evidence {
-    /// `keyword`, `code fence`, `math notation`, `other language`, …
-    pub signal: String,
+    /// `keyword`, `code fence`, `math notation`, `other language`, … (a fixed name, so
+    /// borrowed: a decision makes dozens of these).
+    pub signal: Cow<'static, str>,
     /// What was seen: the keyword, the script, the number of lines.
     pub detail: String,
     pub weight: f64,
@@ -78,6 +81,10 @@ pub struct Detector {
     matcher: PhraseMatcher,
     phrases: Vec<String>,
     kinds: Vec<Vec<Kind>>,
+    /// Per phrase: a foreign function word (counted at every occurrence), and a clear ask (a
+    /// task keyword the lead boost applies to). Precomputed: they are read on every hit.
+    foreign: Vec<bool>,
+    asks: Vec<bool>,
     shape: ShapeWeights,
     default_task: Task,
     lead_boost: f64,
@@ -130,10 +137,22 @@ impl Detector {
             }
         }
         let matcher = PhraseMatcher::new(&phrases)?;
+        let foreign = kinds.iter().map(|k| k.contains(&Kind::Foreign)).collect();
+        // Only clear asks are boosted: weak openers ("what is", "how many") lead questions of
+        // every kind.
+        let asks = kinds
+            .iter()
+            .map(|k| {
+                k.iter()
+                    .any(|k| matches!(k, Kind::Task(_, w) if *w >= MIN_BOOSTED_WEIGHT))
+            })
+            .collect();
         Ok(Detector {
             matcher,
             phrases,
             kinds,
+            foreign,
+            asks,
             shape: config.shape.clone(),
             default_task: config.default_task,
             lead_boost: config.lead_boost,
@@ -170,7 +189,7 @@ impl Detector {
         let mut foreign_words = 0u32;
         let bytes = text.as_bytes();
         self.matcher.for_each(folded, |i, start| {
-            if self.kinds[i].contains(&Kind::Foreign) {
+            if self.foreign[i] {
                 foreign_words += 1;
             }
             if seen[i] == 2 {
@@ -179,12 +198,7 @@ impl Detector {
             if seen[i] == 0 {
                 hits.push(i);
             }
-            // Only clear asks are boosted: weak openers ("what is", "how many") lead questions
-            // of every kind.
-            let is_ask = self.kinds[i]
-                .iter()
-                .any(|k| matches!(k, Kind::Task(_, w) if *w >= MIN_BOOSTED_WEIGHT));
-            seen[i] = if is_ask && leads_clause(bytes, start) {
+            seen[i] = if self.asks[i] && leads_clause(bytes, start) {
                 2
             } else {
                 1
@@ -262,12 +276,12 @@ impl Detector {
         scores: &mut [TaskScore],
     ) {
         let w = &self.shape;
-        let mut add = |task: Task, signal: &str, detail: String, weight: f64| {
+        let mut add = |task: Task, signal: &'static str, detail: String, weight: f64| {
             if weight > 0.0 {
                 let s = &mut scores[task.index()];
                 s.score += weight;
                 s.evidence.push(Evidence {
-                    signal: signal.into(),
+                    signal: Cow::Borrowed(signal),
                     detail,
                     weight,
                 });
@@ -352,9 +366,9 @@ impl Detector {
     }
 }
 
-fn evidence(signal: &str, detail: &str, weight: f64) -> Evidence {
+fn evidence(signal: &'static str, detail: &str, weight: f64) -> Evidence {
     Evidence {
-        signal: signal.into(),
+        signal: Cow::Borrowed(signal),
         detail: detail.into(),
         weight,
     }
@@ -363,7 +377,7 @@ fn evidence(signal: &str, detail: &str, weight: f64) -> Evidence {
 /// Words written as `#word` at the start of the text or after whitespace ("#include" counts
 /// too; it simply matches no task).
 fn hash_tags(text: &str) -> Vec<String> {
-    prefixed_words(text, b'#')
+    prefixed_words(text, '#')
         .take(MAX_TAGS)
         .map(str::to_ascii_lowercase)
         .collect()
@@ -371,13 +385,14 @@ fn hash_tags(text: &str) -> Vec<String> {
 
 /// `@name` mentions: a model named by the user.
 pub fn mentions(text: &str) -> impl Iterator<Item = &str> {
-    prefixed_words(text, b'@')
+    prefixed_words(text, '@')
 }
 
-fn prefixed_words(text: &str, prefix: u8) -> impl Iterator<Item = &str> {
+fn prefixed_words(text: &str, prefix: char) -> impl Iterator<Item = &str> {
     let bytes = text.as_bytes();
-    bytes.iter().enumerate().filter_map(move |(i, &b)| {
-        if b != prefix || (i > 0 && !bytes[i - 1].is_ascii_whitespace()) {
+    // `match_indices` on a single ASCII char searches with memchr, not byte by byte.
+    text.match_indices(prefix).filter_map(move |(i, _)| {
+        if i > 0 && !bytes[i - 1].is_ascii_whitespace() {
             return None;
         }
         let rest = &text[i + 1..];

@@ -11,13 +11,31 @@ pub const PER_REPLY_OVERHEAD: u32 = 3;
 /// Cyrillic, accented letters: BPE vocabularies split these far more finely). It errs high for
 /// accented Latin text, which is the safe side when checking a context window.
 pub fn approx_tokens(text: &str) -> u32 {
-    // One pass the compiler vectorises; a UTF-8 lead byte (0b11xx_xxxx) starts every non-ASCII
-    // character.
-    let (ascii, non_ascii_chars) = text.as_bytes().iter().fold((0usize, 0usize), |(a, n), &b| {
-        (a + usize::from(b < 0x80), n + usize::from(b >= 0xC0))
-    });
+    let bytes = text.as_bytes();
+    let (non_ascii_bytes, non_ascii_chars) = high_bytes(bytes);
+    let ascii = bytes.len() - non_ascii_bytes;
     let total = ascii.div_ceil(4) + non_ascii_chars;
     u32::try_from(total).unwrap_or(u32::MAX)
+}
+
+/// Counts the bytes with the high bit set (non-ASCII) and those with the two high bits set
+/// (UTF-8 lead bytes, one per non-ASCII character), eight bytes at a time.
+fn high_bytes(bytes: &[u8]) -> (usize, usize) {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let (mut high, mut lead) = (0usize, 0usize);
+    for chunk in &mut chunks {
+        let w = u64::from_le_bytes(chunk.try_into().expect("chunks of eight"));
+        high += (w & HIGH).count_ones() as usize;
+        // `w << 1` moves each byte's bit 6 under its bit 7; the mask drops bits shifted across
+        // byte boundaries.
+        lead += (w & (w << 1) & HIGH).count_ones() as usize;
+    }
+    for &b in chunks.remainder() {
+        high += usize::from(b >= 0x80);
+        lead += usize::from(b >= 0xC0);
+    }
+    (high, lead)
 }
 
 /// Exact tokens under `o200k_base`, the encoding of gpt-4o, gpt-4.1, gpt-5 and the o-series.
@@ -36,6 +54,9 @@ mod tests {
         assert_eq!(approx_tokens("abcd"), 1);
         assert_eq!(approx_tokens("abcde"), 2);
         assert_eq!(approx_tokens("日本語"), 3);
+        // Past one eight-byte chunk, mixed scripts: 9 ASCII bytes and 4 characters.
+        assert_eq!(approx_tokens("abc日本語def€ghi"), 3 + 4);
+        assert_eq!(high_bytes("é日".as_bytes()), (5, 2));
     }
 
     #[test]
