@@ -38,7 +38,7 @@ impl CompiledRules {
             for (i, condition) in rule.when.iter().enumerate() {
                 let field = format!("when[{i}].{}", condition.field());
                 let matcher = match condition {
-                    Condition::Keywords(words) => match PhraseMatcher::new(words) {
+                    Condition::Keywords(words) => match PhraseMatcher::few(words) {
                         Ok(m) => Matcher::Keywords(m),
                         Err(e) => {
                             issues.push(Issue::new(

@@ -38,9 +38,29 @@ struct Pattern {
 }
 
 impl PhraseMatcher {
-    /// Builds a matcher over `phrases` (trimmed and lowercased). Blank phrases are skipped so
-    /// they can never match everywhere; hits report the phrase's index in `phrases`.
+    /// Builds a matcher over a long list of `phrases` (trimmed and lowercased), such as the
+    /// detector's: a full DFA without a prefilter, since with hundreds of phrases a prefilter
+    /// would stop at nearly every byte. Blank phrases are skipped so they can never match
+    /// everywhere; hits report the phrase's index in `phrases`.
     pub fn new<I, S>(phrases: I) -> Result<Self, String>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        Self::build(phrases, true)
+    }
+
+    /// Builds a matcher over a few phrases, such as a rule's keywords: the automaton the crate
+    /// picks, with its SIMD prefilter, which skips most of a prompt.
+    pub fn few<I, S>(phrases: I) -> Result<Self, String>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        Self::build(phrases, false)
+    }
+
+    fn build<I, S>(phrases: I, many: bool) -> Result<Self, String>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
@@ -59,10 +79,11 @@ impl PhraseMatcher {
             });
             texts.push(p.to_lowercase());
         }
-        // A full DFA: the fastest search, at a memory cost that stays small for keyword lists.
-        let automaton = AhoCorasickBuilder::new()
-            .kind(Some(AhoCorasickKind::DFA))
-            .prefilter(false)
+        let mut builder = AhoCorasickBuilder::new();
+        if many {
+            builder.kind(Some(AhoCorasickKind::DFA)).prefilter(false);
+        }
+        let automaton = builder
             .match_kind(MatchKind::Standard)
             .build(&texts)
             .map_err(|e| e.to_string())?;
@@ -189,7 +210,7 @@ mod tests {
     fn overlapping_phrases_all_count_and_blank_ones_never_match() {
         assert_eq!(hits(&["how many", "many"], "how many"), vec![0, 1]);
         assert_eq!(hits(&["  ", "x"], "a x b"), vec![1]);
-        let m = PhraseMatcher::new(["zeta", "beta"]).unwrap();
+        let m = PhraseMatcher::few(["zeta", "beta"]).unwrap();
         assert_eq!(m.first(&Folded::new("alpha BETA")), Some(1));
         assert_eq!(m.first(&Folded::new("alphabet")), None);
     }
