@@ -28,6 +28,8 @@ const REASONING: List = &[
     ("conclusion", 1.0), ("contradiction", 1.0), ("paradox", 1.5), ("implies", 1.0),
     ("think through", 1.5), ("counterintuitive", 1.0), ("explain why", 0.5),
     ("trick question", 2.0), ("scenario", 0.5),
+    ("necessarily", 1.0), ("must be true", 1.5), ("does it follow", 1.5), ("can we conclude", 1.5),
+    ("if all", 1.0), ("definitely", 0.5), ("syllogism", 2.0),
     ("with an explanation", 1.0), ("explain your answer", 1.0), ("justify", 1.0), ("proof", 1.0),
 ];
 

@@ -265,6 +265,7 @@ pub fn shape_of(text: &str) -> Shape {
                     u32::from(LATEX_MARKERS.iter().any(|m| rest.starts_with(m.as_bytes())));
             }
             b'$' => s.math_marks += u32::from(bytes.get(i + 1) == Some(&b'$')),
+            b'%' => s.math_marks += u32::from(prev.is_some_and(|p| p.is_ascii_digit())),
             b'=' | b'+' | b'-' | b'*' | b'/' | b'<' | b'>' => {
                 let (l, r) = neighbours(bytes, i);
                 if l.is_some_and(|l| is_math_operand(bytes, l))

@@ -454,6 +454,22 @@ mod tests {
             detect("Please put this into German: good morning").0.task,
             Task::Translation
         );
+        assert_eq!(detect("What's 15% of 80?").0.task, Task::Math);
+        let syllogism =
+            "If all bloops are razzies and all razzies are lazzies, are all bloops lazzies?";
+        assert_eq!(detect(syllogism).0.task, Task::Reasoning);
+        // An explicit role-play framing outweighs the role's topic.
+        assert_eq!(
+            detect("Act as a math teacher and explain equations.")
+                .0
+                .task,
+            Task::Writing
+        );
+        // "Write" leads many coding asks; the coding phrase outweighs it.
+        assert_eq!(
+            detect("Write a function to merge two sorted lists.").0.task,
+            Task::Code
+        );
         let (_, f) = detect("Return the result as JSON.");
         assert!(f.asks_json);
     }
