@@ -15,8 +15,8 @@ use crate::task::Task;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Evidence {
-    /// `keyword`, `code fence`, `math notation`, `other language`, … (a fixed name, so
-    /// borrowed: a decision makes dozens of these).
+    /// `keyword`, `code fence`, `math notation`, `other language`, …
+    // A fixed name, so borrowed: a decision makes dozens of these.
     pub signal: Cow<'static, str>,
     /// What was seen: the keyword, the script, the number of lines.
     pub detail: String,
