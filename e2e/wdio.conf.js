@@ -41,9 +41,19 @@ export const config = {
     if (!fs.existsSync(appBinary)) throw new Error(`${appBinary} is missing: build it first (scripts/test does)`);
   },
 
-  beforeSession() {
+  beforeSession(_config, _capabilities, specs) {
+    // Each spec file gets its own data directory (database, logs, webview storage), so specs
+    // neither see nor depend on each other's providers and conversations. The keychain is shared.
+    const spec = path.basename(fileURLToPath(specs[0])).replace(/\.e2e\.js$/, '');
+    const base = process.env.SWITCHYARD_E2E_DATA_ROOT ?? process.env.XDG_DATA_HOME ?? os.tmpdir();
+    process.env.SWITCHYARD_E2E_DATA_ROOT = base;
+    process.env.XDG_DATA_HOME = path.join(base, `spec-${spec}`);
+    fs.mkdirSync(process.env.XDG_DATA_HOME, { recursive: true });
     const bin = process.env.TAURI_DRIVER ?? path.join(os.homedir(), '.cargo/bin/tauri-driver');
-    driver = spawn(fs.existsSync(bin) ? bin : 'tauri-driver', [], { stdio: ['ignore', 'inherit', 'inherit'] });
+    driver = spawn(fs.existsSync(bin) ? bin : 'tauri-driver', [], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: process.env,
+    });
     return new Promise((resolve) => setTimeout(resolve, 800));
   },
 

@@ -21,3 +21,15 @@ export async function startFakeProvider(keys) {
   });
   return { url, stop: () => child.kill() };
 }
+
+/** Replaces the fake server's faults (see crates/fake-provider/src/fault.rs for the fields). */
+export async function setFaults(url, faults) {
+  await fetch(`${url}/_control/faults`, { method: 'DELETE' });
+  if (faults.length === 0) return;
+  const res = await fetch(`${url}/_control/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
+  if (!res.ok) throw new Error(`setting faults failed: ${res.status} ${await res.text()}`);
+}

@@ -14,6 +14,15 @@ fn export_all(dir: &Path) {
     provider::ProviderPreset::export_all_to(dir).unwrap();
     secrets::KeychainStatus::export_all_to(dir).unwrap();
     connection::ConnectionReport::export_all_to(dir).unwrap();
+    // The chat's types; the engine's Reply and the router's Decision come with them.
+    {
+        use switchyard_engine::{chat, store};
+        chat::SendRequest::export_all_to(dir).unwrap();
+        chat::ChatEvent::export_all_to(dir).unwrap();
+        chat::export::ExportFormat::export_all_to(dir).unwrap();
+        store::messages::SearchHit::export_all_to(dir).unwrap();
+        crate::commands::chat::ModelOption::export_all_to(dir).unwrap();
+    }
     // The rule editor's types; the router's (rules, catalog, decision, trace) come with them.
     {
         use switchyard_engine::{router, routing, store::rules as saved};

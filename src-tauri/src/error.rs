@@ -22,7 +22,11 @@ impl From<EngineError> for AppError {
             EngineError::Conflict(_) => Some("name".to_string()),
             _ => None,
         });
-        Self { code: e.code().to_string(), message: e.to_string(), field }
+        Self {
+            code: e.code().to_string(),
+            message: e.to_string(),
+            field,
+        }
     }
 }
 

@@ -7,10 +7,12 @@ mod state;
 #[cfg(test)]
 mod bindings;
 
+use switchyard_engine::chat::Chat;
+use switchyard_engine::execute::{Executor, Policy};
+use switchyard_engine::paths;
 use switchyard_engine::secrets::Keychain;
 use switchyard_engine::settings::Settings;
 use switchyard_engine::store::Store;
-use switchyard_engine::paths;
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -18,17 +20,27 @@ use crate::state::AppState;
 pub fn run() {
     let _log_guard = logging::init(&paths::log_dir());
     let db = paths::default_db_path();
-    let settings = tauri::async_runtime::block_on(Store::open(&db))
-        .map(|store| Settings::new(store, Keychain::default()))
-        .map_err(AppError::from);
-    match &settings {
+    let chat = tauri::async_runtime::block_on(open(&db));
+    match &chat {
         Ok(_) => tracing::info!(db = %db.display(), "database open"),
         Err(e) => tracing::error!(db = %db.display(), error = %e.message, "database unavailable"),
     }
 
     tauri::Builder::default()
-        .manage(AppState::new(settings))
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .manage(AppState::new(chat))
         .invoke_handler(tauri::generate_handler![
+            commands::chat::list_conversations,
+            commands::chat::conversation_messages,
+            commands::chat::rename_conversation,
+            commands::chat::delete_conversation,
+            commands::chat::send_message,
+            commands::chat::stop_message,
+            commands::chat::search_messages,
+            commands::chat::chat_models,
+            commands::chat::export_conversation,
+            commands::chat::save_conversation_export,
             commands::providers::list_providers,
             commands::providers::provider_presets,
             commands::providers::keychain_status,
@@ -53,4 +65,23 @@ pub fn run() {
         ])
         .run(tauri::generate_context!())
         .expect("error while running Switchyard");
+}
+
+/// Opens the database, marks replies a crash left streaming, and builds the chat engine.
+async fn open(db: &std::path::Path) -> Result<Chat, AppError> {
+    let store = Store::open(db).await?;
+    let interrupted = store.mark_interrupted().await?;
+    if interrupted > 0 {
+        tracing::warn!(
+            interrupted,
+            "replies left streaming by the last run were marked interrupted"
+        );
+    }
+    let executor =
+        Executor::new(Policy::default()).map_err(switchyard_engine::EngineError::from)?;
+    Ok(Chat::new(
+        Settings::new(store, Keychain::default()),
+        executor,
+        "app",
+    ))
 }

@@ -9,11 +9,14 @@ use tracing_subscriber::{fmt, EnvFilter};
 pub fn init(dir: &Path) -> Option<WorkerGuard> {
     let filter = EnvFilter::try_from_env("SWITCHYARD_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,switchyard=debug"));
-    let file = std::fs::create_dir_all(dir)
-        .ok()
-        .map(|_| tracing_appender::non_blocking(tracing_appender::rolling::never(dir, "switchyard.log")));
+    let file = std::fs::create_dir_all(dir).ok().map(|_| {
+        tracing_appender::non_blocking(tracing_appender::rolling::never(dir, "switchyard.log"))
+    });
     let (file_layer, guard) = match file {
-        Some((writer, guard)) => (Some(fmt::layer().with_ansi(false).with_writer(writer)), Some(guard)),
+        Some((writer, guard)) => (
+            Some(fmt::layer().with_ansi(false).with_writer(writer)),
+            Some(guard),
+        ),
         None => (None, None),
     };
     tracing_subscriber::registry()

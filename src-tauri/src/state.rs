@@ -1,18 +1,23 @@
 //! What the commands share. The database may fail to open; the window still comes up and says why.
+use switchyard_engine::chat::Chat;
 use switchyard_engine::settings::Settings;
 
 use crate::error::{AppError, AppResult};
 
 pub struct AppState {
-    settings: Result<Settings, AppError>,
+    chat: Result<Chat, AppError>,
 }
 
 impl AppState {
-    pub fn new(settings: Result<Settings, AppError>) -> Self {
-        Self { settings }
+    pub fn new(chat: Result<Chat, AppError>) -> Self {
+        Self { chat }
+    }
+
+    pub fn chat(&self) -> AppResult<&Chat> {
+        self.chat.as_ref().map_err(Clone::clone)
     }
 
     pub fn settings(&self) -> AppResult<&Settings> {
-        self.settings.as_ref().map_err(Clone::clone)
+        self.chat().map(Chat::settings)
     }
 }

@@ -33,7 +33,10 @@ pub async fn run(cmd: KeysCommand, db: &Path) -> anyhow::Result<()> {
             let row = settings.store.find_provider(&provider).await?;
             let p = settings.set_key(&row.id, read_key()?).await?;
             if let KeyInfo::Set { last4 } = p.key {
-                println!("Stored the key for {} in the system keychain (ends in {last4}).", p.name);
+                println!(
+                    "Stored the key for {} in the system keychain (ends in {last4}).",
+                    p.name
+                );
             }
         }
         KeysCommand::List => {

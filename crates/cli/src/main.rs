@@ -11,7 +11,11 @@ mod providers;
 mod route;
 
 #[derive(Parser)]
-#[command(name = "switchyard", version, about = "Route chats to the model that fits, from the terminal")]
+#[command(
+    name = "switchyard",
+    version,
+    about = "Route chats to the model that fits, from the terminal"
+)]
 struct Cli {
     /// The database file (default: the desktop app's, in its data directory).
     #[arg(long, global = true, env = "SWITCHYARD_DB", value_name = "PATH")]
@@ -39,7 +43,9 @@ enum Command {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let db = cli.db.unwrap_or_else(switchyard_engine::paths::default_db_path);
+    let db = cli
+        .db
+        .unwrap_or_else(switchyard_engine::paths::default_db_path);
     let result = match cli.command {
         Command::Providers(cmd) => providers::run(cmd, &db).await,
         Command::Keys(cmd) => keys::run(cmd, &db).await,

@@ -52,7 +52,10 @@ fn parse_header(raw: &str) -> anyhow::Result<switchyard_engine::provider::Header
     let (name, value) = raw
         .split_once(':')
         .ok_or_else(|| anyhow::anyhow!("--header '{raw}' must look like 'Name: value'"))?;
-    Ok(switchyard_engine::provider::Header { name: name.trim().into(), value: value.trim().into() })
+    Ok(switchyard_engine::provider::Header {
+        name: name.trim().into(),
+        value: value.trim().into(),
+    })
 }
 
 pub async fn run(cmd: ProvidersCommand, db: &Path) -> anyhow::Result<()> {
@@ -65,7 +68,10 @@ pub async fn run(cmd: ProvidersCommand, db: &Path) -> anyhow::Result<()> {
             } else if list.is_empty() {
                 println!("No providers. Add one with `switchyard providers add --kind openai --name OpenAI`.");
             } else {
-                println!("{:<20} {:<18} {:<8} {:<12} BASE URL", "NAME", "KIND", "ENABLED", "KEY");
+                println!(
+                    "{:<20} {:<18} {:<8} {:<12} BASE URL",
+                    "NAME", "KIND", "ENABLED", "KEY"
+                );
                 for p in list {
                     let key = match p.key {
                         KeyInfo::Set { last4 } => format!("••••{last4}"),
@@ -73,11 +79,23 @@ pub async fn run(cmd: ProvidersCommand, db: &Path) -> anyhow::Result<()> {
                         KeyInfo::Unavailable { .. } => "unavailable".into(),
                     };
                     let enabled = if p.enabled { "yes" } else { "no" };
-                    println!("{:<20} {:<18} {:<8} {:<12} {}", p.name, p.kind.as_str(), enabled, key, p.base_url);
+                    println!(
+                        "{:<20} {:<18} {:<8} {:<12} {}",
+                        p.name,
+                        p.kind.as_str(),
+                        enabled,
+                        key,
+                        p.base_url
+                    );
                 }
             }
         }
-        ProvidersCommand::Add { kind, name, base_url, headers } => {
+        ProvidersCommand::Add {
+            kind,
+            name,
+            base_url,
+            headers,
+        } => {
             let kind = ProviderKind::from(kind);
             let preset = presets()
                 .into_iter()
@@ -91,10 +109,25 @@ pub async fn run(cmd: ProvidersCommand, db: &Path) -> anyhow::Result<()> {
                 ),
                 None => kind.default_base_url().to_string(),
             };
-            let headers = headers.iter().map(|h| parse_header(h)).collect::<anyhow::Result<_>>()?;
-            let input = ProviderInput { name, kind, preset, base_url, headers, enabled: true };
+            let headers = headers
+                .iter()
+                .map(|h| parse_header(h))
+                .collect::<anyhow::Result<_>>()?;
+            let input = ProviderInput {
+                name,
+                kind,
+                preset,
+                base_url,
+                headers,
+                enabled: true,
+            };
             let p = settings.add(input, None).await?;
-            println!("Added {} ({}). Set its key with: switchyard keys set \"{}\"", p.name, p.kind.as_str(), p.name);
+            println!(
+                "Added {} ({}). Set its key with: switchyard keys set \"{}\"",
+                p.name,
+                p.kind.as_str(),
+                p.name
+            );
         }
         ProvidersCommand::Remove { name } => {
             let row = settings.store.find_provider(&name).await?;

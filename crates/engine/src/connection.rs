@@ -50,7 +50,10 @@ pub fn auth_headers(row: &ProviderRow, key: Option<&Secret>) -> Result<HeaderMap
         }
     }
     if row.kind == ProviderKind::Anthropic {
-        headers.insert("anthropic-version", HeaderValue::from_static(ANTHROPIC_VERSION));
+        headers.insert(
+            "anthropic-version",
+            HeaderValue::from_static(ANTHROPIC_VERSION),
+        );
     }
     if let Some(key) = key {
         let (name, value) = match row.kind {
@@ -62,7 +65,8 @@ pub fn auth_headers(row: &ProviderRow, key: Option<&Secret>) -> Result<HeaderMap
         };
         let mut value = HeaderValue::from_str(&value).map_err(|_| EngineError::Invalid {
             field: "key".into(),
-            message: "The stored key has characters that cannot be sent in a header. Replace it.".into(),
+            message: "The stored key has characters that cannot be sent in a header. Replace it."
+                .into(),
         })?;
         value.set_sensitive(true);
         headers.insert(name, value);
@@ -94,7 +98,13 @@ pub async fn test_connection(
     if status.is_success() {
         return parse_models(&url, &body, latency_ms);
     }
-    Err(status_error(row, key.is_some(), status.as_u16(), &url, &body))
+    Err(status_error(
+        row,
+        key.is_some(),
+        status.as_u16(),
+        &url,
+        &body,
+    ))
 }
 
 fn conn(code: &'static str, message: String) -> EngineError {
@@ -105,21 +115,34 @@ fn transport_error(url: &str, e: &reqwest::Error) -> EngineError {
     // reqwest's Display includes the URL but never headers, so the key cannot leak here.
     let host = reqwest::Url::parse(url)
         .ok()
-        .and_then(|u| u.host_str().map(|h| match u.port() {
-            Some(p) => format!("{h}:{p}"),
-            None => h.to_string(),
-        }))
+        .and_then(|u| {
+            u.host_str().map(|h| match u.port() {
+                Some(p) => format!("{h}:{p}"),
+                None => h.to_string(),
+            })
+        })
         .unwrap_or_default();
     if e.is_timeout() {
-        conn("timeout", format!("{host} did not answer in time. Check the base URL and your network."))
+        conn(
+            "timeout",
+            format!("{host} did not answer in time. Check the base URL and your network."),
+        )
     } else if e.is_connect() {
-        let cause = std::error::Error::source(e).map(|s| s.to_string()).unwrap_or_default();
+        let cause = std::error::Error::source(e)
+            .map(|s| s.to_string())
+            .unwrap_or_default();
         conn(
             "unreachable",
-            format!("Could not reach {host} ({}). Is the server running, and is the base URL right?", short(&cause)),
+            format!(
+                "Could not reach {host} ({}). Is the server running, and is the base URL right?",
+                short(&cause)
+            ),
         )
     } else {
-        conn("unreachable", format!("The request to {host} failed: {}", short(&e.to_string())))
+        conn(
+            "unreachable",
+            format!("The request to {host} failed: {}", short(&e.to_string())),
+        )
     }
 }
 
@@ -139,9 +162,18 @@ fn provider_message(body: &str) -> Option<String> {
     Some(short(msg))
 }
 
-fn status_error(row: &ProviderRow, had_key: bool, status: u16, url: &str, body: &str) -> EngineError {
-    let said = provider_message(body).map(|m| format!(" The provider said: \"{m}\"")).unwrap_or_default();
-    let gemini_bad_key = row.kind == ProviderKind::Gemini && status == 400 && body.contains("API_KEY_INVALID");
+fn status_error(
+    row: &ProviderRow,
+    had_key: bool,
+    status: u16,
+    url: &str,
+    body: &str,
+) -> EngineError {
+    let said = provider_message(body)
+        .map(|m| format!(" The provider said: \"{m}\""))
+        .unwrap_or_default();
+    let gemini_bad_key =
+        row.kind == ProviderKind::Gemini && status == 400 && body.contains("API_KEY_INVALID");
     match status {
         401 | 403 if !had_key => conn(
             "key_missing",
@@ -169,7 +201,9 @@ fn hint(kind: ProviderKind) -> &'static str {
         ProviderKind::Openai | ProviderKind::OpenaiCompatible => {
             " OpenAI-compatible base URLs usually end in /v1."
         }
-        ProviderKind::Anthropic => " The Anthropic base URL is the host only, e.g. https://api.anthropic.com.",
+        ProviderKind::Anthropic => {
+            " The Anthropic base URL is the host only, e.g. https://api.anthropic.com."
+        }
         ProviderKind::Gemini => {
             " The Gemini base URL is the host only, e.g. https://generativelanguage.googleapis.com."
         }
@@ -189,15 +223,26 @@ fn parse_models(url: &str, body: &str, latency_ms: u32) -> Result<ConnectionRepo
         .or_else(|| v.get("models"))
         .and_then(|l| l.as_array())
         .ok_or_else(|| {
-            conn("bad_url", format!("{url} answered JSON without a model list. Check the base URL and kind."))
+            conn(
+                "bad_url",
+                format!("{url} answered JSON without a model list. Check the base URL and kind."),
+            )
         })?;
     let mut models: Vec<String> = list
         .iter()
-        .filter_map(|m| m.get("id").or_else(|| m.get("name")).and_then(|x| x.as_str()))
+        .filter_map(|m| {
+            m.get("id")
+                .or_else(|| m.get("name"))
+                .and_then(|x| x.as_str())
+        })
         .map(|s| s.trim_start_matches("models/").to_string())
         .collect();
     models.sort();
-    Ok(ConnectionReport { model_count: models.len() as u32, models, latency_ms })
+    Ok(ConnectionReport {
+        model_count: models.len() as u32,
+        models,
+        latency_ms,
+    })
 }
 
 #[cfg(test)]
@@ -218,10 +263,19 @@ mod tests {
 
     #[test]
     fn model_urls_follow_each_api() {
-        assert_eq!(models_url(&row(ProviderKind::Openai, "https://api.openai.com/v1/")), "https://api.openai.com/v1/models");
-        assert_eq!(models_url(&row(ProviderKind::Anthropic, "https://api.anthropic.com")), "https://api.anthropic.com/v1/models");
         assert_eq!(
-            models_url(&row(ProviderKind::Gemini, "https://generativelanguage.googleapis.com")),
+            models_url(&row(ProviderKind::Openai, "https://api.openai.com/v1/")),
+            "https://api.openai.com/v1/models"
+        );
+        assert_eq!(
+            models_url(&row(ProviderKind::Anthropic, "https://api.anthropic.com")),
+            "https://api.anthropic.com/v1/models"
+        );
+        assert_eq!(
+            models_url(&row(
+                ProviderKind::Gemini,
+                "https://generativelanguage.googleapis.com"
+            )),
             "https://generativelanguage.googleapis.com/v1beta/models"
         );
     }
@@ -243,7 +297,10 @@ mod tests {
         assert_eq!(r.models, vec!["a", "b"]);
         let r = parse_models("u", r#"{"models":[{"name":"models/gemini-2.5-flash"}]}"#, 3).unwrap();
         assert_eq!(r.models, vec!["gemini-2.5-flash"]);
-        assert_eq!(parse_models("u", "<html>", 1).unwrap_err().code(), "bad_url");
+        assert_eq!(
+            parse_models("u", "<html>", 1).unwrap_err().code(),
+            "bad_url"
+        );
     }
 
     #[tokio::test]

@@ -74,15 +74,69 @@ pub fn presets() -> Vec<ProviderPreset> {
     use ProviderKind::*;
     vec![
         p("openai", "OpenAI", Openai, Openai.default_base_url(), true),
-        p("anthropic", "Anthropic", Anthropic, Anthropic.default_base_url(), true),
-        p("gemini", "Google Gemini", Gemini, Gemini.default_base_url(), true),
-        p("deepseek", "DeepSeek", OpenaiCompatible, "https://api.deepseek.com/v1", true),
-        p("mistral", "Mistral", OpenaiCompatible, "https://api.mistral.ai/v1", true),
-        p("groq", "Groq", OpenaiCompatible, "https://api.groq.com/openai/v1", true),
-        p("openrouter", "OpenRouter", OpenaiCompatible, "https://openrouter.ai/api/v1", true),
-        p("ollama", "Ollama", OpenaiCompatible, "http://localhost:11434/v1", false),
-        p("lmstudio", "LM Studio", OpenaiCompatible, "http://localhost:1234/v1", false),
-        p("custom", "Custom (OpenAI-compatible)", OpenaiCompatible, "", false),
+        p(
+            "anthropic",
+            "Anthropic",
+            Anthropic,
+            Anthropic.default_base_url(),
+            true,
+        ),
+        p(
+            "gemini",
+            "Google Gemini",
+            Gemini,
+            Gemini.default_base_url(),
+            true,
+        ),
+        p(
+            "deepseek",
+            "DeepSeek",
+            OpenaiCompatible,
+            "https://api.deepseek.com/v1",
+            true,
+        ),
+        p(
+            "mistral",
+            "Mistral",
+            OpenaiCompatible,
+            "https://api.mistral.ai/v1",
+            true,
+        ),
+        p(
+            "groq",
+            "Groq",
+            OpenaiCompatible,
+            "https://api.groq.com/openai/v1",
+            true,
+        ),
+        p(
+            "openrouter",
+            "OpenRouter",
+            OpenaiCompatible,
+            "https://openrouter.ai/api/v1",
+            true,
+        ),
+        p(
+            "ollama",
+            "Ollama",
+            OpenaiCompatible,
+            "http://localhost:11434/v1",
+            false,
+        ),
+        p(
+            "lmstudio",
+            "LM Studio",
+            OpenaiCompatible,
+            "http://localhost:1234/v1",
+            false,
+        ),
+        p(
+            "custom",
+            "Custom (OpenAI-compatible)",
+            OpenaiCompatible,
+            "",
+            false,
+        ),
     ]
 }
 
@@ -113,9 +167,13 @@ pub struct Provider {
 #[ts(export)]
 pub enum KeyInfo {
     Missing,
-    Set { last4: String },
+    Set {
+        last4: String,
+    },
     /// The keychain could not be read; `reason` says why.
-    Unavailable { reason: String },
+    Unavailable {
+        reason: String,
+    },
 }
 
 /// What the user submits to add or edit a provider.
@@ -156,18 +214,30 @@ impl ProviderInput {
             h.name = h.name.trim().to_string();
             h.value = h.value.trim().to_string();
         }
-        self.headers.retain(|h| !(h.name.is_empty() && h.value.is_empty()));
+        self.headers
+            .retain(|h| !(h.name.is_empty() && h.value.is_empty()));
         for h in &self.headers {
             let ok = !h.name.is_empty()
-                && h.name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b));
+                && h.name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b));
             if !ok {
                 return Err(invalid(
                     "headers",
-                    &format!("'{}' is not a valid header name: use letters, digits, '-' or '_'.", h.name),
+                    &format!(
+                        "'{}' is not a valid header name: use letters, digits, '-' or '_'.",
+                        h.name
+                    ),
                 ));
             }
             if h.value.chars().any(|c| c.is_control()) {
-                return Err(invalid("headers", &format!("The value of header '{}' contains a control character.", h.name)));
+                return Err(invalid(
+                    "headers",
+                    &format!(
+                        "The value of header '{}' contains a control character.",
+                        h.name
+                    ),
+                ));
             }
         }
         Ok(self)
@@ -176,10 +246,16 @@ impl ProviderInput {
 
 pub fn validate_base_url(raw: &str) -> Result<url::Url, EngineError> {
     if raw.is_empty() {
-        return Err(invalid("base_url", "Enter a base URL, such as https://api.example.com/v1."));
+        return Err(invalid(
+            "base_url",
+            "Enter a base URL, such as https://api.example.com/v1.",
+        ));
     }
     let parsed = url::Url::parse(raw).map_err(|e| {
-        invalid("base_url", &format!("'{raw}' is not a valid URL ({e}). Use http:// or https://."))
+        invalid(
+            "base_url",
+            &format!("'{raw}' is not a valid URL ({e}). Use http:// or https://."),
+        )
     })?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
         return Err(invalid(
@@ -191,7 +267,10 @@ pub fn validate_base_url(raw: &str) -> Result<url::Url, EngineError> {
 }
 
 fn invalid(field: &str, message: &str) -> EngineError {
-    EngineError::Invalid { field: field.into(), message: message.into() }
+    EngineError::Invalid {
+        field: field.into(),
+        message: message.into(),
+    }
 }
 
 #[cfg(test)]
@@ -211,15 +290,26 @@ mod tests {
 
     #[test]
     fn rejects_non_http_urls() {
-        for bad in ["ftp://x.org", "file:///etc/passwd", "api.openai.com", "", "http://"] {
+        for bad in [
+            "ftp://x.org",
+            "file:///etc/passwd",
+            "api.openai.com",
+            "",
+            "http://",
+        ] {
             let err = input("a", bad).validated().unwrap_err();
-            assert!(matches!(err, EngineError::Invalid { ref field, .. } if field == "base_url"), "{bad}: {err:?}");
+            assert!(
+                matches!(err, EngineError::Invalid { ref field, .. } if field == "base_url"),
+                "{bad}: {err:?}"
+            );
         }
     }
 
     #[test]
     fn trims_name_and_trailing_slash() {
-        let ok = input("  Work  ", "https://api.openai.com/v1/").validated().unwrap();
+        let ok = input("  Work  ", "https://api.openai.com/v1/")
+            .validated()
+            .unwrap();
         assert_eq!(ok.name, "Work");
         assert_eq!(ok.base_url, "https://api.openai.com/v1");
     }
@@ -228,7 +318,10 @@ mod tests {
     fn rejects_blank_name_and_bad_headers() {
         assert!(input("   ", "https://a.b").validated().is_err());
         let mut i = input("a", "https://a.b");
-        i.headers = vec![Header { name: "bad header".into(), value: "v".into() }];
+        i.headers = vec![Header {
+            name: "bad header".into(),
+            value: "v".into(),
+        }];
         assert!(i.validated().is_err());
     }
 

@@ -75,7 +75,9 @@ pub struct Keychain {
 
 impl Default for Keychain {
     fn default() -> Self {
-        Self { service: SERVICE.into() }
+        Self {
+            service: SERVICE.into(),
+        }
     }
 }
 
@@ -112,7 +114,9 @@ impl Keychain {
     pub fn status(&self) -> KeychainStatus {
         match self.get("__switchyard_probe__") {
             Ok(_) => KeychainStatus::Available,
-            Err(e) => KeychainStatus::Unavailable { reason: e.to_string() },
+            Err(e) => KeychainStatus::Unavailable {
+                reason: e.to_string(),
+            },
         }
     }
 
@@ -134,7 +138,9 @@ impl Keychain {
     pub async fn status_async(&self) -> KeychainStatus {
         match self.run(|k| Ok(k.status())).await {
             Ok(s) => s,
-            Err(e) => KeychainStatus::Unavailable { reason: e.to_string() },
+            Err(e) => KeychainStatus::Unavailable {
+                reason: e.to_string(),
+            },
         }
     }
 }
@@ -144,7 +150,10 @@ fn unavailable(e: keyring::Error) -> EngineError {
     let reason = match &e {
         keyring::Error::PlatformFailure(inner) | keyring::Error::NoStorageAccess(inner) => {
             let text = inner.to_string();
-            if text.contains("org.freedesktop.DBus") || text.to_lowercase().contains("d-bus") || text.contains("dbus") {
+            if text.contains("org.freedesktop.DBus")
+                || text.to_lowercase().contains("d-bus")
+                || text.contains("dbus")
+            {
                 format!("no Secret Service is running on the session bus ({text}). Install and unlock a keyring such as GNOME Keyring or KeePassXC")
             } else {
                 text

@@ -20,9 +20,13 @@ impl Settings {
     async fn key_info(&self, id: &str) -> KeyInfo {
         let id = id.to_string();
         match self.keychain.run(move |k| k.get(&id)).await {
-            Ok(Some(secret)) => KeyInfo::Set { last4: secret.last4() },
+            Ok(Some(secret)) => KeyInfo::Set {
+                last4: secret.last4(),
+            },
             Ok(None) => KeyInfo::Missing,
-            Err(e) => KeyInfo::Unavailable { reason: e.to_string() },
+            Err(e) => KeyInfo::Unavailable {
+                reason: e.to_string(),
+            },
         }
     }
 
@@ -55,7 +59,11 @@ impl Settings {
 
     /// Adds a provider, and its key when one is given. A key that cannot be stored undoes the add,
     /// so a failure leaves nothing half-saved.
-    pub async fn add(&self, input: ProviderInput, key: Option<String>) -> Result<Provider, EngineError> {
+    pub async fn add(
+        &self,
+        input: ProviderInput,
+        key: Option<String>,
+    ) -> Result<Provider, EngineError> {
         let secret = key.map(Secret::new).transpose()?;
         let row = self.store.insert_provider(input).await?;
         if let Some(secret) = secret {

@@ -26,7 +26,9 @@ fn secret_tool_lookup(account: &str) -> Option<String> {
         .args(["lookup", "service", "switchyard", "username", account])
         .output()
         .ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 #[test]
@@ -36,11 +38,16 @@ fn round_trip_through_the_secret_service() {
     }
     let k = Keychain::default();
     let id = format!("test-{}", uuid::Uuid::new_v4());
-    k.set(&id, &Secret::new("sk-round-trip-9876").unwrap()).unwrap();
+    k.set(&id, &Secret::new("sk-round-trip-9876").unwrap())
+        .unwrap();
     assert_eq!(k.get(&id).unwrap().unwrap().expose(), "sk-round-trip-9876");
     // Another Secret Service client sees the same item: it really is in the keychain.
-    assert_eq!(secret_tool_lookup(&id).as_deref(), Some("sk-round-trip-9876"));
-    k.set(&id, &Secret::new("sk-replaced-1111").unwrap()).unwrap();
+    assert_eq!(
+        secret_tool_lookup(&id).as_deref(),
+        Some("sk-round-trip-9876")
+    );
+    k.set(&id, &Secret::new("sk-replaced-1111").unwrap())
+        .unwrap();
     assert_eq!(k.get(&id).unwrap().unwrap().last4(), "1111");
     k.delete(&id).unwrap();
     assert!(k.get(&id).unwrap().is_none());
@@ -66,9 +73,19 @@ async fn settings_keep_keys_out_of_the_database() {
     };
     let key = "sk-never-in-sqlite-4242";
     let p = settings.add(input, Some(key.into())).await.unwrap();
-    assert_eq!(p.key, KeyInfo::Set { last4: "4242".into() });
+    assert_eq!(
+        p.key,
+        KeyInfo::Set {
+            last4: "4242".into()
+        }
+    );
     let listed = settings.list().await.unwrap();
-    assert_eq!(listed[0].key, KeyInfo::Set { last4: "4242".into() });
+    assert_eq!(
+        listed[0].key,
+        KeyInfo::Set {
+            last4: "4242".into()
+        }
+    );
     assert!(!serde_json::to_string(&listed).unwrap().contains(key));
     settings.store.close().await;
     for file in std::fs::read_dir(dir.path()).unwrap() {
@@ -77,5 +94,8 @@ async fn settings_keep_keys_out_of_the_database() {
     }
     let settings = Settings::new(Store::open(&db).await.unwrap(), Keychain::default());
     settings.remove(&p.id).await.unwrap();
-    assert!(Keychain::default().get(&p.id).unwrap().is_none(), "removing a provider removes its key");
+    assert!(
+        Keychain::default().get(&p.id).unwrap().is_none(),
+        "removing a provider removes its key"
+    );
 }

@@ -7,7 +7,10 @@ use switchyard_engine::store::Store;
 
 #[tokio::test]
 async fn no_secret_service_is_reported_and_nothing_is_saved() {
-    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/switchyard-test-bus");
+    std::env::set_var(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/switchyard-test-bus",
+    );
     let status = Keychain::default().status_async().await;
     let KeychainStatus::Unavailable { reason } = status else {
         panic!("expected the keychain to be unavailable");
@@ -15,7 +18,10 @@ async fn no_secret_service_is_reported_and_nothing_is_saved() {
     assert!(!reason.is_empty());
 
     let dir = tempfile::tempdir().unwrap();
-    let settings = Settings::new(Store::open(&dir.path().join("m.db")).await.unwrap(), Keychain::default());
+    let settings = Settings::new(
+        Store::open(&dir.path().join("m.db")).await.unwrap(),
+        Keychain::default(),
+    );
     let input = ProviderInput {
         name: "No keyring".into(),
         kind: ProviderKind::Anthropic,
@@ -24,9 +30,15 @@ async fn no_secret_service_is_reported_and_nothing_is_saved() {
         headers: vec![],
         enabled: true,
     };
-    let err = settings.add(input.clone(), Some("sk-ant-nowhere-0000".into())).await.unwrap_err();
+    let err = settings
+        .add(input.clone(), Some("sk-ant-nowhere-0000".into()))
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "keychain_unavailable");
-    assert!(settings.list().await.unwrap().is_empty(), "a failed key store undoes the add");
+    assert!(
+        settings.list().await.unwrap().is_empty(),
+        "a failed key store undoes the add"
+    );
 
     // Without a key the provider is saved, and its key state says the keychain is unavailable.
     let p = settings.add(input, None).await.unwrap();

@@ -28,7 +28,10 @@ pub async fn add_provider(
     input: ProviderInput,
     key: Option<String>,
 ) -> AppResult<Provider> {
-    let p = state.settings()?.add(input, key.filter(|k| !k.is_empty())).await?;
+    let p = state
+        .settings()?
+        .add(input, key.filter(|k| !k.is_empty()))
+        .await?;
     tracing::info!(provider = %p.id, kind = p.kind.as_str(), "provider added");
     Ok(p)
 }

@@ -1,7 +1,14 @@
 // The one door to the Rust side. Components call these typed functions, never `invoke` directly,
 // so tests can stand in for the backend with `mockIPC`.
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import type { AppError } from './bindings/AppError';
+import type { ChatEvent } from './bindings/ChatEvent';
+import type { ChatMessage } from './bindings/ChatMessage';
+import type { Conversation } from './bindings/Conversation';
+import type { ExportFormat } from './bindings/ExportFormat';
+import type { ModelOption } from './bindings/ModelOption';
+import type { SearchHit } from './bindings/SearchHit';
+import type { SendRequest } from './bindings/SendRequest';
 import type { ConnectionReport } from './bindings/ConnectionReport';
 import type { KeychainStatus } from './bindings/KeychainStatus';
 import type { Provider } from './bindings/Provider';
@@ -43,6 +50,24 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 }
 
 export const backend = {
+  listConversations: () => call<Conversation[]>('list_conversations'),
+  conversationMessages: (id: string) => call<ChatMessage[]>('conversation_messages', { id }),
+  renameConversation: (id: string, title: string) =>
+    call<Conversation>('rename_conversation', { id, title }),
+  deleteConversation: (id: string) => call<void>('delete_conversation', { id }),
+  /** Streams the reply's events to `onEvent`; resolves with the saved reply when it ends. */
+  sendMessage: (request: SendRequest, onEvent: (event: ChatEvent) => void) => {
+    const channel = new Channel<ChatEvent>();
+    channel.onmessage = onEvent;
+    return call<ChatMessage>('send_message', { request, onEvent: channel });
+  },
+  stopMessage: (conversationId: string) => call<boolean>('stop_message', { conversationId }),
+  searchMessages: (query: string) => call<SearchHit[]>('search_messages', { query }),
+  chatModels: () => call<ModelOption[]>('chat_models'),
+  exportConversation: (id: string, format: ExportFormat) =>
+    call<string>('export_conversation', { id, format }),
+  saveConversationExport: (id: string, format: ExportFormat, path: string) =>
+    call<void>('save_conversation_export', { id, format, path }),
   listProviders: () => call<Provider[]>('list_providers'),
   providerPresets: () => call<ProviderPreset[]>('provider_presets'),
   keychainStatus: () => call<KeychainStatus>('keychain_status'),

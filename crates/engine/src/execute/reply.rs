@@ -43,8 +43,10 @@ pub struct Reply {
     pub usage: Option<Usage>,
     pub cost: Option<Cost>,
     pub hops: Vec<Hop>,
+    #[ts(type = "number")]
     pub latency_ms: u64,
     /// From the start of the request to the first piece of text.
+    #[ts(type = "number | null")]
     pub first_token_ms: Option<u64>,
     pub error: Option<ReplyError>,
     /// Providers whose key was refused (401/403) during this request.
@@ -66,8 +68,10 @@ pub struct Hop {
     pub attempt: u32,
     pub outcome: HopOutcome,
     pub error: Option<HopError>,
+    #[ts(type = "number")]
     pub latency_ms: u64,
     /// Set when the same model is tried again after this wait.
+    #[ts(type = "number | null")]
     pub retry_in_ms: Option<u64>,
 }
 

@@ -8,6 +8,9 @@ use sqlx::SqlitePool;
 
 use crate::error::EngineError;
 
+pub mod conversations;
+pub mod ledger;
+pub mod messages;
 pub mod providers;
 pub mod rules;
 
@@ -38,7 +41,10 @@ impl Store {
             .await
             .map_err(|e| EngineError::Database(format!("cannot open {}: {e}", path.display())))?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool, path: path.to_path_buf() })
+        Ok(Self {
+            pool,
+            path: path.to_path_buf(),
+        })
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -61,7 +67,9 @@ mod tests {
     #[tokio::test]
     async fn opens_in_wal_mode_and_migrates() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("nested/app.db")).await.unwrap();
+        let store = Store::open(&dir.path().join("nested/app.db"))
+            .await
+            .unwrap();
         let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
             .fetch_one(store.pool())
             .await

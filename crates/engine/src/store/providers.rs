@@ -126,7 +126,9 @@ impl Store {
         .await
         .map_err(|e| if is_unique_violation(&e) { duplicate(&input.name) } else { e.into() })?;
         if done.rows_affected() == 0 {
-            return Err(EngineError::NotFound(format!("No provider with id '{id}'.")));
+            return Err(EngineError::NotFound(format!(
+                "No provider with id '{id}'."
+            )));
         }
         self.provider(id).await
     }
@@ -140,7 +142,9 @@ impl Store {
         .execute(self.pool())
         .await?;
         if done.rows_affected() == 0 {
-            return Err(EngineError::NotFound(format!("No provider with id '{id}'.")));
+            return Err(EngineError::NotFound(format!(
+                "No provider with id '{id}'."
+            )));
         }
         Ok(())
     }
@@ -151,7 +155,9 @@ impl Store {
             .execute(self.pool())
             .await?;
         if done.rows_affected() == 0 {
-            return Err(EngineError::NotFound(format!("No provider with id '{id}'.")));
+            return Err(EngineError::NotFound(format!(
+                "No provider with id '{id}'."
+            )));
         }
         Ok(())
     }
@@ -167,7 +173,10 @@ mod tests {
             kind: ProviderKind::Anthropic,
             preset: "anthropic".into(),
             base_url: "https://api.anthropic.com".into(),
-            headers: vec![Header { name: "x-team".into(), value: "blue".into() }],
+            headers: vec![Header {
+                name: "x-team".into(),
+                value: "blue".into(),
+            }],
             enabled: true,
         }
     }
@@ -182,7 +191,13 @@ mod tests {
     async fn insert_update_toggle_delete() {
         let (_d, s) = store().await;
         let row = s.insert_provider(input("Claude")).await.unwrap();
-        assert_eq!(row.headers, vec![Header { name: "x-team".into(), value: "blue".into() }]);
+        assert_eq!(
+            row.headers,
+            vec![Header {
+                name: "x-team".into(),
+                value: "blue".into()
+            }]
+        );
         let mut edit = input("Claude work");
         edit.base_url = "http://localhost:9999".into();
         let row2 = s.update_provider(&row.id, edit).await.unwrap();
@@ -193,7 +208,10 @@ mod tests {
         assert_eq!(s.find_provider("claude WORK").await.unwrap().id, row.id);
         s.delete_provider(&row.id).await.unwrap();
         assert!(s.list_providers().await.unwrap().is_empty());
-        assert_eq!(s.delete_provider(&row.id).await.unwrap_err().code(), "not_found");
+        assert_eq!(
+            s.delete_provider(&row.id).await.unwrap_err().code(),
+            "not_found"
+        );
     }
 
     #[tokio::test]
@@ -204,7 +222,10 @@ mod tests {
         assert_eq!(err.code(), "conflict");
         assert_eq!(s.list_providers().await.unwrap().len(), 1);
         let other = s.insert_provider(input("Other")).await.unwrap();
-        let err = s.update_provider(&other.id, input("CLAUDE")).await.unwrap_err();
+        let err = s
+            .update_provider(&other.id, input("CLAUDE"))
+            .await
+            .unwrap_err();
         assert_eq!(err.code(), "conflict");
         assert_eq!(s.provider(&other.id).await.unwrap().name, "Other");
     }
@@ -214,7 +235,10 @@ mod tests {
         let (_d, s) = store().await;
         let mut bad = input("X");
         bad.base_url = "ftp://example.com".into();
-        assert_eq!(s.insert_provider(bad).await.unwrap_err().code(), "invalid_input");
+        assert_eq!(
+            s.insert_provider(bad).await.unwrap_err().code(),
+            "invalid_input"
+        );
         assert!(s.list_providers().await.unwrap().is_empty());
     }
 }

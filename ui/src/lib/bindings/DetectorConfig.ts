@@ -13,6 +13,10 @@ default_task: Task,
  */
 domain_terms: Array<string>, 
 /**
+ * Keywords that lead a sentence or clause (the ask, not the topic) count this many times.
+ */
+lead_boost: number, 
+/**
  * Honour `#task` and `@model` tags written in the message (the seed's explicit tagging).
  */
 honor_tags: boolean, };

@@ -5,7 +5,8 @@
  */
 export type Evidence = { 
 /**
- * `keyword`, `code fence`, `math notation`, `other language`, …
+ * `keyword`, `code fence`, `math notation`, `other language`, … (a fixed name, so
+ * borrowed: a decision makes dozens of these).
  */
 signal: string, 
 /**

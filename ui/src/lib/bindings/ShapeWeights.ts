@@ -33,6 +33,14 @@ other_language: number,
  */
 target_language: number, 
 /**
- * A request for JSON, YAML, CSV or a table, to formatting and extraction.
+ * A request for JSON, YAML, CSV or a table, to extraction.
  */
-structured_output: number, };
+structured_output: number, 
+/**
+ * Lettered options after a question, to reasoning.
+ */
+multiple_choice: number, 
+/**
+ * A question mark, to analysis: a question with no other sign asks for an explanation.
+ */
+question: number, };

@@ -1,0 +1,349 @@
+//! The chat end to end below the UI: a real SQLite file, the real keychain, HTTP to the fake
+//! provider. Checks what the user sees, what is saved, and what the ledger records.
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use switchyard_engine::chat::{Chat, ChatEvent, SendMode, SendRequest};
+use switchyard_engine::execute::{Executor, Policy};
+use switchyard_engine::provider::{ProviderInput, ProviderKind};
+use switchyard_engine::secrets::{Keychain, KeychainStatus};
+use switchyard_engine::settings::Settings;
+use switchyard_engine::store::messages::{MessageStatus, Role};
+use switchyard_engine::store::Store;
+use switchyard_engine::usage::{Cost, Usage};
+use switchyard_fake_provider::{FakeProvider, Fault};
+
+const KEY: &str = "sk-chat-test-key-5555";
+
+struct Harness {
+    _dir: tempfile::TempDir,
+    server: FakeProvider,
+    chat: Chat,
+    provider_ids: Vec<String>,
+}
+
+fn keyring_or_skip() -> bool {
+    match Keychain::default().status() {
+        KeychainStatus::Available => true,
+        KeychainStatus::Unavailable { reason } => {
+            assert!(
+                std::env::var_os("SWITCHYARD_REQUIRE_KEYRING").is_none(),
+                "no Secret Service: {reason}"
+            );
+            eprintln!("skipping: no Secret Service ({reason})");
+            false
+        }
+    }
+}
+
+async fn harness() -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let server = FakeProvider::start(&[KEY]).await.unwrap();
+    let store = Store::open(&dir.path().join("chat.db")).await.unwrap();
+    let settings = Settings::new(store, Keychain::default());
+    let mut provider_ids = Vec::new();
+    for (preset, kind, base) in [
+        ("openai", ProviderKind::Openai, server.openai_base()),
+        (
+            "anthropic",
+            ProviderKind::Anthropic,
+            server.anthropic_base(),
+        ),
+        ("gemini", ProviderKind::Gemini, server.gemini_base()),
+    ] {
+        let input = ProviderInput {
+            name: format!("Fake {preset} {}", uuid::Uuid::new_v4()),
+            kind,
+            preset: preset.into(),
+            base_url: base,
+            headers: vec![],
+            enabled: true,
+        };
+        provider_ids.push(settings.add(input, Some(KEY.into())).await.unwrap().id);
+    }
+    let policy = Policy {
+        backoff_base: Duration::from_millis(5),
+        backoff_max: Duration::from_millis(20),
+        ..Policy::default()
+    };
+    let chat = Chat::new(settings, Executor::new(policy).unwrap(), "app");
+    Harness {
+        _dir: dir,
+        server,
+        chat,
+        provider_ids,
+    }
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        // Keys of these throwaway providers must not pile up in the test keyring.
+        for id in &self.provider_ids {
+            let _ = self.chat.settings().keychain.delete(id);
+        }
+    }
+}
+
+fn request(conversation: Option<&str>, text: &str) -> SendRequest {
+    SendRequest {
+        conversation_id: conversation.map(Into::into),
+        text: text.into(),
+        model: "auto".into(),
+        mode: SendMode::New,
+    }
+}
+
+#[tokio::test]
+async fn a_reply_is_saved_priced_and_recorded() {
+    if !keyring_or_skip() {
+        return;
+    }
+    let h = harness().await;
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let seen = events.clone();
+    let prompt = "Write a short poem about freight trains";
+    let message = h
+        .chat
+        .send(request(None, prompt), move |e| seen.lock().unwrap().push(e))
+        .await
+        .unwrap();
+
+    assert_eq!(message.status, MessageStatus::Complete);
+    assert_eq!(message.content, format!("Echo: {prompt}"));
+    let decision = message.decision.as_ref().unwrap();
+    assert_eq!(message.model.as_deref(), decision["model"].as_str());
+    assert!(
+        message.provider.as_deref().unwrap().starts_with("Fake "),
+        "the provider's name, not its id"
+    );
+
+    let events = std::mem::take(&mut *events.lock().unwrap());
+    assert!(matches!(events.first(), Some(ChatEvent::Accepted { .. })));
+    let streamed: String = events
+        .iter()
+        .filter_map(|e| match e {
+            ChatEvent::Text { delta } => Some(delta.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(streamed, message.content);
+    assert!(matches!(events.last(), Some(ChatEvent::Done { .. })));
+
+    let store = &h.chat.settings().store;
+    let saved = store.messages(&message.conversation_id).await.unwrap();
+    assert_eq!(saved.len(), 2);
+    assert_eq!(saved[0].role, Role::User);
+    assert_eq!(saved[1].content, message.content);
+
+    // The ledger's cost is the catalog price times the tokens the provider reported, exactly.
+    let rows = store.usage_for_message(message.id).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    let (model_id, outcome, cost) = &rows[0];
+    assert_eq!(outcome, "answered");
+    let reply_usage = &message.details.as_ref().unwrap()["usage"];
+    let usage = Usage {
+        input_tokens: reply_usage["input_tokens"].as_u64().unwrap() as u32,
+        output_tokens: reply_usage["output_tokens"].as_u64().unwrap() as u32,
+        ..Usage::default()
+    };
+    let (_, catalog) = store.routing().await.unwrap();
+    let expected = Cost::of(catalog.get(model_id).unwrap(), &usage).total.0;
+    assert_eq!(*cost, expected as i64);
+    assert!(expected > 0);
+}
+
+#[tokio::test]
+async fn a_failing_primary_falls_back_and_every_call_is_recorded() {
+    if !keyring_or_skip() {
+        return;
+    }
+    let h = harness().await;
+    let store = &h.chat.settings().store;
+    let prompt = "Debug this: TypeError: undefined is not a function";
+    // Find the primary the router picks, then make it fail.
+    let probe = h.chat.send(request(None, prompt), |_| {}).await.unwrap();
+    let primary = probe.decision.as_ref().unwrap()["api_model"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    h.server.set_fault(Fault {
+        model: primary.clone(),
+        status: Some(503),
+        ..Fault::default()
+    });
+
+    let message = h
+        .chat
+        .send(request(Some(&probe.conversation_id), prompt), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(message.status, MessageStatus::Complete);
+    let decision = message.decision.as_ref().unwrap();
+    let fallbacks: Vec<&str> = decision["fallbacks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        fallbacks.contains(&message.model.as_deref().unwrap()),
+        "{:?} answered",
+        message.model
+    );
+    let rows = store.usage_for_message(message.id).await.unwrap();
+    let failed = rows.iter().filter(|(_, o, _)| o == "failed").count();
+    assert!(failed >= 1, "{rows:?}");
+    assert!(rows
+        .iter()
+        .filter(|(_, o, _)| o == "failed")
+        .all(|(_, _, cost)| *cost == 0));
+    assert_eq!(rows.last().unwrap().1, "answered");
+}
+
+#[tokio::test]
+async fn stopping_keeps_what_arrived() {
+    if !keyring_or_skip() {
+        return;
+    }
+    let h = harness().await;
+    let words: Vec<String> = (0..200).map(|i| format!("w{i}")).collect();
+    h.server.set_fault(Fault {
+        model: "*".into(),
+        reply: Some(words.join(" ")),
+        chunk_delay_ms: 20,
+        ..Fault::default()
+    });
+    let chat = h.chat.clone();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let task = tokio::spawn(async move {
+        chat.send(request(None, "Summarize rail history"), move |e| {
+            let _ = tx.send(e);
+        })
+        .await
+    });
+    let mut conversation = None;
+    let mut texts = 0;
+    while let Some(event) = rx.recv().await {
+        match event {
+            ChatEvent::Accepted {
+                conversation: c, ..
+            } => conversation = Some(c.id),
+            ChatEvent::Text { .. } => {
+                texts += 1;
+                if texts == 5 {
+                    assert!(h.chat.stop(conversation.as_deref().unwrap()));
+                }
+            }
+            _ => {}
+        }
+    }
+    let message = task.await.unwrap().unwrap();
+    assert_eq!(message.status, MessageStatus::Stopped);
+    assert!(
+        message.content.starts_with("w0 w1 w2"),
+        "{}",
+        message.content
+    );
+    assert!(!message.content.contains("w199"));
+    let saved = h.chat.settings().store.message(message.id).await.unwrap();
+    assert_eq!(saved.content, message.content);
+    let rows = h
+        .chat
+        .settings()
+        .store
+        .usage_for_message(message.id)
+        .await
+        .unwrap();
+    assert_eq!(rows.last().unwrap().1, "stopped");
+    assert!(
+        rows.last().unwrap().2 > 0,
+        "the tokens that were generated are billed"
+    );
+}
+
+#[tokio::test]
+async fn regenerate_and_edit_replace_the_last_turn() {
+    if !keyring_or_skip() {
+        return;
+    }
+    let h = harness().await;
+    let store = &h.chat.settings().store;
+    let first = h
+        .chat
+        .send(request(None, "Translate hello into French"), |_| {})
+        .await
+        .unwrap();
+    let c = first.conversation_id.clone();
+    let again = h
+        .chat
+        .send(
+            SendRequest {
+                conversation_id: Some(c.clone()),
+                text: String::new(),
+                model: "auto".into(),
+                mode: SendMode::Regenerate,
+            },
+            |_| {},
+        )
+        .await
+        .unwrap();
+    assert_ne!(again.id, first.id);
+    assert_eq!(
+        store.messages(&c).await.unwrap().len(),
+        2,
+        "the old reply is replaced"
+    );
+
+    let edited = h
+        .chat
+        .send(
+            SendRequest {
+                conversation_id: Some(c.clone()),
+                text: "Translate goodbye into French".into(),
+                model: "auto".into(),
+                mode: SendMode::EditLast,
+            },
+            |_| {},
+        )
+        .await
+        .unwrap();
+    let all = store.messages(&c).await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].content, "Translate goodbye into French");
+    assert_eq!(edited.content, "Echo: Translate goodbye into French");
+}
+
+#[tokio::test]
+async fn no_usable_provider_fails_at_once_with_what_to_do() {
+    if !keyring_or_skip() {
+        return;
+    }
+    let h = harness().await;
+    let settings = h.chat.settings();
+    for p in settings.store.list_providers().await.unwrap() {
+        settings.set_enabled(&p.id, false).await.unwrap();
+    }
+    let message = h.chat.send(request(None, "Hello"), |_| {}).await.unwrap();
+    assert_eq!(message.status, MessageStatus::Failed);
+    let error = &message.details.as_ref().unwrap()["error"];
+    assert_eq!(error["code"], "no_usable_provider");
+    assert!(
+        error["message"].as_str().unwrap().contains("Providers"),
+        "{error}"
+    );
+    assert!(h.server.requests().is_empty(), "nothing was sent");
+
+    let chosen = SendRequest {
+        model: "no-such-model".into(),
+        ..request(None, "Hi")
+    };
+    assert_eq!(
+        h.chat.send(chosen, |_| {}).await.unwrap_err().code(),
+        "invalid_input"
+    );
+    let blank = request(None, "   ");
+    assert_eq!(
+        h.chat.send(blank, |_| {}).await.unwrap_err().code(),
+        "invalid_input"
+    );
+}

@@ -1,0 +1,172 @@
+// Chat in the real window, with the fake provider behind every configured provider.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { invokeInApp, openScreen, screenshot } from '../helpers/app.js';
+import { setFaults, startFakeProvider } from '../helpers/fake-provider.js';
+import { root } from '../wdio.conf.js';
+
+const key = `sk-chat-${Math.random().toString(36).slice(2, 10)}`;
+let fake;
+
+/** What Auto decides for `prompt`, from the CLI over the same database. */
+function routeOf(prompt) {
+  const db = path.join(process.env.XDG_DATA_HOME, 'dev.switchyard.app/switchyard.db');
+  const out = execFileSync(path.join(root, 'target/debug/switchyard'), ['--db', db, 'route', prompt], { encoding: 'utf8' });
+  return JSON.parse(out);
+}
+
+async function addProvider(preset, kind, base) {
+  const res = await invokeInApp('add_provider', {
+    input: { name: `Fake ${preset}`, kind, preset, base_url: base, headers: [], enabled: true },
+    key,
+  });
+  if (!res.ok) throw new Error(res.error);
+}
+
+/** Sends `text`; resolves once the reply to it is on screen. */
+async function send(text) {
+  const before = (await $$('[data-testid="message-assistant"]')).length;
+  const box = await $('textarea[aria-label="Message"]');
+  await box.waitForDisplayed();
+  await box.setValue(text);
+  await browser.keys('Enter');
+  await browser.waitUntil(async () => (await $$('[data-testid="message-assistant"]')).length > before, {
+    timeout: 15000,
+    timeoutMsg: 'no reply appeared',
+  });
+}
+
+async function openConversation(title) {
+  const list = await $('aside[aria-label="Conversations"]');
+  await (await list.$(`button*=${title}`)).click();
+}
+
+const lastReply = () => $$('[data-testid="message-assistant"]').then((all) => all[all.length - 1]);
+
+async function waitForStatus(status) {
+  await browser.waitUntil(async () => (await (await lastReply())?.getAttribute('data-status')) === status, {
+    timeout: 20000,
+    timeoutMsg: `the last reply never became ${status}`,
+  });
+}
+
+describe('Chat', () => {
+  before(async () => {
+    fake = await startFakeProvider([key]);
+    await addProvider('openai', 'openai', `${fake.url}/openai/v1`);
+    await addProvider('anthropic', 'anthropic', `${fake.url}/anthropic`);
+    await addProvider('gemini', 'gemini', `${fake.url}/gemini`);
+    await browser.reloadSession();
+  });
+
+  after(() => fake?.stop());
+
+  it('streams a reply with Auto, with a badge that says who answered and what it cost', async () => {
+    const prompt = 'Write a short poem about freight trains at night';
+    const route = routeOf(prompt);
+    await setFaults(fake.url, [{ model: '*', chunk_delay_ms: 60 }]);
+    await send(prompt);
+    await waitForStatus('streaming');
+    // Text arrives while the reply is still streaming.
+    await browser.waitUntil(async () => (await (await lastReply()).getText()).includes('Echo'), { timeout: 15000 });
+    expect(await (await lastReply()).getAttribute('data-status')).toBe('streaming');
+    await waitForStatus('complete');
+    const reply = await lastReply();
+    await expect(reply).toHaveText(expect.stringContaining(`Echo: ${prompt}`));
+    await expect(reply.$('[data-testid="badge-model"]')).toHaveText(route.model);
+    await expect(reply.$('[data-testid="badge-cost"]')).toHaveText(expect.stringMatching(/^\$/));
+    await (await reply.$('button=Why this model?')).click();
+    await expect(reply.$('[data-testid="trace"]')).toHaveText(expect.stringContaining(`Task: ${route.task}`));
+    await screenshot('chat-light');
+  });
+
+  it('Stop keeps the partial reply, also after a restart', async () => {
+    const words = Array.from({ length: 120 }, (_, i) => `w${i}`).join(' ');
+    await setFaults(fake.url, [{ model: '*', reply: words, chunk_delay_ms: 80 }]);
+    await (await $('button=New chat')).click();
+    await send('Summarize the history of rail freight in Europe');
+    await browser.waitUntil(async () => (await (await lastReply()).getText()).includes('w3'), { timeout: 15000 });
+    await (await $('button=Stop')).click();
+    await waitForStatus('stopped');
+    const kept = await (await lastReply()).$('.markdown').getText();
+    expect(kept.startsWith('w0 w1 w2 w3')).toBe(true);
+    expect(kept.includes('w119')).toBe(false);
+    await expect((await lastReply()).$('[data-testid="message-notice"]')).toHaveText(expect.stringContaining('Stopped'));
+
+    await browser.reloadSession();
+    await openConversation('Summarize the history');
+    await waitForStatus('stopped');
+    expect(await (await lastReply()).$('.markdown').getText()).toBe(kept);
+  });
+
+  it('falls back when the primary model fails, and the badge says so', async () => {
+    const prompt = 'Debug this: TypeError: undefined is not a function in my checkout code';
+    const route = routeOf(prompt);
+    expect(route.fallbacks.length).toBeGreaterThan(0);
+    await setFaults(fake.url, [{ model: route.api_model, status: 500 }]);
+    await (await $('button=New chat')).click();
+    await send(prompt);
+    await waitForStatus('complete');
+    const reply = await lastReply();
+    await expect(reply.$('[data-testid="badge-fallback"]')).toHaveText(`fallback from ${route.model}`);
+    const answered = await reply.$('[data-testid="badge-model"]').getText();
+    expect(route.fallbacks).toContain(answered);
+  });
+
+  it('never runs HTML or script that a reply contains', async () => {
+    await browser.execute(() => {
+      window.__xss = 'unset';
+    });
+    await setFaults(fake.url, [
+      {
+        model: '*',
+        reply:
+          'Here you go <img src=x onerror="window.__xss=\'img\'"> <script>window.__xss=\'script\'</script> ' +
+          '[link](javascript:window.__xss=\'link\')',
+      },
+    ]);
+    await send('Format this list as a table');
+    await waitForStatus('complete');
+    const reply = await lastReply();
+    await expect(reply).toHaveText(expect.stringContaining('Here you go'));
+    expect(await reply.$$('img').length).toBe(0);
+    expect(await reply.$$('script').length).toBe(0);
+    expect(await browser.execute(() => window.__xss)).toBe('unset');
+  });
+
+  it('finds a word from an earlier conversation', async () => {
+    await setFaults(fake.url, []);
+    await browser.keys(['Control', 'k']);
+    const search = await $('input[aria-label="Search messages"]');
+    await expect(search).toBeFocused();
+    await search.setValue('trains');
+    const hit = await $('[data-testid="search-hit"]');
+    await hit.waitForDisplayed();
+    await expect(hit).toHaveText(expect.stringContaining('trains'));
+    await hit.click();
+    await expect($('[data-testid="message-user"]')).toHaveText(expect.stringContaining('freight trains'));
+  });
+
+  it('says what to do when no provider can answer', async () => {
+    const list = await invokeInApp('list_providers');
+    for (const p of list.value) await invokeInApp('set_provider_enabled', { id: p.id, enabled: false });
+    await (await $('button=New chat')).click();
+    await send('Hello there');
+    await waitForStatus('failed');
+    const notice = await (await lastReply()).$('[data-testid="message-notice"]');
+    await expect(notice).toHaveText(expect.stringContaining('Providers'));
+    await (await notice.$('button=Open Settings → Providers')).click();
+    await expect($('h2=Providers')).toBeDisplayed();
+    await openScreen('chat');
+  });
+
+  it('follows a dark system theme', async () => {
+    const dark = path.join(root, 'e2e/bin/switchyard-dark');
+    await browser.reloadSession({ 'wdio:enforceWebDriverClassic': true, 'tauri:options': { application: dark } });
+    await openConversation('Write a short poem');
+    await waitForStatus('complete');
+    const background = await browser.execute(() => getComputedStyle(document.documentElement).backgroundColor);
+    expect(background).toBe('rgb(20, 23, 29)');
+    await screenshot('chat-dark');
+  });
+});

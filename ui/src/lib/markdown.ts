@@ -1,0 +1,35 @@
+// Model output is untrusted. It is parsed as Markdown, then sanitized with DOMPurify, which
+// removes scripts, event handlers, `javascript:` URLs, iframes and forms. The CSP forbids inline
+// script as a second wall.
+import DOMPurify from 'dompurify';
+import { Marked } from 'marked';
+import hljs from 'highlight.js/lib/common';
+
+const marked = new Marked({ gfm: true, breaks: false, async: false });
+
+marked.use({
+  renderer: {
+    code({ text, lang }) {
+      const language = (lang ?? '').trim().split(/\s+/)[0].toLowerCase();
+      const known = language !== '' && hljs.getLanguage(language) !== undefined;
+      const highlighted = known
+        ? hljs.highlight(text, { language, ignoreIllegals: true }).value
+        : hljs.highlightAuto(text).value;
+      const label = known ? ` data-lang="${language}"` : '';
+      return `<pre${label}><code class="hljs">${highlighted}</code></pre>\n`;
+    },
+  },
+});
+
+const SANITIZE = {
+  USE_PROFILES: { html: true },
+  FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed', 'img', 'svg', 'math'],
+  FORBID_ATTR: ['style', 'srcset'],
+  ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|#)/i,
+};
+
+/** Markdown to HTML that is safe to insert. */
+export function renderMarkdown(source: string): string {
+  const html = marked.parse(source) as string;
+  return DOMPurify.sanitize(html, SANITIZE) as string;
+}
