@@ -50,7 +50,7 @@ async fn main() -> ExitCode {
         Command::Providers(cmd) => providers::run(cmd, &db).await,
         Command::Keys(cmd) => keys::run(cmd, &db).await,
         Command::Chat(args) => chat::run(args, &db).await,
-        Command::Route(args) => route::run(args),
+        Command::Route(args) => route::run(args, &db).await,
         Command::Eval(args) => eval::run(args),
     };
     match result {

@@ -131,8 +131,10 @@ pub async fn run(cmd: ProvidersCommand, db: &Path) -> anyhow::Result<()> {
         }
         ProvidersCommand::Remove { name } => {
             let row = settings.store.find_provider(&name).await?;
-            settings.remove(&row.id).await?;
-            println!("Removed {} and its key.", row.name);
+            match settings.remove(&row.id).await? {
+                None => println!("Removed {} and its key.", row.name),
+                Some(warning) => eprintln!("warning: {warning}"),
+            }
         }
     }
     settings.store.close().await;

@@ -30,8 +30,11 @@ pub struct RouteArgs {
     pub prompt: Option<String>,
 }
 
-pub fn run(args: RouteArgs) -> anyhow::Result<()> {
-    let (rules, catalog) = load_rules(args.rules.as_deref())?;
+pub async fn run(args: RouteArgs, db: &Path) -> anyhow::Result<()> {
+    let (rules, catalog) = match args.rules.as_deref() {
+        Some(path) => load_rules(Some(path))?,
+        None => saved_rules(db).await?,
+    };
     let stdout = io::stdout();
     let mut out = stdout.lock();
     if let Some(path) = &args.jsonl {
@@ -58,6 +61,23 @@ pub fn load_rules(path: Option<&Path>) -> anyhow::Result<(CompiledRules, Catalog
             Ok((rules, default_catalog()))
         }
     }
+}
+
+/// The rules saved in the app's database (the rule editor's newest version), or the bundled
+/// defaults when there is no database or nothing is saved. A missing database is not created:
+/// `route` needs none.
+pub async fn saved_rules(db: &Path) -> anyhow::Result<(CompiledRules, Catalog)> {
+    if !db.exists() {
+        return load_rules(None);
+    }
+    let store = switchyard_engine::store::Store::open(db)
+        .await
+        .with_context(|| format!("opening {}", db.display()))?;
+    let (set, catalog) = store.routing().await?;
+    store.close().await;
+    let rules = CompiledRules::new(set)
+        .map_err(|issues| anyhow::anyhow!("the saved rules do not compile: {issues:?}"))?;
+    Ok((rules, catalog))
 }
 
 fn route_one(
@@ -131,6 +151,23 @@ fn parse_request(line: &str) -> anyhow::Result<Request> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn routes_with_the_saved_rules_or_the_bundled_ones_without_a_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("app.db");
+        let (bundled, _) = saved_rules(&db).await.unwrap();
+        assert!(!db.exists(), "route creates no database");
+        assert_eq!(bundled.rule_set(), &presets::smart_router());
+
+        let store = switchyard_engine::store::Store::open(&db).await.unwrap();
+        let mut config = switchyard_engine::store::rules::RoutingConfig::bundled();
+        config.rules = presets::complexity_based();
+        store.save_routing(&config, "test").await.unwrap();
+        store.close().await;
+        let (saved, _) = saved_rules(&db).await.unwrap();
+        assert_eq!(saved.rule_set(), &presets::complexity_based());
+    }
 
     #[test]
     fn reads_both_line_shapes() {

@@ -85,12 +85,23 @@ impl Settings {
         self.get(id).await
     }
 
-    /// Removes the key first: a provider row without a key is harmless, an orphaned key is not.
-    pub async fn remove(&self, id: &str) -> Result<(), EngineError> {
-        self.store.provider(id).await?;
+    /// Removes the provider and its key. When the keychain cannot be reached the provider is
+    /// still removed (a user must never be stuck with it) and the returned warning says which
+    /// keychain entry is left for them to delete.
+    pub async fn remove(&self, id: &str) -> Result<Option<String>, EngineError> {
+        let row = self.store.provider(id).await?;
         let owned = id.to_string();
-        self.keychain.run(move |k| k.delete(&owned)).await?;
-        self.store.delete_provider(id).await
+        let warning = match self.keychain.run(move |k| k.delete(&owned)).await {
+            Ok(()) => None,
+            Err(EngineError::KeychainUnavailable(reason)) => Some(format!(
+                "{} was removed, but its key could not be deleted from the system keychain ({reason}). \
+                 Delete the entry for service 'switchyard', account '{id}' with your keyring manager.",
+                row.name
+            )),
+            Err(e) => return Err(e),
+        };
+        self.store.delete_provider(id).await?;
+        Ok(warning)
     }
 
     async fn store_key(&self, id: &str, secret: Secret) -> Result<(), EngineError> {

@@ -43,4 +43,9 @@ async fn no_secret_service_is_reported_and_nothing_is_saved() {
     // Without a key the provider is saved, and its key state says the keychain is unavailable.
     let p = settings.add(input, None).await.unwrap();
     assert!(matches!(p.key, KeyInfo::Unavailable { .. }), "{:?}", p.key);
+
+    // Nor can the user get stuck with it: removing works and says which keychain entry is left.
+    let warning = settings.remove(&p.id).await.unwrap().expect("a warning about the key");
+    assert!(warning.contains(&p.id), "{warning}");
+    assert!(settings.list().await.unwrap().is_empty());
 }

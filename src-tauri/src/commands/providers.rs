@@ -57,10 +57,14 @@ pub async fn set_provider_enabled(
 }
 
 #[tauri::command]
-pub async fn remove_provider(state: State<'_, AppState>, id: String) -> AppResult<()> {
-    state.settings()?.remove(&id).await?;
-    tracing::info!(provider = %id, "provider removed with its key");
-    Ok(())
+/// Resolves to a warning when the provider was removed but its key could not be.
+pub async fn remove_provider(state: State<'_, AppState>, id: String) -> AppResult<Option<String>> {
+    let warning = state.settings()?.remove(&id).await?;
+    match &warning {
+        None => tracing::info!(provider = %id, "provider removed with its key"),
+        Some(_) => tracing::warn!(provider = %id, "provider removed; its key could not be deleted"),
+    }
+    Ok(warning)
 }
 
 #[tauri::command]

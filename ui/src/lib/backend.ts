@@ -77,7 +77,8 @@ export const backend = {
     call<Provider>('update_provider', { id, input }),
   setProviderEnabled: (id: string, enabled: boolean) =>
     call<Provider>('set_provider_enabled', { id, enabled }),
-  removeProvider: (id: string) => call<void>('remove_provider', { id }),
+  /** Resolves to a warning when the provider was removed but its key could not be deleted. */
+  removeProvider: (id: string) => call<string | null>('remove_provider', { id }),
   setProviderKey: (id: string, key: string) => call<Provider>('set_provider_key', { id, key }),
   deleteProviderKey: (id: string) => call<Provider>('delete_provider_key', { id }),
   testProviderConnection: (id: string) =>
