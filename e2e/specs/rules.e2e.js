@@ -2,6 +2,7 @@
 // broken rule file, and restore an earlier version. Screenshots of the table, the form and the
 // live test go to e2e/artifacts/.
 import { invokeInApp, openScreen, screenshot } from '../helpers/app.js';
+import { startFakeProvider } from '../helpers/fake-provider.js';
 
 const CODE_PROMPT = 'Fix this Python function, it crashes on an empty list:\n```python\ndef mean(xs):\n    return sum(xs) / len(xs)\n```';
 
@@ -99,6 +100,29 @@ describe('Rules', () => {
     expect(code.then.models[0]).toBe('gpt-4o-mini');
     await (await $('h1=Rules')).scrollIntoView();
     await screenshot('rules-table');
+  });
+
+  it('answers a code prompt in Chat with the model the saved rule names', async () => {
+    const key = 'sk-rules-e2e-0001';
+    const fake = await startFakeProvider([key]);
+    try {
+      const added = await invokeInApp('add_provider', {
+        input: { name: 'Fake OpenAI', kind: 'openai', preset: 'openai', base_url: `${fake.url}/openai/v1`, headers: [], enabled: true },
+        key,
+      });
+      expect(added.ok).toBe(true);
+      await openScreen('chat');
+      await paste('textarea[aria-label="Message"]', CODE_PROMPT);
+      await (await $('button=Send')).click();
+      const reply = await $('[data-testid="message-assistant"]');
+      await browser.waitUntil(async () => (await reply.getAttribute('data-status')) === 'complete', {
+        timeoutMsg: 'the code prompt got no complete reply',
+      });
+      await expect(reply.$('[data-testid="badge-model"]')).toHaveText('gpt-4o-mini');
+      await openScreen('rules');
+    } finally {
+      fake.stop();
+    }
   });
 
   it('refuses a broken rule file with its rule and field, and the rules stay as they were', async () => {
