@@ -7,12 +7,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context as _};
 use clap::Args;
 use serde_json::{json, Value};
+use switchyard_engine::budget::Budgets;
+use switchyard_engine::chat::ledger;
 use switchyard_engine::execute::plan::chain;
 use switchyard_engine::execute::{
     Executor, Hop, HopOutcome, Plan, Policy, Reply, ReplyEvent, ReplyStatus,
 };
 use switchyard_engine::settings::Settings;
-use switchyard_router::{decide, load, Catalog, CompiledRules, Request};
+use switchyard_router::{decide, load, Catalog, CompiledRules, Decision, Request};
 
 #[derive(Args, Debug)]
 pub struct ChatArgs {
@@ -36,6 +38,8 @@ pub struct ChatArgs {
 struct Route {
     chain: Vec<String>,
     why: String,
+    /// The router's decision (its task and rule go into the ledger); none with `--model`.
+    decision: Option<Decision>,
 }
 
 fn route(
@@ -51,12 +55,14 @@ fn route(
         return Ok(Route {
             chain: vec![model.id.clone()],
             why: "chosen with --model".into(),
+            decision: None,
         });
     }
     let decision = decide(request, rules, catalog)?;
     Ok(Route {
         chain: chain(&decision),
         why: format!("rule '{}': {}", decision.rule, decision.trace.reason),
+        decision: Some(decision),
     })
 }
 
@@ -80,10 +86,13 @@ pub async fn run(args: ChatArgs, db: &Path) -> anyhow::Result<()> {
     let mut request = Request::from_prompt(args.prompt.clone());
     // The reply shows a cost, so the decision gets an exact OpenAI token count.
     request.count_openai_tokens();
-    let route = route(&args, &request, &rules, &catalog)?;
+    let mut route = route(&args, &request, &rules, &catalog)?;
+    // The budgets hold for the CLI as for the app: checked before every hop.
+    let budgets = Budgets::new(settings.store.clone());
+    budgets.extend_chain(&mut route.chain, &catalog).await?;
+    let gate = budgets.gate(catalog.clone());
 
     let plan = Plan::from_settings(&settings, &route.chain, &catalog).await?;
-    settings.store.close().await;
     let names: HashMap<String, String> = plan
         .targets
         .iter()
@@ -94,10 +103,11 @@ pub async fn run(args: ChatArgs, db: &Path) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let json_mode = args.json;
     let reply = executor
-        .run(
+        .run_gated(
             &plan,
             &request.messages,
             args.max_tokens,
+            Some(&gate),
             |event| match event {
                 ReplyEvent::Text { delta } if !json_mode => {
                     let mut out = stdout.lock();
@@ -115,6 +125,9 @@ pub async fn run(args: ChatArgs, db: &Path) -> anyhow::Result<()> {
             },
         )
         .await;
+    record(&settings, &reply, route.decision.as_ref(), &catalog).await?;
+    drop(gate);
+    settings.store.close().await;
 
     if json_mode {
         println!(
@@ -132,6 +145,30 @@ pub async fn run(args: ChatArgs, db: &Path) -> anyhow::Result<()> {
         (_, Some(error)) => Err(anyhow::anyhow!(error.message)).context(error.code),
         (_, None) => bail!("the reply did not complete"),
     }
+}
+
+/// Writes the reply's ledger rows exactly as the app does, marked as coming from the CLI.
+async fn record(
+    settings: &Settings,
+    reply: &Reply,
+    decision: Option<&Decision>,
+    catalog: &Catalog,
+) -> anyhow::Result<()> {
+    let store = &settings.store;
+    let providers = store.list_providers().await?;
+    let baseline = store.baseline_setting().await?;
+    let cx = ledger::Context {
+        source: "cli",
+        conversation_id: None,
+        message_id: None,
+        decision,
+        catalog,
+        baseline: baseline.as_deref(),
+        providers: &providers,
+        stopped: false,
+    };
+    store.record_usage(&ledger::rows(reply, &cx)).await?;
+    Ok(())
 }
 
 /// `gpt-4o failed: rate_limited`, `claude-haiku answered`.

@@ -9,6 +9,7 @@ mod eval;
 mod keys;
 mod providers;
 mod route;
+mod spend;
 
 #[derive(Parser)]
 #[command(
@@ -36,6 +37,8 @@ enum Command {
     Chat(chat::ChatArgs),
     /// Show which model the router picks for a prompt, as JSON.
     Route(route::RouteArgs),
+    /// Spend from the usage ledger, grouped, with savings against the baseline model.
+    Spend(spend::SpendArgs),
     /// Measure task accuracy and APGR on labelled prompt sets.
     Eval(eval::EvalArgs),
 }
@@ -51,6 +54,7 @@ async fn main() -> ExitCode {
         Command::Keys(cmd) => keys::run(cmd, &db).await,
         Command::Chat(args) => chat::run(args, &db).await,
         Command::Route(args) => route::run(args, &db).await,
+        Command::Spend(args) => spend::run(args, &db).await,
         Command::Eval(args) => eval::run(args),
     };
     match result {

@@ -1,4 +1,5 @@
 //! switchyard-engine: everything with I/O. Providers and streaming, the keychain, the SQLite store.
+pub mod budget;
 pub mod chat;
 pub mod connection;
 pub mod error;

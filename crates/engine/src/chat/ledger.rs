@@ -6,11 +6,15 @@ use crate::store::ledger::LedgerRow;
 use crate::store::providers::ProviderRow;
 use crate::usage::Cost;
 
-/// The default baseline: the priciest enabled model, as the seed's "everything goes to GPT-4o".
-pub fn baseline_model(catalog: &Catalog) -> Option<&Model> {
-    catalog
-        .enabled()
-        .max_by_key(|m| (m.input.0 + m.output.0, m.id.clone()))
+/// The model savings are measured against: the user's choice (the `baseline_model` setting)
+/// when it is in the catalog, else the priciest enabled model, as the seed's "everything goes
+/// to GPT-4o".
+pub fn baseline_model<'a>(catalog: &'a Catalog, setting: Option<&str>) -> Option<&'a Model> {
+    setting.and_then(|id| catalog.find(id)).or_else(|| {
+        catalog
+            .enabled()
+            .max_by_key(|m| (m.input.0 + m.output.0, m.id.clone()))
+    })
 }
 
 pub struct Context<'a> {
@@ -19,13 +23,15 @@ pub struct Context<'a> {
     pub message_id: Option<i64>,
     pub decision: Option<&'a Decision>,
     pub catalog: &'a Catalog,
+    /// The baseline-model setting, if the user chose one.
+    pub baseline: Option<&'a str>,
     pub providers: &'a [ProviderRow],
     /// The user stopped the reply: the answering call is recorded as stopped.
     pub stopped: bool,
 }
 
 pub fn rows(reply: &Reply, cx: &Context<'_>) -> Vec<LedgerRow> {
-    let baseline = baseline_model(cx.catalog);
+    let baseline = baseline_model(cx.catalog, cx.baseline);
     let mut model_order: Vec<&str> = Vec::new();
     reply
         .hops

@@ -17,6 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use events::{ChatEvent, SendMode, SendRequest};
 
+use crate::budget::Budgets;
 use crate::error::EngineError;
 use crate::execute::{
     plan, Executor, Hop, HopError, HopOutcome, Plan, Reply, ReplyEvent, ReplyStatus,
@@ -34,6 +35,7 @@ const SAVE_EVERY: Duration = Duration::from_millis(250);
 pub struct Chat {
     settings: Settings,
     executor: Executor,
+    budgets: Budgets,
     /// Where the ledger rows say they came from: `app` or `cli`.
     source: &'static str,
     active: Arc<Mutex<HashMap<String, CancellationToken>>>,
@@ -48,6 +50,7 @@ pub struct Routing {
 impl Chat {
     pub fn new(settings: Settings, executor: Executor, source: &'static str) -> Self {
         Self {
+            budgets: Budgets::new(settings.store.clone()),
             settings,
             executor,
             source,
@@ -57,6 +60,10 @@ impl Chat {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    pub fn budgets(&self) -> &Budgets {
+        &self.budgets
     }
 
     /// Stops the reply streaming in `conversation_id`; false when none is.
@@ -132,26 +139,29 @@ impl Chat {
         });
 
         let providers = store.list_providers().await?;
-        let plan =
-            match Plan::from_settings(&self.settings, &plan::chain(&decision), &routing.catalog)
-                .await
-            {
-                Ok(plan) => plan,
-                Err(e) => {
-                    let reply = failed_reply(e.code(), &e.to_string());
-                    return self
-                        .finish(
-                            &assistant,
-                            &reply,
-                            false,
-                            &decision,
-                            &routing.catalog,
-                            &providers,
-                            &mut on_event,
-                        )
-                        .await;
-                }
-            };
+        let mut chain = plan::chain(&decision);
+        self.budgets
+            .extend_chain(&mut chain, &routing.catalog)
+            .await?;
+        // Held until the ledger rows are written, so the reservation outlives the reply.
+        let gate = Arc::new(self.budgets.gate(routing.catalog.clone()));
+        let plan = match Plan::from_settings(&self.settings, &chain, &routing.catalog).await {
+            Ok(plan) => plan,
+            Err(e) => {
+                let reply = failed_reply(e.code(), &e.to_string());
+                return self
+                    .finish(
+                        &assistant,
+                        &reply,
+                        false,
+                        &decision,
+                        &routing.catalog,
+                        &providers,
+                        &mut on_event,
+                    )
+                    .await;
+            }
+        };
 
         let token = CancellationToken::new();
         self.active
@@ -165,6 +175,7 @@ impl Chat {
                 messages,
                 &providers,
                 &token,
+                gate.clone(),
                 &mut on_event,
             )
             .await;
@@ -173,16 +184,19 @@ impl Chat {
             .expect("active map")
             .remove(&conversation.id);
         let (reply, stopped) = result?;
-        self.finish(
-            &assistant,
-            &reply,
-            stopped,
-            &decision,
-            &routing.catalog,
-            &providers,
-            &mut on_event,
-        )
-        .await
+        let saved = self
+            .finish(
+                &assistant,
+                &reply,
+                stopped,
+                &decision,
+                &routing.catalog,
+                &providers,
+                &mut on_event,
+            )
+            .await;
+        drop(gate);
+        saved
     }
 
     async fn conversation_for(
@@ -255,6 +269,7 @@ impl Chat {
 
     /// Streams the plan's reply, saving text as it comes. Returns the reply and whether the user
     /// stopped it.
+    #[allow(clippy::too_many_arguments)]
     async fn stream(
         &self,
         assistant: &ChatMessage,
@@ -262,12 +277,15 @@ impl Chat {
         messages: Vec<Message>,
         providers: &[ProviderRow],
         token: &CancellationToken,
+        gate: Arc<crate::budget::RequestGate>,
         on_event: &mut (impl FnMut(ChatEvent) + Send),
     ) -> Result<(Reply, bool), EngineError> {
         let store = &self.settings.store;
         let started = Instant::now();
         let targets = plan.targets.clone();
-        let mut events = self.executor.stream(plan, messages.clone(), None);
+        let mut events = self
+            .executor
+            .stream_gated(plan, messages.clone(), None, Some(gate));
         let mut text = String::new();
         let mut answering: Option<(String, String)> = None;
         let mut first_token_ms = None;
@@ -395,8 +413,10 @@ impl Chat {
                 },
             )
             .await?;
+        let baseline = store.baseline_setting().await?;
         let cx = ledger::Context {
             source: self.source,
+            baseline: baseline.as_deref(),
             conversation_id: Some(&assistant.conversation_id),
             message_id: Some(assistant.id),
             decision: Some(decision),

@@ -24,6 +24,7 @@ use breaker::Breakers;
 pub use plan::{ExecError, Plan, Target};
 pub use reply::{Hop, HopError, HopOutcome, Reply, ReplyError, ReplyEvent, ReplyStatus};
 
+use crate::budget::HopGate;
 use crate::providers::{ErrorKind, FinishReason, ProviderError};
 use crate::usage::{Cost, Usage};
 
@@ -227,10 +228,24 @@ impl Executor {
         plan: &Plan,
         messages: &[Message],
         max_output_tokens: Option<u32>,
+        on_event: impl FnMut(ReplyEvent) + Send,
+    ) -> Reply {
+        self.run_gated(plan, messages, max_output_tokens, None, on_event)
+            .await
+    }
+
+    /// [`Executor::run`] with `gate` asked before every hop (the budgets): a hop it refuses is
+    /// skipped with its error.
+    pub async fn run_gated(
+        &self,
+        plan: &Plan,
+        messages: &[Message],
+        max_output_tokens: Option<u32>,
+        gate: Option<&dyn HopGate>,
         mut on_event: impl FnMut(ReplyEvent) + Send,
     ) -> Reply {
         let reply = self
-            .carry_out(plan, messages, max_output_tokens, &mut on_event)
+            .carry_out(plan, messages, max_output_tokens, gate, &mut on_event)
             .await;
         on_event(ReplyEvent::Done {
             reply: Box::new(reply.clone()),
@@ -245,14 +260,31 @@ impl Executor {
         messages: Vec<Message>,
         max_output_tokens: Option<u32>,
     ) -> ReplyStream {
+        self.stream_gated(plan, messages, max_output_tokens, None)
+    }
+
+    /// [`Executor::run_gated`] as a stream of events.
+    pub fn stream_gated(
+        &self,
+        plan: Plan,
+        messages: Vec<Message>,
+        max_output_tokens: Option<u32>,
+        gate: Option<Arc<dyn HopGate>>,
+    ) -> ReplyStream {
         // Unbounded so that a slow reader never holds up the provider's connection; the events
         // of one reply are small and end with the reply.
         let (tx, rx) = mpsc::unbounded_channel();
         let this = self.clone();
         let task = tokio::spawn(async move {
-            this.run(&plan, &messages, max_output_tokens, |event| {
-                let _ = tx.send(event);
-            })
+            this.run_gated(
+                &plan,
+                &messages,
+                max_output_tokens,
+                gate.as_deref(),
+                |event| {
+                    let _ = tx.send(event);
+                },
+            )
             .await;
         });
         ReplyStream { events: rx, task }
@@ -263,6 +295,7 @@ impl Executor {
         plan: &Plan,
         messages: &[Message],
         max_output_tokens: Option<u32>,
+        gate: Option<&dyn HopGate>,
         on_event: &mut (impl FnMut(ReplyEvent) + Send),
     ) -> Reply {
         let policy = &*self.policy;
@@ -278,6 +311,8 @@ impl Executor {
             return run.reply(ReplyStatus::Failed, None, Some(error));
         }
         let mut last_error: Option<(String, ProviderError)> = None;
+        // A budget refusal outranks provider errors in the reply: it is what the user can act on.
+        let mut refused: Option<HopError> = None;
         // After a context overflow, only models with a larger window than this are tried.
         let mut too_small: Option<u32> = None;
         'models: for target in &plan.targets {
@@ -328,6 +363,21 @@ impl Executor {
                         on_event,
                     );
                     continue 'models;
+                }
+                if let Some(gate) = gate {
+                    if let Err(why) = gate.before_hop(target, messages).await {
+                        run.hop(
+                            target,
+                            attempt_no,
+                            HopOutcome::Skipped,
+                            Some(why.clone()),
+                            0,
+                            None,
+                            on_event,
+                        );
+                        refused = Some(why);
+                        continue 'models;
+                    }
                 }
                 let hop_started = Instant::now();
                 let result = attempt(
@@ -435,12 +485,16 @@ impl Executor {
                 }
             }
         }
-        let error = match last_error {
-            Some((model, e)) => ReplyError {
+        let error = match (refused, last_error) {
+            (Some(why), _) => ReplyError {
+                code: why.code,
+                message: why.message,
+            },
+            (None, Some((model, e))) => ReplyError {
                 code: e.code().into(),
                 message: format!("No model could answer. The last error, from {model}: {e}"),
             },
-            None => ReplyError {
+            (None, None) => ReplyError {
                 code: "no_usable_provider".into(),
                 message: "No model in the chain could be tried: each was skipped (see the hops)."
                     .into(),

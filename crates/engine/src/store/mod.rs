@@ -8,11 +8,13 @@ use sqlx::SqlitePool;
 
 use crate::error::EngineError;
 
+pub mod budgets;
 pub mod conversations;
 pub mod ledger;
 pub mod messages;
 pub mod providers;
 pub mod rules;
+pub mod spend;
 
 #[derive(Debug, Clone)]
 pub struct Store {

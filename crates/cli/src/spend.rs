@@ -1,0 +1,144 @@
+//! `switchyard spend`: what the ledger says was spent, grouped, with savings against the
+//! baseline model; the same figures as the app's Spend screen.
+use anyhow::bail;
+use clap::{Args, ValueEnum};
+use serde_json::json;
+use switchyard_engine::store::spend::{usd_decimal, GroupBy, GroupSpend, SpendRange};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum By {
+    Model,
+    Day,
+    Task,
+    Provider,
+}
+
+#[derive(Args, Debug)]
+pub struct SpendArgs {
+    /// First day to count, `YYYY-MM-DD` (UTC); default: the last 30 days.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    #[arg(long, value_enum, default_value = "model")]
+    pub by: By,
+    /// Print one JSON object, money in nano-dollars.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `2026-11-01` as the ledger's first instant of that day.
+fn day_start(date: &str) -> anyhow::Result<String> {
+    let parts: Vec<&str> = date.split('-').collect();
+    let valid = parts.len() == 3
+        && [4, 2, 2]
+            .iter()
+            .zip(&parts)
+            .all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_digit()));
+    if !valid {
+        bail!("--since takes a date as YYYY-MM-DD, not '{date}'");
+    }
+    Ok(format!("{date}T00:00:00.000Z"))
+}
+
+fn savings_percent(spend: i64, baseline: i64) -> f64 {
+    if baseline == 0 {
+        0.0
+    } else {
+        (baseline - spend) as f64 * 100.0 / baseline as f64
+    }
+}
+
+fn table(groups: &[GroupSpend], heading: &str) -> String {
+    let mut s = format!(
+        "{heading:<32} {:>8} {:>14} {:>14} {:>8}\n",
+        "requests", "spend $", "baseline $", "saved"
+    );
+    for g in groups {
+        let key = if g.key.is_empty() { "-" } else { &g.key };
+        s.push_str(&format!(
+            "{key:<32} {:>8} {:>14} {:>14} {:>7.1}%\n",
+            g.requests,
+            usd_decimal(g.spend_nusd),
+            usd_decimal(g.baseline_nusd),
+            savings_percent(g.spend_nusd, g.baseline_nusd)
+        ));
+    }
+    s
+}
+
+pub async fn run(args: SpendArgs, db: &std::path::Path) -> anyhow::Result<()> {
+    let settings = crate::settings(db).await?;
+    let store = &settings.store;
+    let from = match &args.since {
+        Some(date) => day_start(date)?,
+        None => store.days_ago(30).await?,
+    };
+    let range = SpendRange {
+        from: from.clone(),
+        // Past any time the ledger can hold.
+        to: "9999-12-31".into(),
+        utc_offset_minutes: 0,
+    };
+    let (by, heading) = match args.by {
+        By::Model => (GroupBy::Model, "model"),
+        By::Day => (GroupBy::Day, "day (UTC)"),
+        By::Task => (GroupBy::Task, "task"),
+        By::Provider => (GroupBy::Provider, "provider"),
+    };
+    let totals = store.spend_totals(&range).await?;
+    let groups = store.spend_by(&range, by).await?;
+    store.close().await;
+    if args.json {
+        let groups: Vec<_> = groups
+            .iter()
+            .map(|g| {
+                json!({
+                    "key": g.key,
+                    "requests": g.requests,
+                    "spend_nano_usd": g.spend_nusd,
+                    "baseline_nano_usd": g.baseline_nusd,
+                })
+            })
+            .collect();
+        let out = json!({
+            "since": from,
+            "by": heading,
+            "totals": {
+                "spend_nano_usd": totals.spend_nusd,
+                "requests": totals.requests,
+                "calls": totals.calls,
+                "baseline_nano_usd": totals.baseline_nusd,
+                "savings_nano_usd": totals.baseline_nusd - totals.spend_nusd,
+            },
+            "groups": groups,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    print!("{}", table(&groups, heading));
+    println!(
+        "\nsince {from}: ${} over {} requests; ${} saved against the baseline ({:.1}%)",
+        usd_decimal(totals.spend_nusd),
+        totals.requests,
+        usd_decimal(totals.baseline_nusd - totals.spend_nusd),
+        savings_percent(totals.spend_nusd, totals.baseline_nusd)
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_takes_only_iso_dates() {
+        assert_eq!(day_start("2026-11-01").unwrap(), "2026-11-01T00:00:00.000Z");
+        assert!(day_start("1/11/2026").is_err());
+        assert!(day_start("2026-1-01").is_err());
+    }
+
+    #[test]
+    fn savings_are_a_share_of_the_baseline() {
+        assert!((savings_percent(25, 100) - 75.0).abs() < 1e-9);
+        assert_eq!(savings_percent(0, 0), 0.0);
+    }
+}

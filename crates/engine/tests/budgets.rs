@@ -1,0 +1,189 @@
+//! Budgets enforced before every hop: warn at 80%, block or downgrade at 100%, and requests
+//! racing at the limit overshoot it by at most one request's estimate.
+mod support;
+
+use support::{ask, policy, Setup};
+use switchyard_engine::budget::{estimate, BudgetLevel, Budgets, HopGate};
+use switchyard_engine::execute::{Executor, HopOutcome, ReplyStatus};
+use switchyard_engine::store::budgets::{Budget, BudgetPeriod, BudgetPolicy};
+use switchyard_engine::store::ledger::LedgerRow;
+use switchyard_engine::store::Store;
+
+async fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("app.db")).await.unwrap();
+    (dir, store)
+}
+
+fn budget(provider: Option<&str>, limit: i64, policy: BudgetPolicy) -> Budget {
+    Budget {
+        id: 0,
+        provider_id: provider.map(Into::into),
+        period: BudgetPeriod::Day,
+        limit_nusd: limit,
+        policy,
+        min_quality: 0.5,
+    }
+}
+
+/// Records a call of `cost` nano-dollars on `provider`, now.
+async fn spend(store: &Store, provider: &str, cost: u64) {
+    let row = LedgerRow {
+        source: "test".into(),
+        provider_id: provider.into(),
+        provider: provider.into(),
+        model: "gpt-large".into(),
+        outcome: "answered".into(),
+        attempt: 1,
+        cost_nusd: cost,
+        ..LedgerRow::default()
+    };
+    store.record_usage(&[row]).await.unwrap();
+}
+
+#[tokio::test]
+async fn warns_from_80_percent_and_is_over_at_the_limit() {
+    let setup = Setup::new().await;
+    let (_dir, store) = store().await;
+    store
+        .save_budget(&budget(None, 1_000_000, BudgetPolicy::Block))
+        .await
+        .unwrap();
+    let budgets = Budgets::new(store.clone());
+    spend(&store, "openai", 790_000).await;
+    let level = |b: &Budgets| {
+        let b = b.clone();
+        let catalog = setup.catalog.clone();
+        async move { b.status(&catalog).await.unwrap()[0].level }
+    };
+    assert_eq!(level(&budgets).await, BudgetLevel::Ok);
+    spend(&store, "openai", 10_000).await;
+    assert_eq!(level(&budgets).await, BudgetLevel::Warn);
+    spend(&store, "openai", 200_000).await;
+    let status = budgets.status(&setup.catalog).await.unwrap();
+    assert_eq!(status[0].level, BudgetLevel::Over);
+    assert_eq!(status[0].spent_nusd, 1_000_000);
+    assert!(
+        status[0].message.contains("used up"),
+        "{}",
+        status[0].message
+    );
+}
+
+#[tokio::test]
+async fn a_used_up_budget_blocks_before_any_call() {
+    let setup = Setup::new().await;
+    let (_dir, store) = store().await;
+    store
+        .save_budget(&budget(None, 1_000, BudgetPolicy::Block))
+        .await
+        .unwrap();
+    spend(&store, "openai", 1_000).await;
+    let budgets = Budgets::new(store.clone());
+    let gate = budgets.gate(setup.catalog.clone());
+    let executor = Executor::new(policy()).unwrap();
+    let plan = setup.plan(&["gpt-large", "claude-small"]);
+    let reply = executor
+        .run_gated(&plan, &ask("hello"), None, Some(&gate), |_| {})
+        .await;
+    assert_eq!(reply.status, ReplyStatus::Failed);
+    let error = reply.error.unwrap();
+    assert_eq!(error.code, "budget_exceeded");
+    assert!(error.message.contains("daily budget"), "{}", error.message);
+    assert!(reply.hops.iter().all(|h| h.outcome == HopOutcome::Skipped));
+    assert_eq!(setup.server.requests().len(), 0, "no provider was called");
+}
+
+#[tokio::test]
+async fn a_provider_budget_leaves_other_providers_alone() {
+    let setup = Setup::new().await;
+    let (_dir, store) = store().await;
+    store
+        .save_budget(&budget(Some("openai"), 1_000, BudgetPolicy::Block))
+        .await
+        .unwrap();
+    spend(&store, "openai", 5_000).await;
+    let budgets = Budgets::new(store.clone());
+    let gate = budgets.gate(setup.catalog.clone());
+    let executor = Executor::new(policy()).unwrap();
+    let plan = setup.plan(&["gpt-large", "claude-small"]);
+    let reply = executor
+        .run_gated(&plan, &ask("hello"), None, Some(&gate), |_| {})
+        .await;
+    assert_eq!(reply.status, ReplyStatus::Complete);
+    assert_eq!(reply.model.as_deref(), Some("claude-small"));
+    assert_eq!(setup.calls("gpt-large"), 0);
+}
+
+#[tokio::test]
+async fn downgrade_sends_the_request_to_the_cheapest_good_enough_model() {
+    let setup = Setup::new().await;
+    let (_dir, store) = store().await;
+    store
+        .save_budget(&budget(None, 1_000, BudgetPolicy::Downgrade))
+        .await
+        .unwrap();
+    spend(&store, "openai", 1_000).await;
+    let budgets = Budgets::new(store.clone());
+    let mut chain = vec!["gpt-large".to_string()];
+    budgets
+        .extend_chain(&mut chain, &setup.catalog)
+        .await
+        .unwrap();
+    // compat-model ($0.20 + $0.20) is the cheapest model with quality ≥ 0.5 in the test catalog.
+    assert_eq!(chain, ["gpt-large", "compat-model"]);
+    let refs: Vec<&str> = chain.iter().map(String::as_str).collect();
+    let plan = setup.plan(&refs);
+    let gate = budgets.gate(setup.catalog.clone());
+    let executor = Executor::new(policy()).unwrap();
+    let reply = executor
+        .run_gated(&plan, &ask("hello"), None, Some(&gate), |_| {})
+        .await;
+    assert_eq!(reply.status, ReplyStatus::Complete);
+    assert_eq!(reply.model.as_deref(), Some("compat-model"));
+    assert_eq!(
+        reply.hops[0].error.as_ref().unwrap().code,
+        "budget_downgraded"
+    );
+    assert_eq!(setup.calls("gpt-large"), 0);
+}
+
+#[tokio::test]
+async fn two_requests_racing_at_the_limit_overshoot_by_at_most_one_estimate() {
+    let setup = Setup::new().await;
+    let (_dir, store) = store().await;
+    let plan = setup.plan(&["gpt-large"]);
+    let target = &plan.targets[0];
+    let messages = ask("hello");
+    let one = estimate(&target.model, &messages);
+    // Room for less than one more request.
+    let limit = 10 * one;
+    store
+        .save_budget(&budget(None, limit, BudgetPolicy::Block))
+        .await
+        .unwrap();
+    spend(&store, "openai", (limit - one / 2) as u64).await;
+    let budgets = Budgets::new(store.clone());
+    for _ in 0..5 {
+        let (a, b) = (
+            budgets.gate(setup.catalog.clone()),
+            budgets.gate(setup.catalog.clone()),
+        );
+        let (ra, rb) = tokio::join!(
+            a.before_hop(target, &messages),
+            b.before_hop(target, &messages)
+        );
+        assert_eq!(
+            u8::from(ra.is_ok()) + u8::from(rb.is_ok()),
+            1,
+            "exactly one of two racing requests gets the last headroom"
+        );
+        // Dropping both gates releases the reservation, so each round starts equal.
+    }
+    // While one request holds the headroom, a third is refused too.
+    let holder = budgets.gate(setup.catalog.clone());
+    holder.before_hop(target, &messages).await.unwrap();
+    let third = budgets.gate(setup.catalog.clone());
+    let refused = third.before_hop(target, &messages).await.unwrap_err();
+    assert_eq!(refused.code, "budget_exceeded");
+}
