@@ -34,6 +34,16 @@ fn export_all(dir: &Path) {
         routing::CatalogImport::export_all_to(dir).unwrap();
         router::Request::export_all_to(dir).unwrap();
     }
+    // The Spend screen's types: the dashboard, the request table, budgets and the baseline.
+    {
+        use switchyard_engine::{budget, store::budgets, store::spend};
+        spend::Dashboard::export_all_to(dir).unwrap();
+        spend::SpendFilter::export_all_to(dir).unwrap();
+        spend::SpendRow::export_all_to(dir).unwrap();
+        budgets::Budget::export_all_to(dir).unwrap();
+        budget::BudgetStatus::export_all_to(dir).unwrap();
+        crate::commands::spend::Baseline::export_all_to(dir).unwrap();
+    }
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<String, String> {

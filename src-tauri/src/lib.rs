@@ -62,6 +62,14 @@ pub fn run() {
             commands::rules::import_rules_toml,
             commands::rules::export_rules_toml,
             commands::rules::import_litellm_prices,
+            commands::spend::spend_dashboard,
+            commands::spend::spend_requests,
+            commands::spend::save_spend_csv,
+            commands::spend::budget_status,
+            commands::spend::save_budget,
+            commands::spend::delete_budget,
+            commands::spend::baseline,
+            commands::spend::set_baseline,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Switchyard");

@@ -77,8 +77,14 @@ impl Reservations {
     }
 }
 
+/// Cents for everyday amounts; enough digits that a tiny limit never reads as $0.00.
 fn dollars(nusd: i64) -> String {
-    format!("${:.2}", nusd as f64 / 1e9)
+    let usd = nusd as f64 / 1e9;
+    if usd == 0.0 || usd >= 0.01 {
+        format!("${usd:.2}")
+    } else {
+        format!("${usd:.6}")
+    }
 }
 
 fn scope(b: &Budget) -> String {

@@ -1,3 +1,4 @@
 pub mod chat;
 pub mod providers;
 pub mod rules;
+pub mod spend;

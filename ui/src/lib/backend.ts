@@ -23,6 +23,13 @@ import type { RoutingConfig } from './bindings/RoutingConfig';
 import type { RoutingPreset } from './bindings/RoutingPreset';
 import type { RuleVersion } from './bindings/RuleVersion';
 import type { SavedRouting } from './bindings/SavedRouting';
+import type { Baseline } from './bindings/Baseline';
+import type { Budget } from './bindings/Budget';
+import type { BudgetStatus } from './bindings/BudgetStatus';
+import type { Dashboard } from './bindings/Dashboard';
+import type { SpendFilter } from './bindings/SpendFilter';
+import type { SpendRange } from './bindings/SpendRange';
+import type { SpendRow } from './bindings/SpendRow';
 
 /** An error from a command, with the stable code the UI branches on. */
 export class BackendError extends Error {
@@ -98,6 +105,15 @@ export const backend = {
   exportRulesToml: (config: RoutingConfig) => call<string>('export_rules_toml', { config }),
   importLitellmPrices: (json: string, catalog: Catalog) =>
     call<CatalogImport>('import_litellm_prices', { json, catalog }),
+  spendDashboard: (range: SpendRange) => call<Dashboard>('spend_dashboard', { range }),
+  spendRequests: (filter: SpendFilter) => call<SpendRow[]>('spend_requests', { filter }),
+  saveSpendCsv: (filter: SpendFilter, path: string) =>
+    call<void>('save_spend_csv', { filter, path }),
+  budgetStatus: () => call<BudgetStatus[]>('budget_status'),
+  saveBudget: (budget: Budget) => call<Budget>('save_budget', { budget }),
+  deleteBudget: (id: number) => call<void>('delete_budget', { id }),
+  baseline: () => call<Baseline>('baseline'),
+  setBaseline: (model: string | null) => call<void>('set_baseline', { model }),
 };
 
 export type Backend = typeof backend;

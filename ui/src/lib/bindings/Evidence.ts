@@ -5,8 +5,7 @@
  */
 export type Evidence = { 
 /**
- * `keyword`, `code fence`, `math notation`, `other language`, … (a fixed name, so
- * borrowed: a decision makes dozens of these).
+ * `keyword`, `code fence`, `math notation`, `other language`, …
  */
 signal: string, 
 /**

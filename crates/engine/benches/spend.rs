@@ -1,0 +1,127 @@
+//! Every Spend dashboard query against 1,000,000 generated ledger rows spread over a year,
+//! for the last 30 days and for the whole year. Prints the median of 5 runs per query.
+//! `cargo bench -p switchyard-engine --bench spend`
+use std::time::{Duration, Instant};
+
+use switchyard_engine::store::budgets::BudgetPeriod;
+use switchyard_engine::store::spend::{GroupBy, SpendFilter, SpendRange};
+use switchyard_engine::store::Store;
+
+const ROWS: u32 = 1_000_000;
+
+/// One year of calls: 12 models on 4 providers, 6 tasks, 8 rules, one call in 20 failed.
+const GENERATE: &str = "
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?1 - 1)
+INSERT INTO usage (at, source, provider_id, provider, model, task, rule, outcome, input_tokens,
+                   output_tokens, cost_nusd, baseline_cost_nusd, first_token_ms, latency_ms)
+SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || (i * 31536 / 1000) || ' seconds'),
+       'app', 'p' || (i % 4), 'Provider ' || (i % 4), 'model-' || (i % 12),
+       'task-' || (i % 6), 'rule-' || (i % 8),
+       CASE WHEN i % 20 = 0 THEN 'failed' ELSE 'answered' END,
+       500 + i % 3000, 100 + i % 900, (i * 7919) % 100000, (i * 7919) % 100000 * 4,
+       (i * 31) % 900, (i * 104729) % 5000
+FROM n";
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+async fn time<F, Fut, T>(label: &str, mut f: F) -> Duration
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let mut samples = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        std::hint::black_box(f().await);
+        samples.push(started.elapsed());
+    }
+    let m = median(samples);
+    println!("  {label:<34} {:>8.1} ms", m.as_secs_f64() * 1e3);
+    m
+}
+
+async fn bench_range(store: &Store, name: &str, range: &SpendRange) -> Duration {
+    println!("{name}:");
+    let filter = SpendFilter {
+        range: range.clone(),
+        model: None,
+        task: None,
+        rule: None,
+        outcome: None,
+        limit: 200,
+    };
+    let model_filter = SpendFilter {
+        model: Some("model-7".into()),
+        ..filter.clone()
+    };
+    [
+        time("totals", || store.spend_totals(range)).await,
+        time("spend per model", || store.spend_by_model(range)).await,
+        time("spend per day and model", || store.spend_by_day(range)).await,
+        time("by task", || store.spend_by(range, GroupBy::Task)).await,
+        time("by rule", || store.spend_by(range, GroupBy::Rule)).await,
+        time("latency p50/p95 per model", || {
+            store.latency_by_model(range)
+        })
+        .await,
+        time("request table (200 newest)", || store.spend_rows(&filter)).await,
+        time("request table, one model", || {
+            store.spend_rows(&model_filter)
+        })
+        .await,
+        time("whole dashboard", || store.spend_dashboard(range)).await,
+    ]
+    .into_iter()
+    .max()
+    .unwrap()
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("bench.db")).await.unwrap();
+        let started = Instant::now();
+        sqlx::query(GENERATE)
+            .bind(ROWS)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        sqlx::query("ANALYZE").execute(store.pool()).await.unwrap();
+        println!(
+            "generated {ROWS} ledger rows in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        let month = SpendRange {
+            from: store.days_ago(30).await.unwrap(),
+            to: "9999-12-31".into(),
+            utc_offset_minutes: 60,
+        };
+        let year = SpendRange {
+            from: store.days_ago(366).await.unwrap(),
+            ..month.clone()
+        };
+        let slowest_month = bench_range(&store, "last 30 days (~82,000 rows)", &month).await;
+        let slowest_year = bench_range(&store, "whole year (1,000,000 rows)", &year).await;
+        println!("budget check:");
+        time("spent this month, all providers", || {
+            store.spent_in(BudgetPeriod::Month, None)
+        })
+        .await;
+        time("spent today, one provider", || {
+            store.spent_in(BudgetPeriod::Day, Some("p1"))
+        })
+        .await;
+        println!(
+            "slowest dashboard query: {:.1} ms (30 days), {:.1} ms (year)",
+            slowest_month.as_secs_f64() * 1e3,
+            slowest_year.as_secs_f64() * 1e3
+        );
+    });
+}

@@ -1,0 +1,110 @@
+// Spend in the real window: after chats through the fake provider the totals match the ledger
+// (read straight from the SQLite file), and a budget set on the Spend screen blocks the next chat.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { invokeInApp, openScreen, screenshot } from '../helpers/app.js';
+import { setFaults, startFakeProvider } from '../helpers/fake-provider.js';
+import { root } from '../wdio.conf.js';
+
+const key = 'sk-spend-e2e-4242';
+let fake;
+
+function ledger() {
+  const db = path.join(process.env.XDG_DATA_HOME, 'dev.switchyard.app/switchyard.db');
+  const out = execFileSync(
+    'sqlite3',
+    [db, "SELECT COALESCE(SUM(cost_nusd),0), SUM(outcome IN ('answered','partial','stopped')) FROM usage"],
+    { encoding: 'utf8' },
+  );
+  const [nusd, requests] = out.trim().split('|').map(Number);
+  return { dollars: nusd / 1e9, requests };
+}
+
+/** The Spend screen's money format (ui/src/lib/format.ts). */
+function usd(amount) {
+  if (amount === 0) return '$0';
+  if (amount < 0.0001) return `$${amount.toPrecision(2)}`;
+  if (amount < 0.01) return `$${amount.toFixed(5)}`;
+  if (amount < 1) return `$${amount.toFixed(4)}`;
+  return `$${amount.toFixed(2)}`;
+}
+
+async function chat(text) {
+  const before = (await $$('[data-testid="message-assistant"]')).length;
+  const box = await $('textarea[aria-label="Message"]');
+  await box.setValue(text);
+  await browser.keys('Enter');
+  await browser.waitUntil(async () => {
+    const all = await $$('[data-testid="message-assistant"]');
+    return all.length > before && (await all[all.length - 1].getAttribute('data-status')) !== 'streaming';
+  }, { timeout: 20000, timeoutMsg: 'no finished reply' });
+  const all = await $$('[data-testid="message-assistant"]');
+  return all[all.length - 1];
+}
+
+describe('Spend', () => {
+  before(async () => {
+    fake = await startFakeProvider([key]);
+    for (const [preset, kind, base] of [
+      ['openai', 'openai', `${fake.url}/openai/v1`],
+      ['anthropic', 'anthropic', `${fake.url}/anthropic`],
+      ['gemini', 'gemini', `${fake.url}/gemini`],
+    ]) {
+      const res = await invokeInApp('add_provider', {
+        input: { name: `Fake ${preset}`, kind, preset, base_url: base, headers: [], enabled: true },
+        key,
+      });
+      if (!res.ok) throw new Error(res.error);
+    }
+    await browser.reloadSession();
+    await setFaults(fake.url, []);
+  });
+
+  after(() => fake?.stop());
+
+  it('starts empty and explains what will appear', async () => {
+    await openScreen('spend');
+    await expect($('[data-testid="spend-empty"]')).toBeDisplayed();
+  });
+
+  it('shows totals that match the ledger after some chats', async () => {
+    await openScreen('chat');
+    expect(await (await chat('Write a haiku about budgets')).getAttribute('data-status')).toBe('complete');
+    expect(await (await chat('Translate "good morning" into Spanish')).getAttribute('data-status')).toBe('complete');
+    const expected = ledger();
+    expect(expected.requests).toBe(2);
+    expect(expected.dollars).toBeGreaterThan(0);
+
+    await openScreen('spend');
+    await expect($('[data-testid="total-requests"]')).toHaveText('2');
+    await expect($('[data-testid="total-spend"]')).toHaveText(usd(expected.dollars));
+    const table = await $('[data-testid="spend-requests"]');
+    await expect(table).toHaveText(expect.stringContaining('Write a haiku about budgets'));
+    await screenshot('spend');
+  });
+
+  it('blocks the next chat once a budget set here is used up, and says so in Chat', async () => {
+    const form = await $('form[aria-label="Add a budget"]');
+    await (await form.$('input[name="limit"]')).setValue('0.000001');
+    await (await form.$('button=Save budget')).click();
+    await expect($('ul.budgets')).toHaveText(expect.stringContaining('All providers, daily'));
+
+    await openScreen('chat');
+    await (await $('button=New chat')).click();
+    const reply = await chat('Summarize the plot of Hamlet');
+    expect(await reply.getAttribute('data-status')).toBe('failed');
+    await expect(reply.$('[data-testid="message-notice"]')).toHaveText(expect.stringMatching(/budget/i));
+    await expect($('[data-testid="budget-warning"]')).toBeDisplayed();
+    const after = ledger();
+    expect(after.requests).toBe(2);
+    await screenshot('spend-budget-blocked-chat');
+  });
+
+  it('draws the dashboard in the dark theme too', async () => {
+    const dark = path.join(root, 'e2e/bin/switchyard-dark');
+    await browser.reloadSession({ 'wdio:enforceWebDriverClassic': true, 'tauri:options': { application: dark } });
+    await openScreen('spend');
+    await expect($('[data-testid="total-requests"]')).toHaveText('2');
+    await screenshot('spend-dark');
+  });
+});

@@ -1,0 +1,98 @@
+//! The Spend screen's commands: the dashboard, the request table and its CSV export, budgets,
+//! and the baseline model savings are measured against.
+use serde::Serialize;
+use switchyard_engine::budget::BudgetStatus;
+use switchyard_engine::chat::ledger::baseline_model;
+use switchyard_engine::store::budgets::Budget;
+use switchyard_engine::store::spend::{to_csv, Dashboard, SpendFilter, SpendRange, SpendRow};
+use tauri::State;
+use ts_rs::TS;
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn spend_dashboard(
+    state: State<'_, AppState>,
+    range: SpendRange,
+) -> AppResult<Dashboard> {
+    Ok(state.settings()?.store.spend_dashboard(&range).await?)
+}
+
+#[tauri::command]
+pub async fn spend_requests(
+    state: State<'_, AppState>,
+    filter: SpendFilter,
+) -> AppResult<Vec<SpendRow>> {
+    Ok(state.settings()?.store.spend_rows(&filter).await?)
+}
+
+/// Writes the filtered requests as CSV to `path`, which the user picked in the save dialog.
+#[tauri::command]
+pub async fn save_spend_csv(
+    state: State<'_, AppState>,
+    filter: SpendFilter,
+    path: String,
+) -> AppResult<()> {
+    let rows = state.settings()?.store.spend_rows(&filter).await?;
+    tokio::fs::write(&path, to_csv(&rows))
+        .await
+        .map_err(|e| AppError {
+            code: "io".into(),
+            message: format!("Could not write {path}: {e}"),
+            field: None,
+        })
+}
+
+/// Every budget with what its period has spent so far, and whether it warns or applies.
+#[tauri::command]
+pub async fn budget_status(state: State<'_, AppState>) -> AppResult<Vec<BudgetStatus>> {
+    let chat = state.chat()?;
+    let catalog = chat.routing().await?.catalog;
+    Ok(chat.budgets().status(&catalog).await?)
+}
+
+#[tauri::command]
+pub async fn save_budget(state: State<'_, AppState>, budget: Budget) -> AppResult<Budget> {
+    Ok(state.settings()?.store.save_budget(&budget).await?)
+}
+
+#[tauri::command]
+pub async fn delete_budget(state: State<'_, AppState>, id: i64) -> AppResult<()> {
+    Ok(state.settings()?.store.delete_budget(id).await?)
+}
+
+/// The baseline: the user's choice, and the model actually used (the default when none).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Baseline {
+    pub chosen: Option<String>,
+    pub effective: Option<String>,
+    /// Enabled catalog models, priciest first, to choose from.
+    pub models: Vec<String>,
+}
+
+#[tauri::command]
+pub async fn baseline(state: State<'_, AppState>) -> AppResult<Baseline> {
+    let chat = state.chat()?;
+    let catalog = chat.routing().await?.catalog;
+    let chosen = chat.settings().store.baseline_setting().await?;
+    let effective = baseline_model(&catalog, chosen.as_deref()).map(|m| m.id.clone());
+    let mut models: Vec<_> = catalog.enabled().collect();
+    models.sort_by_key(|m| std::cmp::Reverse(m.input.0 + m.output.0));
+    Ok(Baseline {
+        chosen,
+        effective,
+        models: models.into_iter().map(|m| m.id.clone()).collect(),
+    })
+}
+
+/// `None` goes back to the default, the priciest enabled model.
+#[tauri::command]
+pub async fn set_baseline(state: State<'_, AppState>, model: Option<String>) -> AppResult<()> {
+    Ok(state
+        .settings()?
+        .store
+        .set_baseline_setting(model.as_deref())
+        .await?)
+}

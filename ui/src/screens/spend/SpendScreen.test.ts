@@ -1,0 +1,107 @@
+import { render, screen, waitFor } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { mockIPC } from '@tauri-apps/api/mocks';
+import { describe, expect, it } from 'vitest';
+import type { Budget } from '../../lib/bindings/Budget';
+import type { Dashboard } from '../../lib/bindings/Dashboard';
+import type { SpendRow } from '../../lib/bindings/SpendRow';
+import { navigation } from '../../lib/navigation.svelte';
+import SpendScreen from './SpendScreen.svelte';
+import { rangeFor } from './period';
+
+const dashboard: Dashboard = {
+  totals: { spend_nusd: 3_000_000, requests: 2, calls: 3, baseline_nusd: 12_000_000 },
+  models: [{ model: 'gpt-small', provider: 'openai', requests: 2, spend_nusd: 3_000_000, baseline_nusd: 12_000_000 }],
+  days: [{ day: '2026-11-25', model: 'gpt-small', spend_nusd: 3_000_000 }],
+  tasks: [{ key: 'coding', requests: 2, spend_nusd: 3_000_000, baseline_nusd: 12_000_000 }],
+  rules: [{ key: 'default', requests: 2, spend_nusd: 3_000_000, baseline_nusd: 12_000_000 }],
+  latency: [{ model: 'gpt-small', calls: 2, p50_ms: 120, p95_ms: 900 }],
+};
+
+const row: SpendRow = {
+  id: 1, at: '2026-11-25T10:00:00.000Z', source: 'app', conversation_id: 'c1', conversation_title: 'Sort a list',
+  provider: 'OpenAI', model: 'gpt-small', task: 'coding', rule: 'default', hop: 0, outcome: 'answered',
+  error_code: null, input_tokens: 100, output_tokens: 50, cost_nusd: 1_500_000, cost_estimated: false,
+  baseline_cost_nusd: 6_000_000, first_token_ms: 40, latency_ms: 120,
+};
+
+function fakeBackend(data: Dashboard) {
+  const saved: Budget[] = [];
+  mockIPC((cmd, raw) => {
+    const args = (raw ?? {}) as Record<string, unknown>;
+    switch (cmd) {
+      case 'spend_dashboard':
+        return data;
+      case 'spend_requests':
+        return data.totals.calls ? [row] : [];
+      case 'list_providers':
+        return [{ id: 'p1', name: 'Work OpenAI', kind: 'openai', preset: 'openai', base_url: 'https://api.openai.com/v1', headers: [], enabled: true, key: { state: 'set', last4: 'abcd' } }];
+      case 'budget_status':
+        return saved.map((budget) => ({ budget, spent_nusd: 0, level: 'ok', message: '' }));
+      case 'save_budget':
+        saved.push({ ...(args.budget as Budget), id: saved.length + 1 });
+        return saved[saved.length - 1];
+    }
+  });
+  return saved;
+}
+
+describe('SpendScreen', () => {
+  it('shows totals with savings against the baseline', async () => {
+    fakeBackend(dashboard);
+    render(SpendScreen, { onopenconversation: () => {} });
+    expect(await screen.findByTestId('total-spend')).toHaveTextContent('$0.0030');
+    expect(screen.getByTestId('total-requests')).toHaveTextContent('2');
+    expect(screen.getByTestId('total-average')).toHaveTextContent('$0.00150');
+    // $0.012 baseline − $0.003 spent = $0.009, 75%.
+    expect(screen.getByTestId('total-savings')).toHaveTextContent('$0.00900 (75.0%)');
+  });
+
+  it('explains what will appear when nothing was spent', async () => {
+    fakeBackend({ ...dashboard, totals: { spend_nusd: 0, requests: 0, calls: 0, baseline_nusd: 0 }, models: [] });
+    render(SpendScreen, { onopenconversation: () => {} });
+    expect(await screen.findByTestId('spend-empty')).toHaveTextContent('Nothing spent');
+  });
+
+  it('links a request back to its conversation', async () => {
+    fakeBackend(dashboard);
+    let opened = false;
+    render(SpendScreen, { onopenconversation: () => (opened = true) });
+    await userEvent.click(await screen.findByRole('button', { name: 'Sort a list' }));
+    expect(navigation.conversation).toBe('c1');
+    expect(opened).toBe(true);
+  });
+
+  it('saves a budget in exact nano-dollars', async () => {
+    const saved = fakeBackend(dashboard);
+    render(SpendScreen, { onopenconversation: () => {} });
+    await userEvent.type(await screen.findByRole('textbox', { name: /Limit/ }), '0.10');
+    await userEvent.click(screen.getByRole('button', { name: 'Save budget' }));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    expect(saved[0].limit_nusd).toBe(100_000_000);
+    expect(saved[0].provider_id).toBeNull();
+  });
+
+  it('limits a budget to one provider picked by name', async () => {
+    const saved = fakeBackend(dashboard);
+    render(SpendScreen, { onopenconversation: () => {} });
+    const select = await screen.findByRole('combobox', { name: /Provider/ });
+    await waitFor(() => expect(select).toHaveTextContent('Work OpenAI'));
+    await userEvent.selectOptions(select, 'p1');
+    await userEvent.type(screen.getByRole('textbox', { name: /Limit/ }), '2');
+    await userEvent.click(screen.getByRole('button', { name: 'Save budget' }));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    expect(saved[0].provider_id).toBe('p1');
+    expect(saved[0].limit_nusd).toBe(2_000_000_000);
+  });
+});
+
+describe('rangeFor', () => {
+  it('makes this month start on the 1st and end tomorrow', () => {
+    const now = new Date(2026, 10, 25, 15, 0);
+    const r = rangeFor('month', now);
+    expect(new Date(r.from).getDate()).toBe(1);
+    expect(new Date(r.to).getDate()).toBe(26);
+    expect(r.utc_offset_minutes).toBe(-now.getTimezoneOffset());
+  });
+});
