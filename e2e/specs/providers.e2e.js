@@ -65,7 +65,7 @@ describe('Settings → Providers', () => {
     await fill('#pf-name', 'Broken');
     await fill('#pf-url', 'ftp://example.com');
     await fill('#pf-key', '    ');
-    await (await $('form button[type="submit"]')).click();
+    await (await $('form[aria-label="Add provider"] button[type="submit"]')).click();
     await expect($('#pf-url-err')).toHaveText(expect.stringContaining('not an http(s) URL'));
     await expect($('#pf-key-err')).toHaveText(expect.stringContaining('empty'));
     const listed = await invokeInApp('list_providers');
@@ -85,7 +85,7 @@ describe('Settings → Providers', () => {
     await fill('#pf-name', 'Fake OpenAI');
     await fill('#pf-url', `${fake.url}/openai/v1`);
     await fill('#pf-key', goodKey);
-    await (await $('form button[type="submit"]')).click();
+    await (await $('form[aria-label="Add provider"] button[type="submit"]')).click();
     const c = await card('Fake OpenAI');
     await expect(c.$('[data-testid="key-status"]')).toHaveText(expect.stringContaining('Key set'));
     await expect(c.$('[data-testid="key-status"]')).toHaveText(expect.stringContaining('Zq7w'));
@@ -99,7 +99,7 @@ describe('Settings → Providers', () => {
     await fill('#pf-name', 'Wrong key');
     await fill('#pf-url', `${fake.url}/anthropic`);
     await fill('#pf-key', badKey);
-    await (await $('form button[type="submit"]')).click();
+    await (await $('form[aria-label="Add provider"] button[type="submit"]')).click();
     const wrong = await card('Wrong key');
     await (await wrong.$('button=Test connection')).click();
     await expect(wrong.$('[data-testid="connection-result"]')).toHaveText(expect.stringContaining('rejected the key'));
@@ -108,17 +108,17 @@ describe('Settings → Providers', () => {
     await chooseService('Ollama');
     await fill('#pf-name', 'Nowhere');
     await fill('#pf-url', 'http://127.0.0.1:9/v1');
-    await (await $('form button[type="submit"]')).click();
+    await (await $('form[aria-label="Add provider"] button[type="submit"]')).click();
     const nowhere = await card('Nowhere');
     await (await nowhere.$('button=Test connection')).click();
     await expect(nowhere.$('[data-testid="connection-result"]')).toHaveText(expect.stringContaining('Could not reach 127.0.0.1:9'));
 
     await (await $('button=Add provider')).click();
     await fill('#pf-name', 'fake openai');
-    await (await $('form button[type="submit"]')).click();
+    await (await $('form[aria-label="Add provider"] button[type="submit"]')).click();
     await expect($('#pf-name-err')).toHaveText(expect.stringContaining('already exists'));
     await screenshot('provider-form-errors');
-    await (await (await $('form')).$('button=Cancel')).click();
+    await (await (await $('form[aria-label="Add provider"]')).$('button=Cancel')).click();
     await expect($('form[aria-label="Add provider"]')).not.toBeExisting();
   });
 
