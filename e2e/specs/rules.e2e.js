@@ -1,6 +1,9 @@
 // Rules in the real window: load a preset, send code prompts to another model, save, refuse a
 // broken rule file, and restore an earlier version. Screenshots of the table, the form and the
 // live test go to e2e/artifacts/.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { invokeInApp, openScreen, screenshot } from '../helpers/app.js';
 import { startFakeProvider } from '../helpers/fake-provider.js';
 
@@ -123,6 +126,18 @@ describe('Rules', () => {
     } finally {
       fake.stop();
     }
+  });
+
+  it('saves the rules as a TOML file that the import takes back', async () => {
+    const saved = await invokeInApp('saved_routing');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-rules-')), 'rules.toml');
+    const written = await invokeInApp('save_rules_toml', { config: saved.value.config, path: file });
+    expect(written.ok).toBe(true);
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).toContain('[[rules]]');
+    const back = await invokeInApp('import_rules_toml', { text });
+    expect(back.ok).toBe(true);
+    expect(back.value.rules.rules.map((r) => r.name)).toEqual(saved.value.config.rules.rules.map((r) => r.name));
   });
 
   it('refuses a broken rule file with its rule and field, and the rules stay as they were', async () => {

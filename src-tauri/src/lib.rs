@@ -61,6 +61,7 @@ pub fn run() {
             commands::rules::model_availability,
             commands::rules::import_rules_toml,
             commands::rules::export_rules_toml,
+            commands::rules::save_rules_toml,
             commands::rules::import_litellm_prices,
             commands::spend::spend_dashboard,
             commands::spend::spend_requests,

@@ -103,6 +103,19 @@ pub async fn export_rules_toml(config: RoutingConfig) -> AppResult<String> {
     to_toml(&config.rules, &config.catalog).map_err(config_error)
 }
 
+/// Writes the exported rule file to `path`, which the user picked in the save dialog.
+#[tauri::command]
+pub async fn save_rules_toml(config: RoutingConfig, path: String) -> AppResult<()> {
+    let text = to_toml(&config.rules, &config.catalog).map_err(config_error)?;
+    tokio::fs::write(&path, text)
+        .await
+        .map_err(|e| crate::error::AppError {
+            code: "io".into(),
+            message: format!("Could not write {path}: {e}"),
+            field: None,
+        })
+}
+
 #[tauri::command]
 pub async fn import_litellm_prices(json: String, catalog: Catalog) -> AppResult<CatalogImport> {
     routing::import_litellm(&json, &catalog).map_err(config_error)

@@ -103,6 +103,7 @@ export const backend = {
     call<ModelAvailability[]>('model_availability', { catalog }),
   importRulesToml: (text: string) => call<RoutingConfig>('import_rules_toml', { text }),
   exportRulesToml: (config: RoutingConfig) => call<string>('export_rules_toml', { config }),
+  saveRulesToml: (config: RoutingConfig, path: string) => call<void>('save_rules_toml', { config, path }),
   importLitellmPrices: (json: string, catalog: Catalog) =>
     call<CatalogImport>('import_litellm_prices', { json, catalog }),
   spendDashboard: (range: SpendRange) => call<Dashboard>('spend_dashboard', { range }),
