@@ -45,7 +45,11 @@ async fn no_secret_service_is_reported_and_nothing_is_saved() {
     assert!(matches!(p.key, KeyInfo::Unavailable { .. }), "{:?}", p.key);
 
     // Nor can the user get stuck with it: removing works and says which keychain entry is left.
-    let warning = settings.remove(&p.id).await.unwrap().expect("a warning about the key");
+    let warning = settings
+        .remove(&p.id)
+        .await
+        .unwrap()
+        .expect("a warning about the key");
     assert!(warning.contains(&p.id), "{warning}");
     assert!(settings.list().await.unwrap().is_empty());
 }
