@@ -1,9 +1,10 @@
 // Chat in the real window, with the fake provider behind every configured provider.
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { invokeInApp, openScreen, screenshot } from '../helpers/app.js';
 import { setFaults, startFakeProvider } from '../helpers/fake-provider.js';
-import { root } from '../wdio.conf.js';
+import { artifacts, root } from '../wdio.conf.js';
 
 const key = `sk-chat-${Math.random().toString(36).slice(2, 10)}`;
 let fake;
@@ -158,6 +159,42 @@ describe('Chat', () => {
     await (await notice.$('button=Open Settings → Providers')).click();
     await expect($('h2=Providers')).toBeDisplayed();
     await openScreen('chat');
+  });
+
+  it('opens a 1,000-message conversation (the time is recorded, not asserted)', async () => {
+    const db = path.join(process.env.XDG_DATA_HOME, 'dev.switchyard.app/switchyard.db');
+    const rows = [];
+    for (let i = 0; i < 1000; i++) {
+      const role = i % 2 === 0 ? 'user' : 'assistant';
+      const text = role === 'user'
+        ? `Question ${i}: how would you write step ${i}?`
+        : `Here is step ${i}.\n\n\`\`\`rust\nfn step_${i}(x: u32) -> u32 { x * ${i} + 1 }\n\`\`\`\n\nIt multiplies and adds one.`;
+      rows.push(`('long-one', '${role}', '${text.replace(/'/g, "''")}', 'complete')`);
+    }
+    execFileSync('sqlite3', [
+      db,
+      `PRAGMA busy_timeout = 5000; INSERT INTO conversations (id, title) VALUES ('long-one', 'A thousand messages');
+       INSERT INTO messages (conversation_id, role, content, status) VALUES ${rows.join(',')};`,
+    ]);
+    await browser.reloadSession();
+    const list = await $('aside[aria-label="Conversations"]');
+    await (await list.$('button*=A thousand messages')).waitForDisplayed();
+    const ms = await browser.executeAsync((done) => {
+      const button = [...document.querySelectorAll('aside button')].find((b) => b.textContent.includes('A thousand messages'));
+      const start = performance.now();
+      button.click();
+      const check = () => {
+        const users = document.querySelectorAll('[data-testid="message-user"]');
+        const last = users[users.length - 1];
+        if (last && last.textContent.includes('Question 998')) done(performance.now() - start);
+        else requestAnimationFrame(check);
+      };
+      requestAnimationFrame(check);
+    });
+    expect(await $('[data-testid="message-user"]*=Question 998').isDisplayed()).toBe(true);
+    fs.mkdirSync(artifacts, { recursive: true });
+    fs.writeFileSync(path.join(artifacts, 'open-1000-messages.json'), JSON.stringify({ ms: Math.round(ms) }) + '\n');
+    console.log(`opened a 1,000-message conversation in ${Math.round(ms)} ms`);
   });
 
   it('follows a dark system theme', async () => {
