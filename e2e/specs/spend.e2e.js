@@ -83,7 +83,21 @@ describe('Spend', () => {
     await screenshot('spend');
   });
 
+  it('measures savings against the baseline model chosen here', async () => {
+    const select = await $('section[aria-label="Baseline"] select');
+    await select.waitForDisplayed();
+    await select.selectByAttribute('value', 'gpt-4o');
+    await expect($('section[aria-label="Baseline"]')).toHaveText(expect.stringContaining('Saved.'));
+    await openScreen('chat');
+    await chat('Classify this review as positive or negative: great value');
+    const db = path.join(process.env.XDG_DATA_HOME, 'dev.switchyard.app/switchyard.db');
+    const last = execFileSync('sqlite3', [db, 'SELECT baseline_model FROM usage ORDER BY id DESC LIMIT 1'], { encoding: 'utf8' });
+    expect(last.trim()).toBe('gpt-4o');
+    await openScreen('spend');
+  });
+
   it('blocks the next chat once a budget set here is used up, and says so in Chat', async () => {
+    const before = ledger();
     const form = await $('form[aria-label="Add a budget"]');
     await (await form.$('input[name="limit"]')).setValue('0.000001');
     await (await form.$('button=Save budget')).click();
@@ -95,8 +109,7 @@ describe('Spend', () => {
     expect(await reply.getAttribute('data-status')).toBe('failed');
     await expect(reply.$('[data-testid="message-notice"]')).toHaveText(expect.stringMatching(/budget/i));
     await expect($('[data-testid="budget-warning"]')).toBeDisplayed();
-    const after = ledger();
-    expect(after.requests).toBe(2);
+    expect(ledger()).toEqual(before);
     await screenshot('spend-budget-blocked-chat');
   });
 
@@ -104,7 +117,7 @@ describe('Spend', () => {
     const dark = path.join(root, 'e2e/bin/switchyard-dark');
     await browser.reloadSession({ 'wdio:enforceWebDriverClassic': true, 'tauri:options': { application: dark } });
     await openScreen('spend');
-    await expect($('[data-testid="total-requests"]')).toHaveText('2');
+    await expect($('[data-testid="total-requests"]')).toHaveText(String(ledger().requests));
     await screenshot('spend-dark');
   });
 });

@@ -25,7 +25,10 @@ const row: SpendRow = {
   baseline_cost_nusd: 6_000_000, first_token_ms: 40, latency_ms: 120,
 };
 
+let baselineChoice: string | null = null;
+
 function fakeBackend(data: Dashboard) {
+  baselineChoice = null;
   const saved: Budget[] = [];
   mockIPC((cmd, raw) => {
     const args = (raw ?? {}) as Record<string, unknown>;
@@ -36,6 +39,11 @@ function fakeBackend(data: Dashboard) {
         return data.totals.calls ? [row] : [];
       case 'list_providers':
         return [{ id: 'p1', name: 'Work OpenAI', kind: 'openai', preset: 'openai', base_url: 'https://api.openai.com/v1', headers: [], enabled: true, key: { state: 'set', last4: 'abcd' } }];
+      case 'baseline':
+        return { chosen: baselineChoice, effective: baselineChoice ?? 'claude-opus-4', models: ['claude-opus-4', 'gpt-4o', 'gpt-4o-mini'] };
+      case 'set_baseline':
+        baselineChoice = args.model as string | null;
+        return null;
       case 'budget_status':
         return saved.map((budget) => ({ budget, spent_nusd: 0, level: 'ok', message: '' }));
       case 'save_budget':
@@ -93,6 +101,20 @@ describe('SpendScreen', () => {
     await waitFor(() => expect(saved).toHaveLength(1));
     expect(saved[0].provider_id).toBe('p1');
     expect(saved[0].limit_nusd).toBe(2_000_000_000);
+  });
+});
+
+describe('Baseline', () => {
+  it('defaults to the priciest enabled model and saves another choice', async () => {
+    fakeBackend(dashboard);
+    render(SpendScreen, { onopenconversation: () => {} });
+    const select = await screen.findByRole('combobox', { name: 'Baseline model' });
+    await waitFor(() => expect(select).toHaveTextContent('The priciest enabled model (claude-opus-4)'));
+    await userEvent.selectOptions(select, 'gpt-4o');
+    await waitFor(() => expect(baselineChoice).toBe('gpt-4o'));
+    expect(await screen.findByText('Saved.')).toBeInTheDocument();
+    await userEvent.selectOptions(select, '');
+    await waitFor(() => expect(baselineChoice).toBeNull());
   });
 });
 
