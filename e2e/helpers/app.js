@@ -17,14 +17,14 @@ export async function screenshot(name) {
   await browser.saveScreenshot(path.join(artifacts, `${name}.png`));
 }
 
-/** Calls a Tauri command from inside the webview, resolving to {ok, value} or {ok: false, error}. */
+/** Calls a Tauri command from inside the webview, resolving to {ok, value} or {ok: false, error, code}. */
 export async function invokeInApp(command, args = {}) {
   const json = await browser.execute(
     async (cmd, a) => {
       try {
         return JSON.stringify({ ok: true, value: await window.__TAURI_INTERNALS__.invoke(cmd, a) });
       } catch (error) {
-        return JSON.stringify({ ok: false, error: String(error?.message ?? error) });
+        return JSON.stringify({ ok: false, error: String(error?.message ?? error), code: error?.code });
       }
     },
     command,
@@ -62,3 +62,35 @@ export const dataHome = () => {
   if (!dir) throw new Error('XDG_DATA_HOME must point at the scratch directory (scripts/test sets it)');
   return dir;
 };
+
+/** Adds an OpenAI, an Anthropic and a Gemini provider, all pointing at the fake server. */
+export async function addFakeProviders(fakeUrl, key) {
+  for (const [preset, base] of [
+    ['openai', `${fakeUrl}/openai/v1`],
+    ['anthropic', `${fakeUrl}/anthropic`],
+    ['gemini', `${fakeUrl}/gemini`],
+  ]) {
+    const res = await invokeInApp('add_provider', {
+      input: { name: `Fake ${preset}`, kind: preset, preset, base_url: base, headers: [], enabled: true },
+      key,
+    });
+    if (!res.ok) throw new Error(res.error);
+  }
+}
+
+export const replies = () => $$('[data-testid="message-assistant"]');
+
+/** Sends `text` from the composer; resolves once the reply to it is on screen. */
+export async function sendChat(text) {
+  const before = (await replies()).length;
+  const box = await $('textarea[aria-label="Message"]');
+  await box.waitForDisplayed();
+  await box.setValue(text);
+  await browser.keys('Enter');
+  await browser.waitUntil(async () => (await replies()).length > before, {
+    timeout: 15000,
+    timeoutMsg: 'no reply appeared',
+  });
+  const all = await replies();
+  return all[all.length - 1];
+}

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { invokeInApp, openScreen, screenshot } from '../helpers/app.js';
+import { addFakeProviders, invokeInApp, openScreen, replies, screenshot, sendChat } from '../helpers/app.js';
 import { setFaults, startFakeProvider } from '../helpers/fake-provider.js';
 import { artifacts, root } from '../wdio.conf.js';
 
@@ -16,33 +16,12 @@ function routeOf(prompt) {
   return JSON.parse(out);
 }
 
-async function addProvider(preset, kind, base) {
-  const res = await invokeInApp('add_provider', {
-    input: { name: `Fake ${preset}`, kind, preset, base_url: base, headers: [], enabled: true },
-    key,
-  });
-  if (!res.ok) throw new Error(res.error);
-}
-
-/** Sends `text`; resolves once the reply to it is on screen. */
-async function send(text) {
-  const before = (await $$('[data-testid="message-assistant"]')).length;
-  const box = await $('textarea[aria-label="Message"]');
-  await box.waitForDisplayed();
-  await box.setValue(text);
-  await browser.keys('Enter');
-  await browser.waitUntil(async () => (await $$('[data-testid="message-assistant"]')).length > before, {
-    timeout: 15000,
-    timeoutMsg: 'no reply appeared',
-  });
-}
+const lastReply = () => replies().then((all) => all[all.length - 1]);
 
 async function openConversation(title) {
   const list = await $('aside[aria-label="Conversations"]');
   await (await list.$(`button*=${title}`)).click();
 }
-
-const lastReply = () => $$('[data-testid="message-assistant"]').then((all) => all[all.length - 1]);
 
 async function waitForStatus(status) {
   await browser.waitUntil(async () => (await (await lastReply())?.getAttribute('data-status')) === status, {
@@ -54,9 +33,7 @@ async function waitForStatus(status) {
 describe('Chat', () => {
   before(async () => {
     fake = await startFakeProvider([key]);
-    await addProvider('openai', 'openai', `${fake.url}/openai/v1`);
-    await addProvider('anthropic', 'anthropic', `${fake.url}/anthropic`);
-    await addProvider('gemini', 'gemini', `${fake.url}/gemini`);
+    await addFakeProviders(fake.url, key);
     await browser.reloadSession();
   });
 
@@ -66,7 +43,7 @@ describe('Chat', () => {
     const prompt = 'Write a short poem about freight trains at night';
     const route = routeOf(prompt);
     await setFaults(fake.url, [{ model: '*', chunk_delay_ms: 60 }]);
-    await send(prompt);
+    await sendChat(prompt);
     await waitForStatus('streaming');
     // Text arrives while the reply is still streaming.
     await browser.waitUntil(async () => (await (await lastReply()).getText()).includes('Echo'), { timeout: 15000 });
@@ -85,7 +62,7 @@ describe('Chat', () => {
     const words = Array.from({ length: 120 }, (_, i) => `w${i}`).join(' ');
     await setFaults(fake.url, [{ model: '*', reply: words, chunk_delay_ms: 80 }]);
     await (await $('button=New chat')).click();
-    await send('Summarize the history of rail freight in Europe');
+    await sendChat('Summarize the history of rail freight in Europe');
     await browser.waitUntil(async () => (await (await lastReply()).getText()).includes('w3'), { timeout: 15000 });
     await (await $('button=Stop')).click();
     await waitForStatus('stopped');
@@ -106,7 +83,7 @@ describe('Chat', () => {
     expect(route.fallbacks.length).toBeGreaterThan(0);
     await setFaults(fake.url, [{ model: route.api_model, status: 500 }]);
     await (await $('button=New chat')).click();
-    await send(prompt);
+    await sendChat(prompt);
     await waitForStatus('complete');
     const reply = await lastReply();
     await expect(reply.$('[data-testid="badge-fallback"]')).toHaveText(`fallback from ${route.model}`);
@@ -126,7 +103,7 @@ describe('Chat', () => {
           '[link](javascript:window.__xss=\'link\')',
       },
     ]);
-    await send('Format this list as a table');
+    await sendChat('Format this list as a table');
     await waitForStatus('complete');
     const reply = await lastReply();
     await expect(reply).toHaveText(expect.stringContaining('Here you go'));
@@ -152,7 +129,7 @@ describe('Chat', () => {
     const list = await invokeInApp('list_providers');
     for (const p of list.value) await invokeInApp('set_provider_enabled', { id: p.id, enabled: false });
     await (await $('button=New chat')).click();
-    await send('Hello there');
+    await sendChat('Hello there');
     await waitForStatus('failed');
     const notice = await (await lastReply()).$('[data-testid="message-notice"]');
     await expect(notice).toHaveText(expect.stringContaining('Providers'));

@@ -1,7 +1,7 @@
 // With no Secret Service, the app still opens, Settings says why keys cannot be stored, and a key
 // typed anyway is stored nowhere.
 import path from 'node:path';
-import { dataHome, filesContaining, openScreen, screenshot } from '../helpers/app.js';
+import { dataHome, filesContaining, invokeInApp, openScreen, screenshot } from '../helpers/app.js';
 
 const wrapper = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../bin/switchyard-without-keychain');
 
@@ -25,19 +25,10 @@ describe('Without a keychain', () => {
 
     // The UI will not take a key, and the backend refuses one sent directly.
     const key = 'sk-no-keychain-7777-abcd';
-    const result = JSON.parse(
-      await browser.execute(async (k) => {
-        try {
-          await window.__TAURI_INTERNALS__.invoke('add_provider', {
-            input: { name: 'Nokey', kind: 'openai', preset: 'openai', base_url: 'https://api.openai.com/v1', headers: [], enabled: true },
-            key: k,
-          });
-          return JSON.stringify({ ok: true });
-        } catch (e) {
-          return JSON.stringify({ ok: false, code: e.code, message: e.message });
-        }
-      }, key),
-    );
+    const result = await invokeInApp('add_provider', {
+      input: { name: 'Nokey', kind: 'openai', preset: 'openai', base_url: 'https://api.openai.com/v1', headers: [], enabled: true },
+      key,
+    });
     expect(result.ok).toBe(false);
     expect(result.code).toBe('keychain_unavailable');
     expect(filesContaining(dataHome(), key)).toEqual([]);

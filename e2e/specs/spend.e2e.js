@@ -2,7 +2,7 @@
 // (read straight from the SQLite file), and a budget set on the Spend screen blocks the next chat.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { invokeInApp, openScreen, screenshot } from '../helpers/app.js';
+import { addFakeProviders, openScreen, screenshot, sendChat } from '../helpers/app.js';
 import { setFaults, startFakeProvider } from '../helpers/fake-provider.js';
 import { root } from '../wdio.conf.js';
 
@@ -29,33 +29,20 @@ function usd(amount) {
   return `$${amount.toFixed(2)}`;
 }
 
+/** Sends `text` and waits for its reply to finish. */
 async function chat(text) {
-  const before = (await $$('[data-testid="message-assistant"]')).length;
-  const box = await $('textarea[aria-label="Message"]');
-  await box.setValue(text);
-  await browser.keys('Enter');
-  await browser.waitUntil(async () => {
-    const all = await $$('[data-testid="message-assistant"]');
-    return all.length > before && (await all[all.length - 1].getAttribute('data-status')) !== 'streaming';
-  }, { timeout: 20000, timeoutMsg: 'no finished reply' });
-  const all = await $$('[data-testid="message-assistant"]');
-  return all[all.length - 1];
+  const reply = await sendChat(text);
+  await browser.waitUntil(async () => (await reply.getAttribute('data-status')) !== 'streaming', {
+    timeout: 20000,
+    timeoutMsg: 'the reply did not finish',
+  });
+  return reply;
 }
 
 describe('Spend', () => {
   before(async () => {
     fake = await startFakeProvider([key]);
-    for (const [preset, kind, base] of [
-      ['openai', 'openai', `${fake.url}/openai/v1`],
-      ['anthropic', 'anthropic', `${fake.url}/anthropic`],
-      ['gemini', 'gemini', `${fake.url}/gemini`],
-    ]) {
-      const res = await invokeInApp('add_provider', {
-        input: { name: `Fake ${preset}`, kind, preset, base_url: base, headers: [], enabled: true },
-        key,
-      });
-      if (!res.ok) throw new Error(res.error);
-    }
+    await addFakeProviders(fake.url, key);
     await browser.reloadSession();
     await setFaults(fake.url, []);
   });
