@@ -118,17 +118,31 @@ fn row(model: &str, task: &str, outcome: &str, cost: u64, latency: u64) -> Ledge
 async fn the_dashboard_groups_ranks_and_filters() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("app.db")).await.unwrap();
-    let mut rows: Vec<LedgerRow> = (1..=20)
+    let mut rows: Vec<LedgerRow> = (2..=20)
         .map(|i| row("a", "coding", "answered", 100, i * 10))
         .collect();
     rows.push(row("b", "chat", "failed", 0, 5));
     rows.push(row("b", "chat", "answered", 1_000, 7));
     store.record_usage(&rows).await.unwrap();
-    // Move one call to yesterday evening UTC, which is today at UTC+3.
-    sqlx::query("UPDATE usage SET at = '2026-03-01T22:00:00.000Z' WHERE id = 1")
+    // One call yesterday evening UTC, which is today at UTC+3.
+    sqlx::query(
+        "INSERT INTO usage (at, provider_id, provider, model, task, rule, outcome, cost_nusd,
+                            baseline_cost_nusd, latency_ms)
+         VALUES ('2026-03-01T22:00:00.000Z', 'openai', 'OpenAI', 'a', 'coding', 'default',
+                 'answered', 100, 400, 10)",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    // The ledger is append-only: what was recorded stays as it was.
+    let changed = sqlx::query("UPDATE usage SET cost_nusd = 0")
+        .execute(store.pool())
+        .await;
+    assert!(changed.unwrap_err().to_string().contains("append-only"));
+    assert!(sqlx::query("DELETE FROM usage")
         .execute(store.pool())
         .await
-        .unwrap();
+        .is_err());
 
     let d = store.spend_dashboard(&range()).await.unwrap();
     assert_eq!(d.totals.spend_nusd, 3_000);
@@ -164,4 +178,198 @@ async fn the_dashboard_groups_ranks_and_filters() {
         csv.lines().nth(1).unwrap().contains(",0.000001000,"),
         "{csv}"
     );
+}
+
+/// 4,000 calls over ten days at pseudo-random milliseconds: three models on two providers,
+/// four tasks, three rules, one call in seven failed, one in eleven without a baseline.
+const SCATTER: &str = "
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000)
+INSERT INTO usage (at, provider_id, provider, model, task, rule, outcome, cost_nusd,
+                   baseline_cost_nusd, latency_ms)
+SELECT strftime('%Y-%m-%dT%H:%M:%fZ', '2026-03-01', '+' || ((i * 7919) % 864000) || ' seconds',
+                '+' || (((i * 31) % 1000) / 1000.0) || ' seconds'),
+       'p' || (i % 2), 'Provider ' || (i % 2), 'model-' || (i % 3),
+       CASE WHEN i % 5 = 0 THEN NULL ELSE 'task-' || (i % 4) END, 'rule-' || (i % 3),
+       CASE WHEN i % 7 = 0 THEN 'failed' WHEN i % 13 = 0 THEN 'stopped' ELSE 'answered' END,
+       (i * 104729) % 50000, CASE WHEN i % 11 = 0 THEN NULL ELSE (i * 104729) % 50000 * 3 END,
+       (i * 7) % 3000
+FROM n";
+
+/// A time inside the scattered ten days (and a little beyond), to the millisecond.
+fn instant(rng: &mut fastrand::Rng) -> String {
+    iso_millis(1_772_323_200_000 + rng.i64(-86_400_000..950_400_000))
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ` from milliseconds since 1970, for times around March 2026.
+fn iso_millis(ms: i64) -> String {
+    let (days, rest) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
+    // Days from 2026-03-01 (day 20,513) only move within March 2026 and its neighbours.
+    let (y, m, d) = match days - 20_513 {
+        n if n < 0 => (2026, 2, 28 + n + 1),
+        n => (2026, 3, 1 + n),
+    };
+    format!(
+        "{y}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rest / 3_600_000,
+        rest / 60_000 % 60,
+        rest / 1_000 % 60,
+        rest % 1_000
+    )
+}
+
+async fn ledger_groups(store: &Store, key: &str, r: &SpendRange) -> Vec<(String, i64, i64, i64)> {
+    sqlx::query_as(&format!(
+        "SELECT {key} AS k, SUM(outcome IN ('answered', 'partial', 'stopped')), SUM(cost_nusd),
+                SUM(COALESCE(baseline_cost_nusd, cost_nusd))
+         FROM usage WHERE at >= ?1 AND at < ?2 GROUP BY k ORDER BY k"
+    ))
+    .bind(&r.from)
+    .bind(&r.to)
+    .bind(format!("{:+} minutes", r.utc_offset_minutes))
+    .fetch_all(store.pool())
+    .await
+    .unwrap()
+}
+
+fn sorted(
+    groups: Vec<switchyard_engine::store::spend::GroupSpend>,
+) -> Vec<(String, i64, i64, i64)> {
+    let mut g: Vec<_> = groups
+        .into_iter()
+        .map(|g| (g.key, g.requests, g.spend_nusd, g.baseline_nusd))
+        .collect();
+    g.sort();
+    g
+}
+
+#[tokio::test]
+async fn the_rollups_give_the_ledgers_own_figures_for_any_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("app.db")).await.unwrap();
+    sqlx::query(SCATTER).execute(store.pool()).await.unwrap();
+    let mut rng = fastrand::Rng::with_seed(7);
+    for case in 0..60 {
+        let (a, b) = (instant(&mut rng), instant(&mut rng));
+        let (from, to) = if a < b { (a, b) } else { (b, a) };
+        let r = SpendRange {
+            from,
+            to,
+            utc_offset_minutes: rng.i32(-48..=56) * 15,
+        };
+        let why = format!("case {case}: {r:?}");
+
+        let totals = store.spend_totals(&r).await.unwrap();
+        let (spend, requests, calls, baseline): (i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT COALESCE(SUM(cost_nusd), 0),
+                    COALESCE(SUM(outcome IN ('answered', 'partial', 'stopped')), 0), COUNT(*),
+                    COALESCE(SUM(COALESCE(baseline_cost_nusd, cost_nusd)), 0)
+             FROM usage WHERE at >= ?1 AND at < ?2",
+        )
+        .bind(&r.from)
+        .bind(&r.to)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        assert_eq!(
+            (
+                totals.spend_nusd,
+                totals.requests,
+                totals.calls,
+                totals.baseline_nusd
+            ),
+            (spend, requests, calls, baseline),
+            "{why}"
+        );
+
+        for (by, key) in [
+            (GroupBy::Model, "model"),
+            (GroupBy::Task, "COALESCE(task, '')"),
+            (GroupBy::Rule, "rule"),
+            (GroupBy::Provider, "provider_id"),
+            (GroupBy::Day, "strftime('%Y-%m-%d', at, ?3)"),
+        ] {
+            assert_eq!(
+                sorted(store.spend_by(&r, by).await.unwrap()),
+                ledger_groups(&store, key, &r).await,
+                "{why}, by {key}"
+            );
+        }
+
+        let latency = store.latency_by_model(&r).await.unwrap();
+        let counts: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT model, COUNT(*) FROM usage
+             WHERE at >= ?1 AND at < ?2 AND outcome = 'answered' GROUP BY model ORDER BY model",
+        )
+        .bind(&r.from)
+        .bind(&r.to)
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+        let got: Vec<(String, i64)> = latency.iter().map(|l| (l.model.clone(), l.calls)).collect();
+        assert_eq!(got, counts, "{why}");
+        assert!(latency.iter().all(|l| !l.approximate), "{why}");
+    }
+
+    let odd = SpendRange {
+        utc_offset_minutes: 7,
+        ..range()
+    };
+    let refused = store.spend_by_day(&odd).await.unwrap_err();
+    assert_eq!(refused.field(), Some("utc_offset_minutes"));
+    let garbage = SpendRange {
+        from: "last tuesday".into(),
+        ..range()
+    };
+    assert_eq!(
+        store.spend_totals(&garbage).await.unwrap_err().field(),
+        Some("from")
+    );
+}
+
+#[tokio::test]
+async fn past_ten_thousand_calls_latency_comes_from_histograms_close_to_the_exact_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("app.db")).await.unwrap();
+    // 12,000 answered calls over five days, latencies 200 ms to 8 s in a skewed spread.
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12000)
+         INSERT INTO usage (at, provider_id, provider, model, outcome, latency_ms)
+         SELECT strftime('%Y-%m-%dT%H:%M:%fZ', '2026-03-01', '+' || (i * 36) || ' seconds'),
+                'p', 'P', 'model-' || (i % 2), 'answered',
+                200 + ((i * 7919) % 1000) * ((i * 7919) % 1000) * 78 / 10000
+         FROM n",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let r = SpendRange {
+        from: "2026-03-01T05:30:00.000Z".into(),
+        to: "2026-03-06".into(),
+        utc_offset_minutes: 0,
+    };
+    let exact: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+        "WITH ranked AS (
+            SELECT model, latency_ms,
+                   ROW_NUMBER() OVER (PARTITION BY model ORDER BY latency_ms) AS n,
+                   COUNT(*) OVER (PARTITION BY model) AS c
+            FROM usage WHERE at >= ?1 AND at < ?2 AND outcome = 'answered')
+         SELECT model, MAX(c), MIN(CASE WHEN n * 100 >= c * 50 THEN latency_ms END),
+                MIN(CASE WHEN n * 100 >= c * 95 THEN latency_ms END)
+         FROM ranked GROUP BY model ORDER BY model",
+    )
+    .bind(&r.from)
+    .bind(&r.to)
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let latency = store.latency_by_model(&r).await.unwrap();
+    assert_eq!(latency.len(), 2);
+    for (l, (model, calls, p50, p95)) in latency.iter().zip(exact) {
+        assert!(l.approximate);
+        assert_eq!((&l.model, l.calls), (&model, calls));
+        for (got, want) in [(l.p50_ms, p50), (l.p95_ms, p95)] {
+            let error = (got - want).abs() as f64 / want as f64;
+            assert!(error < 0.05, "{model}: {got} ms against {want} ms exactly");
+        }
+    }
 }

@@ -140,15 +140,17 @@ impl Store {
         period: BudgetPeriod,
         provider_id: Option<&str>,
     ) -> Result<i64, EngineError> {
-        Ok(sqlx::query_scalar(
-            "SELECT COALESCE(SUM(cost_nusd), 0) FROM usage
-             WHERE at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', 'localtime', ?1, 'utc')
-               AND (?2 IS NULL OR provider_id = ?2)",
+        let start: String = sqlx::query_scalar(
+            "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now', 'localtime', ?1, 'utc')",
         )
         .bind(period.start_modifier())
-        .bind(provider_id)
         .fetch_one(self.pool())
-        .await?)
+        .await?;
+        // Past any time the ledger can hold.
+        let totals = self
+            .totals_between(&start, "9999-12-31", provider_id)
+            .await?;
+        Ok(totals.spend_nusd)
     }
 
     /// The model savings are measured against, when the user chose one.

@@ -13,6 +13,7 @@ pub mod conversations;
 pub mod ledger;
 pub mod messages;
 pub mod providers;
+mod rollups;
 pub mod rules;
 pub mod spend;
 

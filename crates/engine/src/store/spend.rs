@@ -1,10 +1,15 @@
-//! What the Spend screen and `switchyard spend` read from the usage ledger. Every query is a
-//! range scan over `at` on the covering index `usage_spend`; money stays in nano-dollars.
+//! What the Spend screen and `switchyard spend` read from the usage ledger, through its daily
+//! rollups (see `rollups.rs`); money stays in nano-dollars.
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 use ts_rs::TS;
 
+use super::rollups::{
+    check_offset, each_entry, iso_date, local_day, percentile, LEDGER_EDGES, SLOT_SECONDS,
+};
 use super::Store;
 use crate::error::EngineError;
 
@@ -57,7 +62,11 @@ pub struct DaySpend {
     pub day: String,
     pub model: String,
     #[ts(type = "number")]
+    pub requests: i64,
+    #[ts(type = "number")]
     pub spend_nusd: i64,
+    #[ts(type = "number")]
+    pub baseline_nusd: i64,
 }
 
 /// Spend grouped by one key (a task, a rule, a provider, a day); `key` is empty when unknown.
@@ -84,6 +93,9 @@ pub struct ModelLatency {
     pub p50_ms: i64,
     #[ts(type = "number")]
     pub p95_ms: i64,
+    /// Read from a histogram (buckets about 20% wide, placed by rank within a bucket) because
+    /// the period holds more than [`EXACT_LATENCY_CALLS`] answered calls.
+    pub approximate: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -105,19 +117,6 @@ pub enum GroupBy {
     Task,
     Rule,
     Provider,
-}
-
-impl GroupBy {
-    /// The grouping expression; fixed strings, never user text.
-    fn column(self) -> &'static str {
-        match self {
-            Self::Model => "model",
-            Self::Day => "strftime('%Y-%m-%d', at, ?3)",
-            Self::Task => "COALESCE(task, '')",
-            Self::Rule => "COALESCE(rule, '')",
-            Self::Provider => "provider",
-        }
-    }
 }
 
 /// Which requests the table and the CSV export show; `None` matches everything.
@@ -166,10 +165,20 @@ pub struct SpendRow {
     pub latency_ms: i64,
 }
 
-/// SQLite's date modifier for an offset: `+120 minutes`.
-fn offset_modifier(minutes: i32) -> String {
-    format!("{minutes:+} minutes")
-}
+/// Every call of a split period with the keys the dashboard groups by: whole days from the
+/// rollups, part days from the ledger (see [`Split::bind`]).
+const CALLS: &str = "
+    SELECT model, provider_id, task, rule, requests, calls, cost_nusd, baseline_nusd
+    FROM usage_daily WHERE day >= ?1 AND day < ?2
+    UNION ALL
+    SELECT model, provider_id, COALESCE(task, ''), COALESCE(rule, ''),
+           outcome IN ('answered', 'partial', 'stopped'), 1, cost_nusd,
+           COALESCE(baseline_cost_nusd, cost_nusd)
+    FROM usage WHERE ((at >= ?3 AND at < ?4) OR (at >= ?5 AND at < ?6))";
+
+/// Answered calls above this many in a period get percentiles from the rollups' histograms
+/// (marked approximate); up to it, from every call's own time.
+pub const EXACT_LATENCY_CALLS: i64 = 10_000;
 
 fn group_row(row: &SqliteRow) -> Result<GroupSpend, sqlx::Error> {
     Ok(GroupSpend {
@@ -182,15 +191,27 @@ fn group_row(row: &SqliteRow) -> Result<GroupSpend, sqlx::Error> {
 
 impl Store {
     pub async fn spend_totals(&self, r: &SpendRange) -> Result<SpendTotals, EngineError> {
-        let row = sqlx::query(&format!(
-            "SELECT COALESCE(SUM(cost_nusd), 0), COALESCE(SUM({ANSWERING}), 0), COUNT(*),
-                    COALESCE(SUM(COALESCE(baseline_cost_nusd, cost_nusd)), 0)
-             FROM usage WHERE at >= ?1 AND at < ?2"
-        ))
-        .bind(&r.from)
-        .bind(&r.to)
-        .fetch_one(self.pool())
-        .await?;
+        self.totals_between(&r.from, &r.to, None).await
+    }
+
+    /// Totals over `[from, to)`, for one provider or all of them.
+    pub(crate) async fn totals_between(
+        &self,
+        from: &str,
+        to: &str,
+        provider_id: Option<&str>,
+    ) -> Result<SpendTotals, EngineError> {
+        let split = self.split(from, to).await?;
+        let sql = format!(
+            "SELECT COALESCE(SUM(cost_nusd), 0), COALESCE(SUM(requests), 0),
+                    COALESCE(SUM(calls), 0), COALESCE(SUM(baseline_nusd), 0)
+             FROM ({CALLS}) WHERE ?7 IS NULL OR provider_id = ?7"
+        );
+        let row = split
+            .bind(sqlx::query(&sql))
+            .bind(provider_id)
+            .fetch_one(self.pool())
+            .await?;
         Ok(SpendTotals {
             spend_nusd: row.try_get(0)?,
             requests: row.try_get(1)?,
@@ -201,16 +222,12 @@ impl Store {
 
     /// Spend per model, the most expensive first.
     pub async fn spend_by_model(&self, r: &SpendRange) -> Result<Vec<ModelSpend>, EngineError> {
-        let rows = sqlx::query(&format!(
-            "SELECT model, MAX(provider_id), SUM({ANSWERING}), SUM(cost_nusd),
-                    SUM(COALESCE(baseline_cost_nusd, cost_nusd)) AS baseline
-             FROM usage WHERE at >= ?1 AND at < ?2
-             GROUP BY model ORDER BY 4 DESC, model"
-        ))
-        .bind(&r.from)
-        .bind(&r.to)
-        .fetch_all(self.pool())
-        .await?;
+        let split = self.split(&r.from, &r.to).await?;
+        let sql = format!(
+            "SELECT model, MAX(provider_id), SUM(requests), SUM(cost_nusd), SUM(baseline_nusd)
+             FROM ({CALLS}) GROUP BY model ORDER BY 4 DESC, model"
+        );
+        let rows = split.bind(sqlx::query(&sql)).fetch_all(self.pool()).await?;
         let models = rows
             .iter()
             .map(|row| {
@@ -226,29 +243,71 @@ impl Store {
         Ok(models)
     }
 
-    /// Spend per day of the user's calendar and model, oldest first.
+    /// Spend per day of the user's calendar and model, oldest first. Whole UTC days come from
+    /// the rollups' quarter-hours, each put on the local day it falls in.
     pub async fn spend_by_day(&self, r: &SpendRange) -> Result<Vec<DaySpend>, EngineError> {
-        let rows = sqlx::query(
-            "SELECT strftime('%Y-%m-%d', at, ?3) AS day, model, SUM(cost_nusd)
-             FROM usage WHERE at >= ?1 AND at < ?2
-             GROUP BY day, model ORDER BY day, model",
-        )
-        .bind(&r.from)
-        .bind(&r.to)
-        .bind(offset_modifier(r.utc_offset_minutes))
-        .fetch_all(self.pool())
-        .await?;
-        let days = rows
-            .iter()
-            .map(|row| {
-                Ok(DaySpend {
-                    day: row.try_get(0)?,
-                    model: row.try_get(1)?,
-                    spend_nusd: row.try_get(2)?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()?;
-        Ok(days)
+        check_offset(r.utc_offset_minutes)?;
+        let split = self.split(&r.from, &r.to).await?;
+        let mut days: BTreeMap<(i64, String), [i64; 3]> = BTreeMap::new();
+        // A UTC day's quarter-hours fall on the local day before, the same, or after.
+        let mut add = |day: i64, model: String, sums: &[Option<[i64; 3]>; 3]| {
+            for (local, s) in (day - 1..).zip(sums) {
+                if let Some(s) = s {
+                    let total = days.entry((local, model.clone())).or_default();
+                    for (t, v) in total.iter_mut().zip(s) {
+                        *t += v;
+                    }
+                }
+            }
+        };
+        let on_local_day = |sums: &mut [Option<[i64; 3]>; 3], day: i64, slot: i64, s: [i64; 3]| {
+            let local = local_day(day, slot, r.utc_offset_minutes) - day + 1;
+            let total = sums[local as usize].get_or_insert_default();
+            for (t, v) in total.iter_mut().zip(s) {
+                *t += v;
+            }
+        };
+        let whole = split
+            .bind(sqlx::query(
+                "SELECT day, model, slots FROM usage_day_model WHERE day >= ?1 AND day < ?2",
+            ))
+            .fetch_all(self.pool())
+            .await?;
+        for row in &whole {
+            let day: i64 = row.try_get(0)?;
+            let mut sums = [None; 3];
+            each_entry(row.try_get(2)?, |slot, s| {
+                on_local_day(&mut sums, day, slot, s)
+            })?;
+            add(day, row.try_get(1)?, &sums);
+        }
+        let part = split
+            .bind(sqlx::query(&format!(
+                "SELECT unixepoch(at) / 86400, (unixepoch(at) % 86400) / {SLOT_SECONDS}, model,
+                        SUM({ANSWERING}), SUM(cost_nusd), SUM(COALESCE(baseline_cost_nusd, cost_nusd))
+                 FROM usage WHERE {LEDGER_EDGES} GROUP BY 1, 2, 3"
+            )))
+            .fetch_all(self.pool())
+            .await?;
+        for row in &part {
+            let (day, slot): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+            let mut sums = [None; 3];
+            let s = [row.try_get(3)?, row.try_get(4)?, row.try_get(5)?];
+            on_local_day(&mut sums, day, slot, s);
+            add(day, row.try_get(2)?, &sums);
+        }
+        Ok(days
+            .into_iter()
+            .map(
+                |((day, model), [requests, spend_nusd, baseline_nusd])| DaySpend {
+                    day: iso_date(day),
+                    model,
+                    requests,
+                    spend_nusd,
+                    baseline_nusd,
+                },
+            )
+            .collect())
     }
 
     /// Spend grouped by `by`, the largest first (by day: oldest first).
@@ -257,23 +316,103 @@ impl Store {
         r: &SpendRange,
         by: GroupBy,
     ) -> Result<Vec<GroupSpend>, EngineError> {
-        let order = if by == GroupBy::Day { "1" } else { "3 DESC, 1" };
-        let rows = sqlx::query(&format!(
-            "SELECT {} AS k, COALESCE(SUM({ANSWERING}), 0), SUM(cost_nusd),
-                    SUM(COALESCE(baseline_cost_nusd, cost_nusd))
-             FROM usage WHERE at >= ?1 AND at < ?2 GROUP BY k ORDER BY {order}",
-            by.column()
-        ))
-        .bind(&r.from)
-        .bind(&r.to)
-        .bind(offset_modifier(r.utc_offset_minutes))
-        .fetch_all(self.pool())
-        .await?;
+        let column = match by {
+            GroupBy::Model => "model",
+            GroupBy::Task => "task",
+            GroupBy::Rule => "rule",
+            GroupBy::Provider => "provider_id",
+            GroupBy::Day => return self.spend_per_day(r).await,
+        };
+        let split = self.split(&r.from, &r.to).await?;
+        let sql = format!(
+            "SELECT {column} AS k, SUM(requests), SUM(cost_nusd), SUM(baseline_nusd)
+             FROM ({CALLS}) GROUP BY k ORDER BY 3 DESC, 1"
+        );
+        let rows = split.bind(sqlx::query(&sql)).fetch_all(self.pool()).await?;
         Ok(rows.iter().map(group_row).collect::<Result<_, _>>()?)
     }
 
-    /// p50 and p95 of answered calls' total time, per model.
+    async fn spend_per_day(&self, r: &SpendRange) -> Result<Vec<GroupSpend>, EngineError> {
+        let mut days: Vec<GroupSpend> = Vec::new();
+        for d in self.spend_by_day(r).await? {
+            match days.last_mut() {
+                Some(g) if g.key == d.day => {
+                    g.requests += d.requests;
+                    g.spend_nusd += d.spend_nusd;
+                    g.baseline_nusd += d.baseline_nusd;
+                }
+                _ => days.push(GroupSpend {
+                    key: d.day,
+                    requests: d.requests,
+                    spend_nusd: d.spend_nusd,
+                    baseline_nusd: d.baseline_nusd,
+                }),
+            }
+        }
+        Ok(days)
+    }
+
+    /// p50 and p95 of answered calls' total time, per model: exact up to
+    /// [`EXACT_LATENCY_CALLS`] calls in the period, from the latency histograms beyond.
     pub async fn latency_by_model(&self, r: &SpendRange) -> Result<Vec<ModelLatency>, EngineError> {
+        let histograms = self.latency_histograms(r).await?;
+        let calls: i64 = histograms.values().flatten().map(|(_, c)| c).sum();
+        if calls <= EXACT_LATENCY_CALLS {
+            return self.exact_latency(r).await;
+        }
+        let bounds: Vec<i64> = sqlx::query_scalar("SELECT lo FROM latency_buckets ORDER BY lo")
+            .fetch_all(self.pool())
+            .await?;
+        Ok(histograms
+            .into_iter()
+            .map(|(model, h)| {
+                let h: Vec<(i64, i64)> = h.into_iter().collect();
+                ModelLatency {
+                    calls: h.iter().map(|(_, c)| c).sum(),
+                    p50_ms: percentile(&h, &bounds, 50),
+                    p95_ms: percentile(&h, &bounds, 95),
+                    approximate: true,
+                    model,
+                }
+            })
+            .collect())
+    }
+
+    /// Answered calls per model and latency bucket (its lower bound in milliseconds).
+    async fn latency_histograms(
+        &self,
+        r: &SpendRange,
+    ) -> Result<BTreeMap<String, BTreeMap<i64, i64>>, EngineError> {
+        let split = self.split(&r.from, &r.to).await?;
+        let mut models: BTreeMap<String, BTreeMap<i64, i64>> = BTreeMap::new();
+        let whole = split
+            .bind(sqlx::query(
+                "SELECT model, latency FROM usage_day_model
+                 WHERE day >= ?1 AND day < ?2 AND latency != '{}'",
+            ))
+            .fetch_all(self.pool())
+            .await?;
+        for row in &whole {
+            let h = models.entry(row.try_get(0)?).or_default();
+            each_entry(row.try_get(1)?, |lo, n: i64| *h.entry(lo).or_default() += n)?;
+        }
+        let part = split
+            .bind(sqlx::query(&format!(
+                "SELECT model, (SELECT MAX(lo) FROM latency_buckets WHERE lo <= latency_ms),
+                        COUNT(*)
+                 FROM usage WHERE {LEDGER_EDGES} AND outcome = 'answered' GROUP BY 1, 2"
+            )))
+            .fetch_all(self.pool())
+            .await?;
+        for row in &part {
+            let h = models.entry(row.try_get(0)?).or_default();
+            *h.entry(row.try_get(1)?).or_default() += row.try_get::<i64, _>(2)?;
+        }
+        Ok(models)
+    }
+
+    /// Nearest-rank percentiles from every answered call in the period.
+    async fn exact_latency(&self, r: &SpendRange) -> Result<Vec<ModelLatency>, EngineError> {
         let rows = sqlx::query(
             "WITH ranked AS (
                 SELECT model, latency_ms,
@@ -297,6 +436,7 @@ impl Store {
                     calls: row.try_get(1)?,
                     p50_ms: row.try_get(2)?,
                     p95_ms: row.try_get(3)?,
+                    approximate: false,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()?;

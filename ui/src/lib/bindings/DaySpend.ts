@@ -3,4 +3,4 @@
 /**
  * One model's spend on one day of the user's calendar.
  */
-export type DaySpend = { day: string, model: string, spend_nusd: number, };
+export type DaySpend = { day: string, model: string, requests: number, spend_nusd: number, baseline_nusd: number, };

@@ -3,4 +3,9 @@
 /**
  * Nearest-rank percentiles of total time over a model's answered calls.
  */
-export type ModelLatency = { model: string, calls: number, p50_ms: number, p95_ms: number, };
+export type ModelLatency = { model: string, calls: number, p50_ms: number, p95_ms: number, 
+/**
+ * Read from a histogram (buckets about 20% wide, placed by rank within a bucket) because
+ * the period holds more than [`EXACT_LATENCY_CALLS`] answered calls.
+ */
+approximate: boolean, };

@@ -12,10 +12,10 @@ import { rangeFor } from './period';
 const dashboard: Dashboard = {
   totals: { spend_nusd: 3_000_000, requests: 2, calls: 3, baseline_nusd: 12_000_000 },
   models: [{ model: 'gpt-small', provider: 'openai', requests: 2, spend_nusd: 3_000_000, baseline_nusd: 12_000_000 }],
-  days: [{ day: '2026-11-25', model: 'gpt-small', spend_nusd: 3_000_000 }],
+  days: [{ day: '2026-11-25', model: 'gpt-small', requests: 2, spend_nusd: 3_000_000, baseline_nusd: 12_000_000 }],
   tasks: [{ key: 'coding', requests: 2, spend_nusd: 3_000_000, baseline_nusd: 12_000_000 }],
   rules: [{ key: 'default', requests: 2, spend_nusd: 3_000_000, baseline_nusd: 12_000_000 }],
-  latency: [{ model: 'gpt-small', calls: 2, p50_ms: 120, p95_ms: 900 }],
+  latency: [{ model: 'gpt-small', calls: 2, p50_ms: 120, p95_ms: 900, approximate: false }],
 };
 
 const row: SpendRow = {
@@ -63,6 +63,14 @@ describe('SpendScreen', () => {
     expect(screen.getByTestId('total-average')).toHaveTextContent('$0.00150');
     // $0.012 baseline − $0.003 spent = $0.009, 75%.
     expect(screen.getByTestId('total-savings')).toHaveTextContent('$0.00900 (75.0%)');
+  });
+
+  it('marks latency read from a histogram as approximate', async () => {
+    fakeBackend({ ...dashboard, latency: [{ model: 'gpt-small', calls: 12_000, p50_ms: 1_250, p95_ms: 4_000, approximate: true }] });
+    render(SpendScreen, { onopenconversation: () => {} });
+    const cell = await screen.findByRole('cell', { name: '12000' });
+    expect(cell.parentElement).toHaveTextContent('≈ 1.25 s');
+    expect(screen.getByText(/read from a histogram/)).toBeInTheDocument();
   });
 
   it('explains what will appear when nothing was spent', async () => {
