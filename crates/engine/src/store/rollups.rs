@@ -208,8 +208,8 @@ mod tests {
         let narrow = [(1, 2), (2, 1), (3, 1)];
         assert_eq!(percentile(&narrow, &bounds, 50), 1);
         assert_eq!(percentile(&narrow, &bounds, 95), 3);
-        // Ten calls in [10, 12): rank 5 sits in the middle of the bucket.
-        assert_eq!(percentile(&[(10, 10)], &bounds, 50), 10 + 2 * 9 / 20);
+        // Ten calls in [12, 15): rank 5 sits just below the middle, 12 + 3 × 4.5 / 10.
+        assert_eq!(percentile(&[(12, 10)], &bounds, 50), 13);
         // 20 calls, 19 in [12, 15) and one in [15, 20): rank 19 is the top of [12, 15).
         assert_eq!(
             percentile(&[(12, 19), (15, 1)], &bounds, 95),
