@@ -15,6 +15,11 @@ export function ms(value: number | null | undefined): string {
   return `${(value / 1000).toFixed(value < 10000 ? 2 : 1)} s`;
 }
 
+/** A count with thousands separators: 950,000. */
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
 export function tokens(n: number): string {
   return n >= 10000 ? `${(n / 1000).toFixed(1)}k` : String(n);
 }

@@ -68,7 +68,7 @@ describe('SpendScreen', () => {
   it('marks latency read from a histogram as approximate', async () => {
     fakeBackend({ ...dashboard, latency: [{ model: 'gpt-small', calls: 12_000, p50_ms: 1_250, p95_ms: 4_000, approximate: true }] });
     render(SpendScreen, { onopenconversation: () => {} });
-    const cell = await screen.findByRole('cell', { name: '12000' });
+    const cell = await screen.findByRole('cell', { name: '12,000' });
     expect(cell.parentElement).toHaveTextContent('≈ 1.25 s');
     expect(screen.getByText(/read from a histogram/)).toBeInTheDocument();
   });
