@@ -54,17 +54,16 @@ FROM (SELECT unixepoch(at) / 86400 AS day, model, (unixepoch(at) % 86400) / 900 
       FROM usage GROUP BY 1, 2, 3)
 GROUP BY day, model;
 
-UPDATE usage_day_model SET latency = (
-    SELECT json_group_object(CAST(lo AS TEXT), n)
-    FROM (SELECT (SELECT MAX(lo) FROM latency_buckets WHERE lo <= u.latency_ms) AS lo,
-                 COUNT(*) AS n
-          FROM usage u
-          WHERE unixepoch(u.at) / 86400 = usage_day_model.day
-            AND u.model = usage_day_model.model AND u.outcome = 'answered'
-          GROUP BY 1))
-WHERE EXISTS (SELECT 1 FROM usage u
-              WHERE unixepoch(u.at) / 86400 = usage_day_model.day
-                AND u.model = usage_day_model.model AND u.outcome = 'answered');
+WITH buckets AS (
+         SELECT unixepoch(at) / 86400 AS day, model,
+                (SELECT MAX(lo) FROM latency_buckets WHERE lo <= latency_ms) AS lo, COUNT(*) AS n
+         FROM usage WHERE outcome = 'answered' GROUP BY 1, 2, 3),
+     histograms AS (
+         SELECT day, model, json_group_object(CAST(lo AS TEXT), n) AS latency
+         FROM buckets GROUP BY day, model)
+UPDATE usage_day_model SET latency = histograms.latency
+FROM histograms
+WHERE histograms.day = usage_day_model.day AND histograms.model = usage_day_model.model;
 
 CREATE TRIGGER usage_rollup AFTER INSERT ON usage BEGIN
     INSERT OR IGNORE INTO usage_daily (day, model, provider_id, task, rule)

@@ -242,13 +242,11 @@ fn sorted(
     g
 }
 
-#[tokio::test]
-async fn the_rollups_give_the_ledgers_own_figures_for_any_period() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("app.db")).await.unwrap();
-    sqlx::query(SCATTER).execute(store.pool()).await.unwrap();
-    let mut rng = fastrand::Rng::with_seed(7);
-    for case in 0..60 {
+/// Compares every grouped figure the store gives for `cases` random periods (to the
+/// millisecond, at random time-zone offsets) with the same sums taken over the ledger itself.
+async fn check_against_the_ledger(store: &Store, cases: u32, seed: u64) {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    for case in 0..cases {
         let (a, b) = (instant(&mut rng), instant(&mut rng));
         let (from, to) = if a < b { (a, b) } else { (b, a) };
         let r = SpendRange {
@@ -309,6 +307,14 @@ async fn the_rollups_give_the_ledgers_own_figures_for_any_period() {
         assert_eq!(got, counts, "{why}");
         assert!(latency.iter().all(|l| !l.approximate), "{why}");
     }
+}
+
+#[tokio::test]
+async fn the_rollups_give_the_ledgers_own_figures_for_any_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("app.db")).await.unwrap();
+    sqlx::query(SCATTER).execute(store.pool()).await.unwrap();
+    check_against_the_ledger(&store, 60, 7).await;
 
     let odd = SpendRange {
         utc_offset_minutes: 7,
@@ -372,4 +378,68 @@ async fn past_ten_thousand_calls_latency_comes_from_histograms_close_to_the_exac
             assert!(error < 0.05, "{model}: {got} ms against {want} ms exactly");
         }
     }
+}
+
+#[tokio::test]
+async fn upgrading_a_database_builds_the_rollups_from_its_ledger() {
+    // A database as the release before the rollups left it: migrations 0001–0004 and a ledger.
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("migrations");
+    std::fs::create_dir(&old).unwrap();
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    for entry in std::fs::read_dir(&here).unwrap() {
+        let name = entry.unwrap().file_name();
+        if name.to_string_lossy().as_ref() < "0005" {
+            std::fs::copy(here.join(&name), old.join(&name)).unwrap();
+        }
+    }
+    let db = dir.path().join("app.db");
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&db)
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    sqlx::migrate::Migrator::new(old.as_path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    sqlx::query(SCATTER).execute(&pool).await.unwrap();
+    let rollups: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM sqlite_master WHERE name = 'usage_daily'")
+            .fetch_optional(&pool)
+            .await
+            .unwrap();
+    assert_eq!(rollups, None);
+    pool.close().await;
+
+    let store = Store::open(&db).await.unwrap();
+    check_against_the_ledger(&store, 20, 11).await;
+
+    // The upgrade's rollups are the ones the trigger builds call by call.
+    let fresh = Store::open(&dir.path().join("fresh.db")).await.unwrap();
+    sqlx::query(SCATTER).execute(fresh.pool()).await.unwrap();
+    assert_eq!(rollups_of(&store).await, rollups_of(&fresh).await);
+}
+
+type DayModel = (i64, String, serde_json::Value, serde_json::Value);
+type Daily = (i64, String, String, String, String, i64, i64, i64, i64);
+
+async fn rollups_of(store: &Store) -> (Vec<Daily>, Vec<DayModel>) {
+    let daily: Vec<Daily> = sqlx::query_as("SELECT * FROM usage_daily ORDER BY 1, 2, 3, 4, 5")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    let rows: Vec<(i64, String, String, String)> =
+        sqlx::query_as("SELECT day, model, latency, slots FROM usage_day_model ORDER BY 1, 2")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    let parse = |json: &str| serde_json::from_str::<serde_json::Value>(json).unwrap();
+    let day_model = rows
+        .into_iter()
+        .map(|(day, model, latency, slots)| (day, model, parse(&latency), parse(&slots)))
+        .collect();
+    assert!(daily.len() > 100);
+    (daily, day_model)
 }
