@@ -288,7 +288,7 @@ async fn check_against_the_ledger(store: &Store, cases: u32, seed: u64) {
         ] {
             assert_eq!(
                 sorted(store.spend_by(&r, by).await.unwrap()),
-                ledger_groups(&store, key, &r).await,
+                ledger_groups(store, key, &r).await,
                 "{why}, by {key}"
             );
         }
