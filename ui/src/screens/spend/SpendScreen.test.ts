@@ -4,6 +4,7 @@ import { mockIPC } from '@tauri-apps/api/mocks';
 import { describe, expect, it } from 'vitest';
 import type { Budget } from '../../lib/bindings/Budget';
 import type { Dashboard } from '../../lib/bindings/Dashboard';
+import type { SpendFilter } from '../../lib/bindings/SpendFilter';
 import type { SpendRow } from '../../lib/bindings/SpendRow';
 import { navigation } from '../../lib/navigation.svelte';
 import SpendScreen from './SpendScreen.svelte';
@@ -27,6 +28,8 @@ const row: SpendRow = {
 
 let baselineChoice: string | null = null;
 
+let lastFilter: SpendFilter | null = null;
+
 function fakeBackend(data: Dashboard) {
   baselineChoice = null;
   const saved: Budget[] = [];
@@ -36,6 +39,7 @@ function fakeBackend(data: Dashboard) {
       case 'spend_dashboard':
         return data;
       case 'spend_requests':
+        lastFilter = args.filter as SpendFilter;
         return data.totals.calls ? [row] : [];
       case 'list_providers':
         return [{ id: 'p1', name: 'Work OpenAI', kind: 'openai', preset: 'openai', base_url: 'https://api.openai.com/v1', headers: [], enabled: true, key: { state: 'set', last4: 'abcd' } }];
@@ -63,6 +67,15 @@ describe('SpendScreen', () => {
     expect(screen.getByTestId('total-average')).toHaveTextContent('$0.00150');
     // $0.012 baseline − $0.003 spent = $0.009, 75%.
     expect(screen.getByTestId('total-savings')).toHaveTextContent('$0.00900 (75.0%)');
+  });
+
+  it('filters the requests by model, task, rule and outcome', async () => {
+    fakeBackend(dashboard);
+    render(SpendScreen, { onopenconversation: () => {} });
+    await userEvent.selectOptions(await screen.findByLabelText('Task filter'), 'coding');
+    await userEvent.selectOptions(screen.getByLabelText('Rule filter'), 'default');
+    await userEvent.selectOptions(screen.getByLabelText('Outcome filter'), 'skipped');
+    await waitFor(() => expect(lastFilter).toMatchObject({ model: null, task: 'coding', rule: 'default', outcome: 'skipped' }));
   });
 
   it('marks latency read from a histogram as approximate', async () => {
