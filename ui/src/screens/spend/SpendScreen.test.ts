@@ -78,6 +78,24 @@ describe('SpendScreen', () => {
     await waitFor(() => expect(lastFilter).toMatchObject({ model: null, task: 'coding', rule: 'default', outcome: 'skipped' }));
   });
 
+  it('reads the ledger again when the window regains focus', async () => {
+    let asked = 0;
+    const data = dashboard;
+    mockIPC((cmd) => {
+      if (cmd === 'spend_dashboard') {
+        asked++;
+        return asked === 1 ? data : { ...data, totals: { ...data.totals, requests: 5 } };
+      }
+      if (cmd === 'spend_requests') return [];
+      if (cmd === 'budget_status' || cmd === 'list_providers') return [];
+      if (cmd === 'baseline') return { chosen: null, effective: 'gpt-4o', models: ['gpt-4o'] };
+    });
+    render(SpendScreen, { onopenconversation: () => {} });
+    expect(await screen.findByTestId('total-requests')).toHaveTextContent('2');
+    window.dispatchEvent(new FocusEvent('focus'));
+    await waitFor(() => expect(screen.getByTestId('total-requests')).toHaveTextContent('5'));
+  });
+
   it('marks latency read from a histogram as approximate', async () => {
     fakeBackend({ ...dashboard, latency: [{ model: 'gpt-small', calls: 12_000, p50_ms: 1_250, p95_ms: 4_000, approximate: true }] });
     render(SpendScreen, { onopenconversation: () => {} });
