@@ -49,7 +49,7 @@ function fakeBackend(data: Dashboard) {
         baselineChoice = args.model as string | null;
         return null;
       case 'budget_status':
-        return saved.map((budget) => ({ budget, spent_nusd: 0, level: 'ok', message: '' }));
+        return saved.map((budget) => ({ budget, spent_nusd: budget.limit_nusd / 4, level: 'ok', message: '' }));
       case 'save_budget':
         saved.push({ ...(args.budget as Budget), id: saved.length + 1 });
         return saved[saved.length - 1];
@@ -127,6 +127,8 @@ describe('SpendScreen', () => {
     await waitFor(() => expect(saved).toHaveLength(1));
     expect(saved[0].limit_nusd).toBe(100_000_000);
     expect(saved[0].provider_id).toBeNull();
+    // The list shows how much of it is used.
+    expect(await screen.findByRole('progressbar')).toHaveAttribute('aria-valuenow', '25');
   });
 
   it('limits a budget to one provider picked by name', async () => {
