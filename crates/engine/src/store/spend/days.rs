@@ -1,0 +1,104 @@
+//! Spend per day of the user's calendar: whole UTC days from the rollups' quarter-hours, each
+//! put on the local day it falls in, and the ledger's own rows for the part days.
+use std::collections::BTreeMap;
+
+use sqlx::Row;
+
+use super::{DaySpend, GroupSpend, SpendRange, ANSWERING};
+use crate::error::EngineError;
+use crate::store::rollups::{
+    check_offset, each_entry, iso_date, local_day, LEDGER_EDGES, SLOT_SECONDS,
+};
+use crate::store::Store;
+
+impl Store {
+    /// Spend per day of the user's calendar and model, oldest first. Whole UTC days come from
+    /// the rollups' quarter-hours, each put on the local day it falls in.
+    pub async fn spend_by_day(&self, r: &SpendRange) -> Result<Vec<DaySpend>, EngineError> {
+        check_offset(r.utc_offset_minutes)?;
+        let split = self.split(&r.from, &r.to).await?;
+        let mut days: BTreeMap<(i64, String), [i64; 3]> = BTreeMap::new();
+        // A UTC day's quarter-hours fall on the local day before, the same, or after.
+        let mut add = |day: i64, model: String, sums: &[Option<[i64; 3]>; 3]| {
+            for (local, s) in (day - 1..).zip(sums) {
+                if let Some(s) = s {
+                    let total = days.entry((local, model.clone())).or_default();
+                    for (t, v) in total.iter_mut().zip(s) {
+                        *t += v;
+                    }
+                }
+            }
+        };
+        let on_local_day = |sums: &mut [Option<[i64; 3]>; 3], day: i64, slot: i64, s: [i64; 3]| {
+            let local = local_day(day, slot, r.utc_offset_minutes) - day + 1;
+            let total = sums[local as usize].get_or_insert_default();
+            for (t, v) in total.iter_mut().zip(s) {
+                *t += v;
+            }
+        };
+        let whole = split
+            .bind(sqlx::query(
+                "SELECT day, model, slots FROM usage_day_model WHERE day >= ?1 AND day < ?2",
+            ))
+            .fetch_all(self.pool())
+            .await?;
+        for row in &whole {
+            let day: i64 = row.try_get(0)?;
+            let mut sums = [None; 3];
+            each_entry(row.try_get(2)?, |slot, s| {
+                on_local_day(&mut sums, day, slot, s)
+            })?;
+            add(day, row.try_get(1)?, &sums);
+        }
+        let part = split
+            .bind(sqlx::query(&format!(
+                "SELECT unixepoch(at) / 86400, (unixepoch(at) % 86400) / {SLOT_SECONDS}, model,
+                        SUM({ANSWERING}), SUM(cost_nusd), SUM(COALESCE(baseline_cost_nusd, cost_nusd))
+                 FROM usage WHERE {LEDGER_EDGES} GROUP BY 1, 2, 3"
+            )))
+            .fetch_all(self.pool())
+            .await?;
+        for row in &part {
+            let (day, slot): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+            let mut sums = [None; 3];
+            let s = [row.try_get(3)?, row.try_get(4)?, row.try_get(5)?];
+            on_local_day(&mut sums, day, slot, s);
+            add(day, row.try_get(2)?, &sums);
+        }
+        Ok(days
+            .into_iter()
+            .map(
+                |((day, model), [requests, spend_nusd, baseline_nusd])| DaySpend {
+                    day: iso_date(day),
+                    model,
+                    requests,
+                    spend_nusd,
+                    baseline_nusd,
+                },
+            )
+            .collect())
+    }
+
+    pub(super) async fn spend_per_day(
+        &self,
+        r: &SpendRange,
+    ) -> Result<Vec<GroupSpend>, EngineError> {
+        let mut days: Vec<GroupSpend> = Vec::new();
+        for d in self.spend_by_day(r).await? {
+            match days.last_mut() {
+                Some(g) if g.key == d.day => {
+                    g.requests += d.requests;
+                    g.spend_nusd += d.spend_nusd;
+                    g.baseline_nusd += d.baseline_nusd;
+                }
+                _ => days.push(GroupSpend {
+                    key: d.day,
+                    requests: d.requests,
+                    spend_nusd: d.spend_nusd,
+                    baseline_nusd: d.baseline_nusd,
+                }),
+            }
+        }
+        Ok(days)
+    }
+}

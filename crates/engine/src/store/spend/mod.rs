@@ -1,0 +1,224 @@
+//! What the Spend screen and `switchyard spend` read from the usage ledger, through its daily
+//! rollups (see `../rollups.rs`); money stays in nano-dollars.
+use serde::{Deserialize, Serialize};
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+use ts_rs::TS;
+
+use super::Store;
+use crate::error::EngineError;
+
+mod days;
+mod latency;
+mod requests;
+
+pub use latency::{ModelLatency, EXACT_LATENCY_CALLS};
+pub use requests::{to_csv, usd_decimal, SpendFilter, SpendRow};
+
+/// Calls that produced the reply the user saw: one per request.
+const ANSWERING: &str = "outcome IN ('answered', 'partial', 'stopped')";
+
+/// A half-open period `[from, to)` of ledger times (ISO 8601, UTC, as the ledger writes them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SpendRange {
+    pub from: String,
+    pub to: String,
+    /// Minutes east of UTC of the user's clock, so "a day" on the chart is the user's day.
+    pub utc_offset_minutes: i32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SpendTotals {
+    #[ts(type = "number")]
+    pub spend_nusd: i64,
+    /// Replies (a request with fallbacks is one request and several calls).
+    #[ts(type = "number")]
+    pub requests: i64,
+    #[ts(type = "number")]
+    pub calls: i64,
+    /// What the same tokens would have cost on the baseline model; a call with no baseline
+    /// (it failed before any tokens) counts at its own cost.
+    #[ts(type = "number")]
+    pub baseline_nusd: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ModelSpend {
+    pub model: String,
+    pub provider: String,
+    #[ts(type = "number")]
+    pub requests: i64,
+    #[ts(type = "number")]
+    pub spend_nusd: i64,
+    #[ts(type = "number")]
+    pub baseline_nusd: i64,
+}
+
+/// One model's spend on one day of the user's calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct DaySpend {
+    pub day: String,
+    pub model: String,
+    #[ts(type = "number")]
+    pub requests: i64,
+    #[ts(type = "number")]
+    pub spend_nusd: i64,
+    #[ts(type = "number")]
+    pub baseline_nusd: i64,
+}
+
+/// Spend grouped by one key (a task, a rule, a provider, a day); `key` is empty when unknown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct GroupSpend {
+    pub key: String,
+    #[ts(type = "number")]
+    pub requests: i64,
+    #[ts(type = "number")]
+    pub spend_nusd: i64,
+    #[ts(type = "number")]
+    pub baseline_nusd: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Dashboard {
+    pub totals: SpendTotals,
+    pub models: Vec<ModelSpend>,
+    pub days: Vec<DaySpend>,
+    pub tasks: Vec<GroupSpend>,
+    pub rules: Vec<GroupSpend>,
+    pub latency: Vec<ModelLatency>,
+}
+
+/// What a spend report groups by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Model,
+    Day,
+    Task,
+    Rule,
+    Provider,
+}
+
+/// Every call of a split period with the keys the dashboard groups by: whole days from the
+/// rollups, part days from the ledger (bound by `rollups::Split::bind`).
+const CALLS: &str = "
+    SELECT model, provider_id, task, rule, requests, calls, cost_nusd, baseline_nusd
+    FROM usage_daily WHERE day >= ?1 AND day < ?2
+    UNION ALL
+    SELECT model, provider_id, COALESCE(task, ''), COALESCE(rule, ''),
+           outcome IN ('answered', 'partial', 'stopped'), 1, cost_nusd,
+           COALESCE(baseline_cost_nusd, cost_nusd)
+    FROM usage WHERE ((at >= ?3 AND at < ?4) OR (at >= ?5 AND at < ?6))";
+
+fn group_row(row: &SqliteRow) -> Result<GroupSpend, sqlx::Error> {
+    Ok(GroupSpend {
+        key: row.try_get(0)?,
+        requests: row.try_get(1)?,
+        spend_nusd: row.try_get(2)?,
+        baseline_nusd: row.try_get(3)?,
+    })
+}
+
+impl Store {
+    pub async fn spend_totals(&self, r: &SpendRange) -> Result<SpendTotals, EngineError> {
+        self.totals_between(&r.from, &r.to, None).await
+    }
+
+    /// Totals over `[from, to)`, for one provider or all of them.
+    pub(crate) async fn totals_between(
+        &self,
+        from: &str,
+        to: &str,
+        provider_id: Option<&str>,
+    ) -> Result<SpendTotals, EngineError> {
+        let split = self.split(from, to).await?;
+        let sql = format!(
+            "SELECT COALESCE(SUM(cost_nusd), 0), COALESCE(SUM(requests), 0),
+                    COALESCE(SUM(calls), 0), COALESCE(SUM(baseline_nusd), 0)
+             FROM ({CALLS}) WHERE ?7 IS NULL OR provider_id = ?7"
+        );
+        let row = split
+            .bind(sqlx::query(&sql))
+            .bind(provider_id)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(SpendTotals {
+            spend_nusd: row.try_get(0)?,
+            requests: row.try_get(1)?,
+            calls: row.try_get(2)?,
+            baseline_nusd: row.try_get(3)?,
+        })
+    }
+
+    /// Spend per model, the most expensive first.
+    pub async fn spend_by_model(&self, r: &SpendRange) -> Result<Vec<ModelSpend>, EngineError> {
+        let split = self.split(&r.from, &r.to).await?;
+        let sql = format!(
+            "SELECT model, MAX(provider_id), SUM(requests), SUM(cost_nusd), SUM(baseline_nusd)
+             FROM ({CALLS}) GROUP BY model ORDER BY 4 DESC, model"
+        );
+        let rows = split.bind(sqlx::query(&sql)).fetch_all(self.pool()).await?;
+        let models = rows
+            .iter()
+            .map(|row| {
+                Ok(ModelSpend {
+                    model: row.try_get(0)?,
+                    provider: row.try_get(1)?,
+                    requests: row.try_get(2)?,
+                    spend_nusd: row.try_get(3)?,
+                    baseline_nusd: row.try_get(4)?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()?;
+        Ok(models)
+    }
+
+    /// Spend grouped by `by`, the largest first (by day: oldest first).
+    pub async fn spend_by(
+        &self,
+        r: &SpendRange,
+        by: GroupBy,
+    ) -> Result<Vec<GroupSpend>, EngineError> {
+        let column = match by {
+            GroupBy::Model => "model",
+            GroupBy::Task => "task",
+            GroupBy::Rule => "rule",
+            GroupBy::Provider => "provider_id",
+            GroupBy::Day => return self.spend_per_day(r).await,
+        };
+        let split = self.split(&r.from, &r.to).await?;
+        let sql = format!(
+            "SELECT {column} AS k, SUM(requests), SUM(cost_nusd), SUM(baseline_nusd)
+             FROM ({CALLS}) GROUP BY k ORDER BY 3 DESC, 1"
+        );
+        let rows = split.bind(sqlx::query(&sql)).fetch_all(self.pool()).await?;
+        Ok(rows.iter().map(group_row).collect::<Result<_, _>>()?)
+    }
+
+    pub async fn spend_dashboard(&self, r: &SpendRange) -> Result<Dashboard, EngineError> {
+        Ok(Dashboard {
+            totals: self.spend_totals(r).await?,
+            models: self.spend_by_model(r).await?,
+            days: self.spend_by_day(r).await?,
+            tasks: self.spend_by(r, GroupBy::Task).await?,
+            rules: self.spend_by(r, GroupBy::Rule).await?,
+            latency: self.latency_by_model(r).await?,
+        })
+    }
+
+    /// The ledger's time `days` days ago, for a period that ends now.
+    pub async fn days_ago(&self, days: u32) -> Result<String, EngineError> {
+        Ok(
+            sqlx::query_scalar("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)")
+                .bind(format!("-{days} days"))
+                .fetch_one(self.pool())
+                .await?,
+        )
+    }
+}
