@@ -77,6 +77,7 @@ pub async fn run(args: SpendArgs, db: &std::path::Path) -> anyhow::Result<()> {
         // Past any time the ledger can hold.
         to: "9999-12-31".into(),
         utc_offset_minutes: 0,
+        offset_changes: vec![],
     };
     let (by, heading) = match args.by {
         By::Model => (GroupBy::Model, "model"),

@@ -104,6 +104,7 @@ fn main() {
             from: store.days_ago(30).await.unwrap(),
             to: "9999-12-31".into(),
             utc_offset_minutes: 60,
+            offset_changes: vec![],
         };
         let year = SpendRange {
             from: store.days_ago(366).await.unwrap(),

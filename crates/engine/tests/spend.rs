@@ -6,7 +6,7 @@ use support::Setup;
 use switchyard_engine::chat::ledger::{self, baseline_model};
 use switchyard_engine::execute::{Hop, HopOutcome, Reply, ReplyStatus};
 use switchyard_engine::store::ledger::LedgerRow;
-use switchyard_engine::store::spend::{to_csv, GroupBy, SpendFilter, SpendRange};
+use switchyard_engine::store::spend::{to_csv, GroupBy, OffsetChange, SpendFilter, SpendRange};
 use switchyard_engine::store::Store;
 use switchyard_engine::usage::{Cost, Usage};
 
@@ -15,6 +15,7 @@ fn range() -> SpendRange {
         from: "2000-01-01".into(),
         to: "9999-12-31".into(),
         utc_offset_minutes: 0,
+        offset_changes: vec![],
     }
 }
 
@@ -253,6 +254,7 @@ async fn check_against_the_ledger(store: &Store, cases: u32, seed: u64) {
             from,
             to,
             utc_offset_minutes: rng.i32(-48..=56) * 15,
+            offset_changes: vec![],
         };
         let why = format!("case {case}: {r:?}");
 
@@ -352,6 +354,7 @@ async fn past_ten_thousand_calls_latency_comes_from_histograms_close_to_the_exac
         from: "2026-03-01T05:30:00.000Z".into(),
         to: "2026-03-06".into(),
         utc_offset_minutes: 0,
+        offset_changes: vec![],
     };
     let exact: Vec<(String, i64, i64, i64)> = sqlx::query_as(
         "WITH ranked AS (
@@ -442,4 +445,60 @@ async fn rollups_of(store: &Store) -> (Vec<Daily>, Vec<DayModel>) {
         .collect();
     assert!(daily.len() > 100);
     (daily, day_model)
+}
+
+#[tokio::test]
+async fn days_follow_the_users_clock_across_a_daylight_saving_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("app.db")).await.unwrap();
+    // Berlin: UTC+1 until 2026-03-29 01:00 UTC, UTC+2 after. Each call is at 00:30 local time,
+    // the first day of its date, so every date gets exactly one.
+    for (at, cost) in [
+        ("2026-03-27T23:30:00.000Z", 1),
+        ("2026-03-28T23:30:00.000Z", 10),
+        ("2026-03-29T22:30:00.000Z", 100),
+        ("2026-03-30T22:30:00.000Z", 1_000),
+    ] {
+        sqlx::query(
+            "INSERT INTO usage (at, provider_id, provider, model, outcome, cost_nusd)
+             VALUES (?, 'p', 'P', 'm', 'answered', ?)",
+        )
+        .bind(at)
+        .bind(cost)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    }
+    let berlin = SpendRange {
+        from: "2026-03-26T23:00:00.000Z".into(),
+        to: "2026-03-31T22:00:00.000Z".into(),
+        utc_offset_minutes: 60,
+        offset_changes: vec![OffsetChange {
+            at_ms: 1_774_746_000_000, // 2026-03-29T01:00:00Z
+            utc_offset_minutes: 120,
+        }],
+    };
+    let days: Vec<(String, i64)> = store
+        .spend_by_day(&berlin)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.day, d.spend_nusd))
+        .collect();
+    let want = [
+        ("2026-03-28", 1),
+        ("2026-03-29", 10),
+        ("2026-03-30", 100),
+        ("2026-03-31", 1_000),
+    ];
+    assert_eq!(days, want.map(|(d, c)| (d.to_string(), c)));
+
+    // With one offset for the whole period, the calls after the change land a day early.
+    let fixed = SpendRange {
+        offset_changes: vec![],
+        ..berlin
+    };
+    let early = store.spend_by_day(&fixed).await.unwrap();
+    let day29 = early.iter().find(|d| d.day == "2026-03-29").unwrap();
+    assert_eq!(day29.spend_nusd, 10 + 100);
 }

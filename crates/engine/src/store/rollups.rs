@@ -11,7 +11,7 @@ use sqlx::sqlite::{Sqlite, SqliteArguments};
 use super::Store;
 use crate::error::EngineError;
 
-const DAY_SECONDS: i64 = 86_400;
+pub(super) const DAY_SECONDS: i64 = 86_400;
 /// The rollups split each day into quarter-hours, the finest step of any time zone's offset.
 pub(super) const SLOT_SECONDS: i64 = 900;
 

@@ -165,6 +165,6 @@ describe('rangeFor', () => {
     const r = rangeFor('month', now);
     expect(new Date(r.from).getDate()).toBe(1);
     expect(new Date(r.to).getDate()).toBe(26);
-    expect(r.utc_offset_minutes).toBe(-now.getTimezoneOffset());
+    expect(r.utc_offset_minutes).toBe(-new Date(r.from).getTimezoneOffset());
   });
 });

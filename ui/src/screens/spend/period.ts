@@ -1,4 +1,5 @@
 // The period picker's choices as ledger time ranges: half-open, ISO UTC, on the user's calendar.
+import type { OffsetChange } from '../../lib/bindings/OffsetChange';
 import type { SpendRange } from '../../lib/bindings/SpendRange';
 
 export type Period = 'today' | '7d' | '30d' | 'month' | 'custom';
@@ -33,8 +34,37 @@ export function rangeFor(period: Period, now: Date, from = '', to = ''): SpendRa
   return {
     from: start.toISOString(),
     to: end.toISOString(),
-    utc_offset_minutes: -now.getTimezoneOffset(),
+    utc_offset_minutes: offsetAt(start.getTime()),
+    offset_changes: offsetChanges(start, end),
   };
+}
+
+const QUARTER_HOUR = 15 * 60 * 1000;
+
+/** Minutes east of UTC of this computer's clock at an instant. */
+function offsetAt(ms: number): number {
+  return -new Date(ms).getTimezoneOffset();
+}
+
+/** Where the clock moves (daylight saving time) between two local midnights: each day whose
+ * next midnight has another offset is searched by quarter-hour, the step of every real change. */
+export function offsetChanges(start: Date, end: Date): OffsetChange[] {
+  const changes: OffsetChange[] = [];
+  let day = start;
+  while (day < end) {
+    const next = new Date(day.getFullYear(), day.getMonth(), day.getDate() + 1);
+    let offset = offsetAt(day.getTime());
+    if (offsetAt(next.getTime()) !== offset) {
+      for (let t = day.getTime() + QUARTER_HOUR; t <= next.getTime(); t += QUARTER_HOUR) {
+        if (offsetAt(t) !== offset) {
+          offset = offsetAt(t);
+          changes.push({ at_ms: t, utc_offset_minutes: offset });
+        }
+      }
+    }
+    day = next;
+  }
+  return changes;
 }
 
 /** Nano-dollars to dollars, for display only. */

@@ -7,15 +7,19 @@ use sqlx::Row;
 use super::{DaySpend, GroupSpend, SpendRange, ANSWERING};
 use crate::error::EngineError;
 use crate::store::rollups::{
-    check_offset, each_entry, iso_date, local_day, LEDGER_EDGES, SLOT_SECONDS,
+    check_offset, each_entry, iso_date, local_day, DAY_SECONDS, LEDGER_EDGES, SLOT_SECONDS,
 };
 use crate::store::Store;
 
 impl Store {
     /// Spend per day of the user's calendar and model, oldest first. Whole UTC days come from
-    /// the rollups' quarter-hours, each put on the local day it falls in.
+    /// the rollups' quarter-hours, each put on the local day it falls in at the offset the
+    /// user's clock had then (clock changes fall on quarter-hours too).
     pub async fn spend_by_day(&self, r: &SpendRange) -> Result<Vec<DaySpend>, EngineError> {
         check_offset(r.utc_offset_minutes)?;
+        for c in &r.offset_changes {
+            check_offset(c.utc_offset_minutes)?;
+        }
         let split = self.split(&r.from, &r.to).await?;
         let mut days: BTreeMap<(i64, String), [i64; 3]> = BTreeMap::new();
         // A UTC day's quarter-hours fall on the local day before, the same, or after.
@@ -30,7 +34,8 @@ impl Store {
             }
         };
         let on_local_day = |sums: &mut [Option<[i64; 3]>; 3], day: i64, slot: i64, s: [i64; 3]| {
-            let local = local_day(day, slot, r.utc_offset_minutes) - day + 1;
+            let offset = r.offset_at(day * DAY_SECONDS + slot * SLOT_SECONDS);
+            let local = local_day(day, slot, offset) - day + 1;
             let total = sums[local as usize].get_or_insert_default();
             for (t, v) in total.iter_mut().zip(s) {
                 *t += v;

@@ -24,8 +24,32 @@ const ANSWERING: &str = "outcome IN ('answered', 'partial', 'stopped')";
 pub struct SpendRange {
     pub from: String,
     pub to: String,
-    /// Minutes east of UTC of the user's clock, so "a day" on the chart is the user's day.
+    /// Minutes east of UTC of the user's clock at `from`, so "a day" on the chart is the
+    /// user's day.
     pub utc_offset_minutes: i32,
+    /// Where the clock moves within the period (daylight saving time), in order.
+    #[serde(default)]
+    pub offset_changes: Vec<OffsetChange>,
+}
+
+/// From `at_ms` (milliseconds since 1970, UTC) on, the user's clock is this far east of UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OffsetChange {
+    #[ts(type = "number")]
+    pub at_ms: i64,
+    pub utc_offset_minutes: i32,
+}
+
+impl SpendRange {
+    /// The user's offset in minutes at `at` (seconds since 1970).
+    pub(crate) fn offset_at(&self, at: i64) -> i32 {
+        self.offset_changes
+            .iter()
+            .take_while(|c| c.at_ms.div_euclid(1000) <= at)
+            .last()
+            .map_or(self.utc_offset_minutes, |c| c.utc_offset_minutes)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
