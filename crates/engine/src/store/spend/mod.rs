@@ -225,14 +225,23 @@ impl Store {
         Ok(rows.iter().map(group_row).collect::<Result<_, _>>()?)
     }
 
+    /// Every figure of the Spend screen, read side by side on the pool's connections.
     pub async fn spend_dashboard(&self, r: &SpendRange) -> Result<Dashboard, EngineError> {
+        let (totals, models, days, tasks, rules, latency) = tokio::try_join!(
+            self.spend_totals(r),
+            self.spend_by_model(r),
+            self.spend_by_day(r),
+            self.spend_by(r, GroupBy::Task),
+            self.spend_by(r, GroupBy::Rule),
+            self.latency_by_model(r),
+        )?;
         Ok(Dashboard {
-            totals: self.spend_totals(r).await?,
-            models: self.spend_by_model(r).await?,
-            days: self.spend_by_day(r).await?,
-            tasks: self.spend_by(r, GroupBy::Task).await?,
-            rules: self.spend_by(r, GroupBy::Rule).await?,
-            latency: self.latency_by_model(r).await?,
+            totals,
+            models,
+            days,
+            tasks,
+            rules,
+            latency,
         })
     }
 
