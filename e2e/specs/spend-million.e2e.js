@@ -4,22 +4,12 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openScreen, screenshot } from '../helpers/app.js';
-import { artifacts } from '../wdio.conf.js';
+import { screenshot } from '../helpers/app.js';
+import { artifacts, root } from '../wdio.conf.js';
 
 /** One year of calls before now, as `cargo bench --bench spend` makes them: 1 in 20 failed. */
-const GENERATE = `
-PRAGMA busy_timeout = 10000;
-WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999999)
-INSERT INTO usage (at, source, provider_id, provider, model, task, rule, outcome, input_tokens,
-                   output_tokens, cost_nusd, baseline_cost_nusd, first_token_ms, latency_ms)
-SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || (i * 31536 / 1000) || ' seconds'),
-       'app', 'p' || (i % 4), 'Provider ' || (i % 4), 'model-' || (i % 12),
-       'task-' || (i % 6), 'rule-' || (i % 8),
-       CASE WHEN i % 20 = 0 THEN 'failed' ELSE 'answered' END,
-       500 + i % 3000, 100 + i % 900, (i * 7919) % 100000, (i * 7919) % 100000 * 4,
-       (i * 31) % 900, (i * 104729) % 5000
-FROM n;`;
+const GENERATE = `PRAGMA busy_timeout = 10000;
+${fs.readFileSync(path.join(root, 'crates/engine/benches/ledger-year.sql'), 'utf8')}`;
 
 const db = () => path.join(process.env.XDG_DATA_HOME, 'dev.switchyard.app/switchyard.db');
 

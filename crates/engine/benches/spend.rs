@@ -9,20 +9,9 @@ use switchyard_engine::store::ledger::LedgerRow;
 use switchyard_engine::store::spend::{GroupBy, SpendFilter, SpendRange};
 use switchyard_engine::store::Store;
 
+/// What `ledger-year.sql` generates.
 const ROWS: u32 = 1_000_000;
-
-/// One year of calls: 12 models on 4 providers, 6 tasks, 8 rules, one call in 20 failed.
-const GENERATE: &str = "
-WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?1 - 1)
-INSERT INTO usage (at, source, provider_id, provider, model, task, rule, outcome, input_tokens,
-                   output_tokens, cost_nusd, baseline_cost_nusd, first_token_ms, latency_ms)
-SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || (i * 31536 / 1000) || ' seconds'),
-       'app', 'p' || (i % 4), 'Provider ' || (i % 4), 'model-' || (i % 12),
-       'task-' || (i % 6), 'rule-' || (i % 8),
-       CASE WHEN i % 20 = 0 THEN 'failed' ELSE 'answered' END,
-       500 + i % 3000, 100 + i % 900, (i * 7919) % 100000, (i * 7919) % 100000 * 4,
-       (i * 31) % 900, (i * 104729) % 5000
-FROM n";
+const GENERATE: &str = include_str!("ledger-year.sql");
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
@@ -90,11 +79,7 @@ fn main() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("bench.db")).await.unwrap();
         let started = Instant::now();
-        sqlx::query(GENERATE)
-            .bind(ROWS)
-            .execute(store.pool())
-            .await
-            .unwrap();
+        sqlx::raw_sql(GENERATE).execute(store.pool()).await.unwrap();
         sqlx::query("ANALYZE").execute(store.pool()).await.unwrap();
         println!(
             "generated {ROWS} ledger rows in {:.1} s",

@@ -150,13 +150,13 @@ pub(super) fn each_entry<'a, V: Deserialize<'a>>(
 /// the value is exact in buckets one millisecond wide.
 pub(super) fn percentile(histogram: &[(i64, i64)], bounds: &[i64], p: i64) -> i64 {
     let n: i64 = histogram.iter().map(|(_, c)| c).sum();
-    // The smallest rank k with k / n >= p / 100.
-    let k = (n * p + 99) / 100;
+    // The smallest rank k (from 1) with k / n >= p / 100.
+    let k = ((n * p + 99) / 100).max(1);
     let mut before = 0;
     for &(lo, count) in histogram {
-        if before + count >= k.max(1) {
+        if before + count >= k {
             let hi = bounds.iter().copied().find(|&b| b > lo).unwrap_or(lo);
-            let within = 2 * (k.max(1) - before) - 1;
+            let within = 2 * (k - before) - 1;
             return lo + (hi - lo) * within / (2 * count);
         }
         before += count;

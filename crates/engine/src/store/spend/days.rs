@@ -22,23 +22,17 @@ impl Store {
         }
         let split = self.split(&r.from, &r.to).await?;
         let mut days: BTreeMap<(i64, String), [i64; 3]> = BTreeMap::new();
-        // A UTC day's quarter-hours fall on the local day before, the same, or after.
-        let mut add = |day: i64, model: String, sums: &[Option<[i64; 3]>; 3]| {
-            for (local, s) in (day - 1..).zip(sums) {
-                if let Some(s) = s {
-                    let total = days.entry((local, model.clone())).or_default();
-                    for (t, v) in total.iter_mut().zip(s) {
-                        *t += v;
-                    }
-                }
-            }
-        };
-        let on_local_day = |sums: &mut [Option<[i64; 3]>; 3], day: i64, slot: i64, s: [i64; 3]| {
+        // One UTC day of one model: its quarter-hours summed by the local day each falls on,
+        // then added to those days' totals.
+        let place = |day: i64, slot: i64| {
             let offset = r.offset_at(day * DAY_SECONDS + slot * SLOT_SECONDS);
-            let local = local_day(day, slot, offset) - day + 1;
-            let total = sums[local as usize].get_or_insert_default();
-            for (t, v) in total.iter_mut().zip(s) {
-                *t += v;
+            (local_day(day, slot, offset) - day + 1) as usize
+        };
+        let mut add = |day: i64, model: String, around: [Option<[i64; 3]>; 3]| {
+            for (local, sums) in (day - 1..).zip(around) {
+                if let Some(sums) = sums {
+                    add_sums(days.entry((local, model.clone())).or_default(), sums);
+                }
             }
         };
         let whole = split
@@ -49,11 +43,11 @@ impl Store {
             .await?;
         for row in &whole {
             let day: i64 = row.try_get(0)?;
-            let mut sums = [None; 3];
-            each_entry(row.try_get(2)?, |slot, s| {
-                on_local_day(&mut sums, day, slot, s)
+            let mut around = [None; 3];
+            each_entry(row.try_get(2)?, |slot, sums| {
+                add_sums(around[place(day, slot)].get_or_insert_default(), sums)
             })?;
-            add(day, row.try_get(1)?, &sums);
+            add(day, row.try_get(1)?, around);
         }
         let part = split
             .bind(sqlx::query(&format!(
@@ -65,10 +59,9 @@ impl Store {
             .await?;
         for row in &part {
             let (day, slot): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
-            let mut sums = [None; 3];
-            let s = [row.try_get(3)?, row.try_get(4)?, row.try_get(5)?];
-            on_local_day(&mut sums, day, slot, s);
-            add(day, row.try_get(2)?, &sums);
+            let mut around = [None; 3];
+            around[place(day, slot)] = Some([row.try_get(3)?, row.try_get(4)?, row.try_get(5)?]);
+            add(day, row.try_get(2)?, around);
         }
         Ok(days
             .into_iter()
@@ -105,5 +98,12 @@ impl Store {
             }
         }
         Ok(days)
+    }
+}
+
+/// Requests, spend and baseline, added in place.
+fn add_sums(total: &mut [i64; 3], sums: [i64; 3]) {
+    for (t, v) in total.iter_mut().zip(sums) {
+        *t += v;
     }
 }
