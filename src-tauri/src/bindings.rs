@@ -9,6 +9,8 @@ use ts_rs::TS;
 fn export_all(dir: &Path) {
     use switchyard_engine::{connection, provider, secrets};
     crate::error::AppError::export_all_to(dir).unwrap();
+    switchyard_engine::ErrorCode::export_all_to(dir).unwrap();
+    switchyard_engine::ErrorInfo::export_all_to(dir).unwrap();
     provider::Provider::export_all_to(dir).unwrap();
     provider::ProviderInput::export_all_to(dir).unwrap();
     provider::ProviderPreset::export_all_to(dir).unwrap();
@@ -16,12 +18,13 @@ fn export_all(dir: &Path) {
     connection::ConnectionReport::export_all_to(dir).unwrap();
     // The chat's types; the engine's Reply and the router's Decision come with them.
     {
+        use switchyard_engine::send;
         use switchyard_engine::{chat, store};
-        chat::SendRequest::export_all_to(dir).unwrap();
-        chat::ChatEvent::export_all_to(dir).unwrap();
+        send::SendRequest::export_all_to(dir).unwrap();
+        send::ChatEvent::export_all_to(dir).unwrap();
         chat::export::ExportFormat::export_all_to(dir).unwrap();
         store::messages::SearchHit::export_all_to(dir).unwrap();
-        crate::commands::chat::ModelOption::export_all_to(dir).unwrap();
+        switchyard_engine::availability::ModelAvailability::export_all_to(dir).unwrap();
     }
     // The rule editor's types; the router's (rules, catalog, decision, trace) come with them.
     {
@@ -29,7 +32,6 @@ fn export_all(dir: &Path) {
         saved::SavedRouting::export_all_to(dir).unwrap();
         saved::RuleVersion::export_all_to(dir).unwrap();
         routing::Preview::export_all_to(dir).unwrap();
-        routing::ModelAvailability::export_all_to(dir).unwrap();
         routing::RoutingPreset::export_all_to(dir).unwrap();
         routing::CatalogImport::export_all_to(dir).unwrap();
         router::Request::export_all_to(dir).unwrap();
@@ -84,5 +86,44 @@ fn bindings_are_fresh() {
     assert!(
         stale.is_empty(),
         "stale TypeScript bindings: {stale:?}. Run `UPDATE_BINDINGS=1 cargo test -p switchyard-desktop bindings` and commit ui/src/lib/bindings."
+    );
+}
+
+macro_rules! names {
+    ($($path:path),* $(,)?) => {
+        [$(stringify!($path)),*]
+    };
+}
+
+/// The command names the Rust side registers, from the one list in `commands::all!`.
+fn registered() -> std::collections::BTreeSet<String> {
+    crate::commands::all!(names)
+        .iter()
+        .map(|p| p.rsplit("::").next().unwrap().trim().to_string())
+        .collect()
+}
+
+/// The command names `backend.ts` invokes: every `call<…>('name'` in the file.
+fn invoked() -> std::collections::BTreeSet<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ui/src/lib/backend.ts");
+    let text = std::fs::read_to_string(&path).unwrap();
+    text.split("call<")
+        .skip(1)
+        .filter_map(|rest| {
+            let after = rest.split_once(">('")?.1;
+            Some(after.split('\'').next()?.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn the_ui_invokes_exactly_the_registered_commands() {
+    let (rust, ts) = (registered(), invoked());
+    assert!(rust.len() > 30, "{rust:?}");
+    let missing: Vec<_> = rust.difference(&ts).collect();
+    let unknown: Vec<_> = ts.difference(&rust).collect();
+    assert!(
+        missing.is_empty() && unknown.is_empty(),
+        "backend.ts does not call {missing:?}; it calls unregistered {unknown:?}"
     );
 }

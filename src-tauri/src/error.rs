@@ -1,13 +1,13 @@
 //! The one error type every command returns. It reaches the UI as `{ code, message, field? }`.
 use serde::Serialize;
-use switchyard_engine::EngineError;
+use switchyard_engine::{EngineError, ErrorCode};
 use ts_rs::TS;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct AppError {
     /// Stable and machine-readable: the UI branches on it.
-    pub code: String,
+    pub code: ErrorCode,
     /// Plain words that say what to fix. Never contains a secret.
     pub message: String,
     /// The input field at fault, for inline messages.
@@ -23,7 +23,7 @@ impl From<EngineError> for AppError {
             _ => None,
         });
         Self {
-            code: e.code().to_string(),
+            code: e.code(),
             message: e.to_string(),
             field,
         }

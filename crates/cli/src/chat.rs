@@ -1,5 +1,7 @@
-//! `switchyard chat`: route a prompt, stream the answer to stdout, and report on stderr which
-//! model answered, the hops, tokens, cost and latency (or all of it as one JSON object).
+//! `switchyard chat`: a thin caller of the engine's one send path. It streams the answer to
+//! stdout and reports on stderr which model answered, the hops, tokens, cost and latency (or all
+//! of it as one JSON object). Ctrl-C or SIGTERM stops the reply: what arrived is kept, saved and
+//! billed as estimated.
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -7,14 +9,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context as _};
 use clap::Args;
 use serde_json::{json, Value};
-use switchyard_engine::budget::Budgets;
-use switchyard_engine::chat::ledger;
-use switchyard_engine::execute::plan::chain;
-use switchyard_engine::execute::{
-    Executor, Hop, HopOutcome, Plan, Policy, Reply, ReplyEvent, ReplyStatus,
-};
-use switchyard_engine::settings::Settings;
-use switchyard_router::{decide, load, Catalog, CompiledRules, Decision, Request};
+use switchyard_engine::reply::{Hop, HopOutcome, Reply, ReplyStatus};
+use switchyard_engine::send::{ChatEvent, Routing, SendMode, SendOptions, SendRequest, Source};
+use switchyard_router::load;
+use tokio_util::sync::CancellationToken;
 
 #[derive(Args, Debug)]
 pub struct ChatArgs {
@@ -30,91 +28,71 @@ pub struct ChatArgs {
     /// Limit the reply to this many tokens.
     #[arg(long, value_name = "N")]
     pub max_tokens: Option<u32>,
+    /// Continue this conversation (its id, as `--json` prints it) instead of starting one.
+    #[arg(long, value_name = "ID")]
+    pub conversation: Option<String>,
     /// The prompt.
     pub prompt: String,
 }
 
-/// The models to try, and why.
-struct Route {
-    chain: Vec<String>,
-    why: String,
-    /// The router's decision (its task and rule go into the ledger); none with `--model`.
-    decision: Option<Decision>,
+fn rule_file(path: &Path) -> anyhow::Result<Routing> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let (rules, catalog) = load(&text).with_context(|| format!("rule file {}", path.display()))?;
+    Ok(Routing { rules, catalog })
 }
 
-fn route(
-    args: &ChatArgs,
-    request: &Request,
-    rules: &CompiledRules,
-    catalog: &Catalog,
-) -> anyhow::Result<Route> {
-    if args.model != "auto" {
-        let Some(model) = catalog.find(&args.model) else {
-            bail!("'{}' is not in the model catalog; `switchyard route --explain` lists the candidates", args.model);
-        };
-        return Ok(Route {
-            chain: vec![model.id.clone()],
-            why: "chosen with --model".into(),
-            decision: None,
-        });
-    }
-    let decision = decide(request, rules, catalog)?;
-    Ok(Route {
-        chain: chain(&decision),
-        why: format!("rule '{}': {}", decision.rule, decision.trace.reason),
-        decision: Some(decision),
+/// Cancels `token` on Ctrl-C or SIGTERM; resolves to the exit code the signal asks for.
+fn stop_on_signals(token: CancellationToken) -> tokio::task::JoinHandle<u8> {
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+            let code = tokio::select! {
+                _ = tokio::signal::ctrl_c() => 130,
+                _ = term.recv() => 143,
+            };
+            token.cancel();
+            code
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            token.cancel();
+            130
+        }
     })
 }
 
-/// The rules and catalog: from `--rules FILE`, else the routing saved in the database (the
-/// app's, or the bundled defaults when none was saved).
-async fn routing(args: &ChatArgs, settings: &Settings) -> anyhow::Result<(CompiledRules, Catalog)> {
-    if let Some(path) = &args.rules {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        return load(&text).with_context(|| format!("rule file {}", path.display()));
-    }
-    let (set, catalog) = settings.store.routing().await?;
-    let rules = CompiledRules::new(set)
-        .map_err(|issues| anyhow::anyhow!("the saved rules are invalid: {issues:?}"))?;
-    Ok((rules, catalog))
-}
-
 pub async fn run(args: ChatArgs, db: &Path) -> anyhow::Result<()> {
-    let settings = crate::settings(db).await?;
-    let (rules, catalog) = routing(&args, &settings).await?;
-    let mut request = Request::from_prompt(args.prompt.clone());
-    // The reply shows a cost, so the decision gets an exact OpenAI token count.
-    request.count_openai_tokens();
-    let mut route = route(&args, &request, &rules, &catalog)?;
-    // The budgets hold for the CLI as for the app: checked before every hop.
-    let budgets = Budgets::new(settings.store.clone());
-    budgets.extend_chain(&mut route.chain, &catalog).await?;
-    let gate = budgets.gate(catalog.clone());
-
-    let plan = Plan::from_settings(&settings, &route.chain, &catalog).await?;
-    let names: HashMap<String, String> = plan
-        .targets
-        .iter()
-        .map(|t| (t.provider.id.clone(), t.provider.name.clone()))
-        .collect();
-
-    let executor = Executor::new(Policy::default())?;
-    let stdout = std::io::stdout();
+    let engine = crate::engine(db).await?;
+    let mut options = SendOptions::from(Source::Cli);
+    options.max_output_tokens = args.max_tokens;
+    if let Some(path) = &args.rules {
+        options.routing = Some(rule_file(path)?);
+    }
+    let request = SendRequest {
+        conversation_id: args.conversation.clone(),
+        text: args.prompt.clone(),
+        model: args.model.clone(),
+        mode: SendMode::New,
+    };
+    let cancel = CancellationToken::new();
+    let signals = stop_on_signals(cancel.clone());
     let json_mode = args.json;
-    let reply = executor
-        .run_gated(
-            &plan,
-            &request.messages,
-            args.max_tokens,
-            Some(&gate),
+    let stdout = std::io::stdout();
+    let sent = engine
+        .send(
+            request,
+            options,
             |event| match event {
-                ReplyEvent::Text { delta } if !json_mode => {
+                ChatEvent::Text { delta } if !json_mode => {
                     let mut out = stdout.lock();
                     // A closed stdout (a pipe into `head`) must not stop the reply being recorded.
                     let _ = out.write_all(delta.as_bytes()).and_then(|()| out.flush());
                 }
-                ReplyEvent::Hop { hop } if !json_mode => {
+                ChatEvent::Hop { hop } if !json_mode => {
                     let message = hop.error.as_ref().map_or("", |e| e.message.as_str());
                     let next = hop
                         .retry_in_ms
@@ -123,52 +101,43 @@ pub async fn run(args: ChatArgs, db: &Path) -> anyhow::Result<()> {
                 }
                 _ => {}
             },
+            cancel.clone(),
         )
-        .await;
-    record(&settings, &reply, route.decision.as_ref(), &catalog).await?;
-    drop(gate);
-    settings.store.close().await;
-
+        .await?;
+    engine.settings().store.close().await;
+    let names: HashMap<String, String> = sent
+        .message
+        .provider
+        .clone()
+        .zip(sent.reply.provider.clone())
+        .map(|(name, id)| (id, name))
+        .into_iter()
+        .collect();
+    let why = format!(
+        "rule '{}': {}",
+        sent.decision.rule, sent.decision.trace.reason
+    );
+    let reply = &sent.reply;
     if json_mode {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&summary_json(&reply, &names, &route.why))?
-        );
+        let mut summary = summary_json(reply, &names, &why);
+        summary["conversation_id"] = json!(sent.message.conversation_id);
+        println!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
         if !reply.text.is_empty() && !reply.text.ends_with('\n') {
             println!();
         }
-        eprint!("{}", summary_text(&reply, &names, &route.why));
+        eprint!("{}", summary_text(reply, &names, &why));
     }
-    match (reply.status, reply.error) {
+    if cancel.is_cancelled() {
+        let code = signals.await.unwrap_or(130);
+        std::process::exit(i32::from(code));
+    }
+    signals.abort();
+    match (reply.status, &reply.error) {
         (ReplyStatus::Complete, _) => Ok(()),
-        (_, Some(error)) => Err(anyhow::anyhow!(error.message)).context(error.code),
+        (_, Some(error)) => Err(anyhow::anyhow!(error.message.clone())).context(error.code),
         (_, None) => bail!("the reply did not complete"),
     }
-}
-
-/// Writes the reply's ledger rows exactly as the app does, marked as coming from the CLI.
-async fn record(
-    settings: &Settings,
-    reply: &Reply,
-    decision: Option<&Decision>,
-    catalog: &Catalog,
-) -> anyhow::Result<()> {
-    let store = &settings.store;
-    let providers = store.list_providers().await?;
-    let baseline = store.baseline_setting().await?;
-    let cx = ledger::Context {
-        source: "cli",
-        conversation_id: None,
-        message_id: None,
-        decision,
-        catalog,
-        baseline: baseline.as_deref(),
-        providers: &providers,
-        stopped: false,
-    };
-    store.record_usage(&ledger::rows(reply, &cx)).await?;
-    Ok(())
 }
 
 /// `gpt-4o failed: rate_limited`, `claude-haiku answered`.
@@ -244,9 +213,8 @@ fn summary_json(reply: &Reply, names: &HashMap<String, String>, why: &str) -> Va
 
 #[cfg(test)]
 mod tests {
-    use switchyard_engine::execute::{Hop, HopError, ReplyError};
-    use switchyard_engine::usage::{Cost, Usage};
-    use switchyard_router::Usd;
+    use switchyard_engine::{ErrorCode, ErrorInfo};
+    use switchyard_router::{Cost, Usage, Usd};
 
     use super::*;
 
@@ -260,11 +228,8 @@ mod tests {
             provider: "p".into(),
             attempt: 1,
             outcome,
-            error: error.map(|code| HopError {
-                code: code.into(),
-                message: "m".into(),
-                status: Some(429),
-            }),
+            error: error.map(|_| ErrorInfo::new(ErrorCode::RateLimited, "m")),
+            status: Some(429),
             latency_ms: 12,
             retry_in_ms: None,
         };
@@ -319,16 +284,13 @@ mod tests {
     #[test]
     fn the_json_summary_has_exact_cost_and_every_hop() {
         let mut r = reply();
-        r.error = Some(ReplyError {
-            code: "x".into(),
-            message: "y".into(),
-        });
+        r.error = Some(ErrorInfo::new(ErrorCode::BudgetExceeded, "y"));
         let v = summary_json(&r, &HashMap::new(), "why");
         assert_eq!(v["cost_nano_usd"], 47_500);
         assert_eq!(v["hops"].as_array().unwrap().len(), 2);
         assert_eq!(v["hops"][0]["error"]["code"], "rate_limited");
         assert_eq!(v["usage"]["estimated"], true);
         assert_eq!(v["status"], "complete");
-        assert_eq!(v["error"]["code"], "x");
+        assert_eq!(v["error"]["code"], "budget_exceeded");
     }
 }

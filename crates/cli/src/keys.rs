@@ -32,7 +32,7 @@ pub async fn run(cmd: KeysCommand, db: &Path) -> anyhow::Result<()> {
         KeysCommand::Set { provider } => {
             let row = settings.store.find_provider(&provider).await?;
             let p = settings.set_key(&row.id, read_key()?).await?;
-            if let KeyInfo::Set { last4 } = p.key {
+            if let KeyInfo::Set { last4 } = &p.key {
                 println!(
                     "Stored the key for {} in the system keychain (ends in {last4}).",
                     p.name
@@ -41,7 +41,7 @@ pub async fn run(cmd: KeysCommand, db: &Path) -> anyhow::Result<()> {
         }
         KeysCommand::List => {
             for p in settings.list().await? {
-                let state = match p.key {
+                let state = match &p.key {
                     KeyInfo::Set { last4 } => format!("set (••••{last4})"),
                     KeyInfo::Missing => "missing".into(),
                     KeyInfo::Unavailable { reason } => format!("unavailable: {reason}"),

@@ -69,8 +69,22 @@ async fn main() -> ExitCode {
 /// Opens the database and keychain the way the app does.
 async fn settings(db: &std::path::Path) -> anyhow::Result<switchyard_engine::settings::Settings> {
     let store = switchyard_engine::store::Store::open(db).await?;
+    // Calls a killed process left in flight are billed as estimated, so spend never misses them.
+    let settled = store.settle_abandoned().await?;
+    if settled > 0 {
+        eprintln!(
+            "[settled {settled} provider call(s) an earlier run left unfinished, as estimated]"
+        );
+    }
     Ok(switchyard_engine::settings::Settings::new(
         store,
         switchyard_engine::secrets::Keychain::default(),
     ))
+}
+
+/// The engine over the database at `db`, as the desktop app builds it.
+async fn engine(db: &std::path::Path) -> anyhow::Result<switchyard_engine::send::Engine> {
+    let settings = settings(db).await?;
+    let executor = switchyard_engine::execute::Executor::new(Default::default())?;
+    Ok(switchyard_engine::send::Engine::new(settings, executor))
 }

@@ -73,7 +73,7 @@ pub async fn run(cmd: ProvidersCommand, db: &Path) -> anyhow::Result<()> {
                     "NAME", "KIND", "ENABLED", "KEY"
                 );
                 for p in list {
-                    let key = match p.key {
+                    let key = match &p.key {
                         KeyInfo::Set { last4 } => format!("••••{last4}"),
                         KeyInfo::Missing => "none".into(),
                         KeyInfo::Unavailable { .. } => "unavailable".into(),

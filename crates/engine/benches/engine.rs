@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use switchyard_engine::execute::{Executor, Plan, Policy, ReplyEvent};
 use switchyard_engine::provider::ProviderKind;
+use switchyard_engine::provider::ProviderRow;
 use switchyard_engine::secrets::Secret;
-use switchyard_engine::store::providers::ProviderRow;
 use switchyard_fake_provider::{FakeProvider, Fault};
 use switchyard_router::{Catalog, Message, Model, PerMtok};
 

@@ -1,33 +1,19 @@
-//! Budgets as a real limit. The executor asks the gate before every hop; the gate compares what
-//! the ledger says was spent this day or month, plus what requests in flight have reserved,
-//! with each budget that covers the hop's provider. Checking and reserving happen under one
-//! lock, so requests racing at the limit overshoot it by at most one request's estimate.
-use std::collections::HashMap;
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::{Arc, Mutex};
-
+//! Budgets: their state for the Spend screen and the chat's banner, the model a downgrade goes
+//! to, and the words for a refusal. The check itself runs in the database, before every call
+//! (see `store::calls`), so every process on one database shares it.
 use serde::Serialize;
-use switchyard_router::{Catalog, Message, Model};
+use switchyard_router::{Catalog, Cost, Message, Model, Usage};
 use ts_rs::TS;
 
-use crate::error::EngineError;
-use crate::execute::{HopError, Target};
+use crate::error::{EngineError, ErrorCode, ErrorInfo};
 use crate::store::budgets::{Budget, BudgetPeriod, BudgetPolicy};
+use crate::store::calls::Over;
 use crate::store::Store;
-use crate::usage::{Cost, Usage};
 
 /// Output tokens a reply is assumed to need when reserving its cost before it is known.
-const EXPECTED_OUTPUT_TOKENS: u32 = 1_000;
+pub const EXPECTED_OUTPUT_TOKENS: u32 = 1_000;
 /// From this share of a limit on, the app warns.
 const WARN_PERCENT: i64 = 80;
-
-pub type GateFuture<'a> = Pin<Box<dyn Future<Output = Result<(), HopError>> + Send + 'a>>;
-
-/// Asked before every hop of a chain; an error skips the hop with that error.
-pub trait HopGate: Send + Sync {
-    fn before_hop<'a>(&'a self, target: &'a Target, messages: &'a [Message]) -> GateFuture<'a>;
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -51,30 +37,10 @@ pub struct BudgetStatus {
     pub message: String,
 }
 
-/// The budgets of one database, shared by every request of the process.
+/// The budgets of one database.
 #[derive(Clone)]
 pub struct Budgets {
     store: Store,
-    /// Held across "sum the ledger, then reserve" so no two requests see the same headroom.
-    check: Arc<tokio::sync::Mutex<()>>,
-    reserved: Arc<Mutex<Reservations>>,
-}
-
-#[derive(Default)]
-struct Reservations {
-    next: u64,
-    /// Reservation id → (provider id, estimated nano-dollars).
-    open: HashMap<u64, (String, i64)>,
-}
-
-impl Reservations {
-    fn sum(&self, provider: Option<&str>) -> i64 {
-        self.open
-            .values()
-            .filter(|(p, _)| provider.is_none_or(|want| want == p))
-            .map(|(_, n)| n)
-            .sum()
-    }
 }
 
 /// Cents for everyday amounts; enough digits that a tiny limit never reads as $0.00.
@@ -136,11 +102,7 @@ fn over_message(b: &Budget, spent: i64, catalog: &Catalog) -> String {
 
 impl Budgets {
     pub fn new(store: Store) -> Self {
-        Self {
-            store,
-            check: Arc::default(),
-            reserved: Arc::default(),
-        }
+        Self { store }
     }
 
     /// Every budget with what was spent in its current period.
@@ -191,111 +153,30 @@ impl Budgets {
         }
         Ok(())
     }
-
-    /// A gate for one request. Its reservation is released when the gate is dropped: after the
-    /// request's ledger rows are written, so the spend is never counted by neither.
-    pub fn gate(&self, catalog: Catalog) -> RequestGate {
-        RequestGate {
-            budgets: self.clone(),
-            catalog,
-            reservation: Mutex::new(None),
-        }
-    }
-
-    fn release(&self, id: u64) {
-        self.reserved.lock().expect("reservations").open.remove(&id);
-    }
-
-    /// Checks the hop against every budget covering its provider and, when allowed, reserves
-    /// its estimated cost (replacing `previous`, the request's reservation for an earlier hop).
-    async fn admit(
-        &self,
-        target: &Target,
-        estimate: i64,
-        catalog: &Catalog,
-        previous: Option<u64>,
-    ) -> Result<u64, HopError> {
-        let database = |e: EngineError| HopError {
-            code: "budget_unavailable".into(),
-            message: format!("The budgets could not be checked: {e}"),
-            status: None,
-        };
-        let _turn = self.check.lock().await;
-        if let Some(id) = previous {
-            self.release(id);
-        }
-        let provider = target.provider.id.as_str();
-        for b in self.store.list_budgets().await.map_err(database)? {
-            if b.provider_id.as_deref().is_some_and(|p| p != provider) {
-                continue;
-            }
-            let spent = self
-                .store
-                .spent_in(b.period, b.provider_id.as_deref())
-                .await
-                .map_err(database)?;
-            let reserved = self
-                .reserved
-                .lock()
-                .expect("reservations")
-                .sum(b.provider_id.as_deref());
-            if spent.saturating_add(reserved) < b.limit_nusd {
-                continue;
-            }
-            let allowed_downgrade = b.policy == BudgetPolicy::Downgrade
-                && downgrade_model(catalog, b.min_quality).is_some_and(|m| m.id == target.model.id);
-            if !allowed_downgrade {
-                return Err(HopError {
-                    code: match b.policy {
-                        BudgetPolicy::Block => "budget_exceeded".into(),
-                        BudgetPolicy::Downgrade => "budget_downgraded".into(),
-                    },
-                    message: over_message(&b, spent, catalog),
-                    status: None,
-                });
-            }
-        }
-        let mut reserved = self.reserved.lock().expect("reservations");
-        reserved.next += 1;
-        let id = reserved.next;
-        reserved.open.insert(id, (provider.to_string(), estimate));
-        Ok(id)
-    }
 }
 
-/// The budget gate of one request.
-pub struct RequestGate {
-    budgets: Budgets,
-    catalog: Catalog,
-    reservation: Mutex<Option<u64>>,
+/// Why a call was refused, from the budgets that refused it (the first decides the code).
+pub fn refusal(over: &[Over], catalog: &Catalog) -> ErrorInfo {
+    let first = &over[0];
+    let code = match first.budget.policy {
+        BudgetPolicy::Block => ErrorCode::BudgetExceeded,
+        BudgetPolicy::Downgrade => ErrorCode::BudgetDowngraded,
+    };
+    ErrorInfo::new(code, over_message(&first.budget, first.used_nusd, catalog))
 }
 
-/// What a hop is expected to cost: the prompt as it stands and a typical reply.
-pub fn estimate(model: &Model, messages: &[Message]) -> i64 {
+/// Whether an over-limit `budget` still lets `model` through: a downgrade budget lets its
+/// downgrade model answer.
+pub fn lets_through(budget: &Budget, model: &Model, catalog: &Catalog) -> bool {
+    budget.policy == BudgetPolicy::Downgrade
+        && downgrade_model(catalog, budget.min_quality).is_some_and(|m| m.id == model.id)
+}
+
+/// What a call is expected to cost before it is sent: the prompt as it stands and a typical
+/// reply. The budgets reserve this much while it is in flight.
+pub fn estimate(model: &Model, messages: &[Message]) -> (Usage, i64) {
     let mut usage = Usage::estimate(messages, "");
     usage.output_tokens = EXPECTED_OUTPUT_TOKENS;
-    i64::try_from(Cost::of(model, &usage).total.0).unwrap_or(i64::MAX)
-}
-
-impl HopGate for RequestGate {
-    fn before_hop<'a>(&'a self, target: &'a Target, messages: &'a [Message]) -> GateFuture<'a> {
-        Box::pin(async move {
-            let previous = self.reservation.lock().expect("reservation").take();
-            let estimate = estimate(&target.model, messages);
-            let id = self
-                .budgets
-                .admit(target, estimate, &self.catalog, previous)
-                .await?;
-            *self.reservation.lock().expect("reservation") = Some(id);
-            Ok(())
-        })
-    }
-}
-
-impl Drop for RequestGate {
-    fn drop(&mut self) {
-        if let Some(id) = self.reservation.lock().expect("reservation").take() {
-            self.budgets.release(id);
-        }
-    }
+    let nusd = i64::try_from(Cost::of(model, &usage).total.0).unwrap_or(i64::MAX);
+    (usage, nusd)
 }

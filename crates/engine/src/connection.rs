@@ -5,10 +5,10 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::error::EngineError;
+use crate::error::{EngineError, ErrorCode};
+use crate::provider::ProviderRow;
 use crate::provider::{validate_base_url, ProviderKind};
 use crate::secrets::Secret;
-use crate::store::providers::ProviderRow;
 
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";
 
@@ -84,7 +84,12 @@ pub async fn test_connection(
         .connect_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(15))
         .build()
-        .map_err(|e| conn("client", format!("Could not start an HTTP client: {e}")))?;
+        .map_err(|e| {
+            conn(
+                ErrorCode::InvalidConfig,
+                format!("Could not start an HTTP client: {e}"),
+            )
+        })?;
     let started = Instant::now();
     let response = client
         .get(&url)
@@ -107,8 +112,8 @@ pub async fn test_connection(
     ))
 }
 
-fn conn(code: &'static str, message: String) -> EngineError {
-    EngineError::Connection { code, message }
+fn conn(code: ErrorCode, message: String) -> EngineError {
+    EngineError::coded(code, message)
 }
 
 fn transport_error(url: &str, e: &reqwest::Error) -> EngineError {
@@ -124,7 +129,7 @@ fn transport_error(url: &str, e: &reqwest::Error) -> EngineError {
         .unwrap_or_default();
     if e.is_timeout() {
         conn(
-            "timeout",
+            ErrorCode::Timeout,
             format!("{host} did not answer in time. Check the base URL and your network."),
         )
     } else if e.is_connect() {
@@ -132,7 +137,7 @@ fn transport_error(url: &str, e: &reqwest::Error) -> EngineError {
             .map(|s| s.to_string())
             .unwrap_or_default();
         conn(
-            "unreachable",
+            ErrorCode::Unreachable,
             format!(
                 "Could not reach {host} ({}). Is the server running, and is the base URL right?",
                 short(&cause)
@@ -140,7 +145,7 @@ fn transport_error(url: &str, e: &reqwest::Error) -> EngineError {
         )
     } else {
         conn(
-            "unreachable",
+            ErrorCode::Unreachable,
             format!("The request to {host} failed: {}", short(&e.to_string())),
         )
     }
@@ -175,24 +180,20 @@ fn status_error(
     let gemini_bad_key =
         row.kind == ProviderKind::Gemini && status == 400 && body.contains("API_KEY_INVALID");
     match status {
-        401 | 403 if !had_key => conn(
-            "key_missing",
+        401 | 403 if !had_key => conn(ErrorCode::KeyMissing,
             format!("The provider wants an API key (HTTP {status}). Add a key for '{}'.{said}", row.name),
         ),
-        401 | 403 => conn(
-            "auth_failed",
+        401 | 403 => conn(ErrorCode::AuthFailed,
             format!("The provider rejected the key (HTTP {status}). Check that the key is right and active, then replace it.{said}"),
         ),
-        _ if gemini_bad_key => conn(
-            "auth_failed",
+        _ if gemini_bad_key => conn(ErrorCode::AuthFailed,
             format!("Google rejected the key (API_KEY_INVALID). Check the key and replace it.{said}"),
         ),
-        404 | 405 => conn(
-            "bad_url",
+        404 | 405 => conn(ErrorCode::BadUrl,
             format!("{url} answered HTTP {status}: the base URL looks wrong.{}", hint(row.kind)),
         ),
-        429 => conn("rate_limited", format!("The provider is rate-limiting this key (HTTP 429). Try again shortly.{said}")),
-        s => conn("provider_error", format!("The provider answered HTTP {s}.{said}")),
+        429 => conn(ErrorCode::RateLimited, format!("The provider is rate-limiting this key (HTTP 429). Try again shortly.{said}")),
+        s => conn(ErrorCode::ProviderError, format!("The provider answered HTTP {s}.{said}")),
     }
 }
 
@@ -213,8 +214,7 @@ fn hint(kind: ProviderKind) -> &'static str {
 /// OpenAI and Anthropic list models under `data[].id`; Gemini under `models[].name`.
 fn parse_models(url: &str, body: &str, latency_ms: u32) -> Result<ConnectionReport, EngineError> {
     let v: serde_json::Value = serde_json::from_str(body).map_err(|_| {
-        conn(
-            "bad_url",
+        conn(ErrorCode::BadUrl,
             format!("{url} answered, but not with a model list (the reply is not JSON). Check the base URL."),
         )
     })?;
@@ -224,7 +224,7 @@ fn parse_models(url: &str, body: &str, latency_ms: u32) -> Result<ConnectionRepo
         .and_then(|l| l.as_array())
         .ok_or_else(|| {
             conn(
-                "bad_url",
+                ErrorCode::BadUrl,
                 format!("{url} answered JSON without a model list. Check the base URL and kind."),
             )
         })?;
@@ -299,7 +299,7 @@ mod tests {
         assert_eq!(r.models, vec!["gemini-2.5-flash"]);
         assert_eq!(
             parse_models("u", "<html>", 1).unwrap_err().code(),
-            "bad_url"
+            ErrorCode::BadUrl
         );
     }
 

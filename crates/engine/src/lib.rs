@@ -1,4 +1,5 @@
 //! switchyard-engine: everything with I/O. Providers and streaming, the keychain, the SQLite store.
+pub mod availability;
 pub mod budget;
 pub mod chat;
 pub mod connection;
@@ -7,12 +8,13 @@ pub mod execute;
 pub mod paths;
 pub mod provider;
 pub mod providers;
+pub mod reply;
 pub mod routing;
 pub mod secrets;
+pub mod send;
 pub mod settings;
 pub mod store;
-pub mod usage;
 
-pub use error::EngineError;
+pub use error::{EngineError, ErrorCode, ErrorInfo};
 /// The router, for the desktop shell, which depends on the engine alone.
 pub use switchyard_router as router;

@@ -147,10 +147,10 @@ pub struct Header {
     pub value: String,
 }
 
-/// A saved provider, as the UI and CLI see it. `key` says whether a key is stored, never what it is.
-#[derive(Debug, Clone, Serialize, TS)]
+/// A provider as stored: settings only, no key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
-pub struct Provider {
+pub struct ProviderRow {
     pub id: String,
     pub name: String,
     pub kind: ProviderKind,
@@ -158,7 +158,40 @@ pub struct Provider {
     pub base_url: String,
     pub headers: Vec<Header>,
     pub enabled: bool,
+}
+
+/// A saved provider, as the UI and CLI see it: its settings and whether a key is stored, never
+/// the key itself.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Provider {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub row: ProviderRow,
     pub key: KeyInfo,
+}
+
+impl std::ops::Deref for Provider {
+    type Target = ProviderRow;
+
+    fn deref(&self) -> &ProviderRow {
+        &self.row
+    }
+}
+
+/// Whether calls to this provider need a key: local servers (Ollama, LM Studio, a custom one)
+/// run without one.
+pub fn needs_key(row: &ProviderRow) -> bool {
+    presets()
+        .into_iter()
+        .find(|p| p.id == row.preset)
+        .map_or(row.kind != ProviderKind::OpenaiCompatible, |p| p.needs_key)
+}
+
+/// Whether `row` serves catalog models whose provider is `name`: by id, preset (`anthropic`) or
+/// name.
+pub fn serves(row: &ProviderRow, name: &str) -> bool {
+    row.id == name || row.preset == name || row.name.eq_ignore_ascii_case(name)
 }
 
 /// What may be shown about a stored key.

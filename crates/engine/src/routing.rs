@@ -1,13 +1,14 @@
-//! The rule editor's service: what the router would decide under an unsaved draft, which catalog
-//! models the configured providers can serve, and the seed's strategies as presets.
+//! The rule editor's service: what the router would decide under an unsaved draft, and the
+//! routing strategies as presets.
 use serde::{Deserialize, Serialize};
 use switchyard_router::litellm::{self, ImportReport};
 use switchyard_router::{
-    decide, presets, Catalog, CompiledRules, ConfigError, Decision, Issue, Request, Rule,
+    decide, presets, Catalog, CompiledRules, ConfigError, Decision, Issue, Request, RouteError,
+    Rule,
 };
 use ts_rs::TS;
 
-use crate::provider::{presets as provider_presets, KeyInfo, Provider};
+use crate::error::{ErrorCode, ErrorInfo};
 use crate::store::rules::RoutingConfig;
 
 /// One of the seed's strategies as a rule table, loadable in one step.
@@ -61,7 +62,7 @@ pub fn routing_presets() -> Vec<RoutingPreset> {
 #[ts(export)]
 pub enum PreviewOutcome {
     Decided { decision: Box<Decision> },
-    Failed { code: String, message: String },
+    Failed(ErrorInfo),
 }
 
 /// A draft's issues and what it decides for each request, nothing sent anywhere.
@@ -93,10 +94,7 @@ pub fn preview(draft: &RoutingConfig, requests: &[Request]) -> Preview {
             Ok(decision) => PreviewOutcome::Decided {
                 decision: Box::new(decision),
             },
-            Err(e) => PreviewOutcome::Failed {
-                code: e.code().into(),
-                message: e.to_string(),
-            },
+            Err(e) => PreviewOutcome::Failed(route_error(&e)),
         })
         .collect();
     Preview {
@@ -104,6 +102,15 @@ pub fn preview(draft: &RoutingConfig, requests: &[Request]) -> Preview {
         compiles: true,
         outcomes,
     }
+}
+
+/// The code and words for a decision the router could not make.
+pub fn route_error(e: &RouteError) -> ErrorInfo {
+    let code = match e {
+        RouteError::EmptyConversation => ErrorCode::InvalidInput,
+        _ => ErrorCode::RouteFailed,
+    };
+    ErrorInfo::new(code, e.to_string())
 }
 
 /// A catalog after an import of LiteLLM's price file, and what the import changed.
@@ -120,76 +127,11 @@ pub fn import_litellm(json: &str, base: &Catalog) -> Result<CatalogImport, Confi
     Ok(CatalogImport { catalog, report })
 }
 
-/// Whether a catalog model can be used now, and through which configured provider.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[ts(export)]
-pub struct ModelAvailability {
-    pub model: String,
-    pub available: bool,
-    /// The name of the configured provider that serves it, when there is one.
-    pub provider: Option<String>,
-    /// Why it is unavailable; empty when it is available.
-    pub reason: String,
-}
-
-/// Whether `provider` serves catalog models of `name`: by preset (`anthropic`), id or name.
-pub fn serves(provider: &Provider, name: &str) -> bool {
-    provider.preset == name || provider.id == name || provider.name.eq_ignore_ascii_case(name)
-}
-
-/// Why `provider` cannot take requests now, or `None` when it can.
-fn unusable(provider: &Provider) -> Option<String> {
-    if !provider.enabled {
-        return Some(format!("{} is disabled", provider.name));
-    }
-    let needs_key = provider_presets()
-        .iter()
-        .find(|p| p.id == provider.preset)
-        .is_none_or(|p| p.needs_key);
-    match &provider.key {
-        KeyInfo::Set { .. } => None,
-        KeyInfo::Missing if !needs_key => None,
-        KeyInfo::Missing => Some(format!("{} has no API key", provider.name)),
-        KeyInfo::Unavailable { reason } => Some(format!("the keychain cannot be read: {reason}")),
-    }
-}
-
-/// The configured provider that serves catalog provider `name`, a usable one first.
-pub fn provider_for<'a>(name: &str, providers: &'a [Provider]) -> Option<&'a Provider> {
-    let mut matching = providers.iter().filter(|p| serves(p, name));
-    let first = matching.clone().next();
-    matching.find(|p| unusable(p).is_none()).or(first)
-}
-
-/// Availability of each model of `models`, in order.
-pub fn availability<'a>(
-    models: impl IntoIterator<Item = &'a switchyard_router::Model>,
-    providers: &[Provider],
-) -> Vec<ModelAvailability> {
-    models
-        .into_iter()
-        .map(|m| {
-            let provider = provider_for(&m.provider, providers);
-            let reason = match provider {
-                None => format!("no {} provider is configured", m.provider),
-                Some(p) => unusable(p).unwrap_or_default(),
-            };
-            ModelAvailability {
-                model: m.id.clone(),
-                available: reason.is_empty(),
-                provider: provider.map(|p| p.name.clone()),
-                reason,
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use switchyard_router::{Action, ChainAction, Condition, IssueKind, Task};
 
     use super::*;
-    use crate::provider::ProviderKind;
 
     fn provider(name: &str, preset: &str, enabled: bool, key: KeyInfo) -> Provider {
         Provider {
@@ -202,36 +144,6 @@ mod tests {
             enabled,
             key,
         }
-    }
-
-    #[test]
-    fn a_model_is_available_only_through_an_enabled_provider_with_a_key_it_needs() {
-        let catalog = RoutingConfig::bundled().catalog;
-        let set = KeyInfo::Set {
-            last4: "abcd".into(),
-        };
-        let providers = vec![
-            provider("Work", "openai", true, set.clone()),
-            provider("Claude", "anthropic", true, KeyInfo::Missing),
-            provider("Gem", "gemini", false, set),
-        ];
-        let all = availability(&catalog.models, &providers);
-        let of = |id: &str| all.iter().find(|a| a.model == id).unwrap();
-        assert!(of("gpt-4o").available);
-        assert_eq!(of("gpt-4o").provider.as_deref(), Some("Work"));
-        assert!(!of("claude-haiku").available);
-        assert_eq!(of("claude-haiku").reason, "Claude has no API key");
-        assert_eq!(of("gemini-flash").reason, "Gem is disabled");
-        assert_eq!(
-            of("deepseek-v3").reason,
-            "no deepseek provider is configured"
-        );
-
-        // A local server needs no key; a provider may also be named after the catalog's name.
-        let local = vec![provider("deepseek", "custom", true, KeyInfo::Missing)];
-        assert!(availability(&catalog.models, &local)
-            .iter()
-            .any(|a| a.model == "deepseek-v3" && a.available));
     }
 
     #[test]
@@ -262,7 +174,7 @@ mod tests {
         }
         assert!(matches!(
             &preview.outcomes[1],
-            PreviewOutcome::Failed { code, .. } if code == "empty_conversation"
+            PreviewOutcome::Failed(e) if e.code == ErrorCode::InvalidInput
         ));
 
         draft.rules.rules[0].when = vec![Condition::Regex("(unclosed".into())];

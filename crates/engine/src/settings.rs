@@ -1,9 +1,9 @@
 //! Provider settings as the app and the CLI use them: the table plus the keychain, kept in step.
 use crate::connection::{self, ConnectionReport};
 use crate::error::EngineError;
+use crate::provider::ProviderRow;
 use crate::provider::{KeyInfo, Provider, ProviderInput};
 use crate::secrets::{Keychain, KeychainStatus, Secret};
-use crate::store::providers::ProviderRow;
 use crate::store::Store;
 
 #[derive(Debug, Clone)]
@@ -32,16 +32,7 @@ impl Settings {
 
     async fn with_key(&self, row: ProviderRow) -> Provider {
         let key = self.key_info(&row.id).await;
-        Provider {
-            id: row.id,
-            name: row.name,
-            kind: row.kind,
-            preset: row.preset,
-            base_url: row.base_url,
-            headers: row.headers,
-            enabled: row.enabled,
-            key,
-        }
+        Provider { row, key }
     }
 
     pub async fn list(&self) -> Result<Vec<Provider>, EngineError> {

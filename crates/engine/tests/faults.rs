@@ -5,7 +5,9 @@ mod support;
 use std::time::{Duration, Instant};
 
 use support::{policy, run, shown_text, Setup};
-use switchyard_engine::execute::{Executor, HopOutcome, ReplyEvent, ReplyStatus};
+use switchyard_engine::execute::Executor;
+use switchyard_engine::reply::{HopOutcome, ReplyStatus};
+use switchyard_engine::send::ChatEvent;
 use switchyard_fake_provider::Fault;
 use switchyard_router::Usd;
 
@@ -16,9 +18,7 @@ fn fault(model: &str) -> Fault {
     }
 }
 
-fn outcomes(
-    reply: &switchyard_engine::execute::Reply,
-) -> Vec<(String, HopOutcome, Option<String>)> {
+fn outcomes(reply: &switchyard_engine::reply::Reply) -> Vec<(String, HopOutcome, Option<String>)> {
     reply
         .hops
         .iter()
@@ -26,7 +26,7 @@ fn outcomes(
             (
                 h.model.clone(),
                 h.outcome,
-                h.error.as_ref().map(|e| e.code.clone()),
+                h.error.as_ref().map(|e| e.code.to_string()),
             )
         })
         .collect()
@@ -55,9 +55,9 @@ async fn a_clean_reply_is_priced_exactly_and_says_who_answered() {
     assert_eq!(reply.text, "Echo: price this please");
     assert_eq!(shown_text(&events), reply.text);
     assert!(
-        matches!(&events[0], ReplyEvent::Started { model, provider } if model == "gpt-large" && provider == "openai")
+        matches!(&events[0], ChatEvent::Started { model, provider } if model == "gpt-large" && provider == "openai")
     );
-    assert!(matches!(events.last(), Some(ReplyEvent::Done { .. })));
+    assert!(matches!(events.last(), Some(ChatEvent::Text { .. })));
     let usage = reply.usage.unwrap();
     assert_eq!(
         (usage.input_tokens, usage.output_tokens, usage.estimated),
@@ -98,7 +98,7 @@ async fn a_429_is_retried_on_the_same_model_after_retry_after() {
         ]
     );
     assert_eq!(reply.hops[0].retry_in_ms, Some(1000));
-    assert_eq!(reply.hops[0].error.as_ref().unwrap().status, Some(429));
+    assert_eq!(reply.hops[0].status, Some(429));
     assert_eq!(setup.calls("claude-large"), 0);
 }
 
@@ -147,7 +147,7 @@ async fn server_errors_are_retried_then_the_next_model_answers() {
         );
         let hop_events = events
             .iter()
-            .filter(|e| matches!(e, ReplyEvent::Hop { .. }))
+            .filter(|e| matches!(e, ChatEvent::Hop { .. }))
             .count();
         assert_eq!(
             hop_events, 3,
@@ -262,7 +262,7 @@ async fn geminis_400_for_a_bad_key_counts_as_a_refused_key() {
     let exec = Executor::new(policy()).unwrap();
     let (reply, _) = run(&exec, &setup.plan(&["gemini-large", "gpt-large"]), "hi").await;
     assert_eq!(reply.failing_keys, ["gemini"]);
-    assert_eq!(reply.hops[0].error.as_ref().unwrap().status, Some(400));
+    assert_eq!(reply.hops[0].status, Some(400));
 }
 
 #[tokio::test]
@@ -292,7 +292,7 @@ async fn a_stream_cut_before_the_first_token_falls_back_silently() {
     );
     let started: Vec<_> = events
         .iter()
-        .filter(|e| matches!(e, ReplyEvent::Started { .. }))
+        .filter(|e| matches!(e, ChatEvent::Started { .. }))
         .collect();
     assert_eq!(started.len(), 1);
 }
@@ -454,20 +454,26 @@ async fn a_slow_drip_within_the_limits_is_forwarded_chunk_by_chunk() {
         ..fault("gpt-large")
     });
     let exec = Executor::new(policy()).unwrap();
-    let started = Instant::now();
-    let mut arrivals = Vec::new();
+    struct Arrivals(Instant, Vec<Duration>);
+    impl switchyard_engine::execute::ReplySink for Arrivals {
+        fn started(&mut self, _: &str, _: &str) {}
+        fn text(&mut self, _: &str) {
+            self.1.push(self.0.elapsed());
+        }
+        fn hop(&mut self, _: &switchyard_engine::reply::Hop) {}
+    }
+    let mut sink = Arrivals(Instant::now(), Vec::new());
     let reply = exec
-        .run(
+        .execute(
             &setup.plan(&["gpt-large"]),
             &support::ask("a b c d"),
             None,
-            |e| {
-                if matches!(e, ReplyEvent::Text { .. }) {
-                    arrivals.push(started.elapsed());
-                }
-            },
+            None,
+            &mut sink,
+            &tokio_util::sync::CancellationToken::new(),
         )
         .await;
+    let arrivals = sink.1;
     assert_eq!(reply.text, "Echo: a b c d");
     assert_eq!(arrivals.len(), 5);
     // The chunks reach the caller as they arrive, spread over the drip, not when the stream

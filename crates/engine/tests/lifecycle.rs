@@ -5,11 +5,12 @@ mod support;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
-use support::{ask, policy, run, Setup, KEY};
-use switchyard_engine::execute::{
-    ExecError, Executor, HopOutcome, Plan, Policy, ReplyEvent, ReplyStatus,
-};
+use support::{ask, policy, run, Recorder, Setup, KEY};
+use switchyard_engine::execute::{Executor, Plan, Policy};
+use switchyard_engine::provider::KeyInfo;
+use switchyard_engine::reply::{HopOutcome, ReplyStatus};
+use switchyard_engine::ErrorCode;
+use tokio_util::sync::CancellationToken;
 use switchyard_fake_provider::Fault;
 
 fn breaker_policy() -> Policy {
@@ -96,34 +97,43 @@ async fn when_every_circuit_is_open_the_request_fails_at_once() {
         "{}",
         error.message
     );
-    assert!(matches!(events.as_slice(), [ReplyEvent::Done { .. }]));
+    assert!(events.is_empty(), "{events:?}");
 }
 
 #[tokio::test]
 async fn a_chain_with_no_usable_provider_is_refused_with_what_to_configure() {
     let mut setup = Setup::new().await;
     setup.keys.clear();
-    setup
-        .providers
-        .iter_mut()
-        .filter(|p| p.id == "gemini")
-        .for_each(|p| p.enabled = false);
+    for p in &mut setup.providers {
+        p.key = KeyInfo::Missing;
+        if p.id == "gemini" {
+            p.row.enabled = false;
+        }
+    }
     let chain: Vec<String> = ["gpt-large", "gemini-large", "no-such-model", "mistral-x"]
         .map(String::from)
         .to_vec();
-    let err = Plan::new(&chain, &setup.catalog, &setup.providers, &HashMap::new()).unwrap_err();
-    assert!(matches!(err, ExecError::NoUsableProvider(_)));
-    assert_eq!(err.code(), "no_usable_provider");
-    let message = err.to_string();
+    let plan = Plan::new(&chain, &setup.catalog, &setup.providers, &HashMap::new());
+    assert!(plan.targets.is_empty());
+    let exec = Executor::new(policy()).unwrap();
+    let (reply, events) = run(&exec, &plan, "hi").await;
+    let error = reply.error.unwrap();
+    assert_eq!(error.code, ErrorCode::NoUsableProvider);
+    // Each model is listed as skipped, with its own reason.
+    assert_eq!(reply.hops.len(), 4);
+    assert!(reply.hops.iter().all(|h| h.outcome == HopOutcome::Skipped));
+    assert_eq!(events.len(), 4, "one hop event per skipped model");
     for expected in [
-        "no API key is stored for 'Fake openai'",
-        "'Fake gemini' is disabled",
+        "Fake openai has no API key",
+        "Fake gemini is disabled",
         "'no-such-model' is not in the model catalog",
+        "'mistral-x' is not in the model catalog",
         "switchyard keys set",
     ] {
         assert!(
-            message.contains(expected),
-            "missing {expected:?} in {message}"
+            error.message.contains(expected),
+            "missing {expected:?} in {}",
+            error.message
         );
     }
 }
@@ -132,13 +142,16 @@ async fn a_chain_with_no_usable_provider_is_refused_with_what_to_configure() {
 async fn models_that_cannot_be_called_are_left_out_of_a_plan_that_has_others() {
     let mut setup = Setup::new().await;
     setup.keys.remove("openai");
+    setup.providers[0].key = KeyInfo::Missing;
     let plan = setup.plan(&["gpt-large", "claude-large"]);
     let ids: Vec<&str> = plan.targets.iter().map(|t| t.model.id.as_str()).collect();
     assert_eq!(ids, ["claude-large"]);
+    assert_eq!(plan.unplanned[0].model, "gpt-large");
+    assert_eq!(plan.unplanned[0].error.code, ErrorCode::Unavailable);
 }
 
 #[tokio::test]
-async fn dropping_the_reply_stream_closes_the_connection_to_the_provider() {
+async fn cancelling_stops_the_call_keeps_the_text_and_closes_the_connection() {
     let setup = Setup::new().await;
     setup.server.set_fault(Fault {
         model: "gpt-large".into(),
@@ -146,17 +159,24 @@ async fn dropping_the_reply_stream_closes_the_connection_to_the_provider() {
         ..Fault::default()
     });
     let exec = Executor::new(policy()).unwrap();
-    let mut stream = exec.stream(
-        setup.plan(&["gpt-large"]),
-        ask("one two three four five six"),
-        None,
-    );
-    loop {
-        if let Some(ReplyEvent::Text { .. }) = stream.next().await {
-            break;
-        }
-    }
-    drop(stream);
+    let plan = setup.plan(&["gpt-large", "claude-large"]);
+    let messages = ask("one two three four five six");
+    let cancel = CancellationToken::new();
+    let stopper = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        stopper.cancel();
+    });
+    let mut events = Recorder::default();
+    let reply = exec
+        .execute(&plan, &messages, None, None, &mut events, &cancel)
+        .await;
+    assert_eq!(reply.status, ReplyStatus::Partial);
+    assert!(reply.stopped());
+    assert!(reply.text.starts_with("Echo:"), "{}", reply.text);
+    assert!(reply.usage.unwrap().estimated);
+    // The fallback is not tried after a stop.
+    assert_eq!(setup.calls("claude-large"), 0);
     wait_for_disconnect(&setup).await;
 }
 
@@ -171,7 +191,9 @@ async fn dropping_the_run_future_cancels_too() {
     let exec = Executor::new(policy()).unwrap();
     let plan = setup.plan(&["gpt-large"]);
     let messages = ask("one two three four five six");
-    let run = exec.run(&plan, &messages, None, |_| {});
+    let cancel = CancellationToken::new();
+    let mut events = Recorder::default();
+    let run = exec.execute(&plan, &messages, None, None, &mut events, &cancel);
     assert!(tokio::time::timeout(Duration::from_millis(250), run)
         .await
         .is_err());
@@ -192,21 +214,6 @@ async fn wait_for_disconnect(setup: &Setup) {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-}
-
-#[tokio::test]
-async fn the_stream_ends_with_done_carrying_the_reply() {
-    let setup = Setup::new().await;
-    let exec = Executor::new(policy()).unwrap();
-    let events: Vec<ReplyEvent> = exec
-        .stream(setup.plan(&["gemini-small"]), ask("hey"), None)
-        .collect()
-        .await;
-    let Some(ReplyEvent::Done { reply }) = events.last() else {
-        panic!("no Done: {events:?}")
-    };
-    assert_eq!(reply.text, "Echo: hey");
-    assert_eq!(reply.model.as_deref(), Some("gemini-small"));
 }
 
 #[tokio::test]

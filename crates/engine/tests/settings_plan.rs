@@ -1,12 +1,15 @@
 //! Planning from the app's own settings: providers from a real SQLite file, keys through the
 //! keychain (a local server needs none, so this runs with or without a Secret Service).
-use switchyard_engine::execute::{Executor, Plan, ReplyStatus};
+use switchyard_engine::execute::Executor;
+use switchyard_engine::reply::{Reply, ReplyStatus};
+use switchyard_engine::send::{Engine, Routing, SendMode, SendOptions, SendRequest, Source};
+use tokio_util::sync::CancellationToken;
 use switchyard_engine::provider::{ProviderInput, ProviderKind};
 use switchyard_engine::secrets::Keychain;
 use switchyard_engine::settings::Settings;
 use switchyard_engine::store::Store;
 use switchyard_fake_provider::FakeProvider;
-use switchyard_router::{Catalog, Message, Model, PerMtok};
+use switchyard_router::{Catalog, CompiledRules, Model, PerMtok};
 
 fn model(id: &str, provider: &str) -> Model {
     Model {
@@ -34,6 +37,27 @@ fn input(name: &str, kind: ProviderKind, preset: &str, base_url: String) -> Prov
     }
 }
 
+/// Sends `text` to `model` through the engine's one send path, routing with `catalog`.
+async fn send(settings: Settings, catalog: Catalog, model: &str, text: &str) -> Reply {
+    let engine = Engine::new(settings, Executor::new(Default::default()).unwrap());
+    let mut options = SendOptions::from(Source::Cli);
+    options.routing = Some(Routing {
+        rules: CompiledRules::new(switchyard_router::presets::smart_router()).unwrap(),
+        catalog,
+    });
+    let request = SendRequest {
+        conversation_id: None,
+        text: text.into(),
+        model: model.into(),
+        mode: SendMode::New,
+    };
+    engine
+        .send(request, options, |_| {}, CancellationToken::new())
+        .await
+        .unwrap()
+        .reply
+}
+
 #[tokio::test]
 async fn a_local_server_from_the_database_answers_without_a_key() {
     let server = FakeProvider::start(&[]).await.unwrap();
@@ -59,17 +83,7 @@ async fn a_local_server_from_the_database_answers_without_a_key() {
         models: vec![model("llama3", "ollama")],
     };
 
-    let plan = Plan::from_settings(&settings, &["llama3".to_string()], &catalog)
-        .await
-        .unwrap();
-    let messages = [Message {
-        role: "user".into(),
-        content: "hi".into(),
-    }];
-    let reply = Executor::new(Default::default())
-        .unwrap()
-        .run(&plan, &messages, None, |_| {})
-        .await;
+    let reply = send(settings, catalog, "llama3", "hi").await;
     assert_eq!(reply.status, ReplyStatus::Complete);
     assert_eq!(reply.text, "Echo: hi");
     // The model's API name, not its catalog id, goes on the wire.
@@ -100,10 +114,10 @@ async fn a_provider_that_needs_a_key_it_does_not_have_is_named_in_the_error() {
         prices_taken: None,
         models: vec![model("claude", "anthropic")],
     };
-    let err = Plan::from_settings(&settings, &["claude".to_string()], &catalog)
-        .await
-        .unwrap_err();
-    assert_eq!(err.code(), "no_usable_provider");
-    assert!(err.to_string().contains("'Team Anthropic'"), "{err}");
+    let reply = send(settings, catalog, "claude", "hi").await;
+    let err = reply.error.unwrap();
+    assert_eq!(err.code, "no_usable_provider");
+    // "has no API key" with a keychain, "cannot be read" without one: either way it is named.
+    assert!(err.message.contains("Team Anthropic"), "{}", err.message);
     assert!(server.requests().is_empty());
 }

@@ -2,7 +2,7 @@
 use crate::catalog::{Catalog, Model};
 use crate::compiled::{CompiledRules, Matcher};
 use crate::complexity::{self, Complexity, Tier, TierValues};
-use crate::cost::{self, Usage};
+use crate::cost::{self, Cost, Usage};
 use crate::error::RouteError;
 use crate::money::Usd;
 use crate::phrases::Folded;
@@ -244,14 +244,17 @@ impl Context<'_> {
 
     fn candidate(&self, model: &Model) -> Candidate {
         let prompt = self.prompt_tokens(model);
-        let usage = Usage {
+        let usage = Usage::expected(
+            model,
             prompt,
-            cached: self.request.cached_prompt_tokens,
-            output: self.output,
-            reasoning: self.reasoning,
-        };
+            self.request.cached_prompt_tokens,
+            self.output,
+            self.reasoning,
+        );
         let (status, note) = if !model.enabled {
             (CandidateStatus::Excluded, "disabled".to_string())
+        } else if let Some(why) = self.request.unavailable.get(&model.id) {
+            (CandidateStatus::Excluded, format!("unavailable: {why}"))
         } else if !cost::fits(model, prompt, self.output) {
             let note = format!(
                 "context window {} is too small for {prompt} prompt + {} output tokens",
@@ -267,7 +270,7 @@ impl Context<'_> {
             quality: model.quality,
             context_window: model.context_window,
             prompt_tokens: prompt,
-            estimated_cost_usd: cost::estimate(model, usage),
+            estimated_cost_usd: Cost::of(model, &usage).total,
             status,
             note,
         }

@@ -39,7 +39,7 @@ pub use complexity::{
     Complexity, ComplexityConfig, Factor, FactorWeights, TaskWeight, Tier, TierThresholds,
     TierValues,
 };
-pub use cost::{estimate as estimate_cost, fits as fits_context, Usage};
+pub use cost::{fits as fits_context, Cost, Usage};
 pub use decide::decide;
 pub use detector::{DetectorConfig, ShapeWeights, TaskKeywords};
 pub use error::{ConfigError, RouteError};

@@ -1,4 +1,6 @@
 //! What the router is asked to decide about: a conversation, as the chat or the CLI holds it.
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -29,6 +31,10 @@ pub struct Request {
     /// decision uses it for OpenAI models and the approximation for every other provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openai_prompt_tokens: Option<u32>,
+    /// Catalog models that cannot be called now (no provider, no key), with the reason. The
+    /// router treats them as excluded candidates, so a chain starts at a model that can answer.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unavailable: BTreeMap<String, String>,
 }
 
 impl Request {

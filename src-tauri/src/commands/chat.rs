@@ -1,15 +1,15 @@
 //! The Chat screen's commands. Replies stream through a `Channel`; `stop_message` cancels one.
-use serde::Serialize;
+use switchyard_engine::availability::ModelAvailability;
 use switchyard_engine::chat::export::{render, ExportFormat};
-use switchyard_engine::chat::{ChatEvent, SendRequest};
+use switchyard_engine::send::{ChatEvent, SendOptions, SendRequest, Source};
 use switchyard_engine::store::conversations::Conversation;
 use switchyard_engine::store::messages::{ChatMessage, SearchHit};
 use tauri::ipc::Channel;
 use tauri::State;
-use ts_rs::TS;
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use switchyard_engine::ErrorCode;
 
 #[tauri::command]
 pub async fn list_conversations(state: State<'_, AppState>) -> AppResult<Vec<Conversation>> {
@@ -41,9 +41,8 @@ pub async fn rename_conversation(
 
 #[tauri::command]
 pub async fn delete_conversation(state: State<'_, AppState>, id: String) -> AppResult<()> {
-    let chat = state.chat()?;
-    chat.stop(&id);
-    Ok(chat.settings().store.delete_conversation(&id).await?)
+    state.stop(&id);
+    Ok(state.settings()?.store.delete_conversation(&id).await?)
 }
 
 /// Sends a message and streams the reply to `on_event`. Resolves with the assistant message as
@@ -54,20 +53,43 @@ pub async fn send_message(
     request: SendRequest,
     on_event: Channel<ChatEvent>,
 ) -> AppResult<ChatMessage> {
-    let chat = state.chat()?.clone();
-    let message = chat
-        .send(request, move |event| {
-            // A closed window drops the channel; the reply still finishes and is saved.
-            let _ = on_event.send(event);
-        })
-        .await?;
-    tracing::info!(message = message.id, status = message.status.as_str(), model = ?message.model, "reply finished");
-    Ok(message)
+    let engine = state.engine()?.clone();
+    // A new conversation's id is known once it is saved: the first event registers it.
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let mut registered: Option<String> = None;
+    if let Some(id) = &request.conversation_id {
+        registered = Some(id.clone());
+        state.register(id, cancel.clone());
+    }
+    let state_ref = &*state;
+    let result = engine
+        .send(
+            request,
+            SendOptions::from(Source::App),
+            |event| {
+                if let ChatEvent::Accepted { conversation, .. } = &event {
+                    if registered.as_deref() != Some(conversation.id.as_str()) {
+                        state_ref.register(&conversation.id, cancel.clone());
+                        registered = Some(conversation.id.clone());
+                    }
+                }
+                // A closed window drops the channel; the reply still finishes and is saved.
+                let _ = on_event.send(event);
+            },
+            cancel.clone(),
+        )
+        .await;
+    if let Some(id) = &registered {
+        state.done_streaming(id);
+    }
+    let sent = result?;
+    tracing::info!(message = sent.message.id, status = sent.message.status.as_str(), model = ?sent.message.model, "reply finished");
+    Ok(sent.message)
 }
 
 #[tauri::command]
 pub fn stop_message(state: State<'_, AppState>, conversation_id: String) -> AppResult<bool> {
-    Ok(state.chat()?.stop(&conversation_id))
+    Ok(state.stop(&conversation_id))
 }
 
 #[tauri::command]
@@ -78,39 +100,15 @@ pub async fn search_messages(
     Ok(state.settings()?.store.search_messages(&query, 50).await?)
 }
 
-/// A model the chat's picker offers.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct ModelOption {
-    pub id: String,
-    pub provider: String,
-    /// A configured, enabled provider serves it (with a key where one is needed).
-    pub available: bool,
-}
-
+/// The enabled catalog models for the chat's picker, each with whether it can be called now
+/// and why not.
 #[tauri::command]
-pub async fn chat_models(state: State<'_, AppState>) -> AppResult<Vec<ModelOption>> {
-    let chat = state.chat()?;
-    let routing = chat.routing().await?;
-    let providers = chat.settings().list().await?;
-    Ok(routing
-        .catalog
-        .enabled()
-        .map(|m| ModelOption {
-            id: m.id.clone(),
-            provider: m.provider.clone(),
-            available: providers.iter().any(|p| {
-                p.enabled
-                    && (p.preset == m.provider
-                        || p.id == m.provider
-                        || p.name.eq_ignore_ascii_case(&m.provider))
-                    && !matches!(
-                        p.key,
-                        switchyard_engine::provider::KeyInfo::Unavailable { .. }
-                    )
-            }),
-        })
-        .collect())
+pub async fn chat_models(state: State<'_, AppState>) -> AppResult<Vec<ModelAvailability>> {
+    let engine = state.engine()?;
+    let routing = engine.routing().await?;
+    let mut catalog = routing.catalog;
+    catalog.models.retain(|m| m.enabled);
+    Ok(engine.availability(&catalog).await?)
 }
 
 #[tauri::command]
@@ -135,7 +133,7 @@ pub async fn save_conversation_export(
 ) -> AppResult<()> {
     let text = export_conversation(state, id, format).await?;
     tokio::fs::write(&path, text).await.map_err(|e| AppError {
-        code: "io".into(),
+        code: ErrorCode::Io,
         message: format!("Could not write {path}: {e}"),
         field: None,
     })

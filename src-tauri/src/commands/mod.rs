@@ -1,4 +1,55 @@
+//! The Tauri commands, one module per screen. [`all!`] lists every command once: the handler
+//! list and the check that `ui/src/lib/backend.ts` calls exactly these both read it.
 pub mod chat;
 pub mod providers;
 pub mod rules;
 pub mod spend;
+
+/// Calls the macro named by its arguments with the path of every command.
+macro_rules! all {
+    ($($then:tt)*) => {
+        $($then)*![
+            crate::commands::chat::list_conversations,
+            crate::commands::chat::conversation_messages,
+            crate::commands::chat::rename_conversation,
+            crate::commands::chat::delete_conversation,
+            crate::commands::chat::send_message,
+            crate::commands::chat::stop_message,
+            crate::commands::chat::search_messages,
+            crate::commands::chat::chat_models,
+            crate::commands::chat::export_conversation,
+            crate::commands::chat::save_conversation_export,
+            crate::commands::providers::list_providers,
+            crate::commands::providers::provider_presets,
+            crate::commands::providers::keychain_status,
+            crate::commands::providers::add_provider,
+            crate::commands::providers::update_provider,
+            crate::commands::providers::set_provider_enabled,
+            crate::commands::providers::remove_provider,
+            crate::commands::providers::set_provider_key,
+            crate::commands::providers::delete_provider_key,
+            crate::commands::providers::test_provider_connection,
+            crate::commands::rules::saved_routing,
+            crate::commands::rules::save_routing,
+            crate::commands::rules::rule_versions,
+            crate::commands::rules::restore_rule_version,
+            crate::commands::rules::routing_presets,
+            crate::commands::rules::bundled_catalog,
+            crate::commands::rules::preview_routing,
+            crate::commands::rules::model_availability,
+            crate::commands::rules::import_rules_toml,
+            crate::commands::rules::export_rules_toml,
+            crate::commands::rules::save_rules_toml,
+            crate::commands::rules::import_litellm_prices,
+            crate::commands::spend::spend_dashboard,
+            crate::commands::spend::spend_requests,
+            crate::commands::spend::save_spend_csv,
+            crate::commands::spend::budget_status,
+            crate::commands::spend::save_budget,
+            crate::commands::spend::delete_budget,
+            crate::commands::spend::baseline,
+            crate::commands::spend::set_baseline,
+        ]
+    };
+}
+pub(crate) use all;

@@ -93,7 +93,7 @@ pub async fn test_provider_connection(
     let result = state.settings()?.test_connection(&id).await;
     match &result {
         Ok(r) => tracing::info!(provider = %id, models = r.model_count, "connection test passed"),
-        Err(e) => tracing::warn!(provider = %id, code = e.code(), "connection test failed"),
+        Err(e) => tracing::warn!(provider = %id, code = %e.code(), "connection test failed"),
     }
     Ok(result?)
 }

@@ -1,15 +1,16 @@
 //! Rules: the rule editor's commands. Drafts are checked and tried by the engine; only a
 //! configuration the router accepts is saved, and a refused import changes nothing.
-use switchyard_engine::provider::Provider;
 use switchyard_engine::router::{
     default_catalog, from_toml, to_toml, Catalog, ConfigError, Request,
 };
-use switchyard_engine::routing::{self, CatalogImport, ModelAvailability, Preview, RoutingPreset};
+use switchyard_engine::routing::{self, CatalogImport, Preview, RoutingPreset};
 use switchyard_engine::store::rules::{RoutingConfig, RuleVersion, SavedRouting};
 use tauri::State;
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use switchyard_engine::availability::ModelAvailability;
+use switchyard_engine::ErrorCode;
 
 /// A refused file: the code says parse or invalid, the message lists every rule and field at
 /// fault, and `field` points at the first.
@@ -22,7 +23,7 @@ fn config_error(e: ConfigError) -> AppError {
         ConfigError::Parse(_) => None,
     };
     AppError {
-        code: e.code().to_string(),
+        code: ErrorCode::InvalidRules,
         message: e.to_string(),
         field,
     }
@@ -87,8 +88,7 @@ pub async fn model_availability(
     state: State<'_, AppState>,
     catalog: Catalog,
 ) -> AppResult<Vec<ModelAvailability>> {
-    let providers: Vec<Provider> = state.settings()?.list().await?;
-    Ok(routing::availability(&catalog.models, &providers))
+    Ok(state.engine()?.availability(&catalog).await?)
 }
 
 /// Reads a rule file in the CLI's format into a draft; nothing is saved until the user saves.
@@ -110,7 +110,7 @@ pub async fn save_rules_toml(config: RoutingConfig, path: String) -> AppResult<(
     tokio::fs::write(&path, text)
         .await
         .map_err(|e| crate::error::AppError {
-            code: "io".into(),
+            code: ErrorCode::Io,
             message: format!("Could not write {path}: {e}"),
             field: None,
         })

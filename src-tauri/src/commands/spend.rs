@@ -2,9 +2,10 @@
 //! and the baseline model savings are measured against.
 use serde::Serialize;
 use switchyard_engine::budget::BudgetStatus;
-use switchyard_engine::chat::ledger::baseline_model;
+use switchyard_engine::send::baseline_model;
 use switchyard_engine::store::budgets::Budget;
 use switchyard_engine::store::spend::{to_csv, Dashboard, SpendFilter, SpendRange, SpendRow};
+use switchyard_engine::ErrorCode;
 use tauri::State;
 use ts_rs::TS;
 
@@ -38,7 +39,7 @@ pub async fn save_spend_csv(
     tokio::fs::write(&path, to_csv(&rows))
         .await
         .map_err(|e| AppError {
-            code: "io".into(),
+            code: ErrorCode::Io,
             message: format!("Could not write {path}: {e}"),
             field: None,
         })
@@ -47,7 +48,7 @@ pub async fn save_spend_csv(
 /// Every budget with what its period has spent so far, and whether it warns or applies.
 #[tauri::command]
 pub async fn budget_status(state: State<'_, AppState>) -> AppResult<Vec<BudgetStatus>> {
-    let chat = state.chat()?;
+    let chat = state.engine()?;
     let catalog = chat.routing().await?.catalog;
     Ok(chat.budgets().status(&catalog).await?)
 }
@@ -74,7 +75,7 @@ pub struct Baseline {
 
 #[tauri::command]
 pub async fn baseline(state: State<'_, AppState>) -> AppResult<Baseline> {
-    let chat = state.chat()?;
+    let chat = state.engine()?;
     let catalog = chat.routing().await?.catalog;
     let chosen = chat.settings().store.baseline_setting().await?;
     let effective = baseline_model(&catalog, chosen.as_deref()).map(|m| m.id.clone());

@@ -2,11 +2,11 @@
 // so tests can stand in for the backend with `mockIPC`.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type { AppError } from './bindings/AppError';
+import type { ErrorCode } from './bindings/ErrorCode';
 import type { ChatEvent } from './bindings/ChatEvent';
 import type { ChatMessage } from './bindings/ChatMessage';
 import type { Conversation } from './bindings/Conversation';
 import type { ExportFormat } from './bindings/ExportFormat';
-import type { ModelOption } from './bindings/ModelOption';
 import type { SearchHit } from './bindings/SearchHit';
 import type { SendRequest } from './bindings/SendRequest';
 import type { ConnectionReport } from './bindings/ConnectionReport';
@@ -33,10 +33,11 @@ import type { SpendRow } from './bindings/SpendRow';
 
 /** An error from a command, with the stable code the UI branches on. */
 export class BackendError extends Error {
-  readonly code: string;
+  /** A Rust error code, or `ipc` when the call itself could not be made. */
+  readonly code: ErrorCode | 'ipc';
   readonly field?: string;
 
-  constructor(e: AppError) {
+  constructor(e: AppError | { code: 'ipc'; message: string; field?: string }) {
     super(e.message);
     this.code = e.code;
     this.field = e.field;
@@ -70,7 +71,7 @@ export const backend = {
   },
   stopMessage: (conversationId: string) => call<boolean>('stop_message', { conversationId }),
   searchMessages: (query: string) => call<SearchHit[]>('search_messages', { query }),
-  chatModels: () => call<ModelOption[]>('chat_models'),
+  chatModels: () => call<ModelAvailability[]>('chat_models'),
   exportConversation: (id: string, format: ExportFormat) =>
     call<string>('export_conversation', { id, format }),
   saveConversationExport: (id: string, format: ExportFormat, path: string) =>

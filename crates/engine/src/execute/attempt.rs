@@ -5,12 +5,13 @@ use futures_util::StreamExt;
 use reqwest::Client;
 use switchyard_router::Message;
 use tokio::time::{timeout, timeout_at, Instant};
+use tokio_util::sync::CancellationToken;
 
 use super::plan::Target;
-use super::reply::ReplyEvent;
 use super::Policy;
+use super::ReplySink;
 use crate::providers::{self, ChatCall, FinishReason, ProviderError, StreamEvent};
-use crate::usage::Usage;
+use switchyard_router::Usage;
 
 /// How a try that reached the end of its stream ended.
 pub struct Answer {
@@ -33,7 +34,8 @@ pub async fn attempt(
     target: &Target,
     messages: &[Message],
     max_output_tokens: Option<u32>,
-    on_event: &mut (impl FnMut(ReplyEvent) + Send),
+    sink: &mut dyn ReplySink,
+    cancel: &CancellationToken,
     text: &mut String,
     first_token: &mut Option<Instant>,
 ) -> Result<Answer, Failure> {
@@ -49,12 +51,11 @@ pub async fn attempt(
     };
     let first_token_deadline = Instant::now() + first_token_limit;
     let fail = |error, after_text| Failure { error, after_text };
-    let mut events = match timeout_at(
-        first_token_deadline,
-        providers::stream(client, &target.endpoint, call),
-    )
-    .await
-    {
+    let opened = tokio::select! {
+        _ = cancel.cancelled() => return Err(fail(ProviderError::Stopped, false)),
+        opened = timeout_at(first_token_deadline, providers::stream(client, &target.endpoint, call)) => opened,
+    };
+    let mut events = match opened {
         Ok(Ok(events)) => events,
         Ok(Err(e)) => return Err(fail(e, false)),
         Err(_) => {
@@ -70,10 +71,15 @@ pub async fn attempt(
     };
     let mut after_text = false;
     loop {
-        let next = if after_text {
-            timeout(policy.chunk_timeout, events.next()).await
-        } else {
-            timeout_at(first_token_deadline, events.next()).await
+        let next = tokio::select! {
+            _ = cancel.cancelled() => return Err(fail(ProviderError::Stopped, after_text)),
+            next = async {
+                if after_text {
+                    timeout(policy.chunk_timeout, events.next()).await
+                } else {
+                    timeout_at(first_token_deadline, events.next()).await
+                }
+            } => next,
         };
         let event = match next {
             Ok(Some(Ok(event))) => event,
@@ -97,13 +103,10 @@ pub async fn attempt(
                 if !after_text {
                     after_text = true;
                     *first_token = Some(Instant::now());
-                    on_event(ReplyEvent::Started {
-                        model: target.model.id.clone(),
-                        provider: target.provider.id.clone(),
-                    });
+                    sink.started(&target.model.id, &target.provider.id);
                 }
                 text.push_str(&delta);
-                on_event(ReplyEvent::Text { delta });
+                sink.text(&delta);
             }
             StreamEvent::Usage(u) => answer.usage = Some(u),
             StreamEvent::Finish(f) => answer.finish = Some(f),

@@ -4,29 +4,35 @@
 mod attempt;
 pub mod backoff;
 mod breaker;
+pub mod meter;
 pub mod plan;
-pub mod reply;
 
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
-use futures_util::Stream;
 use reqwest::Client;
-use switchyard_router::Message;
-use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
+use switchyard_router::{Cost, Message, Usage};
 use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 
 use attempt::{attempt, millis, Failure};
 use breaker::Breakers;
-pub use plan::{ExecError, Plan, Target};
-pub use reply::{Hop, HopError, HopOutcome, Reply, ReplyError, ReplyEvent, ReplyStatus};
+pub use meter::{Billed, CallEnd, CallStart, CallTicket, Meter, MeterFuture};
+pub use plan::{Plan, Target, Unplanned};
 
-use crate::budget::HopGate;
+use crate::error::{EngineError, ErrorCode, ErrorInfo};
 use crate::providers::{ErrorKind, FinishReason, ProviderError};
-use crate::usage::{Cost, Usage};
+use crate::reply::{Hop, HopOutcome, Reply, ReplyStatus};
+
+/// Where the executor sends what happens while a reply is produced.
+pub trait ReplySink: Send {
+    /// A model started answering: text from it follows. Once per reply.
+    fn started(&mut self, model: &str, provider: &str);
+    /// The next piece of the reply, as the provider sent it.
+    fn text(&mut self, delta: &str);
+    /// A try failed or was skipped; more may follow.
+    fn hop(&mut self, hop: &Hop);
+}
 
 /// The knobs of fault handling. The defaults suit a person waiting on a chat reply.
 #[derive(Debug, Clone)]
@@ -94,6 +100,7 @@ impl AfterFailure {
             | ProviderError::Transport(_)
             | ProviderError::Malformed(_)
             | ProviderError::Truncated => Self::Retry,
+            ProviderError::Stopped => Self::NextModel,
         }
     }
 }
@@ -101,6 +108,16 @@ impl AfterFailure {
 /// Only failures that say the provider is unwell open its circuit, not a bad request or key.
 fn unwell(error: &ProviderError) -> bool {
     AfterFailure::after(error) == AfterFailure::Retry
+}
+
+/// Whether reported usage can be true: no more prompt than the model's context window, and no
+/// more prompt and output together than the window plus the output limit (the caller's, else
+/// the window again, as some providers count output apart from the window).
+fn plausible(model: &switchyard_router::Model, usage: &Usage, max_output: Option<u32>) -> bool {
+    let window = u64::from(model.context_window);
+    let output_limit = u64::from(max_output.unwrap_or(model.context_window));
+    let input = u64::from(usage.input_tokens);
+    input <= window && input + u64::from(usage.output_tokens) <= window + output_limit
 }
 
 /// Carries out plans. Cheap to clone; clones share the HTTP connection pool and the breakers.
@@ -114,6 +131,8 @@ pub struct Executor {
 /// The state of one request while its chain is tried.
 struct Run<'a> {
     messages: &'a [Message],
+    max_output_tokens: Option<u32>,
+    sink: &'a mut dyn ReplySink,
     started: Instant,
     hops: Vec<Hop>,
     text: String,
@@ -121,49 +140,112 @@ struct Run<'a> {
     failing_keys: Vec<String>,
 }
 
+/// How a run ended, for [`Run::finish`], the one place a [`Reply`] is built.
+enum Ending<'a> {
+    /// The target answered to the end.
+    Answered(&'a Target, Option<Usage>, Option<FinishReason>),
+    /// The target's text stopped part way (a failure or a stop); the text so far is the reply.
+    Cut(&'a Target, ErrorInfo),
+    /// No text at all.
+    Failed(ErrorInfo),
+}
+
 impl Run<'_> {
+    fn millis_since_start(&self) -> u64 {
+        millis(self.started.elapsed())
+    }
+
+    fn first_token_ms(&self) -> Option<u64> {
+        self.first_token.map(|t| millis(t - self.started))
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn hop(
         &mut self,
-        target: &Target,
+        model: &str,
+        provider: &str,
         attempt: u32,
         outcome: HopOutcome,
-        error: Option<HopError>,
+        error: Option<&ProviderError>,
         latency_ms: u64,
         retry_in: Option<Duration>,
-        on_event: &mut impl FnMut(ReplyEvent),
-    ) {
+    ) -> Hop {
         let hop = Hop {
-            model: target.model.id.clone(),
-            provider: target.provider.id.clone(),
+            model: model.to_string(),
+            provider: provider.to_string(),
             attempt,
             outcome,
-            error,
+            error: error.map(ProviderError::info),
+            status: error.and_then(ProviderError::status),
             latency_ms,
             retry_in_ms: retry_in.map(millis),
         };
-        if matches!(outcome, HopOutcome::Failed | HopOutcome::Skipped) {
-            on_event(ReplyEvent::Hop { hop: hop.clone() });
+        self.push(hop.clone());
+        hop
+    }
+
+    fn skip(&mut self, model: &str, provider: &str, attempt: u32, error: ErrorInfo) {
+        self.push(Hop {
+            model: model.to_string(),
+            provider: provider.to_string(),
+            attempt,
+            outcome: HopOutcome::Skipped,
+            error: Some(error),
+            status: None,
+            latency_ms: 0,
+            retry_in_ms: None,
+        });
+    }
+
+    fn push(&mut self, hop: Hop) {
+        if matches!(hop.outcome, HopOutcome::Failed | HopOutcome::Skipped) {
+            self.sink.hop(&hop);
         }
         self.hops.push(hop);
     }
 
-    fn reply(
-        self,
-        status: ReplyStatus,
-        answered: Option<(&Target, Option<Usage>, Option<FinishReason>)>,
-        error: Option<ReplyError>,
-    ) -> Reply {
+    /// What the call that produced `text` on `model` is billed: the provider's report when it
+    /// is believable, else an estimate from the prompt and the text.
+    fn billed(&self, model: &switchyard_router::Model, reported: Option<Usage>) -> Billed {
+        let estimate = || Usage::estimate(self.messages, &self.text);
+        match reported {
+            Some(r) if plausible(model, &r, self.max_output_tokens) => Billed {
+                usage: r,
+                reported: None,
+            },
+            Some(r) => Billed {
+                usage: estimate(),
+                reported: Some(r),
+            },
+            None => Billed {
+                usage: estimate(),
+                reported: None,
+            },
+        }
+    }
+
+    fn finish(self, ending: Ending<'_>) -> Reply {
+        let latency_ms = self.millis_since_start();
+        let first_token_ms = self.first_token_ms();
+        let (status, answered, error) = match ending {
+            Ending::Answered(target, usage, finish) => {
+                (ReplyStatus::Complete, Some((target, usage, finish)), None)
+            }
+            Ending::Cut(target, error) => (
+                ReplyStatus::Partial,
+                Some((target, None, None)),
+                Some(error),
+            ),
+            Ending::Failed(error) => (ReplyStatus::Failed, None, Some(error)),
+        };
         let (model, provider, usage, cost, finish) = match answered {
             Some((target, usage, finish)) => {
-                // A provider that reported nothing (or was cut off first) still billed the call.
-                let usage = usage.unwrap_or_else(|| Usage::estimate(self.messages, &self.text));
-                let cost = Cost::of(&target.model, &usage);
+                let usage = self.billed(&target.model, usage).usage;
                 (
                     Some(target.model.id.clone()),
                     Some(target.provider.id.clone()),
                     Some(usage),
-                    Some(cost),
+                    Some(Cost::of(&target.model, &usage)),
                     finish,
                 )
             }
@@ -176,8 +258,8 @@ impl Run<'_> {
             finish,
             usage,
             cost,
-            latency_ms: millis(self.started.elapsed()),
-            first_token_ms: self.first_token.map(|t| millis(t - self.started)),
+            latency_ms,
+            first_token_ms,
             text: self.text,
             hops: self.hops,
             error,
@@ -186,30 +268,19 @@ impl Run<'_> {
     }
 }
 
-fn hop_error(error: &ProviderError) -> HopError {
-    HopError {
-        code: error.code().into(),
-        message: error.to_string(),
-        status: error.status(),
-    }
-}
-
-fn skipped(code: &str, message: String) -> Option<HopError> {
-    Some(HopError {
-        code: code.into(),
-        message,
-        status: None,
-    })
-}
-
 impl Executor {
-    pub fn new(policy: Policy) -> Result<Self, ExecError> {
+    pub fn new(policy: Policy) -> Result<Self, EngineError> {
         let client = Client::builder()
             .connect_timeout(policy.connect_timeout)
             // Chunks are small and latency-bound; Nagle would hold them back.
             .tcp_nodelay(true)
             .build()
-            .map_err(|e| ExecError::Config(format!("could not start an HTTP client: {e}")))?;
+            .map_err(|e| {
+                EngineError::coded(
+                    ErrorCode::InvalidConfig,
+                    format!("could not start an HTTP client: {e}"),
+                )
+            })?;
         let breakers = Arc::new(Breakers::new(
             policy.breaker_threshold,
             policy.breaker_cooldown,
@@ -221,194 +292,138 @@ impl Executor {
         })
     }
 
-    /// Tries the plan's models in order and streams the answer through `on_event`, ending with
-    /// [`ReplyEvent::Done`]. The returned reply is the one in that last event.
-    pub async fn run(
+    /// Tries the plan's models in order, streaming the answer into `sink`, and returns the
+    /// reply: answered, cut short (the text so far kept) or failed. `meter` is asked before
+    /// and told after every provider call (the budgets and the ledger). Cancelling `cancel`
+    /// stops the call in flight; what arrived is kept and the call is settled as estimated.
+    pub async fn execute(
         &self,
         plan: &Plan,
         messages: &[Message],
         max_output_tokens: Option<u32>,
-        on_event: impl FnMut(ReplyEvent) + Send,
+        meter: Option<&dyn Meter>,
+        sink: &mut dyn ReplySink,
+        cancel: &CancellationToken,
     ) -> Reply {
-        self.run_gated(plan, messages, max_output_tokens, None, on_event)
-            .await
-    }
-
-    /// [`Executor::run`] with `gate` asked before every hop (the budgets): a hop it refuses is
-    /// skipped with its error.
-    pub async fn run_gated(
-        &self,
-        plan: &Plan,
-        messages: &[Message],
-        max_output_tokens: Option<u32>,
-        gate: Option<&dyn HopGate>,
-        mut on_event: impl FnMut(ReplyEvent) + Send,
-    ) -> Reply {
-        let reply = self
-            .carry_out(plan, messages, max_output_tokens, gate, &mut on_event)
-            .await;
-        on_event(ReplyEvent::Done {
-            reply: Box::new(reply.clone()),
-        });
-        reply
-    }
-
-    /// [`Executor::run`] as a stream of events; dropping the stream cancels the request.
-    pub fn stream(
-        &self,
-        plan: Plan,
-        messages: Vec<Message>,
-        max_output_tokens: Option<u32>,
-    ) -> ReplyStream {
-        self.stream_gated(plan, messages, max_output_tokens, None)
-    }
-
-    /// [`Executor::run_gated`] as a stream of events.
-    pub fn stream_gated(
-        &self,
-        plan: Plan,
-        messages: Vec<Message>,
-        max_output_tokens: Option<u32>,
-        gate: Option<Arc<dyn HopGate>>,
-    ) -> ReplyStream {
-        // Unbounded so that a slow reader never holds up the provider's connection; the events
-        // of one reply are small and end with the reply.
-        let (tx, rx) = mpsc::unbounded_channel();
-        let this = self.clone();
-        let task = tokio::spawn(async move {
-            this.run_gated(
-                &plan,
-                &messages,
-                max_output_tokens,
-                gate.as_deref(),
-                |event| {
-                    let _ = tx.send(event);
-                },
-            )
-            .await;
-        });
-        ReplyStream { events: rx, task }
-    }
-
-    async fn carry_out(
-        &self,
-        plan: &Plan,
-        messages: &[Message],
-        max_output_tokens: Option<u32>,
-        gate: Option<&dyn HopGate>,
-        on_event: &mut (impl FnMut(ReplyEvent) + Send),
-    ) -> Reply {
-        let policy = &*self.policy;
         let mut run = Run {
             messages,
+            max_output_tokens,
+            sink,
             started: Instant::now(),
             hops: Vec::new(),
             text: String::new(),
             first_token: None,
             failing_keys: Vec::new(),
         };
+        for u in &plan.unplanned {
+            run.skip(&u.model, &u.provider, 1, u.error.clone());
+        }
+        if plan.targets.is_empty() {
+            return run.finish(Ending::Failed(plan.nothing_callable()));
+        }
         if let Some(error) = self.all_cooling_down(plan) {
-            return run.reply(ReplyStatus::Failed, None, Some(error));
+            return run.finish(Ending::Failed(error));
         }
         let mut last_error: Option<(String, ProviderError)> = None;
         // A budget refusal outranks provider errors in the reply: it is what the user can act on.
-        let mut refused: Option<HopError> = None;
+        let mut refused: Option<ErrorInfo> = None;
         // After a context overflow, only models with a larger window than this are tried.
         let mut too_small: Option<u32> = None;
-        'models: for target in &plan.targets {
+        'models: for (hop_no, target) in plan.targets.iter().enumerate() {
             let provider = &target.provider.id;
+            let model = &target.model.id;
             if run.failing_keys.contains(provider) {
                 let why = format!(
                     "{} refused its key earlier in this request",
                     target.provider.name
                 );
-                run.hop(
-                    target,
+                run.skip(
+                    model,
+                    provider,
                     1,
-                    HopOutcome::Skipped,
-                    skipped("key_failing", why),
-                    0,
-                    None,
-                    on_event,
+                    ErrorInfo::new(ErrorCode::KeyFailing, why),
                 );
                 continue;
             }
             if let Some(window) = too_small.filter(|w| target.model.context_window <= *w) {
                 let why = format!("its context window ({}) is no larger than one the prompt overflowed ({window})", target.model.context_window);
-                run.hop(
-                    target,
+                run.skip(
+                    model,
+                    provider,
                     1,
-                    HopOutcome::Skipped,
-                    skipped("context_too_small", why),
-                    0,
-                    None,
-                    on_event,
+                    ErrorInfo::new(ErrorCode::ContextTooSmall, why),
                 );
                 continue;
             }
-            for attempt_no in 1..=policy.attempts_per_model.max(1) {
+            for attempt_no in 1..=self.policy.attempts_per_model.max(1) {
+                if cancel.is_cancelled() {
+                    break 'models;
+                }
                 if let Some(open) = self.breakers.open_for(provider, Instant::now()) {
                     let why = format!(
                         "{} failed repeatedly; skipped for another {} s",
                         target.provider.name,
                         open.as_secs() + 1
                     );
-                    run.hop(
-                        target,
+                    run.skip(
+                        model,
+                        provider,
                         attempt_no,
-                        HopOutcome::Skipped,
-                        skipped("circuit_open", why),
-                        0,
-                        None,
-                        on_event,
+                        ErrorInfo::new(ErrorCode::CircuitOpen, why),
                     );
                     continue 'models;
                 }
-                if let Some(gate) = gate {
-                    if let Err(why) = gate.before_hop(target, messages).await {
-                        run.hop(
+                let ticket = match meter {
+                    None => None,
+                    Some(meter) => {
+                        let start = CallStart {
                             target,
-                            attempt_no,
-                            HopOutcome::Skipped,
-                            Some(why.clone()),
-                            0,
-                            None,
-                            on_event,
-                        );
-                        refused = Some(why);
-                        continue 'models;
+                            messages,
+                            hop: hop_no as u32,
+                            attempt: attempt_no,
+                        };
+                        match meter.open(start).await {
+                            Ok(ticket) => Some(ticket),
+                            Err(why) => {
+                                run.skip(model, provider, attempt_no, why.clone());
+                                refused = Some(why);
+                                continue 'models;
+                            }
+                        }
                     }
-                }
+                };
                 let hop_started = Instant::now();
                 let result = attempt(
                     &self.client,
-                    policy,
+                    &self.policy,
                     target,
                     messages,
                     max_output_tokens,
-                    on_event,
+                    &mut *run.sink,
+                    cancel,
                     &mut run.text,
                     &mut run.first_token,
                 )
                 .await;
                 let latency = millis(hop_started.elapsed());
-                let error = match result {
+                let (hop, billed, ending) = match result {
                     Ok(answer) => {
                         self.breakers.success(provider);
-                        run.hop(
-                            target,
+                        let hop = run.hop(
+                            model,
+                            provider,
                             attempt_no,
                             HopOutcome::Answered,
                             None,
                             latency,
                             None,
-                            on_event,
                         );
-                        return run.reply(
-                            ReplyStatus::Complete,
-                            Some((target, answer.usage, answer.finish)),
-                            None,
-                        );
+                        let usage = run.billed(&target.model, answer.usage);
+                        (
+                            hop,
+                            Some(usage),
+                            Some(Ending::Answered(target, answer.usage, answer.finish)),
+                        )
                     }
                     Err(Failure {
                         error,
@@ -417,94 +432,160 @@ impl Executor {
                         if unwell(&error) {
                             self.breakers.failure(provider, Instant::now());
                         }
-                        run.hop(
-                            target,
+                        let hop = run.hop(
+                            model,
+                            provider,
                             attempt_no,
                             HopOutcome::Partial,
-                            Some(hop_error(&error)),
+                            Some(&error),
                             latency,
                             None,
-                            on_event,
                         );
                         // Nothing is retried once text is out: a second answer would repeat it.
-                        let message = format!(
-                            "{} stopped mid-reply ({error}); the text so far is kept.",
-                            target.model.id
-                        );
-                        let reply_error = ReplyError {
-                            code: error.code().into(),
-                            message,
+                        let info = if matches!(error, ProviderError::Stopped) {
+                            ErrorInfo::new(
+                                ErrorCode::Stopped,
+                                "Stopped by you; the text so far is kept.",
+                            )
+                        } else {
+                            ErrorInfo::new(
+                                error.code(),
+                                format!(
+                                    "{model} stopped mid-reply ({error}); the text so far is kept."
+                                ),
+                            )
                         };
-                        return run.reply(
-                            ReplyStatus::Partial,
-                            Some((target, None, None)),
-                            Some(reply_error),
+                        let usage = run.billed(&target.model, None);
+                        (hop, Some(usage), Some(Ending::Cut(target, info)))
+                    }
+                    Err(Failure {
+                        error: ProviderError::Stopped,
+                        after_text: false,
+                    }) => {
+                        let hop = run.hop(
+                            model,
+                            provider,
+                            attempt_no,
+                            HopOutcome::Failed,
+                            Some(&ProviderError::Stopped),
+                            latency,
+                            None,
                         );
+                        // The prompt reached the provider, which may bill it.
+                        let usage = run.billed(&target.model, None);
+                        let info = ErrorInfo::new(
+                            ErrorCode::Stopped,
+                            "Stopped by you before any text arrived.",
+                        );
+                        (hop, Some(usage), Some(Ending::Failed(info)))
                     }
                     Err(Failure {
                         error,
                         after_text: false,
-                    }) => error,
-                };
-                let next = AfterFailure::after(&error);
-                if unwell(&error) {
-                    self.breakers.failure(provider, Instant::now());
-                }
-                match next {
-                    AfterFailure::SkipProvider => run.failing_keys.push(provider.clone()),
-                    AfterFailure::LargerWindow => {
-                        too_small = too_small.max(Some(target.model.context_window))
-                    }
-                    AfterFailure::Retry | AfterFailure::NextModel => {}
-                }
-                let retry_in = (next == AfterFailure::Retry
-                    && attempt_no < policy.attempts_per_model)
-                    .then(|| {
-                        backoff::delay(
+                    }) => {
+                        let next = AfterFailure::after(&error);
+                        if unwell(&error) {
+                            self.breakers.failure(provider, Instant::now());
+                        }
+                        match next {
+                            AfterFailure::SkipProvider => run.failing_keys.push(provider.clone()),
+                            AfterFailure::LargerWindow => {
+                                too_small = too_small.max(Some(target.model.context_window))
+                            }
+                            AfterFailure::Retry | AfterFailure::NextModel => {}
+                        }
+                        let retry_in = self.retry_wait(next, attempt_no, &error);
+                        let hop = run.hop(
+                            model,
+                            provider,
                             attempt_no,
-                            policy.backoff_base,
-                            policy.backoff_max,
-                            error.retry_after(),
-                            fastrand::f64(),
-                        )
-                    })
-                    .filter(|wait| *wait <= policy.max_retry_wait);
-                run.hop(
-                    target,
-                    attempt_no,
-                    HopOutcome::Failed,
-                    Some(hop_error(&error)),
-                    latency,
-                    retry_in,
-                    on_event,
-                );
-                last_error = Some((target.model.id.clone(), error));
-                match retry_in {
-                    Some(wait) => tokio::time::sleep(wait).await,
-                    None => continue 'models,
+                            HopOutcome::Failed,
+                            Some(&error),
+                            latency,
+                            retry_in,
+                        );
+                        if let (Some(meter), Some(ticket)) = (meter, ticket) {
+                            meter
+                                .settle(
+                                    ticket,
+                                    CallEnd {
+                                        hop: &hop,
+                                        usage: None,
+                                        first_token_ms: None,
+                                    },
+                                )
+                                .await;
+                        }
+                        last_error = Some((model.clone(), error));
+                        match retry_in {
+                            Some(wait) => {
+                                tokio::select! {
+                                    _ = cancel.cancelled() => break 'models,
+                                    _ = tokio::time::sleep(wait) => {}
+                                }
+                                continue;
+                            }
+                            None => continue 'models,
+                        }
+                    }
+                };
+                if let (Some(meter), Some(ticket)) = (meter, ticket) {
+                    let end = CallEnd {
+                        hop: &hop,
+                        usage: billed,
+                        first_token_ms: run.first_token_ms(),
+                    };
+                    meter.settle(ticket, end).await;
+                }
+                if let Some(ending) = ending {
+                    return run.finish(ending);
                 }
             }
         }
+        if cancel.is_cancelled() {
+            let info = ErrorInfo::new(
+                ErrorCode::Stopped,
+                "Stopped by you before any text arrived.",
+            );
+            return run.finish(Ending::Failed(info));
+        }
         let error = match (refused, last_error) {
-            (Some(why), _) => ReplyError {
-                code: why.code,
-                message: why.message,
-            },
-            (None, Some((model, e))) => ReplyError {
-                code: e.code().into(),
-                message: format!("No model could answer. The last error, from {model}: {e}"),
-            },
-            (None, None) => ReplyError {
-                code: "no_usable_provider".into(),
-                message: "No model in the chain could be tried: each was skipped (see the hops)."
-                    .into(),
-            },
+            (Some(why), _) => why,
+            (None, Some((model, e))) => ErrorInfo::new(
+                e.code(),
+                format!("No model could answer. The last error, from {model}: {e}"),
+            ),
+            (None, None) => ErrorInfo::new(
+                ErrorCode::NoUsableProvider,
+                "No model in the chain could be tried: each was skipped (see the hops).",
+            ),
         };
-        run.reply(ReplyStatus::Failed, None, Some(error))
+        run.finish(Ending::Failed(error))
+    }
+
+    /// How long to wait before trying the same model again, or None to move on.
+    fn retry_wait(
+        &self,
+        next: AfterFailure,
+        attempt_no: u32,
+        error: &ProviderError,
+    ) -> Option<Duration> {
+        let policy = &*self.policy;
+        (next == AfterFailure::Retry && attempt_no < policy.attempts_per_model)
+            .then(|| {
+                backoff::delay(
+                    attempt_no,
+                    policy.backoff_base,
+                    policy.backoff_max,
+                    error.retry_after(),
+                    fastrand::f64(),
+                )
+            })
+            .filter(|wait| *wait <= policy.max_retry_wait)
     }
 
     /// When every provider in the plan has an open circuit, the request fails at once.
-    fn all_cooling_down(&self, plan: &Plan) -> Option<ReplyError> {
+    fn all_cooling_down(&self, plan: &Plan) -> Option<ErrorInfo> {
         let now = Instant::now();
         let mut waits = Vec::new();
         for t in &plan.targets {
@@ -514,32 +595,12 @@ impl Executor {
                 waits.push(line);
             }
         }
-        Some(ReplyError {
-            code: "no_usable_provider".into(),
-            message: format!(
+        Some(ErrorInfo::new(
+            ErrorCode::NoUsableProvider,
+            format!(
                 "Every provider for this request is paused after repeated failures: {}. Try again then, or add another provider's key so the chain has somewhere to go.",
                 waits.join(", ")
             ),
-        })
-    }
-}
-
-/// The events of one reply; dropping it aborts the request.
-pub struct ReplyStream {
-    events: mpsc::UnboundedReceiver<ReplyEvent>,
-    task: JoinHandle<()>,
-}
-
-impl Stream for ReplyStream {
-    type Item = ReplyEvent;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<ReplyEvent>> {
-        self.events.poll_recv(cx)
-    }
-}
-
-impl Drop for ReplyStream {
-    fn drop(&mut self) {
-        self.task.abort();
+        ))
     }
 }

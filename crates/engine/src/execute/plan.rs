@@ -3,14 +3,12 @@
 use std::collections::HashMap;
 
 use switchyard_router::{Catalog, Decision, Model};
-use thiserror::Error;
 
-use crate::error::EngineError;
-use crate::provider::{presets, ProviderKind};
+use crate::availability;
+use crate::error::{ErrorCode, ErrorInfo};
+use crate::provider::{Provider, ProviderRow};
 use crate::providers::Endpoint;
 use crate::secrets::Secret;
-use crate::settings::Settings;
-use crate::store::providers::ProviderRow;
 
 /// A model the executor may call.
 #[derive(Debug, Clone)]
@@ -20,36 +18,20 @@ pub struct Target {
     pub endpoint: Endpoint,
 }
 
-/// The chain, resolved: the targets in order.
+/// A model of the chain that cannot be called, and why.
 #[derive(Debug, Clone)]
+pub struct Unplanned {
+    pub model: String,
+    /// The configured provider's id, or the catalog's provider name when none is configured.
+    pub provider: String,
+    pub error: ErrorInfo,
+}
+
+/// The chain, resolved: the targets in order, and the models left out.
+#[derive(Debug, Clone, Default)]
 pub struct Plan {
     pub targets: Vec<Target>,
-}
-
-#[derive(Debug, Error)]
-pub enum ExecError {
-    #[error("{0}")]
-    NoUsableProvider(String),
-    #[error("{0}")]
-    Config(String),
-}
-
-impl ExecError {
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::NoUsableProvider(_) => "no_usable_provider",
-            Self::Config(_) => "invalid_config",
-        }
-    }
-}
-
-impl From<ExecError> for EngineError {
-    fn from(e: ExecError) -> Self {
-        EngineError::Connection {
-            code: e.code(),
-            message: e.to_string(),
-        }
-    }
+    pub unplanned: Vec<Unplanned>,
 }
 
 /// The chain of a routing decision: the chosen model, then its fallbacks.
@@ -59,121 +41,72 @@ pub fn chain(decision: &Decision) -> Vec<String> {
         .collect()
 }
 
-/// A catalog provider name matches a configured provider by id, preset or name.
-fn serves(row: &ProviderRow, provider: &str) -> bool {
-    row.id == provider || row.preset == provider || row.name.eq_ignore_ascii_case(provider)
-}
-
-/// Whether calls to this provider need a key: local servers (Ollama, LM Studio, a custom one)
-/// run without one.
-pub fn needs_key(row: &ProviderRow) -> bool {
-    presets()
-        .into_iter()
-        .find(|p| p.id == row.preset)
-        .map_or(row.kind != ProviderKind::OpenaiCompatible, |p| p.needs_key)
-}
-
 impl Plan {
-    /// Plans `chain` with the app's settings: providers from the database, and from the
-    /// keychain the keys of those the chain uses. A key that cannot be read leaves its provider
-    /// out, and the error says why when nothing is left.
-    pub async fn from_settings(
-        settings: &Settings,
-        chain: &[String],
-        catalog: &Catalog,
-    ) -> Result<Self, EngineError> {
-        let providers = settings.store.list_providers().await?;
-        let mut keys = HashMap::new();
-        let mut unreadable = Vec::new();
-        for row in Self::providers_for(chain, catalog, &providers) {
-            match settings.key(&row.id).await {
-                Ok(Some(key)) => {
-                    keys.insert(row.id.clone(), key);
-                }
-                Ok(None) => {}
-                Err(e) if needs_key(row) => {
-                    unreadable.push(format!("the key for '{}' could not be read: {e}", row.name))
-                }
-                Err(_) => {}
-            }
-        }
-        Self::new(chain, catalog, &providers, &keys).map_err(|e| match e {
-            ExecError::NoUsableProvider(message) if !unreadable.is_empty() => {
-                ExecError::NoUsableProvider(format!("{message} Also: {}.", unreadable.join("; ")))
-                    .into()
-            }
-            other => other.into(),
-        })
-    }
-
-    /// The enabled providers that serve some model of `chain`: the ones whose keys
-    /// [`Plan::new`] needs, so a caller reads only those from the keychain.
-    pub fn providers_for<'a>(
-        chain: &[String],
-        catalog: &Catalog,
-        providers: &'a [ProviderRow],
-    ) -> Vec<&'a ProviderRow> {
-        let wanted: Vec<&str> = chain
-            .iter()
-            .filter_map(|id| catalog.find(id))
-            .map(|m| m.provider.as_str())
-            .collect();
-        providers
-            .iter()
-            .filter(|row| row.enabled && wanted.iter().any(|p| serves(row, p)))
-            .collect()
-    }
-
-    /// Resolves `chain` (catalog model ids, first choice first). Models that cannot be called are
-    /// left out; when none can, the error says what to configure.
+    /// Resolves `chain` (catalog model ids, first choice first) with the providers as configured
+    /// and the keys read for them. Models that cannot be called are listed with the reason.
     pub fn new(
         chain: &[String],
         catalog: &Catalog,
-        providers: &[ProviderRow],
+        providers: &[Provider],
         keys: &HashMap<String, Secret>,
-    ) -> Result<Self, ExecError> {
-        let mut targets = Vec::new();
-        let mut problems = Vec::new();
+    ) -> Self {
+        let mut plan = Plan::default();
         for id in chain {
             let Some(model) = catalog.find(id) else {
-                problems.push(format!("'{id}' is not in the model catalog"));
-                continue;
-            };
-            let candidates: Vec<&ProviderRow> = providers
-                .iter()
-                .filter(|p| serves(p, &model.provider))
-                .collect();
-            let Some(row) = candidates.iter().find(|p| p.enabled) else {
-                problems.push(match candidates.first() {
-                    Some(p) => format!("{id}: the provider '{}' is disabled", p.name),
-                    None => format!("{id}: no '{}' provider is set up", model.provider),
+                plan.unplanned.push(Unplanned {
+                    model: id.clone(),
+                    provider: String::new(),
+                    error: ErrorInfo::new(
+                        ErrorCode::Unavailable,
+                        format!("'{id}' is not in the model catalog"),
+                    ),
                 });
                 continue;
             };
-            let key = keys.get(&row.id);
-            if key.is_none() && needs_key(row) {
-                problems.push(format!("{id}: no API key is stored for '{}'", row.name));
-                continue;
-            }
-            let endpoint =
-                Endpoint::new(row, key).map_err(|e| ExecError::Config(format!("{id}: {e}")))?;
-            targets.push(Target {
-                model: model.clone(),
-                provider: (*row).clone(),
-                endpoint,
-            });
-        }
-        if targets.is_empty() {
-            let what = if problems.is_empty() {
-                "the routing decision named no model".to_string()
-            } else {
-                problems.join("; ")
+            let found = availability::of_model(model, providers);
+            let row = found
+                .provider_id
+                .as_ref()
+                .and_then(|id| providers.iter().find(|p| &p.id == id));
+            let target = match row {
+                Some(row) if found.available => Endpoint::new(row, keys.get(&row.id))
+                    .map(|endpoint| Target {
+                        model: model.clone(),
+                        provider: row.row.clone(),
+                        endpoint,
+                    })
+                    .map_err(|e| e.to_string()),
+                _ => Err(found.reason.clone()),
             };
-            return Err(ExecError::NoUsableProvider(format!(
+            match target {
+                Ok(target) => plan.targets.push(target),
+                Err(reason) => plan.unplanned.push(Unplanned {
+                    model: model.id.clone(),
+                    provider: found.provider_id.unwrap_or_else(|| model.provider.clone()),
+                    error: ErrorInfo::new(ErrorCode::Unavailable, reason),
+                }),
+            }
+        }
+        plan
+    }
+
+    /// Why nothing could be called, in words that say what to configure.
+    pub fn nothing_callable(&self) -> ErrorInfo {
+        let what = if self.unplanned.is_empty() {
+            "the routing decision named no model".to_string()
+        } else {
+            self.unplanned
+                .iter()
+                .map(|u| format!("{}: {}", u.model, u.error.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        ErrorInfo::new(
+            ErrorCode::NoUsableProvider,
+            format!(
                 "No model in the chain can be called ({what}). Add the provider and its API key under Providers, \
                  or with `switchyard providers add` and `switchyard keys set`, or enable the model in the catalog."
-            )));
-        }
-        Ok(Self { targets })
+            ),
+        )
     }
 }

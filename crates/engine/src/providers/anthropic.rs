@@ -10,7 +10,7 @@ use super::error::{stream_kind, ProviderError};
 use super::event::{FinishReason, StreamEvent};
 use super::sse::{parse, Decoder, SseStream};
 use super::{split_system, ChatCall, Completion, Endpoint};
-use crate::usage::Usage;
+use switchyard_router::Usage;
 
 /// The Messages API requires an output limit; this one fits every current Claude model.
 const DEFAULT_MAX_TOKENS: u32 = 4096;

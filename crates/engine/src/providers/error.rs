@@ -4,6 +4,8 @@ use std::time::Duration;
 use serde_json::Value;
 use thiserror::Error;
 
+use crate::error::{ErrorCode, ErrorInfo};
+
 /// The kind of a provider's error, read from its status and body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -40,27 +42,36 @@ pub enum ProviderError {
     Stream { kind: ErrorKind, message: String },
     #[error("the stream ended before the provider finished the reply")]
     Truncated,
+    /// The user or a signal stopped the call; not the provider's doing.
+    #[error("stopped by you")]
+    Stopped,
 }
 
 impl ProviderError {
     /// A stable code for hop records and the UI.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             Self::Status { kind, .. } | Self::Stream { kind, .. } => match kind {
-                ErrorKind::RateLimited => "rate_limited",
-                ErrorKind::Overloaded => "overloaded",
-                ErrorKind::Server => "server_error",
-                ErrorKind::Auth => "auth_failed",
-                ErrorKind::ContextLength => "context_length",
-                ErrorKind::NotFound => "not_found",
-                ErrorKind::BadRequest => "bad_request",
+                ErrorKind::RateLimited => ErrorCode::RateLimited,
+                ErrorKind::Overloaded => ErrorCode::Overloaded,
+                ErrorKind::Server => ErrorCode::ServerError,
+                ErrorKind::Auth => ErrorCode::AuthFailed,
+                ErrorKind::ContextLength => ErrorCode::ContextLength,
+                ErrorKind::NotFound => ErrorCode::NotFound,
+                ErrorKind::BadRequest => ErrorCode::BadRequest,
             },
-            Self::Connect(_) => "connect_failed",
-            Self::Timeout(_) => "timeout",
-            Self::Transport(_) => "connection_lost",
-            Self::Malformed(_) => "malformed",
-            Self::Truncated => "truncated",
+            Self::Connect(_) => ErrorCode::ConnectFailed,
+            Self::Timeout(_) => ErrorCode::Timeout,
+            Self::Transport(_) => ErrorCode::ConnectionLost,
+            Self::Malformed(_) => ErrorCode::Malformed,
+            Self::Truncated => ErrorCode::Truncated,
+            Self::Stopped => ErrorCode::Stopped,
         }
+    }
+
+    /// The code and the message, as hops and replies carry them.
+    pub fn info(&self) -> ErrorInfo {
+        ErrorInfo::new(self.code(), self.to_string())
     }
 
     /// How long the provider asked us to wait before trying again.

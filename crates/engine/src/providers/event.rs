@@ -2,7 +2,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::usage::Usage;
+use switchyard_router::Usage;
 
 /// One thing a provider said while streaming. Errors travel as the stream's `Err` items.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,7 +10,7 @@ use super::error::{stream_kind, ProviderError};
 use super::event::{FinishReason, StreamEvent};
 use super::sse::{parse, Decoder, SseStream};
 use super::{split_system, ChatCall, Completion, Endpoint};
-use crate::usage::Usage;
+use switchyard_router::Usage;
 
 pub fn request(endpoint: &Endpoint, call: ChatCall<'_>, stream: bool) -> (String, Value) {
     let (system, turns) = split_system(call.messages);

@@ -20,9 +20,9 @@ pub use event::{FinishReason, StreamEvent};
 
 use crate::error::EngineError;
 use crate::provider::ProviderKind;
+use crate::provider::ProviderRow;
 use crate::secrets::Secret;
-use crate::store::providers::ProviderRow;
-use crate::usage::Usage;
+use switchyard_router::Usage;
 
 /// The events of one streamed reply; dropping it closes the connection.
 pub type EventStream = Pin<Box<dyn Stream<Item = Result<StreamEvent, ProviderError>> + Send>>;

@@ -11,7 +11,7 @@ use super::event::{FinishReason, StreamEvent};
 use super::sse::{parse, Decoder, SseStream};
 use super::{ChatCall, Completion, Endpoint};
 use crate::provider::ProviderKind;
-use crate::usage::Usage;
+use switchyard_router::Usage;
 
 pub fn request(endpoint: &Endpoint, call: ChatCall<'_>, stream: bool) -> (String, Value) {
     let messages: Vec<Value> = call

@@ -27,10 +27,52 @@ pub struct LedgerRow {
     pub baseline_cost_nusd: Option<u64>,
     pub first_token_ms: Option<u64>,
     pub latency_ms: u64,
+    /// Set when the provider's reported usage was not believed (see `usage_flag` in the
+    /// schema); the cost is then the estimate.
+    pub usage_flag: Option<String>,
 }
 
 fn i64_of(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Writes one ledger row on `conn` (inside the caller's transaction).
+pub(super) async fn insert(
+    conn: &mut sqlx::SqliteConnection,
+    r: &LedgerRow,
+) -> Result<(), EngineError> {
+    sqlx::query(
+        "INSERT INTO usage (source, conversation_id, message_id, provider_id, provider, model, task, rule, hop,
+         attempt, outcome, error_code, input_tokens, output_tokens, cached_tokens, reasoning_tokens, cost_nusd,
+         cost_estimated, baseline_model, baseline_cost_nusd, first_token_ms, latency_ms, usage_flag)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&r.source)
+    .bind(&r.conversation_id)
+    .bind(r.message_id)
+    .bind(&r.provider_id)
+    .bind(&r.provider)
+    .bind(&r.model)
+    .bind(&r.task)
+    .bind(&r.rule)
+    .bind(r.hop)
+    .bind(r.attempt)
+    .bind(&r.outcome)
+    .bind(&r.error_code)
+    .bind(r.input_tokens)
+    .bind(r.output_tokens)
+    .bind(r.cached_tokens)
+    .bind(r.reasoning_tokens)
+    .bind(i64_of(r.cost_nusd))
+    .bind(r.cost_estimated)
+    .bind(&r.baseline_model)
+    .bind(r.baseline_cost_nusd.map(i64_of))
+    .bind(r.first_token_ms.map(i64_of))
+    .bind(i64_of(r.latency_ms))
+    .bind(&r.usage_flag)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 impl Store {
@@ -38,36 +80,7 @@ impl Store {
     pub async fn record_usage(&self, rows: &[LedgerRow]) -> Result<(), EngineError> {
         let mut tx = self.pool().begin().await?;
         for r in rows {
-            sqlx::query(
-                "INSERT INTO usage (source, conversation_id, message_id, provider_id, provider, model, task, rule, hop,
-                 attempt, outcome, error_code, input_tokens, output_tokens, cached_tokens, reasoning_tokens, cost_nusd,
-                 cost_estimated, baseline_model, baseline_cost_nusd, first_token_ms, latency_ms)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&r.source)
-            .bind(&r.conversation_id)
-            .bind(r.message_id)
-            .bind(&r.provider_id)
-            .bind(&r.provider)
-            .bind(&r.model)
-            .bind(&r.task)
-            .bind(&r.rule)
-            .bind(r.hop)
-            .bind(r.attempt)
-            .bind(&r.outcome)
-            .bind(&r.error_code)
-            .bind(r.input_tokens)
-            .bind(r.output_tokens)
-            .bind(r.cached_tokens)
-            .bind(r.reasoning_tokens)
-            .bind(i64_of(r.cost_nusd))
-            .bind(r.cost_estimated)
-            .bind(&r.baseline_model)
-            .bind(r.baseline_cost_nusd.map(i64_of))
-            .bind(r.first_token_ms.map(i64_of))
-            .bind(i64_of(r.latency_ms))
-            .execute(&mut *tx)
-            .await?;
+            insert(&mut tx, r).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -82,7 +82,7 @@ pub struct ChatMessage {
     #[ts(as = "Option<switchyard_router::Decision>")]
     pub decision: Option<serde_json::Value>,
     /// How the reply went: tokens, cost, timings, every hop.
-    #[ts(as = "Option<crate::execute::Reply>")]
+    #[ts(as = "Option<crate::reply::Reply>")]
     pub details: Option<serde_json::Value>,
     pub created_at: String,
 }

@@ -1,5 +1,5 @@
 //! The SQLite store: one file, WAL mode, migrations embedded at build time.
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -9,6 +9,7 @@ use sqlx::SqlitePool;
 use crate::error::EngineError;
 
 pub mod budgets;
+pub mod calls;
 pub mod conversations;
 pub mod ledger;
 pub mod messages;
@@ -20,7 +21,6 @@ pub mod spend;
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
-    path: PathBuf,
 }
 
 impl Store {
@@ -44,18 +44,11 @@ impl Store {
             .await
             .map_err(|e| EngineError::Database(format!("cannot open {}: {e}", path.display())))?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self {
-            pool,
-            path: path.to_path_buf(),
-        })
+        Ok(Self { pool })
     }
 
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     pub async fn close(&self) {

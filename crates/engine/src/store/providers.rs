@@ -4,19 +4,7 @@ use sqlx::Row;
 
 use super::Store;
 use crate::error::EngineError;
-use crate::provider::{Header, ProviderInput, ProviderKind};
-
-/// A provider as stored: settings only, no key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProviderRow {
-    pub id: String,
-    pub name: String,
-    pub kind: ProviderKind,
-    pub preset: String,
-    pub base_url: String,
-    pub headers: Vec<Header>,
-    pub enabled: bool,
-}
+use crate::provider::{ProviderInput, ProviderKind, ProviderRow};
 
 const COLUMNS: &str = "id, name, kind, preset, base_url, headers, enabled";
 
@@ -166,6 +154,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provider::Header;
 
     fn input(name: &str) -> ProviderInput {
         ProviderInput {

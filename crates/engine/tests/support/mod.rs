@@ -5,18 +5,20 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use switchyard_engine::execute::{Executor, Plan, Policy, Reply, ReplyEvent};
-use switchyard_engine::provider::{Header, ProviderKind};
+use switchyard_engine::execute::{Executor, Plan, Policy, ReplySink};
+use switchyard_engine::provider::{Header, KeyInfo, Provider, ProviderKind, ProviderRow};
+use switchyard_engine::reply::{Hop, Reply};
 use switchyard_engine::secrets::Secret;
-use switchyard_engine::store::providers::ProviderRow;
+use switchyard_engine::send::ChatEvent;
 use switchyard_fake_provider::FakeProvider;
 use switchyard_router::{Catalog, Message, Model, PerMtok};
+use tokio_util::sync::CancellationToken;
 
 pub const KEY: &str = "sk-fake-key-0123456789abcdef";
 
 pub struct Setup {
     pub server: FakeProvider,
-    pub providers: Vec<ProviderRow>,
+    pub providers: Vec<Provider>,
     pub catalog: Catalog,
     pub keys: HashMap<String, Secret>,
 }
@@ -73,7 +75,15 @@ impl Setup {
             ),
             row("gemini", ProviderKind::Gemini, server.gemini_base()),
             compat,
-        ];
+        ]
+        .into_iter()
+        .map(|row| Provider {
+            row,
+            key: KeyInfo::Set {
+                last4: "cdef".into(),
+            },
+        })
+        .collect();
         let catalog = Catalog {
             prices_taken: None,
             models: vec![
@@ -100,7 +110,7 @@ impl Setup {
 
     pub fn plan(&self, chain: &[&str]) -> Plan {
         let chain: Vec<String> = chain.iter().map(|s| s.to_string()).collect();
-        Plan::new(&chain, &self.catalog, &self.providers, &self.keys).unwrap()
+        Plan::new(&chain, &self.catalog, &self.providers, &self.keys)
     }
 
     /// Requests the fake server saw for `model`.
@@ -137,21 +147,49 @@ pub fn ask(text: &str) -> Vec<Message> {
     }]
 }
 
+/// Records what the executor reports, as the send path would forward it.
+#[derive(Default)]
+pub struct Recorder(pub Vec<ChatEvent>);
+
+impl ReplySink for Recorder {
+    fn started(&mut self, model: &str, provider: &str) {
+        self.0.push(ChatEvent::Started {
+            model: model.into(),
+            provider: provider.into(),
+        });
+    }
+    fn text(&mut self, delta: &str) {
+        self.0.push(ChatEvent::Text {
+            delta: delta.into(),
+        });
+    }
+    fn hop(&mut self, hop: &Hop) {
+        self.0.push(ChatEvent::Hop { hop: hop.clone() });
+    }
+}
+
 /// Runs the plan and returns the reply and every event the caller saw.
-pub async fn run(executor: &Executor, plan: &Plan, prompt: &str) -> (Reply, Vec<ReplyEvent>) {
-    let mut events = Vec::new();
+pub async fn run(executor: &Executor, plan: &Plan, prompt: &str) -> (Reply, Vec<ChatEvent>) {
+    let mut events = Recorder::default();
     let reply = executor
-        .run(plan, &ask(prompt), None, |e| events.push(e))
+        .execute(
+            plan,
+            &ask(prompt),
+            None,
+            None,
+            &mut events,
+            &CancellationToken::new(),
+        )
         .await;
-    (reply, events)
+    (reply, events.0)
 }
 
 /// The text the caller was shown, from the events alone.
-pub fn shown_text(events: &[ReplyEvent]) -> String {
+pub fn shown_text(events: &[ChatEvent]) -> String {
     events
         .iter()
         .filter_map(|e| match e {
-            ReplyEvent::Text { delta } => Some(delta.as_str()),
+            ChatEvent::Text { delta } => Some(delta.as_str()),
             _ => None,
         })
         .collect()

@@ -4,6 +4,7 @@ import type { KeyInfo } from "./KeyInfo";
 import type { ProviderKind } from "./ProviderKind";
 
 /**
- * A saved provider, as the UI and CLI see it. `key` says whether a key is stored, never what it is.
+ * A saved provider, as the UI and CLI see it: its settings and whether a key is stored, never
+ * the key itself.
  */
-export type Provider = { id: string, name: string, kind: ProviderKind, preset: string, base_url: string, headers: Array<Header>, enabled: boolean, key: KeyInfo, };
+export type Provider = { key: KeyInfo, id: string, name: string, kind: ProviderKind, preset: string, base_url: string, headers: Array<Header>, enabled: boolean, };

@@ -18,4 +18,9 @@ cached_prompt_tokens: number,
  * An exact OpenAI token count of the prompt (see [`Request::count_openai_tokens`]); the
  * decision uses it for OpenAI models and the approximation for every other provider.
  */
-openai_prompt_tokens?: number | null, };
+openai_prompt_tokens?: number | null, 
+/**
+ * Catalog models that cannot be called now (no provider, no key), with the reason. The
+ * router treats them as excluded candidates, so a chain starts at a model that can answer.
+ */
+unavailable?: { [key in string]?: string }, };

@@ -14,6 +14,6 @@ cached_input_tokens: number,
  */
 reasoning_tokens: number, 
 /**
- * True when the provider reported nothing and these are Switchyard's approximation.
+ * True when these are Switchyard's approximation rather than the provider's report.
  */
 estimated: boolean, };

@@ -1,7 +1,68 @@
 // What went wrong with a reply, in plain words, and whether Settings can fix it.
 import type { ChatMessage } from '../../lib/bindings/ChatMessage';
+import type { ErrorCode } from '../../lib/bindings/ErrorCode';
+import type { ErrorInfo } from '../../lib/bindings/ErrorInfo';
 
 export type Failure = { text: string; settings: boolean };
+
+/**
+ * The words for a reply that ended with `error`. The switch is exhaustive over `ErrorCode`: a
+ * code added in Rust fails the type check here until it has a message.
+ */
+export function explain(error: ErrorInfo, tried: string): Failure {
+  const code: ErrorCode = error.code;
+  switch (code) {
+    case 'no_usable_provider':
+    case 'key_missing':
+    case 'unavailable':
+    case 'keychain_unavailable':
+      return { text: error.message, settings: true };
+    case 'auth_failed':
+    case 'key_failing':
+      return { text: `A provider rejected its API key.${tried} ${error.message}`, settings: true };
+    case 'budget_exceeded':
+      return { text: error.message, settings: false };
+    case 'budget_downgraded':
+      return { text: `Over budget: sent to a cheaper model instead. ${error.message}`, settings: false };
+    case 'budget_unavailable':
+      return { text: `The budgets could not be checked, so nothing was sent. ${error.message}`, settings: false };
+    case 'stopped':
+      return { text: 'Stopped. The reply so far is kept.', settings: false };
+    case 'interrupted':
+      return { text: 'Switchyard closed before this reply finished. The text so far is kept.', settings: false };
+    case 'bad_url':
+    case 'invalid_config':
+    case 'unreachable':
+    case 'connect_failed':
+      return { text: `A provider could not be reached.${tried} ${error.message}`, settings: true };
+    case 'invalid_rules':
+    case 'route_failed':
+      return { text: `The router could not decide. ${error.message}`, settings: false };
+    case 'rate_limited':
+    case 'overloaded':
+    case 'server_error':
+    case 'timeout':
+    case 'connection_lost':
+    case 'malformed':
+    case 'truncated':
+    case 'context_length':
+    case 'context_too_small':
+    case 'circuit_open':
+    case 'bad_request':
+    case 'provider_error':
+    case 'not_found':
+      return { text: `Every model in the chain failed.${tried} Last error: ${error.message}`, settings: false };
+    case 'invalid_input':
+    case 'conflict':
+    case 'database':
+    case 'io':
+      return { text: error.message, settings: false };
+    default: {
+      const unhandled: never = code;
+      return { text: String(unhandled), settings: false };
+    }
+  }
+}
 
 export function failureText(message: ChatMessage): Failure | null {
   const reply = message.details;
@@ -18,20 +79,8 @@ export function failureText(message: ChatMessage): Failure | null {
         text: `The provider failed partway through; the text above is what arrived.${error ? ` ${error.message}` : ''}`,
         settings: false,
       };
-    case 'failed': {
-      if (!error) return { text: `No model could answer.${fallbackNote}`, settings: false };
-      switch (error.code) {
-        case 'no_usable_provider':
-          return { text: error.message, settings: true };
-        case 'auth_failed':
-        case 'key_rejected':
-          return { text: `A provider rejected its API key.${fallbackNote} ${error.message}`, settings: true };
-        case 'budget_exceeded':
-          return { text: error.message, settings: false };
-        default:
-          return { text: `Every model in the chain failed.${fallbackNote} Last error: ${error.message}`, settings: false };
-      }
-    }
+    case 'failed':
+      return error ? explain(error, fallbackNote) : { text: `No model could answer.${fallbackNote}`, settings: false };
     default:
       return null;
   }

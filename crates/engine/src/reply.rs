@@ -1,31 +1,17 @@
-//! What carrying out a chain produces: events while it runs, a [`Reply`] when it ends.
+//! What carrying out a chain produces: a [`Reply`], with one [`Hop`] per try.
 use serde::Serialize;
+use switchyard_router::{Cost, Usage};
 use ts_rs::TS;
 
+use crate::error::ErrorInfo;
 use crate::providers::FinishReason;
-use crate::usage::{Cost, Usage};
-
-/// One event for the caller (the UI's channel, the CLI's stdout), in order.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum ReplyEvent {
-    /// A model started answering: text from it follows. Sent once per reply; earlier models
-    /// that failed before their first token are only hops.
-    Started { model: String, provider: String },
-    /// The next piece of the reply, forwarded as the provider sent it.
-    Text { delta: String },
-    /// An attempt ended without the answer, or was skipped; more attempts may follow.
-    Hop { hop: Hop },
-    /// The end, whatever happened.
-    Done { reply: Box<Reply> },
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ReplyStatus {
     /// A model answered to the end (`finish` says why it stopped).
     Complete,
-    /// Text arrived, then the stream failed: `text` is what came, `error` what went wrong.
+    /// Text arrived, then the stream failed or was stopped: `text` is what came.
     Partial,
     /// No model produced any text.
     Failed,
@@ -48,15 +34,18 @@ pub struct Reply {
     /// From the start of the request to the first piece of text.
     #[ts(type = "number | null")]
     pub first_token_ms: Option<u64>,
-    pub error: Option<ReplyError>,
+    pub error: Option<ErrorInfo>,
     /// Providers whose key was refused (401/403) during this request.
     pub failing_keys: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct ReplyError {
-    pub code: String,
-    pub message: String,
+impl Reply {
+    /// Whether the user (or a signal) stopped this reply.
+    pub fn stopped(&self) -> bool {
+        self.error
+            .as_ref()
+            .is_some_and(|e| e.code == crate::error::ErrorCode::Stopped)
+    }
 }
 
 /// One try of one model.
@@ -67,7 +56,9 @@ pub struct Hop {
     /// 1 for the first try of this model, 2 for its first retry, …
     pub attempt: u32,
     pub outcome: HopOutcome,
-    pub error: Option<HopError>,
+    pub error: Option<ErrorInfo>,
+    /// The HTTP status, when the provider answered with one.
+    pub status: Option<u16>,
     #[ts(type = "number")]
     pub latency_ms: u64,
     /// Set when the same model is tried again after this wait.
@@ -79,17 +70,9 @@ pub struct Hop {
 #[serde(rename_all = "snake_case")]
 pub enum HopOutcome {
     Answered,
-    /// Text came, then the stream failed; the request stopped here.
+    /// Text came, then the stream failed or was stopped; the request ended here.
     Partial,
     Failed,
-    /// Not tried: open circuit, refused key, or a context window too small.
+    /// Not tried: no usable provider, open circuit, refused key, budget, or a window too small.
     Skipped,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct HopError {
-    pub code: String,
-    pub message: String,
-    /// The HTTP status, when the provider answered with one.
-    pub status: Option<u16>,
 }

@@ -2,7 +2,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::execute::Hop;
+use crate::reply::Hop;
 use crate::store::conversations::Conversation;
 use crate::store::messages::ChatMessage;
 

@@ -1,0 +1,153 @@
+//! The one answer to "can this model be called now?", used by the router (through the request's
+//! unavailable set), the plan, the chat's model picker and the rule editor's pickers.
+use serde::Serialize;
+use switchyard_router::Model;
+use ts_rs::TS;
+
+use crate::provider::{needs_key, serves, KeyInfo, Provider};
+
+/// Whether a catalog model can be called now, and through which configured provider.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ModelAvailability {
+    pub model: String,
+    /// The catalog's provider name for the model (`openai`, `anthropic`, a server's name).
+    pub catalog_provider: String,
+    pub available: bool,
+    /// The id of the configured provider that serves it, when there is one.
+    pub provider_id: Option<String>,
+    /// The name of that provider.
+    pub provider: Option<String>,
+    /// Why it is unavailable; empty when it is available.
+    pub reason: String,
+}
+
+/// Why `provider` cannot take requests now, or `None` when it can.
+fn unusable(provider: &Provider) -> Option<String> {
+    if !provider.enabled {
+        return Some(format!("{} is disabled", provider.name));
+    }
+    match &provider.key {
+        KeyInfo::Set { .. } => None,
+        // A local server runs without a key, whatever the keychain says.
+        _ if !needs_key(provider) => None,
+        KeyInfo::Missing => Some(format!("{} has no API key", provider.name)),
+        KeyInfo::Unavailable { reason } => Some(format!(
+            "the key for {} cannot be read from the keychain: {reason}",
+            provider.name
+        )),
+    }
+}
+
+/// The configured provider that serves catalog provider `name`, a usable one first.
+pub fn provider_for<'a>(name: &str, providers: &'a [Provider]) -> Option<&'a Provider> {
+    let mut matching = providers.iter().filter(|p| serves(p, name));
+    let first = matching.clone().next();
+    matching.find(|p| unusable(p).is_none()).or(first)
+}
+
+/// Whether `model` can be called with `providers` as configured now.
+pub fn of_model(model: &Model, providers: &[Provider]) -> ModelAvailability {
+    let provider = provider_for(&model.provider, providers);
+    let reason = if !model.enabled {
+        format!("{} is disabled in the catalog", model.id)
+    } else {
+        match provider {
+            None => format!("no {} provider is configured", model.provider),
+            Some(p) => unusable(p).unwrap_or_default(),
+        }
+    };
+    ModelAvailability {
+        model: model.id.clone(),
+        catalog_provider: model.provider.clone(),
+        available: reason.is_empty(),
+        provider_id: provider.map(|p| p.id.clone()),
+        provider: provider.map(|p| p.name.clone()),
+        reason,
+    }
+}
+
+/// Availability of each model of `models`, in order.
+pub fn of_models<'a>(
+    models: impl IntoIterator<Item = &'a Model>,
+    providers: &[Provider],
+) -> Vec<ModelAvailability> {
+    models.into_iter().map(|m| of_model(m, providers)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::{ProviderKind, ProviderRow};
+    use crate::store::rules::RoutingConfig;
+
+    fn provider(name: &str, preset: &str, enabled: bool, key: KeyInfo) -> Provider {
+        Provider {
+            row: ProviderRow {
+                id: format!("id-{name}"),
+                name: name.into(),
+                kind: ProviderKind::OpenaiCompatible,
+                preset: preset.into(),
+                base_url: "http://localhost".into(),
+                headers: Vec::new(),
+                enabled,
+            },
+            key,
+        }
+    }
+
+    #[test]
+    fn a_model_is_available_only_through_an_enabled_provider_with_a_key_it_needs() {
+        let catalog = RoutingConfig::bundled().catalog;
+        let set = KeyInfo::Set {
+            last4: "abcd".into(),
+        };
+        let providers = vec![
+            provider("Work", "openai", true, set.clone()),
+            provider("Claude", "anthropic", true, KeyInfo::Missing),
+            provider("Gem", "gemini", false, set),
+        ];
+        let all = of_models(&catalog.models, &providers);
+        let of = |id: &str| all.iter().find(|a| a.model == id).unwrap();
+        assert!(of("gpt-4o").available);
+        assert_eq!(of("gpt-4o").provider.as_deref(), Some("Work"));
+        assert_eq!(of("gpt-4o").provider_id.as_deref(), Some("id-Work"));
+        assert!(!of("claude-haiku").available);
+        assert_eq!(of("claude-haiku").reason, "Claude has no API key");
+        assert_eq!(of("gemini-flash").reason, "Gem is disabled");
+        assert_eq!(
+            of("deepseek-v3").reason,
+            "no deepseek provider is configured"
+        );
+
+        // A local server needs no key; a provider may also be named after the catalog's name.
+        let local = vec![provider("deepseek", "custom", true, KeyInfo::Missing)];
+        assert!(of_models(&catalog.models, &local)
+            .iter()
+            .any(|a| a.model == "deepseek-v3" && a.available));
+    }
+
+    #[test]
+    fn an_unreadable_keychain_and_a_disabled_model_say_so() {
+        let mut catalog = RoutingConfig::bundled().catalog;
+        let providers = vec![provider(
+            "Work",
+            "openai",
+            true,
+            KeyInfo::Unavailable {
+                reason: "locked".into(),
+            },
+        )];
+        let gpt = catalog.get("gpt-4o").unwrap().clone();
+        let a = of_model(&gpt, &providers);
+        assert!(!a.available);
+        assert!(a.reason.contains("keychain") && a.reason.contains("locked"));
+        catalog.models[0].enabled = false;
+        let off = of_model(&catalog.models[0], &[]);
+        assert!(
+            off.reason.contains("disabled in the catalog"),
+            "{}",
+            off.reason
+        );
+    }
+}

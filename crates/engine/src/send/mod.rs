@@ -1,0 +1,439 @@
+//! The one send path. The app's command, `switchyard chat` and the local endpoint hand
+//! [`Engine::send`] a request, its source, a sink for events and a cancellation token; it routes,
+//! plans, checks budgets, carries out the chain with retries and fallback, and saves the
+//! messages and the ledger as it goes, so a crash, a stop or a failure keeps what came.
+mod events;
+pub mod meter;
+mod sink;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use switchyard_router::{decide, Catalog, CompiledRules, Decision, Message, Request};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+pub use events::{ChatEvent, SendMode, SendRequest};
+pub use meter::{baseline_model, Source};
+
+use crate::availability::{self, ModelAvailability};
+use crate::budget::Budgets;
+use crate::chat::history;
+use crate::error::{EngineError, ErrorCode};
+use crate::execute::{plan, Executor, Plan};
+use crate::provider::Provider;
+use crate::reply::{Reply, ReplyStatus};
+use crate::secrets::Secret;
+use crate::settings::Settings;
+use crate::store::conversations::Conversation;
+use crate::store::messages::{ChatMessage, Finished, MessageStatus, Role};
+use meter::{Metering, RequestContext};
+use sink::ChannelSink;
+
+/// How often streamed text is written to the database.
+const SAVE_EVERY: Duration = Duration::from_millis(250);
+
+/// The engine: settings, the executor and the budgets of one database. Cheap to clone.
+#[derive(Clone)]
+pub struct Engine {
+    settings: Settings,
+    executor: Executor,
+    budgets: Budgets,
+}
+
+/// The rules and catalog a send routes with.
+#[derive(Clone)]
+pub struct Routing {
+    pub rules: CompiledRules,
+    pub catalog: Catalog,
+}
+
+/// What a send produced: the assistant message as saved, the reply it holds, and the decision.
+pub struct Sent {
+    pub message: ChatMessage,
+    pub reply: Reply,
+    pub decision: Decision,
+}
+
+/// How one send differs from the defaults.
+#[derive(Clone)]
+pub struct SendOptions {
+    pub source: Source,
+    /// Route with these instead of the saved rules (`switchyard chat --rules FILE`).
+    pub routing: Option<Routing>,
+    pub max_output_tokens: Option<u32>,
+}
+
+impl SendOptions {
+    pub fn from(source: Source) -> Self {
+        Self {
+            source,
+            routing: None,
+            max_output_tokens: None,
+        }
+    }
+}
+
+impl Engine {
+    pub fn new(settings: Settings, executor: Executor) -> Self {
+        Self {
+            budgets: Budgets::new(settings.store.clone()),
+            settings,
+            executor,
+        }
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn budgets(&self) -> &Budgets {
+        &self.budgets
+    }
+
+    /// The saved rules and catalog, compiled.
+    pub async fn routing(&self) -> Result<Routing, EngineError> {
+        let (set, catalog) = self.settings.store.routing().await?;
+        let rules = CompiledRules::new(set).map_err(|issues| {
+            EngineError::coded(
+                ErrorCode::InvalidRules,
+                format!(
+                    "The saved routing rules are not valid ({}). Fix them on the Rules screen.",
+                    issues
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            )
+        })?;
+        Ok(Routing { rules, catalog })
+    }
+
+    /// Whether each model of `catalog` can be called now.
+    pub async fn availability(
+        &self,
+        catalog: &Catalog,
+    ) -> Result<Vec<ModelAvailability>, EngineError> {
+        let providers = self.settings.list().await?;
+        Ok(availability::of_models(&catalog.models, &providers))
+    }
+
+    /// Saves the user's message, routes it, streams the reply into `on_event`, and returns the
+    /// assistant message as saved. Cancelling `cancel` stops the reply and keeps what came.
+    pub async fn send(
+        &self,
+        request: SendRequest,
+        options: SendOptions,
+        mut on_event: impl FnMut(ChatEvent) + Send,
+        cancel: CancellationToken,
+    ) -> Result<Sent, EngineError> {
+        if request.mode != SendMode::Regenerate && request.text.trim().is_empty() {
+            return Err(EngineError::Invalid {
+                field: "text".into(),
+                message: "Type a message first: an empty prompt is not sent.".into(),
+            });
+        }
+        let store = &self.settings.store;
+        let model_choice = normalise_model(&request.model);
+        let routing = match options.routing.clone() {
+            Some(r) => r,
+            None => self.routing().await?,
+        };
+        if model_choice != "auto" && routing.catalog.find(&model_choice).is_none() {
+            return Err(EngineError::Invalid {
+                field: "model".into(),
+                message: format!(
+                    "'{model_choice}' is not in the model catalog. Choose Auto or a listed model."
+                ),
+            });
+        }
+        let providers = self.settings.list().await?;
+        let conversation = self.conversation_for(&request, &model_choice).await?;
+        let user = self
+            .user_message(&conversation, &request, &model_choice)
+            .await?;
+        let messages = history::to_messages(&store.messages(&conversation.id).await?);
+        let decision = route(&messages, &model_choice, &routing, &providers)?;
+
+        let assistant = store
+            .insert_message(
+                &conversation.id,
+                Role::Assistant,
+                "",
+                MessageStatus::Streaming,
+                Some(&model_choice),
+            )
+            .await?;
+        let decision_json = serde_json::to_value(&decision).expect("decisions serialize");
+        store
+            .set_message_decision(assistant.id, &decision_json)
+            .await?;
+        let assistant = store.message(assistant.id).await?;
+        on_event(ChatEvent::Accepted {
+            conversation: conversation.clone(),
+            user: Box::new(user),
+            assistant: Box::new(assistant.clone()),
+        });
+
+        let mut chain = plan::chain(&decision);
+        self.budgets
+            .extend_chain(&mut chain, &routing.catalog)
+            .await?;
+        let keys = self.keys_for(&chain, &routing.catalog, &providers).await;
+        let plan = Plan::new(&chain, &routing.catalog, &providers, &keys);
+        let metering = Metering::new(
+            store.clone(),
+            routing.catalog.clone(),
+            RequestContext {
+                source: options.source,
+                conversation_id: Some(conversation.id.clone()),
+                message_id: Some(assistant.id),
+                task: Some(decision.task.as_str().to_string()),
+                rule: Some(decision.rule.clone()),
+            },
+            store.baseline_setting().await?.as_deref(),
+        );
+        let names: HashMap<String, String> = providers
+            .iter()
+            .map(|p| (p.id.clone(), p.name.clone()))
+            .collect();
+
+        let (tx, rx) = mpsc::unbounded_channel();
+        let run = async {
+            let mut sink = ChannelSink::new(tx, names.clone());
+            self.executor
+                .execute(
+                    &plan,
+                    &messages,
+                    options.max_output_tokens,
+                    Some(&metering),
+                    &mut sink,
+                    &cancel,
+                )
+                .await
+        };
+        let (reply, saved) = tokio::join!(run, self.relay(&assistant, rx, &mut on_event));
+        saved?;
+        let message = self
+            .finish(&assistant, &reply, &names, &mut on_event)
+            .await?;
+        Ok(Sent {
+            message,
+            reply,
+            decision,
+        })
+    }
+
+    /// Forwards the executor's events to the caller, saving the text as it grows.
+    async fn relay(
+        &self,
+        assistant: &ChatMessage,
+        mut rx: mpsc::UnboundedReceiver<ChatEvent>,
+        on_event: &mut (impl FnMut(ChatEvent) + Send),
+    ) -> Result<(), EngineError> {
+        let store = &self.settings.store;
+        let mut text = String::new();
+        let mut last_save = Instant::now();
+        let mut saved_len = 0;
+        while let Some(event) = rx.recv().await {
+            match &event {
+                ChatEvent::Started { model, provider } => {
+                    store
+                        .save_progress(assistant.id, &text, Some(model), Some(provider))
+                        .await?;
+                }
+                ChatEvent::Text { delta } => {
+                    text.push_str(delta);
+                    if last_save.elapsed() >= SAVE_EVERY {
+                        store.save_progress(assistant.id, &text, None, None).await?;
+                        last_save = Instant::now();
+                        saved_len = text.len();
+                    }
+                }
+                _ => {}
+            }
+            on_event(event);
+        }
+        if text.len() != saved_len {
+            store.save_progress(assistant.id, &text, None, None).await?;
+        }
+        Ok(())
+    }
+
+    /// The keys of the enabled providers `chain` may use. A key that cannot be read leaves its
+    /// provider out; availability has already said why.
+    async fn keys_for(
+        &self,
+        chain: &[String],
+        catalog: &Catalog,
+        providers: &[Provider],
+    ) -> HashMap<String, Secret> {
+        let mut keys = HashMap::new();
+        for id in chain {
+            let Some(model) = catalog.find(id) else {
+                continue;
+            };
+            let found = availability::of_model(model, providers);
+            let Some(provider) = found.provider_id.filter(|_| found.available) else {
+                continue;
+            };
+            if keys.contains_key(&provider) {
+                continue;
+            }
+            if let Ok(Some(key)) = self.settings.key(&provider).await {
+                keys.insert(provider, key);
+            }
+        }
+        keys
+    }
+
+    async fn finish(
+        &self,
+        assistant: &ChatMessage,
+        reply: &Reply,
+        names: &HashMap<String, String>,
+        on_event: &mut (impl FnMut(ChatEvent) + Send),
+    ) -> Result<ChatMessage, EngineError> {
+        let store = &self.settings.store;
+        let status = match reply.status {
+            _ if reply.stopped() => MessageStatus::Stopped,
+            ReplyStatus::Complete => MessageStatus::Complete,
+            ReplyStatus::Partial => MessageStatus::Partial,
+            ReplyStatus::Failed => MessageStatus::Failed,
+        };
+        let mut details = serde_json::to_value(reply).expect("replies serialize");
+        // The text is the message's content; keeping it twice would double every reply's size.
+        details["text"] = serde_json::Value::String(String::new());
+        let provider = reply
+            .provider
+            .as_ref()
+            .map(|id| names.get(id).cloned().unwrap_or_else(|| id.clone()));
+        let saved = store
+            .finish_message(
+                assistant.id,
+                Finished {
+                    content: &reply.text,
+                    status,
+                    model: reply.model.as_deref(),
+                    provider: provider.as_deref(),
+                    details: Some(&details),
+                },
+            )
+            .await?;
+        store.touch_conversation(&assistant.conversation_id).await?;
+        on_event(ChatEvent::Done {
+            message: Box::new(saved.clone()),
+        });
+        Ok(saved)
+    }
+
+    async fn conversation_for(
+        &self,
+        request: &SendRequest,
+        model: &str,
+    ) -> Result<Conversation, EngineError> {
+        let store = &self.settings.store;
+        match &request.conversation_id {
+            Some(id) => {
+                let c = store.conversation(id).await?;
+                if c.model != model {
+                    return store.set_conversation_model(id, model).await;
+                }
+                Ok(c)
+            }
+            None => store.create_conversation(&request.text, model).await,
+        }
+    }
+
+    async fn user_message(
+        &self,
+        conversation: &Conversation,
+        request: &SendRequest,
+        model: &str,
+    ) -> Result<ChatMessage, EngineError> {
+        let store = &self.settings.store;
+        if request.mode == SendMode::New {
+            return store
+                .insert_message(
+                    &conversation.id,
+                    Role::User,
+                    &request.text,
+                    MessageStatus::Complete,
+                    Some(model),
+                )
+                .await;
+        }
+        let last_user = store
+            .messages(&conversation.id)
+            .await?
+            .into_iter()
+            .rev()
+            .find(|m| m.role == Role::User)
+            .ok_or_else(|| EngineError::Invalid {
+                field: "mode".into(),
+                message: "There is no message to answer again in this conversation.".into(),
+            })?;
+        if request.mode == SendMode::EditLast {
+            store
+                .update_message_content(last_user.id, &request.text)
+                .await?;
+        }
+        store
+            .delete_messages_after(&conversation.id, last_user.id)
+            .await?;
+        store.touch_conversation(&conversation.id).await?;
+        store.message(last_user.id).await
+    }
+}
+
+fn normalise_model(model: &str) -> String {
+    let m = model.trim();
+    if m.is_empty() || m.eq_ignore_ascii_case("auto") {
+        "auto".into()
+    } else {
+        m.to_string()
+    }
+}
+
+/// Auto asks the router, told which models cannot be called now; a chosen model still gets the
+/// router's trace, with the choice first.
+pub fn route(
+    messages: &[Message],
+    model: &str,
+    routing: &Routing,
+    providers: &[Provider],
+) -> Result<Decision, EngineError> {
+    let mut request = Request {
+        messages: messages.to_vec(),
+        ..Request::default()
+    };
+    let found = availability::of_models(routing.catalog.enabled(), providers);
+    // With nothing callable the router still names a model, and the plan says what to set up.
+    if found.iter().any(|a| a.available) {
+        request.unavailable = found
+            .into_iter()
+            .filter(|a| !a.available)
+            .map(|a| (a.model, a.reason))
+            .collect();
+    }
+    request.count_openai_tokens();
+    let mut decision = decide(&request, &routing.rules, &routing.catalog).map_err(|e| {
+        let info = crate::routing::route_error(&e);
+        EngineError::coded(info.code, info.message)
+    })?;
+    if model != "auto" {
+        let chosen = routing.catalog.find(model).expect("checked by the caller");
+        decision.trace.reason = format!(
+            "You chose {} for this conversation. Auto would have picked {} ({}).",
+            chosen.id, decision.model, decision.trace.reason
+        );
+        decision.model = chosen.id.clone();
+        decision.provider = chosen.provider.clone();
+        decision.api_model = chosen.api_name().to_string();
+        decision.fallbacks.clear();
+        decision.rule = "chosen by you".into();
+    }
+    Ok(decision)
+}
