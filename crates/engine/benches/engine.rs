@@ -6,12 +6,14 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use switchyard_engine::execute::{Executor, Plan, Policy, ReplyEvent};
+use switchyard_engine::execute::{Executor, Plan, Policy, ReplySink};
 use switchyard_engine::provider::ProviderKind;
 use switchyard_engine::provider::ProviderRow;
+use switchyard_engine::provider::{KeyInfo, Provider};
 use switchyard_engine::secrets::Secret;
 use switchyard_fake_provider::{FakeProvider, Fault};
 use switchyard_router::{Catalog, Message, Model, PerMtok};
+use tokio_util::sync::CancellationToken;
 
 const KEY: &str = "sk-bench";
 const SAMPLES: usize = 400;
@@ -53,7 +55,13 @@ impl Bench {
             models: vec![model],
         };
         let keys = HashMap::from([("openai".to_string(), Secret::new(KEY).unwrap())]);
-        let plan = Plan::new(&["bench".to_string()], &catalog, &[row], &keys).unwrap();
+        let provider = Provider {
+            row,
+            key: KeyInfo::Set {
+                last4: "0000".into(),
+            },
+        };
+        let plan = Plan::new(&["bench".to_string()], &catalog, &[provider], &keys);
         let executor = Executor::new(Policy::default()).unwrap();
         // The same settings the executor's client uses, so only the engine's own work differs.
         let client = reqwest::Client::builder()
@@ -99,17 +107,45 @@ impl Bench {
             role: "user".into(),
             content: prompt.into(),
         }];
+        let mut sink = Arrivals::new(started);
         let reply = self
             .executor
-            .run(&self.plan, &messages, None, |e| {
-                if first.is_none() && matches!(e, ReplyEvent::Text { .. }) {
-                    first = Some(started.elapsed());
-                }
-            })
+            .execute(
+                &self.plan,
+                &messages,
+                None,
+                None,
+                &mut sink,
+                &CancellationToken::new(),
+            )
             .await;
+        first = sink.times.first().copied().or(first);
         assert!(reply.error.is_none(), "{:?}", reply.error);
         (first.unwrap(), started.elapsed())
     }
+}
+
+/// When each piece of text reached the caller.
+struct Arrivals {
+    started: Instant,
+    times: Vec<Duration>,
+}
+
+impl Arrivals {
+    fn new(started: Instant) -> Self {
+        Self {
+            started,
+            times: Vec::new(),
+        }
+    }
+}
+
+impl ReplySink for Arrivals {
+    fn started(&mut self, _: &str, _: &str) {}
+    fn text(&mut self, _: &str) {
+        self.times.push(self.started.elapsed());
+    }
+    fn hop(&mut self, _: &switchyard_engine::reply::Hop) {}
 }
 
 fn median(mut xs: Vec<Duration>) -> Duration {
@@ -195,18 +231,22 @@ async fn per_chunk(b: &Bench) {
         ..Fault::default()
     });
     let started = Instant::now();
-    let mut arrivals = Vec::new();
     let messages = [Message {
         role: "user".into(),
         content: "a b c d e f g h i j".into(),
     }];
+    let mut sink = Arrivals::new(started);
     b.executor
-        .run(&b.plan, &messages, None, |e| {
-            if matches!(e, ReplyEvent::Text { .. }) {
-                arrivals.push(started.elapsed());
-            }
-        })
+        .execute(
+            &b.plan,
+            &messages,
+            None,
+            None,
+            &mut sink,
+            &CancellationToken::new(),
+        )
         .await;
+    let arrivals = sink.times;
     b.server.clear_faults();
     let gaps: Vec<Duration> = arrivals.windows(2).map(|w| w[1] - w[0]).collect();
     let late = gaps

@@ -133,19 +133,6 @@ mod tests {
 
     use super::*;
 
-    fn provider(name: &str, preset: &str, enabled: bool, key: KeyInfo) -> Provider {
-        Provider {
-            id: format!("id-{name}"),
-            name: name.into(),
-            kind: ProviderKind::OpenaiCompatible,
-            preset: preset.into(),
-            base_url: "http://localhost".into(),
-            headers: Vec::new(),
-            enabled,
-            key,
-        }
-    }
-
     #[test]
     fn previews_an_unsaved_draft_and_reports_its_issues() {
         let mut draft = RoutingConfig::bundled();

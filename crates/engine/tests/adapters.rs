@@ -6,9 +6,9 @@ use futures_util::StreamExt;
 use support::{ask, Setup, KEY};
 use switchyard_engine::providers::{self, ChatCall, Endpoint, FinishReason, StreamEvent};
 use switchyard_engine::secrets::Secret;
-use switchyard_engine::usage::Usage;
 use switchyard_fake_provider::Fault;
 use switchyard_router::Message;
+use switchyard_router::Usage;
 
 fn endpoint(setup: &Setup, provider: &str) -> Endpoint {
     let row = setup.providers.iter().find(|p| p.id == provider).unwrap();

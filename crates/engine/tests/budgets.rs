@@ -2,12 +2,17 @@
 //! racing at the limit overshoot it by at most one request's estimate.
 mod support;
 
-use support::{ask, policy, Setup};
-use switchyard_engine::budget::{estimate, BudgetLevel, Budgets, HopGate};
-use switchyard_engine::execute::{Executor, HopOutcome, ReplyStatus};
+use support::{ask, policy, Recorder, Setup};
+use switchyard_engine::budget::{estimate, BudgetLevel, Budgets};
+use switchyard_engine::execute::{CallStart, Executor, Meter, Plan};
+use switchyard_engine::reply::{HopOutcome, Reply, ReplyStatus};
+use switchyard_engine::send::meter::{Metering, RequestContext};
+use switchyard_engine::send::Source;
 use switchyard_engine::store::budgets::{Budget, BudgetPeriod, BudgetPolicy};
 use switchyard_engine::store::ledger::LedgerRow;
 use switchyard_engine::store::Store;
+use switchyard_router::Catalog;
+use tokio_util::sync::CancellationToken;
 
 async fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
@@ -24,6 +29,33 @@ fn budget(provider: Option<&str>, limit: i64, policy: BudgetPolicy) -> Budget {
         policy,
         min_quality: 0.5,
     }
+}
+
+fn metering(store: &Store, catalog: &Catalog) -> Metering {
+    let context = RequestContext {
+        source: Source::Cli,
+        conversation_id: None,
+        message_id: None,
+        task: None,
+        rule: None,
+    };
+    Metering::new(store.clone(), catalog.clone(), context, None)
+}
+
+/// Runs `plan` with the budgets and ledger of `store`.
+async fn run_metered(store: &Store, setup: &Setup, plan: &Plan) -> Reply {
+    let meter = metering(store, &setup.catalog);
+    Executor::new(policy())
+        .unwrap()
+        .execute(
+            plan,
+            &ask("hello"),
+            None,
+            Some(&meter),
+            &mut Recorder::default(),
+            &CancellationToken::new(),
+        )
+        .await
 }
 
 /// Records a call of `cost` nano-dollars on `provider`, now.
@@ -79,13 +111,8 @@ async fn a_used_up_budget_blocks_before_any_call() {
         .await
         .unwrap();
     spend(&store, "openai", 1_000).await;
-    let budgets = Budgets::new(store.clone());
-    let gate = budgets.gate(setup.catalog.clone());
-    let executor = Executor::new(policy()).unwrap();
     let plan = setup.plan(&["gpt-large", "claude-small"]);
-    let reply = executor
-        .run_gated(&plan, &ask("hello"), None, Some(&gate), |_| {})
-        .await;
+    let reply = run_metered(&store, &setup, &plan).await;
     assert_eq!(reply.status, ReplyStatus::Failed);
     let error = reply.error.unwrap();
     assert_eq!(error.code, "budget_exceeded");
@@ -103,13 +130,8 @@ async fn a_provider_budget_leaves_other_providers_alone() {
         .await
         .unwrap();
     spend(&store, "openai", 5_000).await;
-    let budgets = Budgets::new(store.clone());
-    let gate = budgets.gate(setup.catalog.clone());
-    let executor = Executor::new(policy()).unwrap();
     let plan = setup.plan(&["gpt-large", "claude-small"]);
-    let reply = executor
-        .run_gated(&plan, &ask("hello"), None, Some(&gate), |_| {})
-        .await;
+    let reply = run_metered(&store, &setup, &plan).await;
     assert_eq!(reply.status, ReplyStatus::Complete);
     assert_eq!(reply.model.as_deref(), Some("claude-small"));
     assert_eq!(setup.calls("gpt-large"), 0);
@@ -134,11 +156,7 @@ async fn downgrade_sends_the_request_to_the_cheapest_good_enough_model() {
     assert_eq!(chain, ["gpt-large", "compat-model"]);
     let refs: Vec<&str> = chain.iter().map(String::as_str).collect();
     let plan = setup.plan(&refs);
-    let gate = budgets.gate(setup.catalog.clone());
-    let executor = Executor::new(policy()).unwrap();
-    let reply = executor
-        .run_gated(&plan, &ask("hello"), None, Some(&gate), |_| {})
-        .await;
+    let reply = run_metered(&store, &setup, &plan).await;
     assert_eq!(reply.status, ReplyStatus::Complete);
     assert_eq!(reply.model.as_deref(), Some("compat-model"));
     assert_eq!(
@@ -155,7 +173,7 @@ async fn two_requests_racing_at_the_limit_overshoot_by_at_most_one_estimate() {
     let plan = setup.plan(&["gpt-large"]);
     let target = &plan.targets[0];
     let messages = ask("hello");
-    let one = estimate(&target.model, &messages);
+    let one = estimate(&target.model, &messages).1;
     // Room for less than one more request.
     let limit = 10 * one;
     store
@@ -163,27 +181,26 @@ async fn two_requests_racing_at_the_limit_overshoot_by_at_most_one_estimate() {
         .await
         .unwrap();
     spend(&store, "openai", (limit - one / 2) as u64).await;
-    let budgets = Budgets::new(store.clone());
-    for _ in 0..5 {
-        let (a, b) = (
-            budgets.gate(setup.catalog.clone()),
-            budgets.gate(setup.catalog.clone()),
-        );
-        let (ra, rb) = tokio::join!(
-            a.before_hop(target, &messages),
-            b.before_hop(target, &messages)
-        );
-        assert_eq!(
-            u8::from(ra.is_ok()) + u8::from(rb.is_ok()),
-            1,
-            "exactly one of two racing requests gets the last headroom"
-        );
-        // Dropping both gates releases the reservation, so each round starts equal.
-    }
+    let start = || CallStart {
+        target,
+        messages: &messages,
+        hop: 0,
+        attempt: 1,
+    };
+    // Two requests, as two processes would hold them: separate meters on one database.
+    let (a, b) = (
+        metering(&store, &setup.catalog),
+        metering(&store, &setup.catalog),
+    );
+    let (ra, rb) = tokio::join!(a.open(start()), b.open(start()));
+    assert_eq!(
+        u8::from(ra.is_ok()) + u8::from(rb.is_ok()),
+        1,
+        "exactly one of two racing requests gets the last headroom"
+    );
+    assert_eq!(store.calls_in_flight().await.unwrap(), 1);
     // While one request holds the headroom, a third is refused too.
-    let holder = budgets.gate(setup.catalog.clone());
-    holder.before_hop(target, &messages).await.unwrap();
-    let third = budgets.gate(setup.catalog.clone());
-    let refused = third.before_hop(target, &messages).await.unwrap_err();
+    let third = metering(&store, &setup.catalog);
+    let refused = third.open(start()).await.unwrap_err();
     assert_eq!(refused.code, "budget_exceeded");
 }

@@ -3,15 +3,18 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use switchyard_engine::chat::{Chat, ChatEvent, SendMode, SendRequest};
 use switchyard_engine::execute::{Executor, Policy};
 use switchyard_engine::provider::{ProviderInput, ProviderKind};
 use switchyard_engine::secrets::{Keychain, KeychainStatus};
+use switchyard_engine::send::{ChatEvent, Engine, SendMode, SendOptions, SendRequest, Source};
 use switchyard_engine::settings::Settings;
+use switchyard_engine::store::messages::ChatMessage;
 use switchyard_engine::store::messages::{MessageStatus, Role};
 use switchyard_engine::store::Store;
-use switchyard_engine::usage::{Cost, Usage};
+use switchyard_engine::EngineError;
 use switchyard_fake_provider::{FakeProvider, Fault};
+use switchyard_router::{Cost, Usage};
+use tokio_util::sync::CancellationToken;
 
 const KEY: &str = "sk-chat-test-key-5555";
 
@@ -33,6 +36,52 @@ fn keyring_or_skip() -> bool {
             eprintln!("skipping: no Secret Service ({reason})");
             false
         }
+    }
+}
+
+/// The app's command in miniature: sends through the engine and stops by conversation.
+#[derive(Clone)]
+struct Chat {
+    engine: Engine,
+    active: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, CancellationToken>>>,
+}
+
+impl Chat {
+    fn settings(&self) -> &Settings {
+        self.engine.settings()
+    }
+
+    async fn send(
+        &self,
+        request: SendRequest,
+        mut on_event: impl FnMut(ChatEvent) + Send,
+    ) -> Result<ChatMessage, EngineError> {
+        let cancel = CancellationToken::new();
+        let active = self.active.clone();
+        let token = cancel.clone();
+        let sent = self
+            .engine
+            .send(
+                request,
+                SendOptions::from(Source::App),
+                move |e| {
+                    if let ChatEvent::Accepted { conversation, .. } = &e {
+                        active
+                            .lock()
+                            .unwrap()
+                            .insert(conversation.id.clone(), token.clone());
+                    }
+                    on_event(e)
+                },
+                cancel,
+            )
+            .await?;
+        Ok(sent.message)
+    }
+
+    fn stop(&self, conversation: &str) -> bool {
+        let token = self.active.lock().unwrap().remove(conversation);
+        token.map(|t| t.cancel()).is_some()
     }
 }
 
@@ -59,14 +108,17 @@ async fn harness() -> Harness {
             headers: vec![],
             enabled: true,
         };
-        provider_ids.push(settings.add(input, Some(KEY.into())).await.unwrap().id);
+        provider_ids.push(settings.add(input, Some(KEY.into())).await.unwrap().row.id);
     }
     let policy = Policy {
         backoff_base: Duration::from_millis(5),
         backoff_max: Duration::from_millis(20),
         ..Policy::default()
     };
-    let chat = Chat::new(settings, Executor::new(policy).unwrap(), "app");
+    let chat = Chat {
+        engine: Engine::new(settings, Executor::new(policy).unwrap()),
+        active: Default::default(),
+    };
     Harness {
         _dir: dir,
         server,

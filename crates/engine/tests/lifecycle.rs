@@ -10,8 +10,8 @@ use switchyard_engine::execute::{Executor, Plan, Policy};
 use switchyard_engine::provider::KeyInfo;
 use switchyard_engine::reply::{HopOutcome, ReplyStatus};
 use switchyard_engine::ErrorCode;
-use tokio_util::sync::CancellationToken;
 use switchyard_fake_provider::Fault;
+use tokio_util::sync::CancellationToken;
 
 fn breaker_policy() -> Policy {
     Policy {

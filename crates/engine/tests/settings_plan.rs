@@ -1,15 +1,15 @@
 //! Planning from the app's own settings: providers from a real SQLite file, keys through the
 //! keychain (a local server needs none, so this runs with or without a Secret Service).
 use switchyard_engine::execute::Executor;
-use switchyard_engine::reply::{Reply, ReplyStatus};
-use switchyard_engine::send::{Engine, Routing, SendMode, SendOptions, SendRequest, Source};
-use tokio_util::sync::CancellationToken;
 use switchyard_engine::provider::{ProviderInput, ProviderKind};
+use switchyard_engine::reply::{Reply, ReplyStatus};
 use switchyard_engine::secrets::Keychain;
+use switchyard_engine::send::{Engine, Routing, SendMode, SendOptions, SendRequest, Source};
 use switchyard_engine::settings::Settings;
 use switchyard_engine::store::Store;
 use switchyard_fake_provider::FakeProvider;
 use switchyard_router::{Catalog, CompiledRules, Model, PerMtok};
+use tokio_util::sync::CancellationToken;
 
 fn model(id: &str, provider: &str) -> Model {
     Model {

@@ -3,12 +3,14 @@
 mod support;
 
 use support::Setup;
-use switchyard_engine::chat::ledger::{self, baseline_model};
-use switchyard_engine::execute::{Hop, HopOutcome, Reply, ReplyStatus};
+use switchyard_engine::execute::{Billed, CallEnd, CallStart, Meter};
+use switchyard_engine::reply::{Hop, HopOutcome};
+use switchyard_engine::send::meter::{Metering, RequestContext};
+use switchyard_engine::send::{baseline_model, Source};
 use switchyard_engine::store::ledger::LedgerRow;
 use switchyard_engine::store::spend::{to_csv, GroupBy, OffsetChange, SpendFilter, SpendRange};
 use switchyard_engine::store::Store;
-use switchyard_engine::usage::{Cost, Usage};
+use switchyard_router::{Cost, Usage};
 
 fn range() -> SpendRange {
     SpendRange {
@@ -19,29 +21,54 @@ fn range() -> SpendRange {
     }
 }
 
-fn answered(model: &str, provider: &str, usage: Usage, cost: Cost) -> Reply {
-    Reply {
-        status: ReplyStatus::Complete,
-        model: Some(model.into()),
-        provider: Some(provider.into()),
-        text: "hi".into(),
-        finish: None,
-        usage: Some(usage),
-        cost: Some(cost),
-        hops: vec![Hop {
-            model: model.into(),
-            provider: provider.into(),
-            attempt: 1,
-            outcome: HopOutcome::Answered,
-            error: None,
-            latency_ms: 100,
-            retry_in_ms: None,
-        }],
-        latency_ms: 100,
-        first_token_ms: Some(20),
+/// Sends one metered call of `usage` on `model` through the engine's meter, as a request does.
+async fn metered_call(
+    store: &Store,
+    setup: &Setup,
+    model: &str,
+    usage: Usage,
+    baseline: Option<&str>,
+) {
+    let plan = setup.plan(&[model]);
+    let meter = Metering::new(
+        store.clone(),
+        setup.catalog.clone(),
+        RequestContext {
+            source: Source::Cli,
+            conversation_id: None,
+            message_id: None,
+            task: None,
+            rule: None,
+        },
+        baseline,
+    );
+    let messages = support::ask("hi");
+    let start = CallStart {
+        target: &plan.targets[0],
+        messages: &messages,
+        hop: 0,
+        attempt: 1,
+    };
+    let ticket = meter.open(start).await.unwrap();
+    let hop = Hop {
+        model: model.into(),
+        provider: plan.targets[0].provider.id.clone(),
+        attempt: 1,
+        outcome: HopOutcome::Answered,
         error: None,
-        failing_keys: vec![],
-    }
+        status: None,
+        latency_ms: 100,
+        retry_in_ms: None,
+    };
+    let end = CallEnd {
+        hop: &hop,
+        usage: Some(Billed {
+            usage,
+            reported: None,
+        }),
+        first_token_ms: Some(20),
+    };
+    meter.settle(ticket, end).await;
 }
 
 #[tokio::test]
@@ -58,36 +85,29 @@ async fn ledger_costs_are_exact_and_savings_are_against_the_baseline() {
     let cost = Cost::of(small, &usage);
     // 1,234 × $0.15/M + 567 × $0.60/M = 185,100 + 340,200 nano-dollars.
     assert_eq!(cost.total.0, 525_300);
-    let reply = answered("gpt-small", "openai", usage, cost);
 
     // Default baseline: the priciest enabled model (claude-large, $3 + $15).
     assert_eq!(
         baseline_model(&setup.catalog, None).unwrap().id,
         "claude-large"
     );
-    let cx = |baseline| ledger::Context {
-        source: "cli",
-        conversation_id: None,
-        message_id: None,
-        decision: None,
-        catalog: &setup.catalog,
-        baseline,
-        providers: &setup.providers,
-        stopped: false,
-    };
-    let rows = ledger::rows(&reply, &cx(None));
-    assert_eq!(rows[0].cost_nusd, 525_300);
-    assert_eq!(rows[0].baseline_model.as_deref(), Some("claude-large"));
+    metered_call(&store, &setup, "gpt-small", usage, None).await;
+    let rows: Vec<(i64, Option<String>, Option<i64>)> =
+        sqlx::query_as("SELECT cost_nusd, baseline_model, baseline_cost_nusd FROM usage")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
     // 1,234 × $3/M + 567 × $15/M = 3,702,000 + 8,505,000.
-    assert_eq!(rows[0].baseline_cost_nusd, Some(12_207_000));
-    store.record_usage(&rows).await.unwrap();
+    assert_eq!(
+        rows,
+        [(525_300, Some("claude-large".into()), Some(12_207_000))]
+    );
+    assert_eq!(store.calls_in_flight().await.unwrap(), 0, "settled");
 
     // The setting wins: gpt-large, $2.50 + $10.
     store.set_baseline_setting(Some("gpt-large")).await.unwrap();
     let setting = store.baseline_setting().await.unwrap();
-    let rows = ledger::rows(&reply, &cx(setting.as_deref()));
-    assert_eq!(rows[0].baseline_cost_nusd, Some(3_085_000 + 5_670_000));
-    store.record_usage(&rows).await.unwrap();
+    metered_call(&store, &setup, "gpt-small", usage, setting.as_deref()).await;
 
     let totals = store.spend_totals(&range()).await.unwrap();
     assert_eq!(totals.spend_nusd, 2 * 525_300);

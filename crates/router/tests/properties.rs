@@ -54,7 +54,7 @@ proptest! {
     ) {
         let (_, set) = presets::all().swap_remove(preset);
         let rules = CompiledRules::new(set).unwrap();
-        let request = Request { messages, prefer_cost, max_output_tokens: max_output, cached_prompt_tokens: cached, openai_prompt_tokens: None };
+        let request = Request { messages, prefer_cost, max_output_tokens: max_output, cached_prompt_tokens: cached, openai_prompt_tokens: None, ..Request::default() };
         check(&request, &rules, &default_catalog())?;
     }
 
