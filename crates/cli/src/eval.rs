@@ -1,5 +1,5 @@
-//! `switchyard eval`: task accuracy and APGR of the router on labelled sets in the format of
-//! `shared/eval/` (one JSON object per line).
+//! `switchyard eval`: task accuracy and APGR of the router on labelled sets in the format of the
+//! repository's `eval/` folder (one JSON object per line; see `eval/README.md`).
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -127,20 +127,19 @@ fn read_rows<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<Vec<T>
 mod tests {
     use super::*;
 
-    /// The shared dev sets, when this checkout sits beside `shared/` (CI and developers).
-    fn dev_set(name: &str) -> Option<PathBuf> {
+    /// A development set from the repository's `eval/` folder. The data is part of the
+    /// repository, so a missing file is a broken checkout: fail rather than skip.
+    fn dev_set(name: &str) -> PathBuf {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/eval")
+            .join("../../eval")
             .join(name);
-        path.exists().then_some(path)
+        assert!(path.is_file(), "{} is missing", path.display());
+        path
     }
 
     #[test]
     fn task_accuracy_meets_the_target_on_the_dev_set() {
-        let Some(path) = dev_set("tasks-dev.jsonl") else {
-            eprintln!("skipped: ../shared/eval/tasks-dev.jsonl is absent");
-            return;
-        };
+        let path = dev_set("tasks-dev.jsonl");
         let rows: Vec<TaskRow> = read_rows(&path).unwrap();
         let (rules, catalog) = load_rules(None).unwrap();
         let (correct, misses) = task_accuracy(&rows, &rules, &catalog).unwrap();
@@ -154,10 +153,7 @@ mod tests {
 
     #[test]
     fn apgr_meets_the_target_on_the_dev_set() {
-        let Some(path) = dev_set("quality-dev.jsonl") else {
-            eprintln!("skipped: ../shared/eval/quality-dev.jsonl is absent");
-            return;
-        };
+        let path = dev_set("quality-dev.jsonl");
         let rows: Vec<QualityRow> = read_rows(&path).unwrap();
         let (rules, catalog) = load_rules(None).unwrap();
         let scored: Vec<_> = rows
