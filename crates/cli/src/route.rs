@@ -18,7 +18,7 @@ pub struct RouteArgs {
     /// Include the trace: task scores, complexity factors, rules tried, candidates.
     #[arg(long)]
     pub explain: bool,
-    /// Start the chosen chain at its cheapest member (the seed's prefer_cost).
+    /// Start the chosen chain at its cheapest member, trading quality for cost.
     #[arg(long)]
     pub prefer_cost: bool,
     /// Read one request per line, `{"prompt": "..."}` or `{"messages": [...]}` ("-" for stdin),
