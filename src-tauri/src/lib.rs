@@ -86,11 +86,10 @@ async fn open(db: &std::path::Path) -> Result<Chat, AppError> {
             "replies left streaming by the last run were marked interrupted"
         );
     }
+    let settings = Settings::new(store, Keychain::default());
+    // Warnings are logged inside; the providers screen shows the blanked headers as not set.
+    settings.secure_stored_header_values().await?;
     let executor =
         Executor::new(Policy::default()).map_err(switchyard_engine::EngineError::from)?;
-    Ok(Chat::new(
-        Settings::new(store, Keychain::default()),
-        executor,
-        "app",
-    ))
+    Ok(Chat::new(settings, executor, "app"))
 }

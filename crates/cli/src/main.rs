@@ -66,11 +66,16 @@ async fn main() -> ExitCode {
     }
 }
 
-/// Opens the database and keychain the way the app does.
+/// Opens the database and keychain the way the app does, moving any secret header value still
+/// in the database to the keychain.
 async fn settings(db: &std::path::Path) -> anyhow::Result<switchyard_engine::settings::Settings> {
     let store = switchyard_engine::store::Store::open(db).await?;
-    Ok(switchyard_engine::settings::Settings::new(
+    let settings = switchyard_engine::settings::Settings::new(
         store,
         switchyard_engine::secrets::Keychain::default(),
-    ))
+    );
+    for warning in settings.secure_stored_header_values().await? {
+        eprintln!("warning: {warning}");
+    }
+    Ok(settings)
 }

@@ -21,7 +21,9 @@ pub enum ProvidersCommand {
         /// Defaults to the kind's public endpoint; required for openai-compatible.
         #[arg(long)]
         base_url: Option<String>,
-        /// An extra header sent with every request, as `Name: value`. Repeatable.
+        /// An extra header sent with every request, as `Name: value`. Repeatable. Values of
+        /// credential headers (Authorization, cookies, names with token, secret or key) are
+        /// kept in the system keychain.
         #[arg(long = "header", value_name = "NAME: VALUE")]
         headers: Vec<String>,
     },
@@ -48,13 +50,15 @@ impl From<Kind> for ProviderKind {
     }
 }
 
-fn parse_header(raw: &str) -> anyhow::Result<switchyard_engine::provider::Header> {
+/// `Name: value`; whether the value is secret (kept in the keychain) follows the name.
+fn parse_header(raw: &str) -> anyhow::Result<switchyard_engine::provider::HeaderInput> {
     let (name, value) = raw
         .split_once(':')
         .ok_or_else(|| anyhow::anyhow!("--header '{raw}' must look like 'Name: value'"))?;
-    Ok(switchyard_engine::provider::Header {
+    Ok(switchyard_engine::provider::HeaderInput {
         name: name.trim().into(),
         value: value.trim().into(),
+        secret: None,
     })
 }
 

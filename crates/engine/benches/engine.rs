@@ -35,6 +35,7 @@ impl Bench {
             base_url: server.openai_base(),
             headers: vec![],
             enabled: true,
+            header_secrets: vec![],
         };
         let model = Model {
             id: "bench".into(),

@@ -82,7 +82,7 @@ impl Plan {
         chain: &[String],
         catalog: &Catalog,
     ) -> Result<Self, EngineError> {
-        let providers = settings.store.list_providers().await?;
+        let providers = settings.providers_for_calls().await?;
         let mut keys = HashMap::new();
         let mut unreadable = Vec::new();
         for row in Self::providers_for(chain, catalog, &providers) {

@@ -37,6 +37,10 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            // Deleted and replaced row content is overwritten with zeros, so a value removed
+            // from the database (a secret header moved to the keychain) is not left behind in
+            // free space.
+            .pragma("secure_delete", "on")
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)

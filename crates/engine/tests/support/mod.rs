@@ -30,6 +30,7 @@ pub fn row(id: &str, kind: ProviderKind, base_url: String) -> ProviderRow {
         base_url,
         headers: vec![],
         enabled: true,
+        header_secrets: vec![],
     }
 }
 
@@ -63,6 +64,7 @@ impl Setup {
         compat.headers = vec![Header {
             name: "HTTP-Referer".into(),
             value: "https://switchyard.test".into(),
+            secret: false,
         }];
         let providers = vec![
             row("openai", ProviderKind::Openai, server.openai_base()),
