@@ -2,6 +2,7 @@
 mod commands;
 mod error;
 mod logging;
+mod save_dialog;
 mod state;
 
 #[cfg(test)]
