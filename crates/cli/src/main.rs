@@ -79,3 +79,15 @@ async fn settings(db: &std::path::Path) -> anyhow::Result<switchyard_engine::set
     }
     Ok(settings)
 }
+
+/// Opens the database for a command that only reads (`providers list`, `keys list`, `spend`):
+/// nothing is created or migrated, so it works on a read-only file or folder.
+async fn read_only_settings(
+    db: &std::path::Path,
+) -> anyhow::Result<switchyard_engine::settings::Settings> {
+    let store = switchyard_engine::store::Store::open_read_only(db).await?;
+    Ok(switchyard_engine::settings::Settings::new(
+        store,
+        switchyard_engine::secrets::Keychain::default(),
+    ))
+}

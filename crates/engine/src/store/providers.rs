@@ -229,10 +229,7 @@ impl Store {
                 .execute(self.pool())
                 .await?;
         }
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(self.pool())
-            .await?;
-        Ok(())
+        self.checkpoint().await
     }
 
     pub async fn delete_provider(&self, id: &str) -> Result<(), EngineError> {

@@ -5,4 +5,4 @@
  * stored one (the form never receives it back, so it cannot resend it). `secret` left out
  * means [`secret_by_default`] decides.
  */
-export type HeaderInput = { name: string, value: string, secret?: boolean | null, };
+export type HeaderInput = { name: string, value: string, secret?: boolean, };
