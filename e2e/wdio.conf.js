@@ -49,6 +49,10 @@ export const config = {
     process.env.SWITCHYARD_E2E_DATA_ROOT = base;
     process.env.XDG_DATA_HOME = path.join(base, `spec-${spec}`);
     fs.mkdirSync(process.env.XDG_DATA_HOME, { recursive: true });
+    // A native save dialog cannot be clicked through WebDriver: debug builds of the app answer
+    // their save dialog with this folder (plus the suggested file name) instead of showing it.
+    process.env.SWITCHYARD_E2E_SAVE_DIR = path.join(process.env.XDG_DATA_HOME, 'saved');
+    fs.mkdirSync(process.env.SWITCHYARD_E2E_SAVE_DIR, { recursive: true });
     const bin = process.env.TAURI_DRIVER ?? path.join(os.homedir(), '.cargo/bin/tauri-driver');
     driver = spawn(fs.existsSync(bin) ? bin : 'tauri-driver', [], {
       stdio: ['ignore', 'inherit', 'inherit'],

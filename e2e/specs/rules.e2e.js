@@ -2,7 +2,6 @@
 // broken rule file, and restore an earlier version. Screenshots of the table, the form and the
 // live test go to e2e/artifacts/.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { invokeInApp, openScreen, screenshot } from '../helpers/app.js';
 import { startFakeProvider } from '../helpers/fake-provider.js';
@@ -130,9 +129,13 @@ describe('Rules', () => {
 
   it('saves the rules as a TOML file that the import takes back', async () => {
     const saved = await invokeInApp('saved_routing');
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-rules-')), 'rules.toml');
-    const written = await invokeInApp('save_rules_toml', { config: saved.value.config, path: file });
+    // The command opens the save dialog itself (answered by SWITCHYARD_E2E_SAVE_DIR in this
+    // debug build) and writes only there; a path from the page is not even an argument.
+    const written = await invokeInApp('save_rules_toml', { config: saved.value.config, path: '/tmp/elsewhere.toml' });
     expect(written.ok).toBe(true);
+    const file = written.value;
+    expect(file).toBe(path.join(process.env.SWITCHYARD_E2E_SAVE_DIR, 'switchyard-rules.toml'));
+    expect(fs.existsSync('/tmp/elsewhere.toml')).toBe(false);
     const text = fs.readFileSync(file, 'utf8');
     expect(text).toContain('[[rules]]');
     const back = await invokeInApp('import_rules_toml', { text });

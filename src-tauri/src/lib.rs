@@ -2,6 +2,7 @@
 mod commands;
 mod error;
 mod logging;
+mod save_dialog;
 mod state;
 
 #[cfg(test)]
@@ -52,9 +53,9 @@ async fn open(db: &std::path::Path) -> Result<Engine, AppError> {
             "replies left streaming by the last run were marked interrupted"
         );
     }
+    let settings = Settings::new(store, Keychain::default());
+    // Warnings are logged inside; the providers screen shows the blanked headers as not set.
+    settings.secure_stored_header_values().await?;
     let executor = Executor::new(Policy::default())?;
-    Ok(Engine::new(
-        Settings::new(store, Keychain::default()),
-        executor,
-    ))
+    Ok(Engine::new(settings, executor))
 }

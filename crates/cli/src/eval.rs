@@ -107,20 +107,35 @@ fn task_accuracy(
     Ok((correct, misses))
 }
 
+/// The rows of a JSONL file. A line that is not a valid row is reported on stderr with the
+/// file and line number and skipped, so one bad line does not cost the whole measurement;
+/// a file with no valid row at all is an error.
 fn read_rows<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<Vec<T>> {
     let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let rows = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(n, l)| {
-            serde_json::from_str(l).with_context(|| format!("{} line {}", path.display(), n + 1))
-        })
-        .collect::<anyhow::Result<Vec<T>>>()?;
+    let (rows, problems) = parse_rows(&text);
+    for (line, error) in &problems {
+        eprintln!("warning: {} line {line}: {error}; skipped", path.display());
+    }
     if rows.is_empty() {
-        bail!("{} has no rows", path.display());
+        bail!("{} has no valid rows", path.display());
     }
     Ok(rows)
+}
+
+/// Valid rows, and (line number, reason) for each line that is not one. Blank lines are skipped.
+fn parse_rows<T: for<'de> Deserialize<'de>>(text: &str) -> (Vec<T>, Vec<(usize, String)>) {
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str(line) {
+            Ok(row) => rows.push(row),
+            Err(e) => problems.push((n + 1, e.to_string())),
+        }
+    }
+    (rows, problems)
 }
 
 #[cfg(test)]
@@ -135,6 +150,16 @@ mod tests {
             .join(name);
         assert!(path.is_file(), "{} is missing", path.display());
         path
+    }
+
+    #[test]
+    fn a_bad_line_is_reported_by_number_and_the_rest_are_read() {
+        let text = "{\"prompt\": \"a\", \"accept\": [\"math\"]}\n\n{not json\n{\"prompt\": \"b\", \"accept\": []}\n{\"prompt\": 3}\n";
+        let (rows, problems) = parse_rows::<TaskRow>(text);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].prompt, "b");
+        let lines: Vec<usize> = problems.iter().map(|p| p.0).collect();
+        assert_eq!(lines, vec![3, 5]);
     }
 
     #[test]

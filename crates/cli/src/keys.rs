@@ -26,7 +26,29 @@ fn read_key() -> anyhow::Result<String> {
     Ok(key)
 }
 
+/// `keys list`: reads only; a database that does not exist yet has no providers.
+async fn list(db: &Path) -> anyhow::Result<()> {
+    if !db.exists() {
+        println!("No providers. Add one with `switchyard providers add`.");
+        return Ok(());
+    }
+    let settings = crate::read_only_settings(db).await?;
+    for p in settings.list().await? {
+        let state = match &p.key {
+            KeyInfo::Set { last4 } => format!("set (••••{last4})"),
+            KeyInfo::Missing => "missing".into(),
+            KeyInfo::Unavailable { reason } => format!("unavailable: {reason}"),
+        };
+        println!("{:<20} {state}", p.name);
+    }
+    settings.store.close().await;
+    Ok(())
+}
+
 pub async fn run(cmd: KeysCommand, db: &Path) -> anyhow::Result<()> {
+    if let KeysCommand::List = cmd {
+        return list(db).await;
+    }
     let settings = crate::settings(db).await?;
     match cmd {
         KeysCommand::Set { provider } => {
@@ -39,16 +61,7 @@ pub async fn run(cmd: KeysCommand, db: &Path) -> anyhow::Result<()> {
                 );
             }
         }
-        KeysCommand::List => {
-            for p in settings.list().await? {
-                let state = match &p.key {
-                    KeyInfo::Set { last4 } => format!("set (••••{last4})"),
-                    KeyInfo::Missing => "missing".into(),
-                    KeyInfo::Unavailable { reason } => format!("unavailable: {reason}"),
-                };
-                println!("{:<20} {state}", p.name);
-            }
-        }
+        KeysCommand::List => unreachable!("handled above"),
         KeysCommand::Delete { provider } => {
             let row = settings.store.find_provider(&provider).await?;
             settings.delete_key(&row.id).await?;

@@ -66,7 +66,8 @@ async fn main() -> ExitCode {
     }
 }
 
-/// Opens the database and keychain the way the app does.
+/// Opens the database and keychain the way the app does, moving any secret header value still
+/// in the database to the keychain.
 async fn settings(db: &std::path::Path) -> anyhow::Result<switchyard_engine::settings::Settings> {
     let store = switchyard_engine::store::Store::open(db).await?;
     // Calls a killed process left in flight are billed as estimated, so spend never misses them.
@@ -76,6 +77,22 @@ async fn settings(db: &std::path::Path) -> anyhow::Result<switchyard_engine::set
             "[settled {settled} provider call(s) an earlier run left unfinished, as estimated]"
         );
     }
+    let settings = switchyard_engine::settings::Settings::new(
+        store,
+        switchyard_engine::secrets::Keychain::default(),
+    );
+    for warning in settings.secure_stored_header_values().await? {
+        eprintln!("warning: {warning}");
+    }
+    Ok(settings)
+}
+
+/// Opens the database for a command that only reads (`providers list`, `keys list`, `spend`):
+/// nothing is created or migrated, so it works on a read-only file or folder.
+async fn read_only_settings(
+    db: &std::path::Path,
+) -> anyhow::Result<switchyard_engine::settings::Settings> {
+    let store = switchyard_engine::store::Store::open_read_only(db).await?;
     Ok(switchyard_engine::settings::Settings::new(
         store,
         switchyard_engine::secrets::Keychain::default(),

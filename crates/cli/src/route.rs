@@ -18,7 +18,7 @@ pub struct RouteArgs {
     /// Include the trace: task scores, complexity factors, rules tried, candidates.
     #[arg(long)]
     pub explain: bool,
-    /// Start the chosen chain at its cheapest member (the seed's prefer_cost).
+    /// Start the chosen chain at its cheapest member, trading quality for cost.
     #[arg(long)]
     pub prefer_cost: bool,
     /// Read one request per line, `{"prompt": "..."}` or `{"messages": [...]}` ("-" for stdin),
@@ -65,12 +65,12 @@ pub fn load_rules(path: Option<&Path>) -> anyhow::Result<(CompiledRules, Catalog
 
 /// The rules saved in the app's database (the rule editor's newest version), or the bundled
 /// defaults when there is no database or nothing is saved. A missing database is not created:
-/// `route` needs none.
+/// `route` needs none; an existing one is only read, so a read-only file or folder is fine.
 pub async fn saved_rules(db: &Path) -> anyhow::Result<(CompiledRules, Catalog)> {
     if !db.exists() {
         return load_rules(None);
     }
-    let store = switchyard_engine::store::Store::open(db)
+    let store = switchyard_engine::store::Store::open_read_only(db)
         .await
         .with_context(|| format!("opening {}", db.display()))?;
     let (set, catalog) = store.routing().await?;

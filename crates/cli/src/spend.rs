@@ -66,8 +66,9 @@ fn table(groups: &[GroupSpend], heading: &str) -> String {
 }
 
 pub async fn run(args: SpendArgs, db: &std::path::Path) -> anyhow::Result<()> {
-    let settings = crate::settings(db).await?;
-    let store = &settings.store;
+    // Reads only: a missing file is an error (a typo in --db must not create an empty
+    // database), and a read-only file or folder is fine.
+    let store = &switchyard_engine::store::Store::open_read_only(db).await?;
     let from = match &args.since {
         Some(date) => day_start(date)?,
         None => store.days_ago(30).await?,
@@ -86,7 +87,16 @@ pub async fn run(args: SpendArgs, db: &std::path::Path) -> anyhow::Result<()> {
         By::Provider => (GroupBy::Provider, "provider"),
     };
     let totals = store.spend_totals(&range).await?;
-    let groups = store.spend_by(&range, by).await?;
+    let mut groups = store.spend_by(&range, by).await?;
+    if let GroupBy::Provider = by {
+        // The ledger groups by provider id; people know their providers by name.
+        let names = store.provider_names().await?;
+        for g in &mut groups {
+            if let Some(name) = names.get(&g.key) {
+                g.key = name.clone();
+            }
+        }
+    }
     store.close().await;
     if args.json {
         let groups: Vec<_> = groups

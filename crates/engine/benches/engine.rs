@@ -37,6 +37,7 @@ impl Bench {
             base_url: server.openai_base(),
             headers: vec![],
             enabled: true,
+            header_secrets: vec![],
         };
         let model = Model {
             id: "bench".into(),
@@ -57,6 +58,7 @@ impl Bench {
         let keys = HashMap::from([("openai".to_string(), Secret::new(KEY).unwrap())]);
         let provider = Provider {
             row,
+            headers: Vec::new(),
             key: KeyInfo::Set {
                 last4: "0000".into(),
             },

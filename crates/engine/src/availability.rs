@@ -91,7 +91,9 @@ mod tests {
                 base_url: "http://localhost".into(),
                 headers: Vec::new(),
                 enabled,
+                header_secrets: Vec::new(),
             },
+            headers: Vec::new(),
             key,
         }
     }

@@ -30,15 +30,23 @@ fn models_url(row: &ProviderRow) -> String {
     }
 }
 
-/// Authentication and extra headers for `row`. Header values holding the key are marked
-/// sensitive so reqwest never prints them.
+/// Authentication and extra headers for `row`. Header values holding the key or a secret
+/// header (read from the keychain into `row.header_secrets`) are marked sensitive so reqwest
+/// never prints them; a secret header with no value read is not sent.
 pub fn auth_headers(row: &ProviderRow, key: Option<&Secret>) -> Result<HeaderMap, EngineError> {
     let mut headers = HeaderMap::new();
     for h in &row.headers {
+        let value = if h.secret {
+            let stored = row.header_secrets.iter().find(|(n, _)| n == &h.name);
+            let Some((_, secret)) = stored else { continue };
+            secret.expose()
+        } else {
+            h.value.as_str()
+        };
         let name = HeaderName::from_bytes(h.name.as_bytes());
-        let value = HeaderValue::from_str(&h.value);
-        match (name, value) {
-            (Ok(n), Ok(v)) => {
+        match (name, HeaderValue::from_str(value)) {
+            (Ok(n), Ok(mut v)) => {
+                v.set_sensitive(h.secret);
                 headers.insert(n, v);
             }
             _ => {
@@ -258,6 +266,7 @@ mod tests {
             base_url: base.into(),
             headers: vec![],
             enabled: true,
+            header_secrets: vec![],
         }
     }
 
@@ -289,6 +298,37 @@ mod tests {
         let h = auth_headers(&row(ProviderKind::Openai, "https://a.b"), Some(&key)).unwrap();
         assert_eq!(h["authorization"].to_str().unwrap(), "Bearer sk-abcdef");
         assert!(!format!("{h:?}").contains("abcdef"));
+    }
+
+    #[test]
+    fn secret_headers_come_from_the_keychain_values_and_are_sensitive() {
+        use crate::provider::Header;
+        let mut r = row(ProviderKind::OpenaiCompatible, "https://a.b");
+        let header = |name: &str, secret| Header {
+            name: name.into(),
+            value: if secret {
+                String::new()
+            } else {
+                "plain".into()
+            },
+            secret,
+        };
+        r.headers = vec![
+            header("X-Title", false),
+            header("X-Team-Token", true),
+            header("Cookie", true),
+        ];
+        r.header_secrets = vec![("X-Team-Token".into(), Secret::new("tok-5150").unwrap())];
+        let h = auth_headers(&r, None).unwrap();
+        assert_eq!(h["x-title"], "plain");
+        assert!(!h["x-title"].is_sensitive());
+        assert_eq!(h["x-team-token"], "tok-5150");
+        assert!(h["x-team-token"].is_sensitive());
+        assert!(
+            !h.contains_key("cookie"),
+            "a secret header without a value is not sent"
+        );
+        assert!(!format!("{h:?}").contains("5150"));
     }
 
     #[test]

@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::EngineError;
+use crate::secrets::Secret;
 
 /// The wire format a provider speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -140,34 +141,103 @@ pub fn presets() -> Vec<ProviderPreset> {
     ]
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
+/// An extra header as the database holds it. A secret header's value lives in the keychain
+/// (account `<provider id>/header/<name lowercased>`), so here its `value` is always empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {
     pub name: String,
     pub value: String,
+    #[serde(default)]
+    pub secret: bool,
 }
 
-/// A provider as stored: settings only, no key.
+/// An extra header as the user submits it. For a secret header an empty `value` keeps the
+/// stored one (the form never receives it back, so it cannot resend it). `secret` left out
+/// means [`secret_by_default`] decides.
+#[derive(Clone, PartialEq, Eq, Deserialize, TS)]
+#[ts(export)]
+pub struct HeaderInput {
+    pub name: String,
+    pub value: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub secret: Option<bool>,
+}
+
+/// Prints a secret (or not yet classified) header's value as `<redacted>`.
+impl std::fmt::Debug for HeaderInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let value = if self.secret == Some(false) {
+            self.value.as_str()
+        } else {
+            "<redacted>"
+        };
+        f.debug_struct("HeaderInput")
+            .field("name", &self.name)
+            .field("value", &value)
+            .field("secret", &self.secret)
+            .finish()
+    }
+}
+
+/// An extra header as the UI and CLI see it: a secret header shows only whether a value is
+/// stored and its last four characters, like a key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
+pub struct HeaderInfo {
+    pub name: String,
+    /// The value of a plain header; always empty for a secret one.
+    pub value: String,
+    pub secret: bool,
+    /// For a secret header, what may be shown of its stored value; `null` for a plain one.
+    pub stored: Option<KeyInfo>,
+}
+
+/// Header names that carry credentials: authentication headers, cookies, and any name that
+/// says token, secret or key. Their values go to the keychain unless the user says otherwise.
+pub fn secret_by_default(name: &str) -> bool {
+    let lower = name.trim().to_ascii_lowercase();
+    const EXACT: [&str; 6] = [
+        "authorization",
+        "proxy-authorization",
+        "api-key",
+        "x-api-key",
+        "x-goog-api-key",
+        "cookie",
+    ];
+    EXACT.contains(&lower.as_str()) || ["token", "secret", "key"].iter().any(|w| lower.contains(w))
+}
+
+/// A provider as stored: settings only, no key. Secret headers are listed with an empty value;
+/// `header_secrets` holds their values only after [`crate::settings::Settings`] has read them
+/// from the keychain for a call (the store itself never fills it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ProviderRow {
     pub id: String,
     pub name: String,
     pub kind: ProviderKind,
     pub preset: String,
     pub base_url: String,
+    /// Shown through [`Provider::headers`], which says what is stored for a secret one.
+    #[serde(skip)]
+    #[ts(skip)]
     pub headers: Vec<Header>,
     pub enabled: bool,
+    /// Secret header values by header name, from the keychain.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub header_secrets: Vec<(String, Secret)>,
 }
 
-/// A saved provider, as the UI and CLI see it: its settings and whether a key is stored, never
-/// the key itself.
+/// A saved provider, as the UI and CLI see it: its settings, and whether a key and each secret
+/// header are stored, never their values.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct Provider {
     #[serde(flatten)]
     #[ts(flatten)]
     pub row: ProviderRow,
+    pub headers: Vec<HeaderInfo>,
     pub key: KeyInfo,
 }
 
@@ -219,7 +289,7 @@ pub struct ProviderInput {
     pub preset: String,
     pub base_url: String,
     #[serde(default)]
-    pub headers: Vec<Header>,
+    pub headers: Vec<HeaderInput>,
     #[serde(default = "yes")]
     pub enabled: bool,
 }
@@ -249,7 +319,19 @@ impl ProviderInput {
         }
         self.headers
             .retain(|h| !(h.name.is_empty() && h.value.is_empty()));
-        for h in &self.headers {
+        for h in &mut self.headers {
+            h.secret = Some(h.secret.unwrap_or_else(|| secret_by_default(&h.name)));
+        }
+        for (i, h) in self.headers.iter().enumerate() {
+            if self.headers[..i]
+                .iter()
+                .any(|o| o.name.eq_ignore_ascii_case(&h.name))
+            {
+                return Err(invalid(
+                    "headers",
+                    &format!("The header '{}' is listed twice.", h.name),
+                ));
+            }
             let ok = !h.name.is_empty()
                 && h.name
                     .bytes()
@@ -294,6 +376,15 @@ pub fn validate_base_url(raw: &str) -> Result<url::Url, EngineError> {
         return Err(invalid(
             "base_url",
             &format!("'{raw}' is not an http(s) URL. Use http:// or https://."),
+        ));
+    }
+    // Credentials in the URL would be stored in the database and shown in the settings; the
+    // message names neither them nor the URL.
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(invalid(
+            "base_url",
+            "The base URL contains a user name or password. Remove them: put the key in the API \
+             key field; it is kept in the system keychain.",
         ));
     }
     Ok(parsed)
@@ -351,10 +442,69 @@ mod tests {
     fn rejects_blank_name_and_bad_headers() {
         assert!(input("   ", "https://a.b").validated().is_err());
         let mut i = input("a", "https://a.b");
-        i.headers = vec![Header {
+        i.headers = vec![HeaderInput {
             name: "bad header".into(),
             value: "v".into(),
+            secret: None,
         }];
+        assert!(i.validated().is_err());
+    }
+
+    #[test]
+    fn credentials_in_the_base_url_are_refused_without_echoing_them() {
+        for bad in [
+            "https://user:hunter2@api.example.com/v1",
+            "https://user@api.example.com/v1",
+            "http://:hunter2@localhost:8080",
+        ] {
+            let err = input("a", bad).validated().unwrap_err();
+            let text = err.to_string();
+            assert!(text.contains("API key field"), "{bad}: {text}");
+            assert!(text.contains("system keychain"), "{bad}: {text}");
+            assert!(!text.contains("hunter2"), "{bad}: {text}");
+        }
+        input("a", "https://api.example.com/v1?x=@y")
+            .validated()
+            .unwrap();
+    }
+
+    #[test]
+    fn credential_header_names_are_secret_by_default() {
+        for name in [
+            "Authorization",
+            "proxy-authorization",
+            "API-Key",
+            "x-api-key",
+            "X-Goog-Api-Key",
+            "Cookie",
+            "X-Auth-Token",
+            "client_secret",
+            "X-Monkey",
+        ] {
+            assert!(secret_by_default(name), "{name}");
+        }
+        for name in ["HTTP-Referer", "X-Title", "OpenAI-Organization"] {
+            assert!(!secret_by_default(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn validation_settles_the_secret_flag_and_refuses_duplicates() {
+        let mut i = input("a", "https://a.b");
+        let h = |name: &str, secret| HeaderInput {
+            name: name.into(),
+            value: "v".into(),
+            secret,
+        };
+        i.headers = vec![
+            h("Authorization", None),
+            h("X-Title", None),
+            h("x-team-token", Some(false)),
+        ];
+        let ok = i.clone().validated().unwrap();
+        let flags: Vec<_> = ok.headers.iter().map(|h| h.secret).collect();
+        assert_eq!(flags, vec![Some(true), Some(false), Some(false)]);
+        i.headers.push(h("authorization", None));
         assert!(i.validated().is_err());
     }
 

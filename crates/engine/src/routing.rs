@@ -11,7 +11,8 @@ use ts_rs::TS;
 use crate::error::{ErrorCode, ErrorInfo};
 use crate::store::rules::RoutingConfig;
 
-/// One of the seed's strategies as a rule table, loadable in one step.
+/// A routing strategy (SmartRouter chains, task-based, complexity-based, cost-aware) as a rule
+/// table, loadable in one step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct RoutingPreset {

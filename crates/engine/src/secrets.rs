@@ -66,7 +66,8 @@ pub enum KeychainStatus {
     Unavailable { reason: String },
 }
 
-/// The keychain, addressed by provider id. Calls block on D-Bus, so async callers use the `*_async`
+/// The keychain, addressed by account: a provider id for its key, [`header_account`] for a
+/// secret header. Calls block on D-Bus, so async callers use the `*_async`
 /// helpers, which also bound the wait: a locked keyring with no prompt agent can hang forever.
 #[derive(Debug, Clone)]
 pub struct Keychain {
@@ -82,6 +83,15 @@ impl Default for Keychain {
 }
 
 const KEYCHAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The keychain account of a provider's secret header: `<provider id>/header/<name lowercased>`
+/// (header names are case-insensitive, so `Authorization` and `authorization` share one entry).
+pub fn header_account(provider_id: &str, header: &str) -> String {
+    format!(
+        "{provider_id}/header/{}",
+        header.trim().to_ascii_lowercase()
+    )
+}
 
 impl Keychain {
     fn entry(&self, provider_id: &str) -> Result<keyring::Entry, EngineError> {

@@ -1,9 +1,13 @@
 //! Provider settings as the app and the CLI use them: the table plus the keychain, kept in step.
+//! Keys and secret header values live only in the keychain; see `settings/headers.rs` for the
+//! latter.
 use crate::connection::{self, ConnectionReport};
 use crate::error::EngineError;
 use crate::provider::ProviderRow;
 use crate::provider::{KeyInfo, Provider, ProviderInput};
 use crate::secrets::{Keychain, KeychainStatus, Secret};
+
+mod headers;
 use crate::store::Store;
 
 #[derive(Debug, Clone)]
@@ -17,9 +21,10 @@ impl Settings {
         Self { store, keychain }
     }
 
-    async fn key_info(&self, id: &str) -> KeyInfo {
-        let id = id.to_string();
-        match self.keychain.run(move |k| k.get(&id)).await {
+    /// What may be shown of the keychain entry `account`: a key or a secret header value.
+    async fn key_info(&self, account: &str) -> KeyInfo {
+        let account = account.to_string();
+        match self.keychain.run(move |k| k.get(&account)).await {
             Ok(Some(secret)) => KeyInfo::Set {
                 last4: secret.last4(),
             },
@@ -32,7 +37,8 @@ impl Settings {
 
     async fn with_key(&self, row: ProviderRow) -> Provider {
         let key = self.key_info(&row.id).await;
-        Provider { row, key }
+        let headers = self.header_infos(&row).await;
+        Provider { row, headers, key }
     }
 
     pub async fn list(&self) -> Result<Vec<Provider>, EngineError> {
@@ -48,26 +54,43 @@ impl Settings {
         Ok(self.with_key(row).await)
     }
 
-    /// Adds a provider, and its key when one is given. A key that cannot be stored undoes the add,
-    /// so a failure leaves nothing half-saved.
+    /// Adds a provider, its key when one is given, and its secret header values. A key or value
+    /// that cannot be stored undoes the add, so a failure leaves nothing half-saved.
     pub async fn add(
         &self,
         input: ProviderInput,
         key: Option<String>,
     ) -> Result<Provider, EngineError> {
         let secret = key.map(Secret::new).transpose()?;
+        let input = input.validated()?;
+        let header_values = headers::values_to_store(&input);
         let row = self.store.insert_provider(input).await?;
-        if let Some(secret) = secret {
-            if let Err(e) = self.store_key(&row.id, secret).await {
-                self.store.delete_provider(&row.id).await?;
-                return Err(e);
-            }
+        let stored = match secret {
+            Some(secret) => self.store_key(&row.id, secret).await,
+            None => Ok(()),
+        };
+        let stored = match stored {
+            Ok(()) => self.store_header_values(&row.id, header_values).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = stored {
+            self.forget_secrets(&row).await;
+            self.store.delete_provider(&row.id).await?;
+            return Err(e);
         }
         Ok(self.with_key(row).await)
     }
 
+    /// Saves the settings. New secret header values go to the keychain first, so a keychain
+    /// failure leaves the provider as it was; entries of headers that are gone or no longer
+    /// secret are deleted afterwards.
     pub async fn update(&self, id: &str, input: ProviderInput) -> Result<Provider, EngineError> {
+        let input = input.validated()?;
+        let before = self.store.provider(id).await?;
+        self.store_header_values(id, headers::values_to_store(&input))
+            .await?;
         let row = self.store.update_provider(id, input).await?;
+        self.delete_dropped_header_values(&before, &row).await;
         Ok(self.with_key(row).await)
     }
 
@@ -81,6 +104,7 @@ impl Settings {
     /// keychain entry is left for them to delete.
     pub async fn remove(&self, id: &str) -> Result<Option<String>, EngineError> {
         let row = self.store.provider(id).await?;
+        self.forget_header_values(&row).await;
         let owned = id.to_string();
         let warning = match self.keychain.run(move |k| k.delete(&owned)).await {
             Ok(()) => None,
@@ -125,7 +149,9 @@ impl Settings {
     }
 
     pub async fn test_connection(&self, id: &str) -> Result<ConnectionReport, EngineError> {
-        let row = self.store.provider(id).await?;
+        let row = self
+            .with_header_secrets(self.store.provider(id).await?)
+            .await;
         let key = self.key(id).await?;
         connection::test_connection(&row, key.as_ref()).await
     }

@@ -13,7 +13,8 @@
 //!                            (one object or an array; fields are those of [`Fault`])
 //! DELETE /_control/faults    forget every fault
 //! GET    /_control/requests  every request seen: format, path, model, stream, headers (never
-//!                            the key headers), body, status, outcome
+//!                            credential headers: those are under `credentials`, last four
+//!                            characters only), body, status, outcome
 //! DELETE /_control/requests  forget them
 //! ```
 mod anthropic;

@@ -9,8 +9,20 @@ use serde_json::Value;
 
 use crate::fault::Fault;
 
-/// Header names that carry keys; they are never recorded.
-const SECRET_HEADERS: [&str; 3] = ["authorization", "x-api-key", "x-goog-api-key"];
+/// Whether a header carries a credential: the key headers of the three APIs, proxy
+/// authorization, cookies, and any name with token, secret or key in it (the names the app
+/// keeps in the keychain). Such values are never recorded, only their last four characters.
+fn is_credential(name: &str) -> bool {
+    matches!(name, "authorization" | "proxy-authorization" | "cookie")
+        || ["token", "secret", "key"].iter().any(|w| name.contains(w))
+}
+
+/// The last four characters of a credential, which is all a test needs to tell that the right
+/// one arrived (the app shows the same of a stored key).
+fn last4(value: &str) -> String {
+    let n = value.chars().count();
+    value.chars().skip(n.saturating_sub(4)).collect()
+}
 
 #[derive(Default)]
 pub struct State {
@@ -29,8 +41,12 @@ pub struct RecordedRequest {
     pub path: String,
     pub model: String,
     pub stream: bool,
-    /// Request headers without the ones that carry keys.
+    /// Request headers without the ones that carry credentials.
     pub headers: BTreeMap<String, String>,
+    /// The credential headers that were sent, by name (lowercase), with only the last four
+    /// characters of each value.
+    #[serde(default)]
+    pub credentials: BTreeMap<String, String>,
     pub body: Value,
     /// The HTTP status sent; 0 until the request is answered.
     pub status: u16,
@@ -100,23 +116,23 @@ impl State {
         headers: &HeaderMap,
         body: Value,
     ) -> usize {
-        let headers = headers
-            .iter()
-            .filter(|(name, _)| !SECRET_HEADERS.contains(&name.as_str()))
-            .map(|(name, value)| {
-                (
-                    name.to_string(),
-                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        let (mut credentials, mut plain) = (BTreeMap::new(), BTreeMap::new());
+        for (name, value) in headers {
+            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            if is_credential(name.as_str()) {
+                credentials.insert(name.to_string(), last4(&value));
+            } else {
+                plain.insert(name.to_string(), value);
+            }
+        }
         let mut requests = self.requests.lock().unwrap();
         requests.push(RecordedRequest {
             format: format.into(),
             path: path.into(),
             model: model.into(),
             stream,
-            headers,
+            headers: plain,
+            credentials,
             body,
             status: 0,
             outcome: String::new(),
@@ -172,9 +188,13 @@ mod tests {
         headers.insert("authorization", "Bearer k".parse().unwrap());
         headers.insert("x-api-key", "k".parse().unwrap());
         headers.insert("x-extra", "v".parse().unwrap());
+        headers.insert("x-team-token", "tok-abcd9876".parse().unwrap());
         state.record("openai", "/", "m", false, &headers, Value::Null);
-        let recorded = &state.requests()[0].headers;
-        assert_eq!(recorded.len(), 1);
-        assert_eq!(recorded["x-extra"], "v");
+        let recorded = &state.requests()[0];
+        assert_eq!(recorded.headers.len(), 1);
+        assert_eq!(recorded.headers["x-extra"], "v");
+        assert_eq!(recorded.credentials["authorization"], "er k");
+        assert_eq!(recorded.credentials["x-team-token"], "9876");
+        assert!(!serde_json::to_string(recorded).unwrap().contains("abcd"));
     }
 }

@@ -1,5 +1,6 @@
-//! The bundled catalog: the seed's models and current models of each provider, at their public
-//! list prices on the date below. Users edit it or refresh it from LiteLLM's price file.
+//! The bundled catalog: the models the presets name (gpt-4o, gpt-4o-mini, o1, claude-opus-4,
+//! claude-sonnet-4, claude-haiku, gemini-flash, deepseek-v3) and current models of each provider,
+//! at their public list prices on the date below. Users edit it or refresh it from LiteLLM's price file.
 use crate::catalog::{Catalog, Model};
 use crate::money::PerMtok;
 
@@ -20,8 +21,9 @@ type Row = (
     f64,
 );
 
-// Quality is on the seed's scale: its four models keep the seed's numbers, the others are placed
-// between them by their standing on public leaderboards at the date above.
+// Quality is on a 0..1 scale anchored by four models: gpt-4o-mini 0.85, claude-sonnet-4 0.92,
+// gpt-4o 0.95, claude-opus-4 0.98 (the bounds of the cost-aware preset are set against these);
+// the others are placed between them by their standing on public leaderboards at the date above.
 #[rustfmt::skip]
 const ROWS: &[Row] = &[
     // OpenAI. Reasoning tokens are billed as output tokens.
@@ -121,7 +123,7 @@ mod tests {
             assert!(m.output >= m.input || m.provider == "groq", "{}", m.id);
             assert!(m.context_window >= 100_000, "{}", m.id);
         }
-        // The seed's CostAwareRouter qualities are kept.
+        // The anchor qualities the cost-aware preset's bounds are set against.
         assert_eq!(catalog.get("claude-opus-4").unwrap().quality, 0.98);
         assert_eq!(catalog.get("gpt-4o-mini").unwrap().quality, 0.85);
         assert_eq!(catalog.find("deepseek-chat").unwrap().id, "deepseek-v3");

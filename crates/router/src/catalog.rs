@@ -34,7 +34,8 @@ pub struct Model {
     pub reasoning: Option<PerMtok>,
     /// Tokens of prompt and reply together.
     pub context_window: u32,
-    /// 0..1, the scale of the seed's CostAwareRouter (gpt-4o-mini 0.85 … claude-opus-4 0.98).
+    /// 0..1, how good the model's answers are; anchored at gpt-4o-mini 0.85 … claude-opus-4 0.98.
+    /// The cost-aware action's minimum quality per tier is compared with it.
     pub quality: f64,
     #[serde(default = "enabled_by_default")]
     pub enabled: bool,

@@ -1,4 +1,4 @@
-//! Complexity: the seed's five factors (long conversation, structured output, several questions,
+//! Complexity: five yes/no factors (long conversation, structured output, several questions,
 //! domain terms, code) plus the prompt's size, its distinct steps and how much the task itself
 //! demands, each reported with its contribution, summed to a score and a tier.
 //!
@@ -110,7 +110,8 @@ impl Default for FactorWeights {
 #[ts(export)]
 pub struct ComplexityConfig {
     pub weights: FactorWeights,
-    /// More messages than this make a long conversation (the seed: 10).
+    /// More messages than this make a long conversation (10 by default: five exchanges of a
+    /// user message and a reply).
     pub long_conversation_messages: u32,
     /// What each task adds by itself.
     pub task_demand: Vec<TaskWeight>,

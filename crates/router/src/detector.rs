@@ -68,13 +68,15 @@ impl Default for ShapeWeights {
 pub struct DetectorConfig {
     pub tasks: Vec<TaskKeywords>,
     pub shape: ShapeWeights,
-    /// The task reported when nothing scores (the seed defaults to writing).
+    /// The task reported when nothing scores (writing by default: an open-ended prompt with no
+    /// signal is most often a request for prose).
     pub default_task: Task,
     /// Terms of art counted by the complexity's domain factor.
     pub domain_terms: Vec<String>,
     /// Keywords that lead a sentence or clause (the ask, not the topic) count this many times.
     pub lead_boost: f64,
-    /// Honour `#task` and `@model` tags written in the message (the seed's explicit tagging).
+    /// Honour `#task` and `@model` tags written in the message, so a user can override the
+    /// detector.
     pub honor_tags: bool,
 }
 

@@ -1,5 +1,7 @@
-//! The bundled keyword lists: the seed's lists, kept, plus the words and phrases that signal
-//! each task in everyday prompts. They are defaults only: the rule file carries its own copy,
+//! The bundled keyword lists. Each list starts with the handful of words a keyword-first
+//! baseline router matched for the task (the first task, in a fixed order, whose word appears
+//! wins), so every prompt that baseline recognised still scores for the same task here; then
+//! come the words and phrases that signal the task in everyday prompts. They are defaults only: the rule file carries its own copy,
 //! which the user edits. A weight says how strongly one distinct hit points at the task.
 
 use crate::task::Task;
@@ -18,7 +20,7 @@ pub const LANGUAGES: &[&str] = &[
 
 #[rustfmt::skip]
 const REASONING: List = &[
-    // The seed's list.
+    // Baseline words first: "prove", "derive", "solve this", "reason through".
     ("prove", 1.5), ("derive", 1.5), ("solve this", 1.0), ("reason through", 2.0),
     ("reasoning", 1.5), ("reason", 1.0), ("logic", 1.5), ("logical", 1.5), ("logically", 1.5),
     ("puzzle", 2.0), ("riddle", 2.0), ("brain teaser", 2.0), ("deduce", 2.0),
@@ -35,7 +37,7 @@ const REASONING: List = &[
 
 #[rustfmt::skip]
 const MATH: List = &[
-    // The seed's list.
+    // Baseline words first: "calculate", "math", "equation".
     ("calculate", 1.5), ("math", 1.5), ("equation", 1.5), ("mathematics", 1.5),
     ("mathematical", 1.0), ("solve", 1.0), ("compute", 1.0), ("prove", 1.0),
     ("probability", 2.0), ("integer", 1.5), ("remainder", 1.5), ("divided by", 1.5),
@@ -56,7 +58,7 @@ const MATH: List = &[
 
 #[rustfmt::skip]
 const CODE: List = &[
-    // The seed's list.
+    // Baseline words first: "debug", "fix this code", "error in".
     ("debug", 2.0), ("fix this code", 2.0), ("error in", 0.5), ("code", 1.5), ("coding", 1.5),
     ("bug", 2.0), ("function", 1.5), ("program", 1.5), ("programming", 1.5), ("implement", 1.5),
     ("implementation", 1.0), ("algorithm", 1.5), ("compile", 1.5), ("compiler", 1.5),
@@ -82,7 +84,7 @@ const CODE: List = &[
 
 #[rustfmt::skip]
 const WRITING: List = &[
-    // The seed's list.
+    // Baseline words first: "write", "draft", "compose", "blog".
     ("write", 1.0), ("draft", 1.5), ("compose", 1.5), ("blog", 1.5), ("essay", 1.5),
     ("story", 1.5), ("poem", 2.0), ("poet", 1.0), ("poetry", 2.0), ("letter", 1.0),
     ("email", 1.5), ("article", 1.0), ("paragraph", 1.0), ("headline", 1.5), ("slogan", 1.5),
@@ -130,7 +132,7 @@ const TRANSLATION: List = &[
 
 #[rustfmt::skip]
 const CLASSIFICATION: List = &[
-    // The seed's list.
+    // Baseline words first: "classify", "categorize", "which category".
     ("classify", 3.0), ("categorize", 3.0), ("which category", 3.0), ("categorise", 3.0),
     ("classification", 2.5), ("category", 1.5), ("categories", 1.5), ("label", 1.0),
     ("sentiment", 2.0), ("positive or negative", 2.0), ("spam", 1.5), ("sort into", 1.5),
@@ -139,7 +141,7 @@ const CLASSIFICATION: List = &[
 
 #[rustfmt::skip]
 const EXTRACTION: List = &[
-    // The seed's list.
+    // Baseline words first: "extract", "pull out", "find the".
     ("extract", 3.0), ("pull out", 2.5), ("find the", 0.5), ("extraction", 3.0),
     ("identify", 1.5), ("list all", 1.5), ("named entities", 2.5), ("entities", 1.5),
     ("from the following", 1.0), ("from the text", 1.5), ("from the given", 1.0),
@@ -150,7 +152,8 @@ const EXTRACTION: List = &[
 
 #[rustfmt::skip]
 const SUMMARIZATION: List = &[
-    // The seed's list ("brief" is weak on its own: "keep it brief" asks for length, not a summary).
+    // Baseline words first: "summarize", "tl;dr", "brief" ("brief" is weak on its own: "keep it
+    // brief" asks for length, not a summary).
     ("summarize", 3.0), ("tl;dr", 3.0), ("brief", 0.25), ("summarise", 3.0), ("summary", 2.5),
     ("summarization", 3.0), ("tldr", 3.0), ("key points", 1.0), ("main points", 1.5),
     ("condense", 2.0), ("shorten", 1.5), ("in a nutshell", 2.0), ("recap", 2.0), ("gist", 2.0),
@@ -159,7 +162,8 @@ const SUMMARIZATION: List = &[
 
 #[rustfmt::skip]
 const FORMATTING: List = &[
-    // The seed's list ("json" and "table" mostly name the shape of an answer to another task).
+    // Baseline words first: "format", "convert to", "json", "table" ("json" and "table" weigh
+    // little: they mostly name the shape of an answer to another task).
     ("format", 0.5), ("convert to", 2.0), ("json", 0.5), ("table", 0.5), ("reformat", 2.5),
     ("convert", 1.0), ("csv", 0.5), ("yaml", 1.5), ("xml", 1.0), ("markdown", 1.5),
     ("bullet points", 1.0), ("bulleted", 1.0), ("capitalize", 1.5), ("uppercase", 1.5),
@@ -182,7 +186,7 @@ pub fn for_task(task: Task) -> List {
     }
 }
 
-/// Terms of art whose presence marks a prompt as specialised (the seed's "domain_specific").
+/// Terms of art whose presence marks a prompt as specialised (the complexity's domain factor).
 #[rustfmt::skip]
 pub const DOMAIN_TERMS: &[&str] = &[
     "algorithm", "complexity", "recursion", "data structure", "binary tree",
@@ -201,7 +205,7 @@ pub const DOMAIN_TERMS: &[&str] = &[
     "clinical", "diagnosis",
 ];
 
-/// Words that ask for a machine-readable answer (the seed's `requests_json`).
+/// Words that ask for a machine-readable answer (the complexity's structured-output factor).
 #[rustfmt::skip]
 pub const STRUCTURED_OUTPUT: &[&str] = &[
     "json", "yaml", "xml", "csv", "table", "schema", "key-value", "dictionary",

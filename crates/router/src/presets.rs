@@ -1,4 +1,6 @@
-//! Rule sets for each of the seed's strategies, for the rule editor to load.
+//! Ready-made rule sets for the four routing strategies the app offers (a model chain per task,
+//! one model per task, one model per complexity tier, cheapest model meeting a quality bound),
+//! for the rule editor to load.
 use crate::complexity::{Tier, TierValues};
 use crate::rules::{Action, ChainAction, CheapestAction, Condition, Rule, RuleSet};
 use crate::task::Task;
@@ -29,9 +31,10 @@ fn for_task(task: Task, models: &[&str]) -> Rule {
 
 const WRITING_CHAIN: &[&str] = &["claude-sonnet-4", "gpt-4o-mini", "gemini-flash"];
 
-/// The seed's SmartRouter table: per task, its two models then its fallback; writing is the
-/// default. The seed's code fallback, `deepseek-v4`, has no published price, so the chain ends
-/// with `deepseek-v3`, the seed's other DeepSeek model.
+/// SmartRouter preset, the default: per task two preferred models then a cheaper fallback, so
+/// a failing provider still leaves an answer; hard tasks (reasoning, math, code) start at the strongest models, simple ones
+/// (classification, summarization, formatting) at the cheapest. Writing is the default. Code
+/// falls back to `deepseek-v3`, a cheap model strong at code that has a published price.
 pub fn smart_router() -> RuleSet {
     RuleSet::with_rules(vec![
         for_task(
@@ -69,9 +72,9 @@ pub fn smart_router() -> RuleSet {
     ])
 }
 
-/// The seed's explicit task map, one model per task, `gpt-4o-mini` by default. Its
-/// "complex_reasoning" covers reasoning, math and code; its "embeddings" entry is not a chat
-/// task and is left out.
+/// Task-based preset: one model per task, no fallback, `gpt-4o-mini` by default. One
+/// "complex_reasoning" rule sends reasoning, math and code to the strongest model; tasks
+/// without a rule take the default.
 pub fn task_based() -> RuleSet {
     RuleSet::with_rules(vec![
         rule(
@@ -92,7 +95,7 @@ pub fn task_based() -> RuleSet {
     ])
 }
 
-/// The seed's complexity routing: one model per tier.
+/// Complexity preset: one model per complexity tier, stronger (and dearer) as the tier rises.
 pub fn complexity_based() -> RuleSet {
     let tier = |name: &str, tier: Tier, model: &str| {
         rule(name, vec![Condition::Tier(vec![tier])], chain(&[model]))
@@ -105,8 +108,9 @@ pub fn complexity_based() -> RuleSet {
     ])
 }
 
-/// The seed's CostAwareRouter: the cheapest model meeting 0.95 for complex requests, 0.90 for
-/// moderate ones and 0.80 below.
+/// Cost-aware preset: the cheapest enabled model whose quality (0..1, see `Model::quality`)
+/// meets 0.95 for complex requests, 0.90 for moderate ones and 0.80 below; 0.95 is gpt-4o's
+/// quality, 0.90 lets claude-sonnet-4 in, 0.80 admits the mini models.
 pub fn cost_aware() -> RuleSet {
     RuleSet::with_rules(vec![rule(
         "cheapest meeting quality",

@@ -18,7 +18,7 @@ pub struct Message {
 #[ts(export)]
 pub struct Request {
     pub messages: Vec<Message>,
-    /// The seed's `prefer_cost`: start the chosen chain at its cheapest member.
+    /// Start the chosen chain at its cheapest member, trading quality for cost.
     #[serde(default)]
     pub prefer_cost: bool,
     /// The caller's output limit; when absent the rule set's expected output per tier is used.
@@ -49,8 +49,8 @@ impl Request {
         }
     }
 
-    /// The text the task is read from: the last user message (the seed reads the last message;
-    /// skipping a trailing assistant turn avoids classifying the model's own words).
+    /// The text the task is read from: the last user message, which holds the current ask
+    /// (skipping a trailing assistant turn avoids classifying the model's own words).
     pub fn last_user_text(&self) -> &str {
         self.messages
             .iter()

@@ -1,5 +1,5 @@
-//! The rule table: every strategy of the seed expressed as ordered rules, first match wins, the
-//! last rule is the default.
+//! The rule table: every routing strategy (by task, by complexity, cheapest meeting a quality
+//! bound) expressed as ordered rules, first match wins, the last rule is the default.
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -88,10 +88,10 @@ impl Condition {
 #[serde(tag = "type", rename_all = "snake_case")]
 #[ts(export)]
 pub enum Action {
-    /// A model chain: the primary, then fallbacks in order (the seed's SmartRouter).
+    /// A model chain: the primary, then fallbacks in order, tried when a provider fails.
     Chain(ChainAction),
-    /// The cheapest enabled model whose quality meets the bound for the request's tier (the
-    /// seed's CostAwareRouter), optionally only from some providers.
+    /// The cheapest enabled model whose quality meets the bound for the request's tier,
+    /// optionally only from some providers.
     Cheapest(CheapestAction),
 }
 
@@ -100,7 +100,8 @@ pub enum Action {
 #[ts(export)]
 pub struct ChainAction {
     pub models: Vec<String>,
-    /// Start at the chain's cheapest member for this request (the seed's `prefer_cost`).
+    /// Start at the chain's cheapest member for this request, to save money where the caller
+    /// accepts a weaker answer.
     #[serde(default)]
     pub prefer_cost: bool,
 }

@@ -12,7 +12,8 @@ use ts_rs::TS;
 pub enum Task {
     Reasoning,
     Math,
-    /// The seed calls it `code_debug`; the eval sets also say `coding`. Both are read as `code`.
+    /// Also read from `code_debug` and `coding`, other common names for the task (the eval sets
+    /// use both).
     Code,
     Writing,
     Analysis,

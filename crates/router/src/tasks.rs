@@ -428,7 +428,7 @@ mod tests {
         let writing = d.scores.iter().find(|s| s.task == Task::Writing).unwrap();
         assert!(
             writing.score > 0.0,
-            "the seed stops at the first keyword; we keep every score"
+            "every task keeps its score, not only the first keyword match"
         );
     }
 

@@ -1,4 +1,4 @@
-//! Decisions end to end: the seed's table, prefer_cost, tags, the cost-aware action, context
+//! Decisions end to end: the SmartRouter preset's table, prefer_cost, tags, the cost-aware action, context
 //! exclusion, and the trace that explains them.
 use switchyard_router::{
     decide, default_catalog, load, presets, CandidateStatus, CompiledRules, Request, RuleOutcome,
@@ -10,7 +10,7 @@ fn smart() -> CompiledRules {
 }
 
 #[test]
-fn the_default_rules_follow_the_seed_table() {
+fn the_default_rules_follow_the_smart_router_table() {
     let catalog = default_catalog();
     let d = decide(
         &Request::from_prompt("Write a C++ program to find the nth Fibonacci number."),

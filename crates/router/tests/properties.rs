@@ -103,7 +103,7 @@ fn empty_prompt_and_empty_conversation() {
         decide(&Request::default(), &rules, &catalog).unwrap_err(),
         RouteError::EmptyConversation
     );
-    // An empty prompt says nothing: the seed's default task, writing.
+    // An empty prompt says nothing: the default task, writing.
     let d = decide(&Request::from_prompt(""), &rules, &catalog).unwrap();
     assert_eq!(
         (d.rule.as_str(), d.model.as_str()),

@@ -7,9 +7,9 @@ use switchyard_engine::store::messages::{ChatMessage, SearchHit};
 use tauri::ipc::Channel;
 use tauri::State;
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::save_dialog::{save_with_dialog, SaveAs};
 use crate::state::AppState;
-use switchyard_engine::ErrorCode;
 
 #[tauri::command]
 pub async fn list_conversations(state: State<'_, AppState>) -> AppResult<Vec<Conversation>> {
@@ -123,18 +123,25 @@ pub async fn export_conversation(
     Ok(render(format, &conversation, &messages))
 }
 
-/// Writes the export to `path`, which the user picked in the save dialog.
+/// Asks where to save (the system save dialog, opened here) and writes the export there.
+/// Returns the path written, or `null` when the user cancelled.
 #[tauri::command]
 pub async fn save_conversation_export(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     id: String,
     format: ExportFormat,
-    path: String,
-) -> AppResult<()> {
+) -> AppResult<Option<String>> {
+    let title = state.settings()?.store.conversation(&id).await?.title;
     let text = export_conversation(state, id, format).await?;
-    tokio::fs::write(&path, text).await.map_err(|e| AppError {
-        code: ErrorCode::Io,
-        message: format!("Could not write {path}: {e}"),
-        field: None,
-    })
+    let (filter, extension) = match format {
+        ExportFormat::Markdown => ("Markdown", "md"),
+        ExportFormat::Json => ("JSON", "json"),
+    };
+    let offer = SaveAs {
+        suggested: &title,
+        filter,
+        extension,
+    };
+    save_with_dialog(&app, offer, text).await
 }

@@ -8,6 +8,7 @@ use switchyard_engine::store::rules::{RoutingConfig, RuleVersion, SavedRouting};
 use tauri::State;
 
 use crate::error::{AppError, AppResult};
+use crate::save_dialog::{save_with_dialog, SaveAs};
 use crate::state::AppState;
 use switchyard_engine::availability::ModelAvailability;
 use switchyard_engine::ErrorCode;
@@ -103,17 +104,20 @@ pub async fn export_rules_toml(config: RoutingConfig) -> AppResult<String> {
     to_toml(&config.rules, &config.catalog).map_err(config_error)
 }
 
-/// Writes the exported rule file to `path`, which the user picked in the save dialog.
+/// Asks where to save (the system save dialog, opened here) and writes the rule file there.
+/// Returns the path written, or `null` when the user cancelled.
 #[tauri::command]
-pub async fn save_rules_toml(config: RoutingConfig, path: String) -> AppResult<()> {
+pub async fn save_rules_toml(
+    app: tauri::AppHandle,
+    config: RoutingConfig,
+) -> AppResult<Option<String>> {
     let text = to_toml(&config.rules, &config.catalog).map_err(config_error)?;
-    tokio::fs::write(&path, text)
-        .await
-        .map_err(|e| crate::error::AppError {
-            code: ErrorCode::Io,
-            message: format!("Could not write {path}: {e}"),
-            field: None,
-        })
+    let offer = SaveAs {
+        suggested: "switchyard-rules",
+        filter: "TOML",
+        extension: "toml",
+    };
+    save_with_dialog(&app, offer, text).await
 }
 
 #[tauri::command]

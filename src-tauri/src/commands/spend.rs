@@ -5,11 +5,11 @@ use switchyard_engine::budget::BudgetStatus;
 use switchyard_engine::send::baseline_model;
 use switchyard_engine::store::budgets::Budget;
 use switchyard_engine::store::spend::{to_csv, Dashboard, SpendFilter, SpendRange, SpendRow};
-use switchyard_engine::ErrorCode;
 use tauri::State;
 use ts_rs::TS;
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::save_dialog::{save_with_dialog, SaveAs};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -28,21 +28,21 @@ pub async fn spend_requests(
     Ok(state.settings()?.store.spend_rows(&filter).await?)
 }
 
-/// Writes the filtered requests as CSV to `path`, which the user picked in the save dialog.
+/// Asks where to save (the system save dialog, opened here) and writes the filtered requests
+/// there as CSV. Returns the path written, or `null` when the user cancelled.
 #[tauri::command]
 pub async fn save_spend_csv(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     filter: SpendFilter,
-    path: String,
-) -> AppResult<()> {
+) -> AppResult<Option<String>> {
     let rows = state.settings()?.store.spend_rows(&filter).await?;
-    tokio::fs::write(&path, to_csv(&rows))
-        .await
-        .map_err(|e| AppError {
-            code: ErrorCode::Io,
-            message: format!("Could not write {path}: {e}"),
-            field: None,
-        })
+    let offer = SaveAs {
+        suggested: "switchyard-spend",
+        filter: "CSV",
+        extension: "csv",
+    };
+    save_with_dialog(&app, offer, to_csv(&rows)).await
 }
 
 /// Every budget with what its period has spent so far, and whether it warns or applies.

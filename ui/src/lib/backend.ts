@@ -1,6 +1,7 @@
 // The one door to the Rust side. Components call these typed functions, never `invoke` directly,
 // so tests can stand in for the backend with `mockIPC`.
 import { Channel, invoke } from '@tauri-apps/api/core';
+import { openUrl } from '@tauri-apps/plugin-opener';
 import type { AppError } from './bindings/AppError';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { ChatEvent } from './bindings/ChatEvent';
@@ -30,14 +31,18 @@ import type { Dashboard } from './bindings/Dashboard';
 import type { SpendFilter } from './bindings/SpendFilter';
 import type { SpendRange } from './bindings/SpendRange';
 import type { SpendRow } from './bindings/SpendRow';
+import { externalLink } from './links';
+
+/** Failures the UI meets before Rust answers: the IPC call failed, or the browser did not open. */
+export type UiErrorCode = 'ipc' | 'open_failed';
 
 /** An error from a command, with the stable code the UI branches on. */
 export class BackendError extends Error {
-  /** A Rust error code, or `ipc` when the call itself could not be made. */
-  readonly code: ErrorCode | 'ipc';
+  /** A Rust error code, or one of the UI's own when the call itself could not be made. */
+  readonly code: ErrorCode | UiErrorCode;
   readonly field?: string;
 
-  constructor(e: AppError | { code: 'ipc'; message: string; field?: string }) {
+  constructor(e: AppError | { code: UiErrorCode; message: string; field?: string }) {
     super(e.message);
     this.code = e.code;
     this.field = e.field;
@@ -74,8 +79,9 @@ export const backend = {
   chatModels: () => call<ModelAvailability[]>('chat_models'),
   exportConversation: (id: string, format: ExportFormat) =>
     call<string>('export_conversation', { id, format }),
-  saveConversationExport: (id: string, format: ExportFormat, path: string) =>
-    call<void>('save_conversation_export', { id, format, path }),
+  /** Opens the system save dialog; resolves with the path written, or null when cancelled. */
+  saveConversationExport: (id: string, format: ExportFormat) =>
+    call<string | null>('save_conversation_export', { id, format }),
   listProviders: () => call<Provider[]>('list_providers'),
   providerPresets: () => call<ProviderPreset[]>('provider_presets'),
   keychainStatus: () => call<KeychainStatus>('keychain_status'),
@@ -104,18 +110,33 @@ export const backend = {
     call<ModelAvailability[]>('model_availability', { catalog }),
   importRulesToml: (text: string) => call<RoutingConfig>('import_rules_toml', { text }),
   exportRulesToml: (config: RoutingConfig) => call<string>('export_rules_toml', { config }),
-  saveRulesToml: (config: RoutingConfig, path: string) => call<void>('save_rules_toml', { config, path }),
+  /** Opens the system save dialog; resolves with the path written, or null when cancelled. */
+  saveRulesToml: (config: RoutingConfig) => call<string | null>('save_rules_toml', { config }),
   importLitellmPrices: (json: string, catalog: Catalog) =>
     call<CatalogImport>('import_litellm_prices', { json, catalog }),
   spendDashboard: (range: SpendRange) => call<Dashboard>('spend_dashboard', { range }),
   spendRequests: (filter: SpendFilter) => call<SpendRow[]>('spend_requests', { filter }),
-  saveSpendCsv: (filter: SpendFilter, path: string) =>
-    call<void>('save_spend_csv', { filter, path }),
+  /** Opens the system save dialog; resolves with the path written, or null when cancelled. */
+  saveSpendCsv: (filter: SpendFilter) => call<string | null>('save_spend_csv', { filter }),
   budgetStatus: () => call<BudgetStatus[]>('budget_status'),
   saveBudget: (budget: Budget) => call<Budget>('save_budget', { budget }),
   deleteBudget: (id: number) => call<void>('delete_budget', { id }),
   baseline: () => call<Baseline>('baseline'),
   setBaseline: (model: string | null) => call<void>('set_baseline', { model }),
+  /**
+   * Opens an http, https or mailto link from a reply in the system browser or mail client;
+   * resolves false (and opens nothing) for any other link.
+   */
+  openExternal: async (href: string): Promise<boolean> => {
+    const url = externalLink(href);
+    if (url === null) return false;
+    try {
+      await openUrl(url);
+    } catch (e) {
+      throw new BackendError({ code: 'open_failed', message: `Could not open ${url}: ${String(e)}` });
+    }
+    return true;
+  },
 };
 
 export type Backend = typeof backend;

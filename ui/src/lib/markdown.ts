@@ -4,6 +4,7 @@
 import DOMPurify from 'dompurify';
 import { Marked } from 'marked';
 import hljs from 'highlight.js/lib/common';
+import { externalLink } from './links';
 
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 
@@ -25,11 +26,20 @@ const SANITIZE = {
   USE_PROFILES: { html: true },
   FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed', 'img', 'svg', 'math'],
   FORBID_ATTR: ['style', 'srcset'],
-  ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|#)/i,
+  ALLOWED_URI_REGEXP: /^(?:https?:|mailto:)/i,
 };
 
-/** Markdown to HTML that is safe to insert. */
+/**
+ * Markdown to HTML that is safe to insert. A link whose target is not http, https or mailto
+ * becomes plain text (its words kept), so nothing else in a reply looks or acts like a link.
+ */
 export function renderMarkdown(source: string): string {
   const html = marked.parse(source) as string;
-  return DOMPurify.sanitize(html, SANITIZE) as string;
+  const fragment = DOMPurify.sanitize(html, { ...SANITIZE, RETURN_DOM_FRAGMENT: true });
+  for (const a of fragment.querySelectorAll('a')) {
+    if (externalLink(a.getAttribute('href')) === null) a.replaceWith(...a.childNodes);
+  }
+  const holder = document.createElement('div');
+  holder.append(fragment);
+  return holder.innerHTML;
 }

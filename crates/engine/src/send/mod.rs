@@ -149,7 +149,13 @@ impl Engine {
                 ),
             });
         }
-        let providers = self.settings.list().await?;
+        let mut providers = self.settings.list().await?;
+        // Calls need the secret header values too, which only the keychain holds.
+        for row in self.settings.providers_for_calls().await? {
+            if let Some(p) = providers.iter_mut().find(|p| p.id == row.id) {
+                p.row = row;
+            }
+        }
         let conversation = self.conversation_for(&request, &model_choice).await?;
         let user = self
             .user_message(&conversation, &request, &model_choice)

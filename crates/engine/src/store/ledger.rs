@@ -76,6 +76,25 @@ pub(super) async fn insert(
 }
 
 impl Store {
+    /// Provider names by provider id, for showing spend per provider: the configured name,
+    /// or for a provider since removed the name its last ledger row was recorded under.
+    pub async fn provider_names(
+        &self,
+    ) -> Result<std::collections::HashMap<String, String>, EngineError> {
+        let mut names: std::collections::HashMap<String, String> = sqlx::query_as(
+            "SELECT provider_id, provider FROM usage
+             WHERE id IN (SELECT max(id) FROM usage GROUP BY provider_id)",
+        )
+        .fetch_all(self.pool())
+        .await?
+        .into_iter()
+        .collect();
+        for row in self.list_providers().await? {
+            names.insert(row.id, row.name);
+        }
+        Ok(names)
+    }
+
     /// Records the calls of one request together.
     pub async fn record_usage(&self, rows: &[LedgerRow]) -> Result<(), EngineError> {
         let mut tx = self.pool().begin().await?;

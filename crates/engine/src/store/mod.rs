@@ -37,6 +37,10 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            // Deleted and replaced row content is overwritten with zeros, so a value removed
+            // from the database (a secret header moved to the keychain) is not left behind in
+            // free space.
+            .pragma("secure_delete", "on")
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
@@ -47,13 +51,94 @@ impl Store {
         Ok(Self { pool })
     }
 
+    /// Opens an existing database for reading only, for commands that never write (listing
+    /// providers and keys, spend, route): the database file is never written, no migration
+    /// runs. It is opened read-only, so a running app may keep writing while this reads; when
+    /// the folder is read-only too (read-only media, a locked-down copy) and SQLite cannot set
+    /// up its WAL index there, a database with no pending write-ahead log is opened
+    /// `immutable` instead.
+    pub async fn open_read_only(path: &Path) -> Result<Self, EngineError> {
+        if !path.is_file() {
+            return Err(EngineError::Database(format!(
+                "no database at {}",
+                path.display()
+            )));
+        }
+        match Self::connect_read_only(path, false).await {
+            Ok(store) => Ok(store),
+            // SQLite could not set up its WAL index beside the file (a read-only folder). With
+            // no write-ahead log to read, the file alone is the whole database: read it as
+            // immutable. With one, immutable would silently miss its changes, so say so.
+            Err(EngineError::Database(m)) if m.contains("cannot read") && !has_wal(path) => {
+                Self::connect_read_only(path, true).await
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn connect_read_only(path: &Path, immutable: bool) -> Result<Self, EngineError> {
+        let cannot =
+            |e: sqlx::Error| EngineError::Database(format!("cannot read {}: {e}", path.display()));
+        let options = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(path)
+            .read_only(true)
+            .immutable(immutable)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(2)
+            .connect_with(options)
+            .await
+            .map_err(cannot)?;
+        let store = Self { pool };
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(store.pool())
+                .await
+                .map_err(cannot)?;
+        store.check_schema_current(applied, path)?;
+        Ok(store)
+    }
+
+    /// A read-only open cannot migrate, so an older schema is refused with what to do.
+    fn check_schema_current(&self, applied: Option<i64>, path: &Path) -> Result<(), EngineError> {
+        let latest = sqlx::migrate!("./migrations")
+            .iter()
+            .map(|m| m.version)
+            .max()
+            .unwrap_or(0);
+        if applied.unwrap_or(0) < latest {
+            return Err(EngineError::Database(format!(
+                "{} was written by an older Switchyard; open it once with write access (any \
+                 command that changes settings, or the app) to update it",
+                path.display()
+            )));
+        }
+        Ok(())
+    }
+
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// Copies the write-ahead log into the database file and empties it, so the file alone
+    /// holds every change (and pages the log held, such as removed values, are gone).
+    pub async fn checkpoint(&self) -> Result<(), EngineError> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(self.pool())
+            .await?;
+        Ok(())
     }
 
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Whether a non-empty write-ahead log sits beside the database (changes not yet in the file).
+fn has_wal(path: &Path) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::metadata(wal).is_ok_and(|m| m.len() > 0)
 }
 
 #[cfg(test)]

@@ -23,7 +23,8 @@ pub struct RoutingConfig {
 }
 
 impl RoutingConfig {
-    /// The bundled defaults: the seed's SmartRouter table over the bundled catalog.
+    /// The bundled defaults: the `smart_router` preset (per task, two models then a fallback)
+    /// over the bundled catalog.
     pub fn bundled() -> Self {
         RoutingConfig {
             rules: presets::smart_router(),

@@ -32,6 +32,7 @@ pub fn row(id: &str, kind: ProviderKind, base_url: String) -> ProviderRow {
         base_url,
         headers: vec![],
         enabled: true,
+        header_secrets: vec![],
     }
 }
 
@@ -65,6 +66,7 @@ impl Setup {
         compat.headers = vec![Header {
             name: "HTTP-Referer".into(),
             value: "https://switchyard.test".into(),
+            secret: false,
         }];
         let providers = vec![
             row("openai", ProviderKind::Openai, server.openai_base()),
@@ -79,6 +81,7 @@ impl Setup {
         .into_iter()
         .map(|row| Provider {
             row,
+            headers: Vec::new(),
             key: KeyInfo::Set {
                 last4: "cdef".into(),
             },

@@ -2,6 +2,7 @@
 
 export type ChainAction = { models: Array<string>, 
 /**
- * Start at the chain's cheapest member for this request (the seed's `prefer_cost`).
+ * Start at the chain's cheapest member for this request, to save money where the caller
+ * accepts a weaker answer.
  */
 prefer_cost: boolean, };

@@ -5,7 +5,8 @@ import type { TierThresholds } from "./TierThresholds";
 
 export type ComplexityConfig = { weights: FactorWeights, 
 /**
- * More messages than this make a long conversation (the seed: 10).
+ * More messages than this make a long conversation (10 by default: five exchanges of a
+ * user message and a reply).
  */
 long_conversation_messages: number, 
 /**

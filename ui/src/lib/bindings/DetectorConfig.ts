@@ -5,7 +5,8 @@ import type { TaskKeywords } from "./TaskKeywords";
 
 export type DetectorConfig = { tasks: Array<TaskKeywords>, shape: ShapeWeights, 
 /**
- * The task reported when nothing scores (the seed defaults to writing).
+ * The task reported when nothing scores (writing by default: an open-ended prompt with no
+ * signal is most often a request for prose).
  */
 default_task: Task, 
 /**
@@ -17,6 +18,7 @@ domain_terms: Array<string>,
  */
 lead_boost: number, 
 /**
- * Honour `#task` and `@model` tags written in the message (the seed's explicit tagging).
+ * Honour `#task` and `@model` tags written in the message, so a user can override the
+ * detector.
  */
 honor_tags: boolean, };

@@ -39,6 +39,7 @@ reasoning?: number | null,
  */
 context_window: number, 
 /**
- * 0..1, the scale of the seed's CostAwareRouter (gpt-4o-mini 0.85 … claude-opus-4 0.98).
+ * 0..1, how good the model's answers are; anchored at gpt-4o-mini 0.85 … claude-opus-4 0.98.
+ * The cost-aware action's minimum quality per tier is compared with it.
  */
 quality: number, enabled: boolean, };

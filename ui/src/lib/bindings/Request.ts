@@ -3,7 +3,7 @@ import type { Message } from "./Message";
 
 export type Request = { messages: Array<Message>, 
 /**
- * The seed's `prefer_cost`: start the chosen chain at its cheapest member.
+ * Start the chosen chain at its cheapest member, trading quality for cost.
  */
 prefer_cost: boolean, 
 /**

@@ -2,6 +2,7 @@
 import type { Rule } from "./Rule";
 
 /**
- * One of the seed's strategies as a rule table, loadable in one step.
+ * A routing strategy (SmartRouter chains, task-based, complexity-based, cost-aware) as a rule
+ * table, loadable in one step.
  */
 export type RoutingPreset = { id: string, label: string, description: string, rules: Array<Rule>, };

@@ -15,6 +15,19 @@ const presets: ProviderPreset[] = [
 
 type Call = { cmd: string; args: Record<string, unknown> };
 
+/**
+ * What the engine does with submitted headers: a secret header's value goes to the keychain
+ * and comes back only as its last four; an empty value keeps the stored one.
+ */
+function headerInfos(input: ProviderInput, before: Provider | undefined): Provider['headers'] {
+  return input.headers.map((h) => {
+    if (!h.secret) return { name: h.name, value: h.value, secret: false, stored: null };
+    const old = before?.headers.find((o) => o.secret && o.name.toLowerCase() === h.name.toLowerCase());
+    const stored = h.value ? { state: 'set' as const, last4: h.value.slice(-4) } : (old?.stored ?? { state: 'missing' as const });
+    return { name: h.name, value: '', secret: true, stored };
+  });
+}
+
 /** A stand-in for the Rust commands, enough to drive the screen; records every call. */
 function fakeBackend(opts: { providers?: Provider[]; keychain?: 'available' | 'unavailable' } = {}) {
   const providers: Provider[] = [...(opts.providers ?? [])];
@@ -39,6 +52,7 @@ function fakeBackend(opts: { providers?: Provider[]; keychain?: 'available' | 'u
         const p: Provider = {
           id: `id-${providers.length + 1}`,
           ...input,
+          headers: headerInfos(input, undefined),
           key: key ? { state: 'set', last4: key.slice(-4) } : { state: 'missing' },
         };
         providers.push(p);
@@ -51,7 +65,8 @@ function fakeBackend(opts: { providers?: Provider[]; keychain?: 'available' | 'u
       }
       case 'update_provider': {
         const p = providers.find((x) => x.id === args.id)!;
-        Object.assign(p, args.input as ProviderInput);
+        const input = args.input as ProviderInput;
+        Object.assign(p, { ...input, headers: headerInfos(input, p) });
         return { ...p };
       }
       case 'set_provider_key': {
@@ -196,12 +211,82 @@ describe('Providers screen', () => {
     expect(updated).toHaveTextContent('https://proxy.example.com/v1');
     expect(updated).toHaveTextContent('1 extra header');
     const input = calls.find((c) => c.cmd === 'update_provider')!.args.input as ProviderInput;
-    expect(input.headers).toEqual([{ name: 'OpenAI-Organization', value: 'org-42' }]);
+    expect(input.headers).toEqual([{ name: 'OpenAI-Organization', value: 'org-42', secret: false }]);
 
     await user.click(within(updated).getByRole('button', { name: 'Replace' }));
     await user.type(within(updated).getByLabelText('API key for Work OpenAI'), 'sk-new-key-9z9z');
     await user.click(within(updated).getByRole('button', { name: 'Save key' }));
     await waitFor(() => expect(within(updated).getByTestId('key-status')).toHaveTextContent('••••9z9z'));
     expect(updated).not.toHaveTextContent('sk-new-key');
+  });
+
+  it('keeps a credential header secret by default and shows it like a key, never its value', async () => {
+    const user = userEvent.setup();
+    const { calls } = fakeBackend({ providers: [{ ...saved }] });
+    render(Providers);
+    const card = await screen.findByRole('article', { name: 'Work OpenAI' });
+    await user.click(within(card).getByRole('button', { name: 'Edit' }));
+    let form = screen.getByRole('form', { name: 'Edit provider' });
+    await user.click(within(form).getByRole('button', { name: '+ Add header' }));
+    await user.type(within(form).getByLabelText('Header name 1'), 'X-Team-Token');
+    expect(within(form).getByLabelText('Header 1 is secret')).toBeChecked();
+    expect(within(form).getByLabelText('Header value 1')).toHaveAttribute('type', 'password');
+    await user.type(within(form).getByLabelText('Header value 1'), 'tok-very-secret-7h7h');
+    await user.click(within(form).getByRole('button', { name: '+ Add header' }));
+    await user.type(within(form).getByLabelText('Header name 2'), 'X-Title');
+    expect(within(form).getByLabelText('Header 2 is secret')).not.toBeChecked();
+    await user.type(within(form).getByLabelText('Header value 2'), 'my-app');
+    await user.click(within(form).getByRole('button', { name: 'Save changes' }));
+
+    const first = calls.filter((c) => c.cmd === 'update_provider')[0].args.input as ProviderInput;
+    expect(first.headers).toEqual([
+      { name: 'X-Team-Token', value: 'tok-very-secret-7h7h', secret: true },
+      { name: 'X-Title', value: 'my-app', secret: false },
+    ]);
+    const updated = await screen.findByRole('article', { name: 'Work OpenAI' });
+    expect(within(updated).getByRole('list', { name: 'Secret headers' })).toHaveTextContent('X-Team-Token set ••••7h7h');
+    expect(updated).not.toHaveTextContent('tok-very-secret');
+
+    // Editing again shows the stored value as set ••••last4 with Replace; saving without
+    // replacing sends an empty value, which keeps what the keychain holds.
+    await user.click(within(updated).getByRole('button', { name: 'Edit' }));
+    form = screen.getByRole('form', { name: 'Edit provider' });
+    expect(within(form).getByTestId('header-stored-1')).toHaveTextContent('set ••••7h7h');
+    expect(within(form).queryByLabelText('Header value 1')).toBeNull();
+    expect(form.innerHTML).not.toContain('tok-very-secret');
+    await user.click(within(form).getByRole('button', { name: 'Save changes' }));
+    await waitFor(() => expect(calls.filter((c) => c.cmd === 'update_provider')).toHaveLength(2));
+    const second = calls.filter((c) => c.cmd === 'update_provider')[1].args.input as ProviderInput;
+    expect(second.headers[0]).toEqual({ name: 'X-Team-Token', value: '', secret: true });
+
+    // Replace asks for a new value.
+    const again = await screen.findByRole('article', { name: 'Work OpenAI' });
+    await user.click(within(again).getByRole('button', { name: 'Edit' }));
+    form = screen.getByRole('form', { name: 'Edit provider' });
+    await user.click(within(form).getByRole('button', { name: 'Replace value of header 1' }));
+    await user.type(within(form).getByLabelText('Header value 1'), 'tok-new-1q1q');
+    await user.click(within(form).getByRole('button', { name: 'Save changes' }));
+    const last = await screen.findByRole('article', { name: 'Work OpenAI' });
+    expect(within(last).getByRole('list', { name: 'Secret headers' })).toHaveTextContent('set ••••1q1q');
+  });
+
+  it('lets the user turn secret off for a header whose name would make it secret', async () => {
+    const user = userEvent.setup();
+    const { calls } = fakeBackend({ providers: [{ ...saved }] });
+    render(Providers);
+    const card = await screen.findByRole('article', { name: 'Work OpenAI' });
+    await user.click(within(card).getByRole('button', { name: 'Edit' }));
+    const form = screen.getByRole('form', { name: 'Edit provider' });
+    await user.click(within(form).getByRole('button', { name: '+ Add header' }));
+    await user.type(within(form).getByLabelText('Header name 1'), 'Authorization');
+    const toggle = within(form).getByLabelText('Header 1 is secret');
+    expect(toggle).toBeChecked();
+    await user.click(toggle);
+    expect(within(form).getByLabelText('Header value 1')).toHaveAttribute('type', 'text');
+    await user.type(within(form).getByLabelText('Header value 1'), 'Basic public');
+    await user.click(within(form).getByRole('button', { name: 'Save changes' }));
+    await waitFor(() => expect(calls.some((c) => c.cmd === 'update_provider')).toBe(true));
+    const input = calls.find((c) => c.cmd === 'update_provider')!.args.input as ProviderInput;
+    expect(input.headers).toEqual([{ name: 'Authorization', value: 'Basic public', secret: false }]);
   });
 });

@@ -113,11 +113,31 @@ pub fn usd_decimal(nusd: i64) -> String {
     format!("{sign}{}.{:09}", n / 1_000_000_000, n % 1_000_000_000)
 }
 
+/// A text cell. Text that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be
+/// read by a spreadsheet as a formula (a conversation title or a provider name is typed by the
+/// user, a model name may come from a provider), so it gets a leading `'`, which spreadsheets
+/// show as plain text. Then the usual quoting.
 fn csv_field(s: &str) -> String {
+    let guarded = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    csv_quoted(guarded)
+}
+
+/// A number the app itself formats (token counts, exact dollar amounts such as `-0.000000120`
+/// for a refund, milliseconds, `true`/`false`). It is written as is, so a negative cost stays a
+/// number a spreadsheet can sum; none of these can hold text from a user or a provider.
+fn csv_number(s: String) -> String {
+    csv_quoted(s)
+}
+
+fn csv_quoted(s: String) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s
     }
 }
 
@@ -128,28 +148,87 @@ pub fn to_csv(rows: &[SpendRow]) -> String {
          output_tokens,cost_usd,cost_estimated,baseline_cost_usd,first_token_ms,latency_ms\n",
     );
     for r in rows {
-        let fields = [
-            r.at.clone(),
-            r.source.clone(),
-            r.conversation_title.clone().unwrap_or_default(),
-            r.provider.clone(),
-            r.model.clone(),
-            r.task.clone().unwrap_or_default(),
-            r.rule.clone().unwrap_or_default(),
-            r.hop.to_string(),
-            r.outcome.clone(),
-            r.error_code.clone().unwrap_or_default(),
-            r.input_tokens.to_string(),
-            r.output_tokens.to_string(),
-            usd_decimal(r.cost_nusd),
-            r.cost_estimated.to_string(),
-            r.baseline_cost_nusd.map(usd_decimal).unwrap_or_default(),
-            r.first_token_ms.map(|t| t.to_string()).unwrap_or_default(),
-            r.latency_ms.to_string(),
+        let line = [
+            csv_field(&r.at),
+            csv_field(&r.source),
+            csv_field(r.conversation_title.as_deref().unwrap_or_default()),
+            csv_field(&r.provider),
+            csv_field(&r.model),
+            csv_field(r.task.as_deref().unwrap_or_default()),
+            csv_field(r.rule.as_deref().unwrap_or_default()),
+            csv_number(r.hop.to_string()),
+            csv_field(&r.outcome),
+            csv_field(r.error_code.as_deref().unwrap_or_default()),
+            csv_number(r.input_tokens.to_string()),
+            csv_number(r.output_tokens.to_string()),
+            csv_number(usd_decimal(r.cost_nusd)),
+            csv_number(r.cost_estimated.to_string()),
+            csv_number(r.baseline_cost_nusd.map(usd_decimal).unwrap_or_default()),
+            csv_number(r.first_token_ms.map(|t| t.to_string()).unwrap_or_default()),
+            csv_number(r.latency_ms.to_string()),
         ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         out.push_str(&line.join(","));
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(title: &str, model: &str, cost_nusd: i64) -> SpendRow {
+        SpendRow {
+            id: 1,
+            at: "2026-11-02T10:00:00.000Z".into(),
+            source: "app".into(),
+            conversation_id: Some("c".into()),
+            conversation_title: Some(title.into()),
+            provider: "OpenAI".into(),
+            model: model.into(),
+            task: Some("writing".into()),
+            rule: None,
+            hop: 0,
+            outcome: "answered".into(),
+            error_code: None,
+            input_tokens: 12,
+            output_tokens: 34,
+            cost_nusd,
+            cost_estimated: false,
+            baseline_cost_nusd: Some(-5),
+            first_token_ms: None,
+            latency_ms: 250,
+        }
+    }
+
+    #[test]
+    fn cells_that_a_spreadsheet_would_run_as_formulas_are_text() {
+        for (raw, written) in [
+            (
+                "=HYPERLINK(\"http://x\")",
+                "\"'=HYPERLINK(\"\"http://x\"\")\"",
+            ),
+            ("+1+2", "'+1+2"),
+            ("-3", "'-3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tcmd", "'\tcmd"),
+            ("\rcmd", "\"'\rcmd\""),
+            ("plain, with comma", "\"plain, with comma\""),
+            ("a-b=c", "a-b=c"),
+        ] {
+            assert_eq!(csv_field(raw), written, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn the_apps_own_numbers_stay_numeric_even_when_negative() {
+        let csv = to_csv(&[row("=cmd|' /C calc'!A0", "@model", -120)]);
+        let line = csv.lines().nth(1).unwrap();
+        assert!(line.contains(",'=cmd|' /C calc'!A0,"), "{line}");
+        assert!(line.contains(",'@model,"), "{line}");
+        assert!(
+            line.contains(",-0.000000120,false,-0.000000005,,250"),
+            "{line}"
+        );
+    }
 }

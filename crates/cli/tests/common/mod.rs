@@ -1,0 +1,45 @@
+//! Running the real `switchyard` binary against a scratch database, for the CLI tests.
+#![allow(dead_code)] // each test file uses its own part of this module
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+pub fn switchyard(db: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    pipe.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(pipe);
+    child.wait_with_output().unwrap()
+}
+
+pub fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+pub fn keyring_available() -> bool {
+    use switchyard_engine::secrets::{Keychain, KeychainStatus};
+    match Keychain::default().status() {
+        KeychainStatus::Available => true,
+        KeychainStatus::Unavailable { reason } => {
+            assert!(
+                std::env::var_os("SWITCHYARD_REQUIRE_KEYRING").is_none(),
+                "no Secret Service: {reason}"
+            );
+            eprintln!("skipping: no Secret Service ({reason})");
+            false
+        }
+    }
+}
