@@ -31,6 +31,10 @@ pub struct RecordedRequest {
     pub stream: bool,
     /// Request headers without the ones that carry keys.
     pub headers: BTreeMap<String, String>,
+    /// The names of the key headers the request carried (never their values), so a test can
+    /// tell whether a key reached this server.
+    #[serde(default)]
+    pub key_headers: Vec<String>,
     pub body: Value,
     /// The HTTP status sent; 0 until the request is answered.
     pub status: u16,
@@ -69,6 +73,17 @@ impl State {
         self.faults.lock().unwrap().clear();
     }
 
+    /// The fault that applies to `model`, without counting it against `times`: for what must
+    /// happen before the key is checked (a redirect, echoed headers on a refused key).
+    pub fn peek_fault(&self, model: &str) -> Fault {
+        let faults = self.faults.lock().unwrap();
+        faults
+            .get(model)
+            .or_else(|| faults.get("*"))
+            .cloned()
+            .unwrap_or_default()
+    }
+
     /// The fault for this request, counting it against `times`.
     pub fn take_fault(&self, model: &str) -> Fault {
         let mut faults = self.faults.lock().unwrap();
@@ -100,6 +115,11 @@ impl State {
         headers: &HeaderMap,
         body: Value,
     ) -> usize {
+        let key_headers = SECRET_HEADERS
+            .iter()
+            .filter(|name| headers.contains_key(**name))
+            .map(|name| name.to_string())
+            .collect();
         let headers = headers
             .iter()
             .filter(|(name, _)| !SECRET_HEADERS.contains(&name.as_str()))
@@ -117,6 +137,7 @@ impl State {
             model: model.into(),
             stream,
             headers,
+            key_headers,
             body,
             status: 0,
             outcome: String::new(),
@@ -176,5 +197,9 @@ mod tests {
         let recorded = &state.requests()[0].headers;
         assert_eq!(recorded.len(), 1);
         assert_eq!(recorded["x-extra"], "v");
+        assert_eq!(
+            state.requests()[0].key_headers,
+            ["authorization", "x-api-key"]
+        );
     }
 }
