@@ -4,6 +4,7 @@
 mod attempt;
 pub mod backoff;
 mod breaker;
+pub mod limits;
 pub mod plan;
 pub mod reply;
 
@@ -25,7 +26,7 @@ pub use plan::{ExecError, Plan, Target};
 pub use reply::{Hop, HopError, HopOutcome, Reply, ReplyError, ReplyEvent, ReplyStatus};
 
 use crate::budget::HopGate;
-use crate::providers::{ErrorKind, FinishReason, ProviderError};
+use crate::providers::{ErrorKind, FinishReason, Limits, ProviderError};
 use crate::usage::{Cost, Usage};
 
 /// The knobs of fault handling. The defaults suit a person waiting on a chat reply.
@@ -45,9 +46,19 @@ pub struct Policy {
     pub reasoning_first_token_timeout: Duration,
     /// Between two events once text is flowing.
     pub chunk_timeout: Duration,
-    /// Consecutive failures that open a provider's circuit.
+    /// Consecutive failures that open a circuit: a model's for its own failures (5xx,
+    /// overload, rate limit), its provider's for failed connections and refused keys.
     pub breaker_threshold: u32,
     pub breaker_cooldown: Duration,
+    /// Longest SSE line accepted; a longer one ends the hop as `line_too_long`.
+    pub max_line_bytes: usize,
+    /// How much of an error body is read; the message notes the cut.
+    pub max_error_body_bytes: usize,
+    /// Most reply text taken from one model; past it the hop ends as `reply_too_large` and
+    /// the text so far is kept as a partial reply.
+    pub max_reply_bytes: usize,
+    /// From the start of a request to its end, whatever its chain, retries and streams do.
+    pub request_deadline: Duration,
 }
 
 impl Default for Policy {
@@ -63,6 +74,10 @@ impl Default for Policy {
             chunk_timeout: Duration::from_secs(30),
             breaker_threshold: 5,
             breaker_cooldown: Duration::from_secs(30),
+            max_line_bytes: Limits::default().max_line_bytes,
+            max_error_body_bytes: Limits::default().max_error_body_bytes,
+            max_reply_bytes: Limits::default().max_reply_bytes,
+            request_deadline: Duration::from_secs(600),
         }
     }
 }
@@ -94,13 +109,10 @@ impl AfterFailure {
             | ProviderError::Transport(_)
             | ProviderError::Malformed(_)
             | ProviderError::Truncated => Self::Retry,
+            // The same upstream would send the same again.
+            ProviderError::Refused { .. } => Self::NextModel,
         }
     }
-}
-
-/// Only failures that say the provider is unwell open its circuit, not a bad request or key.
-fn unwell(error: &ProviderError) -> bool {
-    AfterFailure::after(error) == AfterFailure::Retry
 }
 
 /// Carries out plans. Cheap to clone; clones share the HTTP connection pool and the breakers.
@@ -208,6 +220,8 @@ impl Executor {
             .connect_timeout(policy.connect_timeout)
             // Chunks are small and latency-bound; Nagle would hold them back.
             .tcp_nodelay(true)
+            // A redirect to another host would carry the key there.
+            .redirect(crate::redirect::same_origin_only())
             .build()
             .map_err(|e| ExecError::Config(format!("could not start an HTTP client: {e}")))?;
         let breakers = Arc::new(Breakers::new(
@@ -347,10 +361,9 @@ impl Executor {
                 continue;
             }
             for attempt_no in 1..=policy.attempts_per_model.max(1) {
-                if let Some(open) = self.breakers.open_for(provider, Instant::now()) {
+                if let Some((open, who)) = self.breakers.open_for(target, Instant::now()) {
                     let why = format!(
-                        "{} failed repeatedly; skipped for another {} s",
-                        target.provider.name,
+                        "{who} failed repeatedly; skipped for another {} s",
                         open.as_secs() + 1
                     );
                     run.hop(
@@ -389,12 +402,13 @@ impl Executor {
                     on_event,
                     &mut run.text,
                     &mut run.first_token,
+                    run.started + policy.request_deadline,
                 )
                 .await;
                 let latency = millis(hop_started.elapsed());
                 let error = match result {
                     Ok(answer) => {
-                        self.breakers.success(provider);
+                        self.breakers.success(target);
                         run.hop(
                             target,
                             attempt_no,
@@ -414,9 +428,7 @@ impl Executor {
                         error,
                         after_text: true,
                     }) => {
-                        if unwell(&error) {
-                            self.breakers.failure(provider, Instant::now());
-                        }
+                        self.breakers.failure(target, &error, Instant::now());
                         run.hop(
                             target,
                             attempt_no,
@@ -447,9 +459,7 @@ impl Executor {
                     }) => error,
                 };
                 let next = AfterFailure::after(&error);
-                if unwell(&error) {
-                    self.breakers.failure(provider, Instant::now());
-                }
+                self.breakers.failure(target, &error, Instant::now());
                 match next {
                     AfterFailure::SkipProvider => run.failing_keys.push(provider.clone()),
                     AfterFailure::LargerWindow => {
@@ -503,13 +513,14 @@ impl Executor {
         run.reply(ReplyStatus::Failed, None, Some(error))
     }
 
-    /// When every provider in the plan has an open circuit, the request fails at once.
+    /// When every model in the plan has an open circuit (its own or its provider's), the
+    /// request fails at once.
     fn all_cooling_down(&self, plan: &Plan) -> Option<ReplyError> {
         let now = Instant::now();
         let mut waits = Vec::new();
         for t in &plan.targets {
-            let open = self.breakers.open_for(&t.provider.id, now)?;
-            let line = format!("{} (for {} s)", t.provider.name, open.as_secs() + 1);
+            let (open, who) = self.breakers.open_for(t, now)?;
+            let line = format!("{who} (for {} s)", open.as_secs() + 1);
             if !waits.contains(&line) {
                 waits.push(line);
             }
@@ -517,7 +528,7 @@ impl Executor {
         Some(ReplyError {
             code: "no_usable_provider".into(),
             message: format!(
-                "Every provider for this request is paused after repeated failures: {}. Try again then, or add another provider's key so the chain has somewhere to go.",
+                "Every model for this request is paused after repeated failures: {}. Try again then, or add another provider's key so the chain has somewhere to go.",
                 waits.join(", ")
             ),
         })

@@ -4,6 +4,9 @@ use std::time::Duration;
 use serde_json::Value;
 use thiserror::Error;
 
+use super::limits::size;
+use crate::redact::Redactor;
+
 /// The kind of a provider's error, read from its status and body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -29,8 +32,9 @@ pub enum ProviderError {
     },
     #[error("could not connect: {0}")]
     Connect(String),
+    /// What was being waited for, and the limit that ran out.
     #[error("timed out {0}")]
-    Timeout(&'static str),
+    Timeout(String),
     #[error("the connection failed: {0}")]
     Transport(String),
     #[error("the provider sent something unreadable: {0}")]
@@ -40,6 +44,11 @@ pub enum ProviderError {
     Stream { kind: ErrorKind, message: String },
     #[error("the stream ended before the provider finished the reply")]
     Truncated,
+    /// The engine stopped reading: a limit was hit (`line_too_long`, `reply_too_large`) or
+    /// the provider redirected off its host (`cross_origin_redirect`). The message names the
+    /// limit and its value.
+    #[error("{message}")]
+    Refused { code: &'static str, message: String },
 }
 
 impl ProviderError {
@@ -60,6 +69,7 @@ impl ProviderError {
             Self::Transport(_) => "connection_lost",
             Self::Malformed(_) => "malformed",
             Self::Truncated => "truncated",
+            Self::Refused { code, .. } => code,
         }
     }
 
@@ -80,9 +90,15 @@ impl ProviderError {
 
     pub fn from_reqwest(e: &reqwest::Error) -> Self {
         // reqwest's Display names the URL but never a header, so no key reaches the message.
+        if let Some(redirect) = crate::redirect::refused(e) {
+            return Self::Refused {
+                code: "cross_origin_redirect",
+                message: redirect.to_string(),
+            };
+        }
         let text = short(&error_chain(e));
         if e.is_timeout() {
-            Self::Timeout("connecting")
+            Self::Timeout("connecting".into())
         } else if e.is_connect() {
             Self::Connect(text)
         } else {
@@ -111,6 +127,47 @@ impl ProviderError {
             message: short(&message),
             retry_after,
         }
+    }
+}
+
+impl ProviderError {
+    /// The same error with the call's secrets masked in every text it carries, and each text
+    /// kept to one short line. Redacting comes first, so no cut can leave part of a key.
+    pub fn redacted(self, redactor: &Redactor) -> Self {
+        let clean = |text: String| short(&redactor.redact(&text));
+        match self {
+            Self::Status {
+                status,
+                kind,
+                message,
+                retry_after,
+            } => Self::Status {
+                status,
+                kind,
+                message: clean(message),
+                retry_after,
+            },
+            Self::Connect(t) => Self::Connect(clean(t)),
+            Self::Transport(t) => Self::Transport(clean(t)),
+            Self::Malformed(t) => Self::Malformed(clean(t)),
+            Self::Stream { kind, message } => Self::Stream {
+                kind,
+                message: clean(message),
+            },
+            Self::Refused { code, message } => Self::Refused {
+                code,
+                message: clean(message),
+            },
+            other @ (Self::Timeout(_) | Self::Truncated) => other,
+        }
+    }
+
+    /// Notes on a status error that its body was cut at `cap` bytes.
+    pub fn body_truncated(mut self, cap: usize) -> Self {
+        if let Self::Status { message, .. } = &mut self {
+            message.push_str(&format!(" … (truncated after {})", size(cap)));
+        }
+        self
     }
 }
 
