@@ -70,8 +70,8 @@ impl Reply {
             chunks: vec!["lorem ipsum dolor sit amet ".repeat(38)],
             finish: Finish::Stop,
             usage: (!fault.no_usage).then_some(Usage {
-                input: 1,
-                output: 1,
+                input: fault.usage_tokens.unwrap_or(1),
+                output: fault.usage_tokens.unwrap_or(1),
                 cached: 0,
                 reasoning: 0,
             }),
