@@ -56,6 +56,7 @@ async fn open(db: &std::path::Path) -> Result<Engine, AppError> {
     let settings = Settings::new(store, Keychain::default());
     // Warnings are logged inside; the providers screen shows the blanked headers as not set.
     settings.secure_stored_header_values().await?;
-    let executor = Executor::new(Policy::default())?;
+    // The limits (reply size, deadlines, …) are settings, shared with the CLI.
+    let executor = Executor::new(Policy::with_overrides(&settings.store).await)?;
     Ok(Engine::new(settings, executor))
 }

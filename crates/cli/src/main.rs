@@ -102,6 +102,8 @@ async fn read_only_settings(
 /// The engine over the database at `db`, as the desktop app builds it.
 async fn engine(db: &std::path::Path) -> anyhow::Result<switchyard_engine::send::Engine> {
     let settings = settings(db).await?;
-    let executor = switchyard_engine::execute::Executor::new(Default::default())?;
+    // The limits (reply size, deadlines, …) are settings, shared with the app.
+    let policy = switchyard_engine::execute::Policy::with_overrides(&settings.store).await;
+    let executor = switchyard_engine::execute::Executor::new(policy)?;
     Ok(switchyard_engine::send::Engine::new(settings, executor))
 }

@@ -8,6 +8,8 @@ use ts_rs::TS;
 use crate::error::{EngineError, ErrorCode};
 use crate::provider::ProviderRow;
 use crate::provider::{validate_base_url, ProviderKind};
+use crate::providers::limits::{read_capped, size, Limits};
+use crate::redact::Redactor;
 use crate::secrets::Secret;
 
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";
@@ -46,7 +48,9 @@ pub fn auth_headers(row: &ProviderRow, key: Option<&Secret>) -> Result<HeaderMap
         let name = HeaderName::from_bytes(h.name.as_bytes());
         match (name, HeaderValue::from_str(value)) {
             (Ok(n), Ok(mut v)) => {
-                v.set_sensitive(h.secret);
+                // A credential in an extra header (an Azure `api-key`, a proxy token) is kept
+                // out of debug output and masked in errors like the key itself.
+                v.set_sensitive(h.secret || looks_secret(n.as_str()));
                 headers.insert(n, v);
             }
             _ => {
@@ -82,6 +86,16 @@ pub fn auth_headers(row: &ProviderRow, key: Option<&Secret>) -> Result<HeaderMap
     Ok(headers)
 }
 
+/// Header names that carry credentials, by the words they use.
+fn looks_secret(name: &str) -> bool {
+    ["auth", "key", "token", "secret", "password", "cookie"]
+        .iter()
+        .any(|w| name.contains(w))
+}
+
+/// How much of a model list is read: OpenRouter's, the longest known, is a few MB.
+const MAX_MODEL_LIST_BYTES: usize = 16 << 20;
+
 pub async fn test_connection(
     row: &ProviderRow,
     key: Option<&Secret>,
@@ -91,6 +105,7 @@ pub async fn test_connection(
     let client = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(15))
+        .redirect(crate::redirect::same_origin_only())
         .build()
         .map_err(|e| {
             conn(
@@ -98,17 +113,35 @@ pub async fn test_connection(
                 format!("Could not start an HTTP client: {e}"),
             )
         })?;
+    let headers = auth_headers(row, key)?;
+    let redactor = Redactor::new(key, &headers);
     let started = Instant::now();
     let response = client
         .get(&url)
-        .headers(auth_headers(row, key)?)
+        .headers(headers)
         .send()
         .await
         .map_err(|e| transport_error(&url, &e))?;
     let status = response.status();
-    let body = response.text().await.unwrap_or_default();
+    let cap = if status.is_success() {
+        MAX_MODEL_LIST_BYTES
+    } else {
+        Limits::default().max_error_body_bytes
+    };
+    let (bytes, cut) = read_capped(response, cap).await;
+    // The provider's words are shown to the user: an echo of the request must not show the key.
+    let body = redactor.redact(&String::from_utf8_lossy(&bytes));
     let latency_ms = started.elapsed().as_millis().min(u32::MAX as u128) as u32;
     if status.is_success() {
+        if cut {
+            return Err(conn(
+                ErrorCode::BadUrl,
+                format!(
+                    "{url} answered with a model list longer than {}. Check the base URL.",
+                    size(cap)
+                ),
+            ));
+        }
         return parse_models(&url, &body, latency_ms);
     }
     Err(status_error(
@@ -135,6 +168,9 @@ fn transport_error(url: &str, e: &reqwest::Error) -> EngineError {
             })
         })
         .unwrap_or_default();
+    if let Some(redirect) = crate::redirect::refused(e) {
+        return conn(ErrorCode::CrossOriginRedirect, format!("{redirect}."));
+    }
     if e.is_timeout() {
         conn(
             ErrorCode::Timeout,

@@ -40,6 +40,12 @@ pub enum ErrorCode {
     ConnectionLost,
     Malformed,
     Truncated,
+    /// One SSE line or event was longer than the limit (`limits.max_line_bytes`).
+    LineTooLong,
+    /// The reply grew past the limit (`limits.max_reply_bytes`); the text so far is kept.
+    ReplyTooLarge,
+    /// The provider redirected to another host; the key is never sent there.
+    CrossOriginRedirect,
     // Carrying out a chain.
     /// No model of the chain could be called (no provider, no key, all paused).
     NoUsableProvider,

@@ -8,6 +8,8 @@ pub mod execute;
 pub mod paths;
 pub mod provider;
 pub mod providers;
+pub mod redact;
+pub mod redirect;
 pub mod reply;
 pub mod routing;
 pub mod secrets;

@@ -9,6 +9,7 @@ use axum::Json;
 use bytes::Bytes;
 use serde_json::Value;
 
+use crate::hostile;
 use crate::reply::Reply;
 use crate::state::State;
 use crate::stream::{self, Plan};
@@ -80,7 +81,17 @@ pub async fn chat(
         &headers,
         body.clone(),
     );
-    let fail = |(status, body): WireError| stream::error(&state, index, status, body, None);
+    // What happens before the key is checked: a redirect, and headers echoed into any error.
+    let early = state.peek_fault(&model);
+    if let Some(url) = &early.redirect_to {
+        state.take_fault(&model);
+        return hostile::redirect(&state, index, url);
+    }
+    let echo = early.echo_headers.then(|| hostile::echo_text(&headers));
+    let echo = echo.as_deref();
+    let fail = |(status, body): WireError| {
+        stream::error(&state, index, status, hostile::echo_json(body, echo), None)
+    };
 
     if let Err(e) = wire.check_key(&state, &headers, route.query_key) {
         return fail(e);
@@ -96,23 +107,42 @@ pub async fn chat(
     if fault.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
     }
-    if let Some(code) = fault.status {
+    if fault.status.is_some() || fault.huge_error_body_bytes.is_some() {
+        let code = fault.status.unwrap_or(500);
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let Some(bytes) = fault.huge_error_body_bytes {
+            return hostile::huge_error(&state, index, status, bytes);
+        }
         return stream::error(
             &state,
             index,
             status,
-            wire.error_body(status),
+            hostile::echo_json(wire.error_body(status), echo),
             fault.retry_after_header(),
         );
     }
     if fault.context_length {
         return fail(wire.context_length());
     }
-    let reply = Reply::build(&call.texts, &call.last_user, call.max_tokens, &fault);
+    if streaming && fault.endless_line {
+        return hostile::endless_line(state, index);
+    }
     let id = state.next_id();
+    if streaming && (fault.huge_reply_bytes.is_some() || fault.endless_stream) {
+        let piece = Reply::piece(&fault);
+        let times = fault
+            .huge_reply_bytes
+            .map(|bytes| bytes.div_ceil(piece.chunks[0].len() as u64));
+        let plan = wire.stream(id, &model, &piece, &call);
+        return hostile::repeated(state, index, plan, times, fault.chunk_delay_ms);
+    }
+    let reply = Reply::build(&call.texts, &call.last_user, call.max_tokens, &fault);
     if streaming {
-        let plan = wire.stream(id, &model, &reply, &call);
+        let mut plan = wire.stream(id, &model, &reply, &call);
+        if let Some(echo) = echo {
+            plan.error = hostile::echo_frame(&plan.error, echo);
+            plan.malformed = hostile::echo_malformed(&plan.malformed, echo);
+        }
         stream::sse(state, index, fault, plan)
     } else {
         let value = wire.complete(id, &model, &reply);
@@ -128,13 +158,22 @@ pub fn models(
     query_key: Option<&str>,
 ) -> Response {
     let index = state.record(wire.name(), path, "", false, headers, Value::Null);
+    let early = state.peek_fault("");
+    if let Some(url) = &early.redirect_to {
+        state.take_fault("");
+        return hostile::redirect(state, index, url);
+    }
+    let echo = early.echo_headers.then(|| hostile::echo_text(headers));
     match wire.check_key(state, headers, query_key) {
         Ok(()) => {
             state.set_status(index, 200);
             state.set_outcome(index, "answered");
             Json(wire.models()).into_response()
         }
-        Err((status, body)) => stream::error(state, index, status, body, None),
+        Err((status, body)) => {
+            let body = hostile::echo_json(body, echo.as_deref());
+            stream::error(state, index, status, body, None)
+        }
     }
 }
 

@@ -36,6 +36,26 @@ pub struct Fault {
     pub cached_tokens: u64,
     /// Report this many reasoning tokens (counted inside the output tokens).
     pub reasoning_tokens: u64,
+    /// Answer every request (chat and model list) with `307 Temporary Redirect` to this URL,
+    /// before the key is checked: a proxy or a hijacked DNS name sending the client elsewhere.
+    /// Counts against `times`, so `times: 1` redirects once and then answers.
+    pub redirect_to: Option<String>,
+    /// Put every request header, the key headers first and verbatim, into the error body's
+    /// message (a status fault, a refused key), the in-stream error frame (`error_after`) and
+    /// the malformed frame (`malformed_after`): an upstream that echoes what it was sent.
+    pub echo_headers: bool,
+    /// Send one SSE `data:` line that never ends, as fast as the client reads it.
+    pub endless_line: bool,
+    /// With `status` (500 when absent): an error body this many bytes long, generated as it is
+    /// sent and never held whole by the server.
+    pub huge_error_body_bytes: Option<u64>,
+    /// Stream a reply of about this many bytes of text (words in normal-sized chunks), then
+    /// finish normally; generated as it is sent.
+    pub huge_reply_bytes: Option<u64>,
+    /// Stream words forever, each in its own chunk (paced by `chunk_delay_ms`), never finishing.
+    pub endless_stream: bool,
+    /// Report this many input and this many output tokens, whatever was sent.
+    pub usage_tokens: Option<u64>,
 }
 
 impl Fault {

@@ -103,7 +103,7 @@ fn usage(reply: &Reply) -> Value {
             let mut m = json!({
                 "promptTokenCount": u.input,
                 "candidatesTokenCount": u.output - u.reasoning,
-                "totalTokenCount": u.input + u.output,
+                "totalTokenCount": u.input.saturating_add(u.output),
                 "promptTokensDetails": [{"modality": "TEXT", "tokenCount": u.input}]
             });
             if u.cached > 0 {

@@ -17,11 +17,17 @@
 //!                            characters only), body, status, outcome
 //! DELETE /_control/requests  forget them
 //! ```
+//!
+//! Besides failures, faults can make the server hostile: `redirect_to` (307 to another host),
+//! `echo_headers` (key headers echoed into error bodies and frames), `endless_line`,
+//! `huge_error_body_bytes`, `huge_reply_bytes`, `endless_stream` (bodies generated as they are
+//! sent) and `usage_tokens` (absurd token counts). See [`Fault`].
 mod anthropic;
 mod control;
 mod exchange;
 pub mod fault;
 mod gemini;
+mod hostile;
 mod openai;
 mod reply;
 mod state;

@@ -47,7 +47,7 @@ fn usage(reply: &Reply) -> Value {
         Some(u) => json!({
             "prompt_tokens": u.input,
             "completion_tokens": u.output,
-            "total_tokens": u.input + u.output,
+            "total_tokens": u.input.saturating_add(u.output),
             "prompt_tokens_details": {"cached_tokens": u.cached, "audio_tokens": 0},
             "completion_tokens_details": {"reasoning_tokens": u.reasoning, "audio_tokens": 0,
                 "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0}

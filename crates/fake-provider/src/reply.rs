@@ -48,16 +48,33 @@ impl Reply {
             .map(|t| t.split_whitespace().count() as u64)
             .sum::<u64>()
             .max(1);
+        let output = chunks.len() as u64 + fault.reasoning_tokens;
+        let (input, output) = fault.usage_tokens.map_or((input, output), |n| (n, n));
         let usage = (!fault.no_usage).then(|| Usage {
             input,
-            output: chunks.len() as u64 + fault.reasoning_tokens,
+            output,
             cached: fault.cached_tokens.min(input),
-            reasoning: fault.reasoning_tokens,
+            reasoning: fault.reasoning_tokens.min(output),
         });
         Self {
             chunks,
             finish,
             usage,
+        }
+    }
+
+    /// One piece of filler text (about 1 KiB of words), for replies sent as that piece over
+    /// and over (`huge_reply_bytes`, `endless_stream`).
+    pub fn piece(fault: &Fault) -> Self {
+        Self {
+            chunks: vec!["lorem ipsum dolor sit amet ".repeat(38)],
+            finish: Finish::Stop,
+            usage: (!fault.no_usage).then_some(Usage {
+                input: fault.usage_tokens.unwrap_or(1),
+                output: fault.usage_tokens.unwrap_or(1),
+                cached: 0,
+                reasoning: 0,
+            }),
         }
     }
 
@@ -88,6 +105,18 @@ mod tests {
         let u = r.usage.unwrap();
         assert_eq!((u.input, u.output), (4, 3));
         assert_eq!(r.finish, Finish::Stop);
+    }
+
+    #[test]
+    fn usage_tokens_replaces_both_counts() {
+        let fault = Fault {
+            usage_tokens: Some(u64::MAX),
+            ..Fault::default()
+        };
+        let u = Reply::build(&["q".into()], "q", None, &fault)
+            .usage
+            .unwrap();
+        assert_eq!((u.input, u.output), (u64::MAX, u64::MAX));
     }
 
     #[test]

@@ -12,6 +12,9 @@ use crate::fault::Fault;
 /// Whether a header carries a credential: the key headers of the three APIs, proxy
 /// authorization, cookies, and any name with token, secret or key in it (the names the app
 /// keeps in the keychain). Such values are never recorded, only their last four characters.
+/// The headers a provider's API key travels in.
+const SECRET_HEADERS: [&str; 3] = ["authorization", "x-api-key", "x-goog-api-key"];
+
 fn is_credential(name: &str) -> bool {
     matches!(name, "authorization" | "proxy-authorization" | "cookie")
         || ["token", "secret", "key"].iter().any(|w| name.contains(w))
@@ -47,6 +50,10 @@ pub struct RecordedRequest {
     /// characters of each value.
     #[serde(default)]
     pub credentials: BTreeMap<String, String>,
+    /// The names of the key headers the request carried (never their values), so a test can
+    /// tell whether a key reached this server.
+    #[serde(default)]
+    pub key_headers: Vec<String>,
     pub body: Value,
     /// The HTTP status sent; 0 until the request is answered.
     pub status: u16,
@@ -85,6 +92,17 @@ impl State {
         self.faults.lock().unwrap().clear();
     }
 
+    /// The fault that applies to `model`, without counting it against `times`: for what must
+    /// happen before the key is checked (a redirect, echoed headers on a refused key).
+    pub fn peek_fault(&self, model: &str) -> Fault {
+        let faults = self.faults.lock().unwrap();
+        faults
+            .get(model)
+            .or_else(|| faults.get("*"))
+            .cloned()
+            .unwrap_or_default()
+    }
+
     /// The fault for this request, counting it against `times`.
     pub fn take_fault(&self, model: &str) -> Fault {
         let mut faults = self.faults.lock().unwrap();
@@ -116,6 +134,11 @@ impl State {
         headers: &HeaderMap,
         body: Value,
     ) -> usize {
+        let key_headers = SECRET_HEADERS
+            .iter()
+            .filter(|name| headers.contains_key(**name))
+            .map(|name| name.to_string())
+            .collect();
         let (mut credentials, mut plain) = (BTreeMap::new(), BTreeMap::new());
         for (name, value) in headers {
             let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
@@ -133,6 +156,7 @@ impl State {
             stream,
             headers: plain,
             credentials,
+            key_headers,
             body,
             status: 0,
             outcome: String::new(),
@@ -196,5 +220,9 @@ mod tests {
         assert_eq!(recorded.credentials["authorization"], "er k");
         assert_eq!(recorded.credentials["x-team-token"], "9876");
         assert!(!serde_json::to_string(recorded).unwrap().contains("abcd"));
+        assert_eq!(
+            state.requests()[0].key_headers,
+            ["authorization", "x-api-key"]
+        );
     }
 }

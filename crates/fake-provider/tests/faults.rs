@@ -244,3 +244,88 @@ async fn control_endpoint_rejects_unknown_fields_and_clears() {
     assert_eq!(log.len(), 2);
     assert_eq!(log[0]["status"], 500);
 }
+
+#[tokio::test]
+async fn redirect_to_answers_307_with_the_location_before_any_key_check() {
+    let s = FakeProvider::start(&["k"]).await.unwrap();
+    s.set_fault(Fault {
+        model: "m".into(),
+        redirect_to: Some("http://elsewhere.test/v1/chat".into()),
+        ..Default::default()
+    });
+    let client = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = client
+        .post(format!("{}/chat/completions", s.openai_base()))
+        .header("authorization", "Bearer k")
+        .json(&json!({"model": "m", "messages": [{"role": "user", "content": "x"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TEMPORARY_REDIRECT);
+    assert_eq!(r.headers()["location"], "http://elsewhere.test/v1/chat");
+    assert_eq!(s.requests()[0].key_headers, ["authorization"]);
+}
+
+#[tokio::test]
+async fn huge_bodies_are_sent_in_full_without_being_held() {
+    let s = FakeProvider::start(&[]).await.unwrap();
+    s.set_fault(Fault {
+        model: "e".into(),
+        status: Some(502),
+        huge_error_body_bytes: Some(5 << 20),
+        ..Default::default()
+    });
+    s.set_fault(Fault {
+        model: "r".into(),
+        huge_reply_bytes: Some(1 << 20),
+        usage_tokens: Some(4_000_000_000),
+        ..Default::default()
+    });
+    let r = openai_stream(&s, "e").await;
+    assert_eq!(r.status().as_u16(), 502);
+    assert_eq!(r.bytes().await.unwrap().len(), 5 << 20);
+    let body = Client::new()
+        .post(format!("{}/chat/completions", s.openai_base()))
+        .json(
+            &json!({"model": "r", "stream": true, "stream_options": {"include_usage": true},
+            "messages": [{"role": "user", "content": "x"}]}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(body.len() > 1 << 20 && body.ends_with("data: [DONE]\n\n"));
+    assert!(
+        body.contains("\"prompt_tokens\":4000000000"),
+        "usage_tokens"
+    );
+}
+
+#[tokio::test]
+async fn echo_headers_puts_the_key_into_the_error_message() {
+    let s = FakeProvider::start(&[]).await.unwrap();
+    s.set_fault(Fault {
+        model: "m".into(),
+        status: Some(500),
+        echo_headers: true,
+        ..Default::default()
+    });
+    let r = Client::new()
+        .post(format!("{}/chat/completions", s.openai_base()))
+        .header("authorization", "Bearer sk-echoed")
+        .json(&json!({"model": "m", "messages": [{"role": "user", "content": "x"}]}))
+        .send()
+        .await
+        .unwrap();
+    let v: Value = r.json().await.unwrap();
+    let message = v["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("request headers: authorization: Bearer sk-echoed"),
+        "{message}"
+    );
+}

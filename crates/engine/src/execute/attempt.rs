@@ -4,12 +4,13 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use reqwest::Client;
 use switchyard_router::Message;
-use tokio::time::{timeout, timeout_at, Instant};
+use tokio::time::{timeout_at, Instant};
 use tokio_util::sync::CancellationToken;
 
 use super::plan::Target;
 use super::Policy;
 use super::ReplySink;
+use crate::providers::limits::size;
 use crate::providers::{self, ChatCall, FinishReason, ProviderError, StreamEvent};
 use switchyard_router::Usage;
 
@@ -26,7 +27,8 @@ pub struct Failure {
 }
 
 /// Runs one try. Text is appended to `text` and forwarded through `on_event` as it arrives;
-/// `first_token` is set when the first piece arrives.
+/// `first_token` is set when the first piece arrives. Nothing runs past `deadline`, the end of
+/// the whole request.
 #[allow(clippy::too_many_arguments)]
 pub async fn attempt(
     client: &Client,
@@ -38,6 +40,7 @@ pub async fn attempt(
     cancel: &CancellationToken,
     text: &mut String,
     first_token: &mut Option<Instant>,
+    deadline: Instant,
 ) -> Result<Answer, Failure> {
     let call = ChatCall {
         model: target.model.api_name(),
@@ -49,18 +52,34 @@ pub async fn attempt(
     } else {
         policy.first_token_timeout
     };
-    let first_token_deadline = Instant::now() + first_token_limit;
+    let first_token_deadline = (Instant::now() + first_token_limit).min(deadline);
+    // Which limit ran out when a wait ended: the request's deadline, or the wait's own.
+    let timed_out = |waiting: &str, limit: Duration| {
+        let what = if Instant::now() >= deadline {
+            format!(
+                "at the request deadline ({}): the whole request may take no longer",
+                seconds(policy.request_deadline)
+            )
+        } else {
+            format!("{waiting} (limit {})", seconds(limit))
+        };
+        ProviderError::Timeout(what)
+    };
     let fail = |error, after_text| Failure { error, after_text };
+    let limits = policy.limits();
     let opened = tokio::select! {
         _ = cancel.cancelled() => return Err(fail(ProviderError::Stopped, false)),
-        opened = timeout_at(first_token_deadline, providers::stream(client, &target.endpoint, call)) => opened,
+        opened = timeout_at(
+            first_token_deadline,
+            providers::stream_within(client, &target.endpoint, call, &limits),
+        ) => opened,
     };
     let mut events = match opened {
         Ok(Ok(events)) => events,
         Ok(Err(e)) => return Err(fail(e, false)),
         Err(_) => {
             return Err(fail(
-                ProviderError::Timeout("waiting for the first token"),
+                timed_out("waiting for the first token", first_token_limit),
                 false,
             ))
         }
@@ -70,16 +89,17 @@ pub async fn attempt(
         finish: None,
     };
     let mut after_text = false;
+    // Reply text from this try, against the reply size limit.
+    let mut received = 0usize;
     loop {
+        let wait_until = if after_text {
+            (Instant::now() + policy.chunk_timeout).min(deadline)
+        } else {
+            first_token_deadline
+        };
         let next = tokio::select! {
             _ = cancel.cancelled() => return Err(fail(ProviderError::Stopped, after_text)),
-            next = async {
-                if after_text {
-                    timeout(policy.chunk_timeout, events.next()).await
-                } else {
-                    timeout_at(first_token_deadline, events.next()).await
-                }
-            } => next,
+            next = timeout_at(wait_until, events.next()) => next,
         };
         let event = match next {
             Ok(Some(Ok(event))) => event,
@@ -87,30 +107,65 @@ pub async fn attempt(
             Ok(None) => return Ok(answer),
             Err(_) if after_text => {
                 return Err(fail(
-                    ProviderError::Timeout("waiting for the next chunk"),
+                    timed_out("waiting for the next chunk", policy.chunk_timeout),
                     true,
                 ))
             }
             Err(_) => {
                 return Err(fail(
-                    ProviderError::Timeout("waiting for the first token"),
+                    timed_out("waiting for the first token", first_token_limit),
                     false,
                 ))
             }
         };
         match event {
-            StreamEvent::Text(delta) => {
-                if !after_text {
-                    after_text = true;
-                    *first_token = Some(Instant::now());
-                    sink.started(&target.model.id, &target.provider.id);
+            StreamEvent::Text(mut delta) => {
+                let room = policy.max_reply_bytes.saturating_sub(received);
+                let too_large = delta.len() > room;
+                if too_large {
+                    delta.truncate(floor_char_boundary(&delta, room));
                 }
-                text.push_str(&delta);
-                sink.text(&delta);
+                received += delta.len();
+                if !delta.is_empty() {
+                    if !after_text {
+                        after_text = true;
+                        *first_token = Some(Instant::now());
+                        sink.started(&target.model.id, &target.provider.id);
+                    }
+                    text.push_str(&delta);
+                    sink.text(&delta);
+                }
+                if too_large {
+                    let error = ProviderError::Refused {
+                        code: crate::error::ErrorCode::ReplyTooLarge,
+                        message: format!(
+                            "the reply passed the reply size limit ({})",
+                            size(policy.max_reply_bytes)
+                        ),
+                    };
+                    return Err(fail(error, after_text));
+                }
             }
             StreamEvent::Usage(u) => answer.usage = Some(u),
             StreamEvent::Finish(f) => answer.finish = Some(f),
         }
+    }
+}
+
+/// The largest index up to `at` that starts a character of `s`.
+fn floor_char_boundary(s: &str, at: usize) -> usize {
+    (0..=at.min(s.len()))
+        .rev()
+        .find(|i| s.is_char_boundary(*i))
+        .unwrap_or(0)
+}
+
+/// A duration as a limit is written: `600 ms`, `45 s`, `10 min`.
+fn seconds(d: Duration) -> String {
+    match d.as_millis() {
+        ms if ms < 1_000 => format!("{ms} ms"),
+        ms if ms % 60_000 == 0 => format!("{} min", ms / 60_000),
+        ms => format!("{} s", (ms as f64 / 1000.0)),
     }
 }
 

@@ -4,6 +4,7 @@
 mod attempt;
 pub mod backoff;
 mod breaker;
+pub mod limits;
 pub mod meter;
 pub mod plan;
 
@@ -21,7 +22,7 @@ pub use meter::{Billed, CallEnd, CallStart, CallTicket, Meter, MeterFuture};
 pub use plan::{Plan, Target, Unplanned};
 
 use crate::error::{EngineError, ErrorCode, ErrorInfo};
-use crate::providers::{ErrorKind, FinishReason, ProviderError};
+use crate::providers::{ErrorKind, FinishReason, Limits, ProviderError};
 use crate::reply::{Hop, HopOutcome, Reply, ReplyStatus};
 
 /// Where the executor sends what happens while a reply is produced.
@@ -51,9 +52,19 @@ pub struct Policy {
     pub reasoning_first_token_timeout: Duration,
     /// Between two events once text is flowing.
     pub chunk_timeout: Duration,
-    /// Consecutive failures that open a provider's circuit.
+    /// Consecutive failures that open a circuit: a model's for its own failures (5xx,
+    /// overload, rate limit), its provider's for failed connections and refused keys.
     pub breaker_threshold: u32,
     pub breaker_cooldown: Duration,
+    /// Longest SSE line accepted; a longer one ends the hop as `line_too_long`.
+    pub max_line_bytes: usize,
+    /// How much of an error body is read; the message notes the cut.
+    pub max_error_body_bytes: usize,
+    /// Most reply text taken from one model; past it the hop ends as `reply_too_large` and
+    /// the text so far is kept as a partial reply.
+    pub max_reply_bytes: usize,
+    /// From the start of a request to its end, whatever its chain, retries and streams do.
+    pub request_deadline: Duration,
 }
 
 impl Default for Policy {
@@ -69,6 +80,10 @@ impl Default for Policy {
             chunk_timeout: Duration::from_secs(30),
             breaker_threshold: 5,
             breaker_cooldown: Duration::from_secs(30),
+            max_line_bytes: Limits::default().max_line_bytes,
+            max_error_body_bytes: Limits::default().max_error_body_bytes,
+            max_reply_bytes: Limits::default().max_reply_bytes,
+            request_deadline: Duration::from_secs(600),
         }
     }
 }
@@ -101,13 +116,10 @@ impl AfterFailure {
             | ProviderError::Malformed(_)
             | ProviderError::Truncated => Self::Retry,
             ProviderError::Stopped => Self::NextModel,
+            // The same upstream would send the same again.
+            ProviderError::Refused { .. } => Self::NextModel,
         }
     }
-}
-
-/// Only failures that say the provider is unwell open its circuit, not a bad request or key.
-fn unwell(error: &ProviderError) -> bool {
-    AfterFailure::after(error) == AfterFailure::Retry
 }
 
 /// Whether reported usage can be true: no more prompt than the model's context window, and no
@@ -274,6 +286,8 @@ impl Executor {
             .connect_timeout(policy.connect_timeout)
             // Chunks are small and latency-bound; Nagle would hold them back.
             .tcp_nodelay(true)
+            // A redirect to another host would carry the key there.
+            .redirect(crate::redirect::same_origin_only())
             .build()
             .map_err(|e| {
                 EngineError::coded(
@@ -329,6 +343,8 @@ impl Executor {
         let mut refused: Option<ErrorInfo> = None;
         // After a context overflow, only models with a larger window than this are tried.
         let mut too_small: Option<u32> = None;
+        // The whole request's deadline passed between tries.
+        let mut deadline_passed = false;
         'models: for (hop_no, target) in plan.targets.iter().enumerate() {
             let provider = &target.provider.id;
             let model = &target.model.id;
@@ -359,10 +375,13 @@ impl Executor {
                 if cancel.is_cancelled() {
                     break 'models;
                 }
-                if let Some(open) = self.breakers.open_for(provider, Instant::now()) {
+                if Instant::now() >= run.started + self.policy.request_deadline {
+                    deadline_passed = true;
+                    break 'models;
+                }
+                if let Some((open, who)) = self.breakers.open_for(target, Instant::now()) {
                     let why = format!(
-                        "{} failed repeatedly; skipped for another {} s",
-                        target.provider.name,
+                        "{who} failed repeatedly; skipped for another {} s",
                         open.as_secs() + 1
                     );
                     run.skip(
@@ -403,12 +422,13 @@ impl Executor {
                     cancel,
                     &mut run.text,
                     &mut run.first_token,
+                    run.started + self.policy.request_deadline,
                 )
                 .await;
                 let latency = millis(hop_started.elapsed());
                 let (hop, billed, ending) = match result {
                     Ok(answer) => {
-                        self.breakers.success(provider);
+                        self.breakers.success(target);
                         let hop = run.hop(
                             model,
                             provider,
@@ -429,9 +449,7 @@ impl Executor {
                         error,
                         after_text: true,
                     }) => {
-                        if unwell(&error) {
-                            self.breakers.failure(provider, Instant::now());
-                        }
+                        self.breakers.failure(target, &error, Instant::now());
                         let hop = run.hop(
                             model,
                             provider,
@@ -484,9 +502,7 @@ impl Executor {
                         after_text: false,
                     }) => {
                         let next = AfterFailure::after(&error);
-                        if unwell(&error) {
-                            self.breakers.failure(provider, Instant::now());
-                        }
+                        self.breakers.failure(target, &error, Instant::now());
                         match next {
                             AfterFailure::SkipProvider => run.failing_keys.push(provider.clone()),
                             AfterFailure::LargerWindow => {
@@ -549,6 +565,16 @@ impl Executor {
             );
             return run.finish(Ending::Failed(info));
         }
+        if deadline_passed {
+            let info = ErrorInfo::new(
+                ErrorCode::Timeout,
+                format!(
+                    "The request reached its deadline ({} s) before a model answered; the remaining models were not tried.",
+                    self.policy.request_deadline.as_secs()
+                ),
+            );
+            return run.finish(Ending::Failed(info));
+        }
         let error = match (refused, last_error) {
             (Some(why), _) => why,
             (None, Some((model, e))) => ErrorInfo::new(
@@ -584,13 +610,14 @@ impl Executor {
             .filter(|wait| *wait <= policy.max_retry_wait)
     }
 
-    /// When every provider in the plan has an open circuit, the request fails at once.
+    /// When every model in the plan has an open circuit (its own or its provider's), the
+    /// request fails at once.
     fn all_cooling_down(&self, plan: &Plan) -> Option<ErrorInfo> {
         let now = Instant::now();
         let mut waits = Vec::new();
         for t in &plan.targets {
-            let open = self.breakers.open_for(&t.provider.id, now)?;
-            let line = format!("{} (for {} s)", t.provider.name, open.as_secs() + 1);
+            let (open, who) = self.breakers.open_for(t, now)?;
+            let line = format!("{who} (for {} s)", open.as_secs() + 1);
             if !waits.contains(&line) {
                 waits.push(line);
             }
@@ -598,7 +625,7 @@ impl Executor {
         Some(ErrorInfo::new(
             ErrorCode::NoUsableProvider,
             format!(
-                "Every provider for this request is paused after repeated failures: {}. Try again then, or add another provider's key so the chain has somewhere to go.",
+                "Every model for this request is paused after repeated failures: {}. Try again then, or add another provider's key so the chain has somewhere to go.",
                 waits.join(", ")
             ),
         ))

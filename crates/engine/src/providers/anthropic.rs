@@ -186,8 +186,8 @@ impl Decoder for AnthropicDecoder {
     }
 }
 
-pub fn events(response: reqwest::Response) -> SseStream<AnthropicDecoder> {
-    SseStream::new(response, AnthropicDecoder::default())
+pub fn events(response: reqwest::Response, max_line_bytes: usize) -> SseStream<AnthropicDecoder> {
+    SseStream::new(response, AnthropicDecoder::default(), max_line_bytes)
 }
 
 pub fn completion(json: &Value) -> Result<Completion, ProviderError> {

@@ -4,7 +4,9 @@ use std::time::Duration;
 use serde_json::Value;
 use thiserror::Error;
 
+use super::limits::size;
 use crate::error::{ErrorCode, ErrorInfo};
+use crate::redact::Redactor;
 
 /// The kind of a provider's error, read from its status and body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,8 +33,9 @@ pub enum ProviderError {
     },
     #[error("could not connect: {0}")]
     Connect(String),
+    /// What was being waited for, and the limit that ran out.
     #[error("timed out {0}")]
-    Timeout(&'static str),
+    Timeout(String),
     #[error("the connection failed: {0}")]
     Transport(String),
     #[error("the provider sent something unreadable: {0}")]
@@ -45,6 +48,11 @@ pub enum ProviderError {
     /// The user or a signal stopped the call; not the provider's doing.
     #[error("stopped by you")]
     Stopped,
+    /// The engine stopped reading: a limit was hit (`line_too_long`, `reply_too_large`) or
+    /// the provider redirected off its host (`cross_origin_redirect`). The message names the
+    /// limit and its value.
+    #[error("{message}")]
+    Refused { code: ErrorCode, message: String },
 }
 
 impl ProviderError {
@@ -66,6 +74,7 @@ impl ProviderError {
             Self::Malformed(_) => ErrorCode::Malformed,
             Self::Truncated => ErrorCode::Truncated,
             Self::Stopped => ErrorCode::Stopped,
+            Self::Refused { code, .. } => *code,
         }
     }
 
@@ -91,9 +100,15 @@ impl ProviderError {
 
     pub fn from_reqwest(e: &reqwest::Error) -> Self {
         // reqwest's Display names the URL but never a header, so no key reaches the message.
+        if let Some(redirect) = crate::redirect::refused(e) {
+            return Self::Refused {
+                code: ErrorCode::CrossOriginRedirect,
+                message: redirect.to_string(),
+            };
+        }
         let text = short(&error_chain(e));
         if e.is_timeout() {
-            Self::Timeout("connecting")
+            Self::Timeout("connecting".into())
         } else if e.is_connect() {
             Self::Connect(text)
         } else {
@@ -122,6 +137,47 @@ impl ProviderError {
             message: short(&message),
             retry_after,
         }
+    }
+}
+
+impl ProviderError {
+    /// The same error with the call's secrets masked in every text it carries, and each text
+    /// kept to one short line. Redacting comes first, so no cut can leave part of a key.
+    pub fn redacted(self, redactor: &Redactor) -> Self {
+        let clean = |text: String| short(&redactor.redact(&text));
+        match self {
+            Self::Status {
+                status,
+                kind,
+                message,
+                retry_after,
+            } => Self::Status {
+                status,
+                kind,
+                message: clean(message),
+                retry_after,
+            },
+            Self::Connect(t) => Self::Connect(clean(t)),
+            Self::Transport(t) => Self::Transport(clean(t)),
+            Self::Malformed(t) => Self::Malformed(clean(t)),
+            Self::Stream { kind, message } => Self::Stream {
+                kind,
+                message: clean(message),
+            },
+            Self::Refused { code, message } => Self::Refused {
+                code,
+                message: clean(message),
+            },
+            other @ (Self::Timeout(_) | Self::Truncated | Self::Stopped) => other,
+        }
+    }
+
+    /// Notes on a status error that its body was cut at `cap` bytes.
+    pub fn body_truncated(mut self, cap: usize) -> Self {
+        if let Self::Status { message, .. } = &mut self {
+            message.push_str(&format!(" … (truncated after {})", size(cap)));
+        }
+        self
     }
 }
 

@@ -167,8 +167,8 @@ impl Decoder for GeminiDecoder {
     }
 }
 
-pub fn events(response: reqwest::Response) -> SseStream<GeminiDecoder> {
-    SseStream::new(response, GeminiDecoder::default())
+pub fn events(response: reqwest::Response, max_line_bytes: usize) -> SseStream<GeminiDecoder> {
+    SseStream::new(response, GeminiDecoder::default(), max_line_bytes)
 }
 
 pub fn completion(json: &Value) -> Result<Completion, ProviderError> {

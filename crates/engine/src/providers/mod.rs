@@ -3,13 +3,14 @@ pub mod anthropic;
 pub mod error;
 pub mod event;
 pub mod gemini;
+pub mod limits;
 pub mod openai;
 mod sse;
 
 use std::pin::Pin;
 use std::time::{Duration, SystemTime};
 
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt};
 use reqwest::header::HeaderMap;
 use reqwest::{Client, Response};
 use serde_json::Value;
@@ -17,10 +18,12 @@ use switchyard_router::Message;
 
 pub use error::{ErrorKind, ProviderError};
 pub use event::{FinishReason, StreamEvent};
+pub use limits::Limits;
 
 use crate::error::EngineError;
 use crate::provider::ProviderKind;
 use crate::provider::ProviderRow;
+use crate::redact::Redactor;
 use crate::secrets::Secret;
 use switchyard_router::Usage;
 
@@ -33,14 +36,18 @@ pub struct Endpoint {
     pub kind: ProviderKind,
     pub base_url: String,
     pub headers: HeaderMap,
+    /// Masks the key and the sensitive header values in every error made from this call.
+    pub redactor: Redactor,
 }
 
 impl Endpoint {
     pub fn new(row: &ProviderRow, key: Option<&Secret>) -> Result<Self, EngineError> {
+        let headers = crate::connection::auth_headers(row, key)?;
         Ok(Self {
             kind: row.kind,
             base_url: row.base_url.trim_end_matches('/').to_string(),
-            headers: crate::connection::auth_headers(row, key)?,
+            redactor: Redactor::new(key, &headers),
+            headers,
         })
     }
 }
@@ -68,6 +75,17 @@ pub async fn stream(
     endpoint: &Endpoint,
     call: ChatCall<'_>,
 ) -> Result<EventStream, ProviderError> {
+    stream_within(client, endpoint, call, &Limits::default()).await
+}
+
+/// [`stream`] within `limits`. Every error, before the stream or in it, has the endpoint's
+/// secrets masked.
+pub async fn stream_within(
+    client: &Client,
+    endpoint: &Endpoint,
+    call: ChatCall<'_>,
+    limits: &Limits,
+) -> Result<EventStream, ProviderError> {
     let (url, body) = match endpoint.kind {
         ProviderKind::Openai | ProviderKind::OpenaiCompatible => {
             openai::request(endpoint, call, true)
@@ -75,12 +93,19 @@ pub async fn stream(
         ProviderKind::Anthropic => anthropic::request(endpoint, call, true),
         ProviderKind::Gemini => gemini::request(endpoint, call, true),
     };
-    let response = send(client, endpoint, &url, &body).await?;
-    Ok(match endpoint.kind {
-        ProviderKind::Openai | ProviderKind::OpenaiCompatible => Box::pin(openai::events(response)),
-        ProviderKind::Anthropic => Box::pin(anthropic::events(response)),
-        ProviderKind::Gemini => Box::pin(gemini::events(response)),
-    })
+    let response = send(client, endpoint, &url, &body, limits).await?;
+    let line = limits.max_line_bytes;
+    let events: EventStream = match endpoint.kind {
+        ProviderKind::Openai | ProviderKind::OpenaiCompatible => {
+            Box::pin(openai::events(response, line))
+        }
+        ProviderKind::Anthropic => Box::pin(anthropic::events(response, line)),
+        ProviderKind::Gemini => Box::pin(gemini::events(response, line)),
+    };
+    let redactor = endpoint.redactor.clone();
+    Ok(Box::pin(
+        events.map(move |item| item.map_err(|e| e.redacted(&redactor))),
+    ))
 }
 
 /// One request, one whole reply.
@@ -89,6 +114,16 @@ pub async fn complete(
     endpoint: &Endpoint,
     call: ChatCall<'_>,
 ) -> Result<Completion, ProviderError> {
+    complete_within(client, endpoint, call, &Limits::default()).await
+}
+
+/// [`complete`] within `limits`: a body past `max_reply_bytes` is not read further.
+pub async fn complete_within(
+    client: &Client,
+    endpoint: &Endpoint,
+    call: ChatCall<'_>,
+    limits: &Limits,
+) -> Result<Completion, ProviderError> {
     let (url, body) = match endpoint.kind {
         ProviderKind::Openai | ProviderKind::OpenaiCompatible => {
             openai::request(endpoint, call, false)
@@ -96,11 +131,17 @@ pub async fn complete(
         ProviderKind::Anthropic => anthropic::request(endpoint, call, false),
         ProviderKind::Gemini => gemini::request(endpoint, call, false),
     };
-    let response = send(client, endpoint, &url, &body).await?;
-    let bytes = response
-        .bytes()
-        .await
-        .map_err(|e| ProviderError::from_reqwest(&e))?;
+    let response = send(client, endpoint, &url, &body, limits).await?;
+    let (bytes, cut) = limits::read_capped(response, limits.max_reply_bytes).await;
+    if cut {
+        return Err(ProviderError::Refused {
+            code: crate::error::ErrorCode::ReplyTooLarge,
+            message: format!(
+                "the reply passed the reply size limit ({})",
+                limits::size(limits.max_reply_bytes)
+            ),
+        });
+    }
     let json: Value =
         serde_json::from_slice(&bytes).map_err(|e| ProviderError::Malformed(e.to_string()))?;
     match endpoint.kind {
@@ -108,13 +149,17 @@ pub async fn complete(
         ProviderKind::Anthropic => anthropic::completion(&json),
         ProviderKind::Gemini => gemini::completion(&json),
     }
+    .map_err(|e| e.redacted(&endpoint.redactor))
 }
 
+/// Posts the request. A failure comes back with the endpoint's secrets masked; an error body
+/// is read up to `limits.max_error_body_bytes` and masked before anything is made of it.
 async fn send(
     client: &Client,
     endpoint: &Endpoint,
     url: &str,
     body: &Value,
+    limits: &Limits,
 ) -> Result<Response, ProviderError> {
     let response = client
         .post(url)
@@ -122,14 +167,21 @@ async fn send(
         .json(body)
         .send()
         .await
-        .map_err(|e| ProviderError::from_reqwest(&e))?;
+        .map_err(|e| ProviderError::from_reqwest(&e).redacted(&endpoint.redactor))?;
     if response.status().is_success() {
         return Ok(response);
     }
     let status = response.status().as_u16();
     let retry_after = retry_after(response.headers(), SystemTime::now());
-    let text = response.text().await.unwrap_or_default();
-    Err(ProviderError::from_status(status, &text, retry_after))
+    let cap = limits.max_error_body_bytes;
+    let (bytes, cut) = limits::read_capped(response, cap).await;
+    let text = endpoint.redactor.redact(&String::from_utf8_lossy(&bytes));
+    let error = ProviderError::from_status(status, &text, retry_after);
+    Err(if cut {
+        error.body_truncated(cap)
+    } else {
+        error
+    })
 }
 
 /// `Retry-After` as seconds or an HTTP date, or OpenAI's `retry-after-ms`.

@@ -145,8 +145,8 @@ impl Decoder for OpenAiDecoder {
     }
 }
 
-pub fn events(response: reqwest::Response) -> SseStream<OpenAiDecoder> {
-    SseStream::new(response, OpenAiDecoder)
+pub fn events(response: reqwest::Response, max_line_bytes: usize) -> SseStream<OpenAiDecoder> {
+    SseStream::new(response, OpenAiDecoder, max_line_bytes)
 }
 
 pub fn completion(json: &Value) -> Result<Completion, ProviderError> {

@@ -3,12 +3,12 @@ use std::collections::VecDeque;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use bytes::Bytes;
 use eventsource_stream::{Event, EventStreamError, Eventsource};
 use futures_util::Stream;
 
 use super::error::ProviderError;
 use super::event::StreamEvent;
+use super::limits::{size, BodyError, LineBounded};
 
 /// One adapter's reading of its provider's events.
 pub trait Decoder: Send + Unpin + 'static {
@@ -20,11 +20,10 @@ pub trait Decoder: Send + Unpin + 'static {
     ) -> Result<bool, ProviderError>;
 }
 
-type Body = Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Send>>;
-
-/// Yields events as each SSE frame arrives: nothing is buffered beyond the frame being parsed.
+/// Yields events as each SSE frame arrives: nothing is buffered beyond the frame being parsed,
+/// and no frame may pass the line limit.
 pub struct SseStream<D> {
-    frames: eventsource_stream::EventStream<Body>,
+    frames: eventsource_stream::EventStream<LineBounded>,
     decoder: D,
     pending: VecDeque<StreamEvent>,
     saw_finish: bool,
@@ -32,8 +31,8 @@ pub struct SseStream<D> {
 }
 
 impl<D: Decoder> SseStream<D> {
-    pub fn new(response: reqwest::Response, decoder: D) -> Self {
-        let body: Body = Box::pin(response.bytes_stream());
+    pub fn new(response: reqwest::Response, decoder: D, max_line_bytes: usize) -> Self {
+        let body = LineBounded::new(Box::pin(response.bytes_stream()), max_line_bytes);
         Self {
             frames: body.eventsource(),
             decoder,
@@ -71,7 +70,18 @@ impl<D: Decoder> Stream for SseStream<D> {
                 Poll::Ready(Some(Err(e))) => {
                     this.over = true;
                     let error = match e {
-                        EventStreamError::Transport(t) => ProviderError::from_reqwest(&t),
+                        EventStreamError::Transport(BodyError::Transport(t)) => {
+                            ProviderError::from_reqwest(&t)
+                        }
+                        EventStreamError::Transport(BodyError::LineTooLong(max)) => {
+                            ProviderError::Refused {
+                                code: crate::error::ErrorCode::LineTooLong,
+                                message: format!(
+                                    "the provider sent a stream line longer than the line limit ({}); the stream was closed",
+                                    size(max)
+                                ),
+                            }
+                        }
                         EventStreamError::Utf8(u) => ProviderError::Malformed(u.to_string()),
                         EventStreamError::Parser(p) => ProviderError::Malformed(p.to_string()),
                     };
@@ -90,10 +100,10 @@ impl<D: Decoder> Stream for SseStream<D> {
     }
 }
 
-/// Parses one frame's JSON, naming the frame in the error.
+/// Parses one frame's JSON, naming the frame in the error. The whole frame goes into the
+/// message (it is bounded by the line limit): secrets are masked before it is cut short, so
+/// the cut can never leave part of a key.
 pub fn parse<T: serde::de::DeserializeOwned>(event: &Event) -> Result<T, ProviderError> {
-    serde_json::from_str(&event.data).map_err(|e| {
-        let head: String = event.data.chars().take(80).collect();
-        ProviderError::Malformed(format!("{e} in frame {head:?}"))
-    })
+    serde_json::from_str(&event.data)
+        .map_err(|e| ProviderError::Malformed(format!("{e} in frame {:?}", event.data)))
 }

@@ -140,6 +140,7 @@ pub fn policy() -> Policy {
         chunk_timeout: Duration::from_millis(300),
         breaker_threshold: 1000,
         breaker_cooldown: Duration::from_secs(60),
+        ..Policy::default()
     }
 }
 

@@ -35,6 +35,14 @@ export function explain(error: ErrorInfo, tried: string): Failure {
     case 'unreachable':
     case 'connect_failed':
       return { text: `A provider could not be reached.${tried} ${error.message}`, settings: true };
+    case 'cross_origin_redirect':
+      return {
+        text: `A provider redirected to another host; Switchyard did not follow, so your key stayed put.${tried} ${error.message}`,
+        settings: true,
+      };
+    case 'line_too_long':
+    case 'reply_too_large':
+      return { text: `A provider sent more than Switchyard accepts.${tried} ${error.message}`, settings: false };
     case 'invalid_rules':
     case 'route_failed':
       return { text: `The router could not decide. ${error.message}`, settings: false };

@@ -1,0 +1,155 @@
+//! `switchyard chat` against upstreams that send too much: the real binary must stay small
+//! (peak RSS of the child, read from the kernel when it exits) and say which limit it hit.
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use switchyard_fake_provider::{FakeProvider, Fault};
+use switchyard_router::{default_catalog, to_toml};
+
+/// What the whole CLI may use while a 300 MB body streams at it.
+const MAX_RSS_KIB: i64 = 150 * 1024;
+/// The catalog model the test routes to, moved onto the fake provider.
+const MODEL: &str = "llama-3.1-8b-instant";
+
+/// What a finished child left: its streams, exit status and peak resident memory.
+struct Finished {
+    stdout: String,
+    stderr: String,
+    success: bool,
+    max_rss_kib: i64,
+}
+
+// The child is reaped by wait4 below, which std's `wait` cannot replace: it gives no rusage.
+#[allow(clippy::zombie_processes)]
+fn switchyard(db: &Path, args: &[&str]) -> Finished {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            pipe.read_to_end(&mut bytes).unwrap();
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
+    // wait4 reaps this child alone and reports its own peak RSS (in KiB on Linux), unlike
+    // RUSAGE_CHILDREN, which mixes in every child the test process has waited for.
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is a valid value for the kernel to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: the pid is our own unreaped child; both pointers are to live locals.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32, "wait4 failed");
+    Finished {
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+        success: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        max_rss_kib: usage.ru_maxrss,
+    }
+}
+
+/// A database with an OpenAI-compatible provider at the fake (it needs no key, so no keychain
+/// is involved) and a rule file whose catalog puts [`MODEL`] on it.
+fn scratch(server: &FakeProvider, dir: &Path) -> (std::path::PathBuf, String) {
+    let db = dir.join("hostile.db");
+    let added = switchyard(
+        &db,
+        &[
+            "providers",
+            "add",
+            "--kind",
+            "openai-compatible",
+            "--name",
+            "Local",
+            "--base-url",
+            &server.openai_base(),
+        ],
+    );
+    assert!(added.success, "{}", added.stderr);
+    let mut catalog = default_catalog();
+    let model = catalog.models.iter_mut().find(|m| m.id == MODEL).unwrap();
+    model.provider = "Local".into();
+    let rules = dir.join("rules.toml");
+    let text = to_toml(&switchyard_router::presets::smart_router(), &catalog).unwrap();
+    std::fs::write(&rules, text).unwrap();
+    (db, rules.to_string_lossy().into_owned())
+}
+
+async fn chat(server: &FakeProvider, fault: Fault) -> (Finished, serde_json::Value) {
+    server.set_fault(fault);
+    let dir = tempfile::tempdir().unwrap();
+    let (db, rules) = scratch(server, dir.path());
+    let done = tokio::task::spawn_blocking(move || {
+        switchyard(
+            &db,
+            &["chat", "--json", "--rules", &rules, "--model", MODEL, "hi"],
+        )
+    })
+    .await
+    .unwrap();
+    eprintln!("peak RSS of the CLI: {} KiB", done.max_rss_kib);
+    let json =
+        serde_json::from_str(&done.stdout).unwrap_or_else(|e| panic!("{e}: {}", &done.stderr));
+    (done, json)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_300_mb_error_body_is_cut_at_its_limit_in_little_memory() {
+    let server = FakeProvider::start(&[]).await.unwrap();
+    let (done, json) = chat(
+        &server,
+        Fault {
+            model: "*".into(),
+            status: Some(500),
+            huge_error_body_bytes: Some(300 << 20),
+            ..Fault::default()
+        },
+    )
+    .await;
+    assert!(!done.success);
+    assert_eq!(json["error"]["code"], "server_error", "{json}");
+    let message = json["hops"][0]["error"]["message"].as_str().unwrap();
+    assert!(message.ends_with("(truncated after 64 KiB)"), "{message}");
+    assert!(
+        done.max_rss_kib < MAX_RSS_KIB,
+        "peak RSS {} KiB",
+        done.max_rss_kib
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_300_mb_reply_stops_at_the_reply_limit_in_little_memory() {
+    let server = FakeProvider::start(&[]).await.unwrap();
+    let (done, json) = chat(
+        &server,
+        Fault {
+            model: "*".into(),
+            huge_reply_bytes: Some(300 << 20),
+            ..Fault::default()
+        },
+    )
+    .await;
+    assert!(!done.success);
+    assert_eq!(json["status"], "partial");
+    assert_eq!(json["error"]["code"], "reply_too_large", "{json}");
+    assert!(json["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("reply size limit (4 MiB)"));
+    assert_eq!(json["text"].as_str().unwrap().len(), 4 << 20);
+    assert!(done.stderr.contains("reply_too_large"), "{}", done.stderr);
+    assert!(
+        done.max_rss_kib < MAX_RSS_KIB,
+        "peak RSS {} KiB",
+        done.max_rss_kib
+    );
+}
