@@ -159,7 +159,10 @@ async fn calls_cut_by_sigint_sigterm_and_sigkill_are_all_in_the_ledger_after_the
     // Wait until the provider has seen every call.
     let deadline = Instant::now() + Duration::from_secs(20);
     while server.requests().len() < signals.len() {
-        assert!(Instant::now() < deadline, "the calls never reached the fake");
+        assert!(
+            Instant::now() < deadline,
+            "the calls never reached the fake"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
