@@ -127,39 +127,19 @@ async fn openai_compatible_servers_get_their_extra_headers_and_max_tokens() {
         messages: &messages,
         max_output_tokens: Some(3),
     };
-    let done = providers::complete(&reqwest::Client::new(), &endpoint(&setup, "compat"), call)
+    let client = reqwest::Client::new();
+    let events: Vec<StreamEvent> = providers::stream(&client, &endpoint(&setup, "compat"), call)
         .await
-        .unwrap();
-    assert_eq!(done.text, "Echo: a b ");
-    assert_eq!(done.finish, Some(FinishReason::Length));
+        .unwrap()
+        .map(|e| e.unwrap())
+        .collect()
+        .await;
+    assert_eq!(text(&events), "Echo: a b ");
+    assert!(events.contains(&StreamEvent::Finish(FinishReason::Length)));
     let r = &setup.server.requests()[0];
     assert_eq!(r.headers["http-referer"], "https://switchyard.test");
     assert_eq!(r.body["max_tokens"], 3);
     assert!(r.body.get("max_completion_tokens").is_none());
-}
-
-#[tokio::test]
-async fn non_streaming_calls_read_each_format() {
-    let setup = Setup::new().await;
-    let client = reqwest::Client::new();
-    for (provider, finish) in [
-        ("openai", FinishReason::Length),
-        ("anthropic", FinishReason::Length),
-        ("gemini", FinishReason::Length),
-    ] {
-        let messages = ask("one two three");
-        let call = ChatCall {
-            model: "m",
-            messages: &messages,
-            max_output_tokens: Some(2),
-        };
-        let done = providers::complete(&client, &endpoint(&setup, provider), call)
-            .await
-            .unwrap();
-        assert_eq!(done.text, "Echo: one ", "{provider}");
-        assert_eq!(done.finish, Some(finish), "{provider}");
-        assert_eq!(done.usage.unwrap().output_tokens, 2, "{provider}");
-    }
 }
 
 #[tokio::test]

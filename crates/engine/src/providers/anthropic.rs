@@ -9,13 +9,13 @@ use serde_json::{json, Value};
 use super::error::{stream_kind, ProviderError};
 use super::event::{FinishReason, StreamEvent};
 use super::sse::{parse, Decoder, SseStream};
-use super::{split_system, ChatCall, Completion, Endpoint};
+use super::{split_system, ChatCall, Endpoint};
 use switchyard_router::Usage;
 
 /// The Messages API requires an output limit; this one fits every current Claude model.
 const DEFAULT_MAX_TOKENS: u32 = 4096;
 
-pub fn request(endpoint: &Endpoint, call: ChatCall<'_>, stream: bool) -> (String, Value) {
+pub fn request(endpoint: &Endpoint, call: ChatCall<'_>) -> (String, Value) {
     let (system, turns) = split_system(call.messages);
     let messages: Vec<Value> = turns
         .map(|m| {
@@ -35,9 +35,7 @@ pub fn request(endpoint: &Endpoint, call: ChatCall<'_>, stream: bool) -> (String
     if let Some(system) = system {
         body["system"] = json!(system);
     }
-    if stream {
-        body["stream"] = json!(true);
-    }
+    body["stream"] = json!(true);
     (format!("{}/v1/messages", endpoint.base_url), body)
 }
 
@@ -52,19 +50,10 @@ struct Frame {
     error: Option<WireError>,
 }
 
+/// `message_start` carries the prompt's usage.
 #[derive(Deserialize)]
 struct Message {
-    #[serde(default)]
-    content: Vec<Block>,
-    stop_reason: Option<String>,
     usage: Option<WireUsage>,
-}
-
-#[derive(Deserialize)]
-struct Block {
-    #[serde(rename = "type")]
-    kind: String,
-    text: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -188,25 +177,6 @@ impl Decoder for AnthropicDecoder {
 
 pub fn events(response: reqwest::Response, max_line_bytes: usize) -> SseStream<AnthropicDecoder> {
     SseStream::new(response, AnthropicDecoder::default(), max_line_bytes)
-}
-
-pub fn completion(json: &Value) -> Result<Completion, ProviderError> {
-    let message =
-        Message::deserialize(json).map_err(|e| ProviderError::Malformed(e.to_string()))?;
-    let text = message
-        .content
-        .iter()
-        .filter(|b| b.kind == "text")
-        .filter_map(|b| b.text.as_deref())
-        .collect();
-    Ok(Completion {
-        text,
-        finish: message
-            .stop_reason
-            .as_deref()
-            .map(FinishReason::from_anthropic),
-        usage: message.usage.map(WireUsage::usage),
-    })
 }
 
 #[cfg(test)]

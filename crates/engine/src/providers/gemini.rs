@@ -9,10 +9,10 @@ use serde_json::{json, Value};
 use super::error::{stream_kind, ProviderError};
 use super::event::{FinishReason, StreamEvent};
 use super::sse::{parse, Decoder, SseStream};
-use super::{split_system, ChatCall, Completion, Endpoint};
+use super::{split_system, ChatCall, Endpoint};
 use switchyard_router::Usage;
 
-pub fn request(endpoint: &Endpoint, call: ChatCall<'_>, stream: bool) -> (String, Value) {
+pub fn request(endpoint: &Endpoint, call: ChatCall<'_>) -> (String, Value) {
     let (system, turns) = split_system(call.messages);
     let contents: Vec<Value> = turns
         .map(|m| {
@@ -32,13 +32,11 @@ pub fn request(endpoint: &Endpoint, call: ChatCall<'_>, stream: bool) -> (String
         body["generationConfig"] = json!({"maxOutputTokens": max});
     }
     let model = call.model.strip_prefix("models/").unwrap_or(call.model);
-    let method = if stream {
-        "streamGenerateContent?alt=sse"
-    } else {
-        "generateContent"
-    };
     (
-        format!("{}/v1beta/models/{model}:{method}", endpoint.base_url),
+        format!(
+            "{}/v1beta/models/{model}:streamGenerateContent?alt=sse",
+            endpoint.base_url
+        ),
         body,
     )
 }
@@ -171,25 +169,6 @@ pub fn events(response: reqwest::Response, max_line_bytes: usize) -> SseStream<G
     SseStream::new(response, GeminiDecoder::default(), max_line_bytes)
 }
 
-pub fn completion(json: &Value) -> Result<Completion, ProviderError> {
-    let mut chunk =
-        Chunk::deserialize(json).map_err(|e| ProviderError::Malformed(e.to_string()))?;
-    let blocked = chunk
-        .prompt_feedback
-        .and_then(|f| f.block_reason)
-        .map(|_| FinishReason::ContentFilter);
-    let candidate = chunk.candidates.first_mut();
-    let finish = blocked.or(candidate
-        .as_ref()
-        .and_then(|c| c.finish_reason.as_deref())
-        .map(FinishReason::from_gemini));
-    Ok(Completion {
-        text: candidate.map(|c| texts(c).collect()).unwrap_or_default(),
-        finish,
-        usage: chunk.usage_metadata.map(UsageMetadata::usage),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,12 +200,5 @@ mod tests {
                 StreamEvent::Finish(FinishReason::Stop)
             ]
         );
-    }
-
-    #[test]
-    fn a_blocked_prompt_finishes_as_content_filter() {
-        let c = completion(&json!({"promptFeedback": {"blockReason": "SAFETY"}})).unwrap();
-        assert_eq!(c.finish, Some(FinishReason::ContentFilter));
-        assert_eq!(c.text, "");
     }
 }

@@ -25,7 +25,6 @@ use crate::provider::ProviderKind;
 use crate::provider::ProviderRow;
 use crate::redact::Redactor;
 use crate::secrets::Secret;
-use switchyard_router::Usage;
 
 /// The events of one streamed reply; dropping it closes the connection.
 pub type EventStream = Pin<Box<dyn Stream<Item = Result<StreamEvent, ProviderError>> + Send>>;
@@ -61,14 +60,6 @@ pub struct ChatCall<'a> {
     pub max_output_tokens: Option<u32>,
 }
 
-/// A whole, non-streamed reply.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Completion {
-    pub text: String,
-    pub finish: Option<FinishReason>,
-    pub usage: Option<Usage>,
-}
-
 /// Sends the request and returns once the provider has answered 200 and the stream has begun.
 pub async fn stream(
     client: &Client,
@@ -87,11 +78,9 @@ pub async fn stream_within(
     limits: &Limits,
 ) -> Result<EventStream, ProviderError> {
     let (url, body) = match endpoint.kind {
-        ProviderKind::Openai | ProviderKind::OpenaiCompatible => {
-            openai::request(endpoint, call, true)
-        }
-        ProviderKind::Anthropic => anthropic::request(endpoint, call, true),
-        ProviderKind::Gemini => gemini::request(endpoint, call, true),
+        ProviderKind::Openai | ProviderKind::OpenaiCompatible => openai::request(endpoint, call),
+        ProviderKind::Anthropic => anthropic::request(endpoint, call),
+        ProviderKind::Gemini => gemini::request(endpoint, call),
     };
     let response = send(client, endpoint, &url, &body, limits).await?;
     let line = limits.max_line_bytes;
@@ -106,50 +95,6 @@ pub async fn stream_within(
     Ok(Box::pin(
         events.map(move |item| item.map_err(|e| e.redacted(&redactor))),
     ))
-}
-
-/// One request, one whole reply.
-pub async fn complete(
-    client: &Client,
-    endpoint: &Endpoint,
-    call: ChatCall<'_>,
-) -> Result<Completion, ProviderError> {
-    complete_within(client, endpoint, call, &Limits::default()).await
-}
-
-/// [`complete`] within `limits`: a body past `max_reply_bytes` is not read further.
-pub async fn complete_within(
-    client: &Client,
-    endpoint: &Endpoint,
-    call: ChatCall<'_>,
-    limits: &Limits,
-) -> Result<Completion, ProviderError> {
-    let (url, body) = match endpoint.kind {
-        ProviderKind::Openai | ProviderKind::OpenaiCompatible => {
-            openai::request(endpoint, call, false)
-        }
-        ProviderKind::Anthropic => anthropic::request(endpoint, call, false),
-        ProviderKind::Gemini => gemini::request(endpoint, call, false),
-    };
-    let response = send(client, endpoint, &url, &body, limits).await?;
-    let (bytes, cut) = limits::read_capped(response, limits.max_reply_bytes).await;
-    if cut {
-        return Err(ProviderError::Refused {
-            code: crate::error::ErrorCode::ReplyTooLarge,
-            message: format!(
-                "the reply passed the reply size limit ({})",
-                limits::size(limits.max_reply_bytes)
-            ),
-        });
-    }
-    let json: Value =
-        serde_json::from_slice(&bytes).map_err(|e| ProviderError::Malformed(e.to_string()))?;
-    match endpoint.kind {
-        ProviderKind::Openai | ProviderKind::OpenaiCompatible => openai::completion(&json),
-        ProviderKind::Anthropic => anthropic::completion(&json),
-        ProviderKind::Gemini => gemini::completion(&json),
-    }
-    .map_err(|e| e.redacted(&endpoint.redactor))
 }
 
 /// Posts the request. A failure comes back with the endpoint's secrets masked; an error body

@@ -9,22 +9,20 @@ use serde_json::{json, Value};
 use super::error::{stream_kind, ProviderError};
 use super::event::{FinishReason, StreamEvent};
 use super::sse::{parse, Decoder, SseStream};
-use super::{ChatCall, Completion, Endpoint};
+use super::{ChatCall, Endpoint};
 use crate::provider::ProviderKind;
 use switchyard_router::Usage;
 
-pub fn request(endpoint: &Endpoint, call: ChatCall<'_>, stream: bool) -> (String, Value) {
+pub fn request(endpoint: &Endpoint, call: ChatCall<'_>) -> (String, Value) {
     let messages: Vec<Value> = call
         .messages
         .iter()
         .map(|m| json!({"role": m.role, "content": m.content}))
         .collect();
     let mut body = json!({"model": call.model, "messages": messages});
-    if stream {
-        body["stream"] = json!(true);
-        // Without this OpenAI sends no token counts in a stream.
-        body["stream_options"] = json!({"include_usage": true});
-    }
+    body["stream"] = json!(true);
+    // Without this OpenAI sends no token counts in a stream.
+    body["stream_options"] = json!({"include_usage": true});
     if let Some(max) = call.max_output_tokens {
         // OpenAI's reasoning models refuse `max_tokens`; most compatible servers only know it.
         let field = if endpoint.kind == ProviderKind::Openai {
@@ -48,7 +46,6 @@ struct Chunk {
 #[derive(Deserialize)]
 struct Choice {
     delta: Option<Content>,
-    message: Option<Content>,
     finish_reason: Option<String>,
 }
 
@@ -147,22 +144,6 @@ impl Decoder for OpenAiDecoder {
 
 pub fn events(response: reqwest::Response, max_line_bytes: usize) -> SseStream<OpenAiDecoder> {
     SseStream::new(response, OpenAiDecoder, max_line_bytes)
-}
-
-pub fn completion(json: &Value) -> Result<Completion, ProviderError> {
-    let chunk = Chunk::deserialize(json).map_err(|e| ProviderError::Malformed(e.to_string()))?;
-    let choice = chunk.choices.into_iter().next();
-    Ok(Completion {
-        finish: choice
-            .as_ref()
-            .and_then(|c| c.finish_reason.as_deref())
-            .map(FinishReason::from_openai),
-        text: choice
-            .and_then(|c| c.message)
-            .and_then(|m| m.content)
-            .unwrap_or_default(),
-        usage: chunk.usage.map(|u| u.usage()),
-    })
 }
 
 #[cfg(test)]
