@@ -3,7 +3,7 @@
 // live test go to e2e/artifacts/.
 import fs from 'node:fs';
 import path from 'node:path';
-import { invokeInApp, openScreen, screenshot } from '../helpers/app.js';
+import { dataHome, invokeInApp, openScreen, screenshot } from '../helpers/app.js';
 import { startFakeProvider } from '../helpers/fake-provider.js';
 
 const CODE_PROMPT = 'Fix this Python function, it crashes on an empty list:\n```python\ndef mean(xs):\n    return sum(xs) / len(xs)\n```';
@@ -131,11 +131,12 @@ describe('Rules', () => {
     const saved = await invokeInApp('saved_routing');
     // The command opens the save dialog itself (answered by SWITCHYARD_E2E_SAVE_DIR in this
     // debug build) and writes only there; a path from the page is not even an argument.
-    const written = await invokeInApp('save_rules_toml', { config: saved.value.config, path: '/tmp/elsewhere.toml' });
+    const elsewhere = path.join(dataHome(), 'elsewhere.toml');
+    const written = await invokeInApp('save_rules_toml', { config: saved.value.config, path: elsewhere });
     expect(written.ok).toBe(true);
     const file = written.value;
     expect(file).toBe(path.join(process.env.SWITCHYARD_E2E_SAVE_DIR, 'switchyard-rules.toml'));
-    expect(fs.existsSync('/tmp/elsewhere.toml')).toBe(false);
+    expect(fs.existsSync(elsewhere)).toBe(false);
     const text = fs.readFileSync(file, 'utf8');
     expect(text).toContain('[[rules]]');
     const back = await invokeInApp('import_rules_toml', { text });

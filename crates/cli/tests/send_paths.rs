@@ -1,0 +1,183 @@
+//! The app and `switchyard chat` send through one path: the same prompt sent by the app's
+//! command path (`Engine::send` with source `app`, what `send_message` calls) and by the real CLI
+//! binary leaves the same stored message, the same ledger row apart from its source, and the
+//! same text in the events each caller shows.
+use std::path::Path;
+use std::process::Command;
+
+use switchyard_engine::execute::Executor;
+use switchyard_engine::secrets::Keychain;
+use switchyard_engine::send::{
+    ChatEvent, Engine, Routing, SendMode, SendOptions, SendRequest, Source,
+};
+use switchyard_engine::settings::Settings;
+use switchyard_engine::store::Store;
+use switchyard_fake_provider::FakeProvider;
+use switchyard_router::{default_catalog, load, to_toml};
+use tokio_util::sync::CancellationToken;
+
+const MODEL: &str = "gpt-4o-mini";
+const PROMPT: &str = "Name three famous railway stations";
+
+fn cli(db: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// One ledger row's facts, everything but its id, time, source and latency.
+type Row = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    i64,
+    i64,
+    i64,
+);
+
+async fn ledger(store: &Store, source: &str) -> Vec<(Row, Option<i64>)> {
+    let rows: Vec<(
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        i64,
+        i64,
+        i64,
+        Option<i64>,
+    )> = sqlx::query_as(
+        "SELECT provider, model, outcome, task, rule, COALESCE(error_code, ''), input_tokens,
+                    output_tokens, cost_nusd, message_id
+             FROM usage WHERE source = ? ORDER BY id",
+    )
+    .bind(source)
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    rows.into_iter()
+        .map(|r| ((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8), r.9))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_and_the_cli_store_and_bill_one_message_the_same_way() {
+    let server = FakeProvider::start(&[]).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("paths.db");
+    let out = cli(
+        &db,
+        &[
+            "providers",
+            "add",
+            "--kind",
+            "openai-compatible",
+            "--name",
+            "Local",
+            "--base-url",
+            &server.openai_base(),
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let mut catalog = default_catalog();
+    catalog
+        .models
+        .iter_mut()
+        .find(|m| m.id == MODEL)
+        .unwrap()
+        .provider = "Local".into();
+    let rules_text = to_toml(&switchyard_router::presets::smart_router(), &catalog).unwrap();
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(&rules, &rules_text).unwrap();
+
+    // The CLI: text streams to stdout.
+    let out = cli(
+        &db,
+        &[
+            "chat",
+            "--rules",
+            &rules.to_string_lossy(),
+            "--model",
+            MODEL,
+            PROMPT,
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let cli_text = String::from_utf8(out.stdout).unwrap();
+
+    // The app's command path: the same call `send_message` makes, events to a list.
+    let store = Store::open(&db).await.unwrap();
+    let engine = Engine::new(
+        Settings::new(store.clone(), Keychain::default()),
+        Executor::new(Default::default()).unwrap(),
+    );
+    let (rules_compiled, catalog) = load(&rules_text).unwrap();
+    let mut options = SendOptions::from(Source::App);
+    options.routing = Some(Routing {
+        rules: rules_compiled,
+        catalog,
+    });
+    let mut events = Vec::new();
+    let request = SendRequest {
+        conversation_id: None,
+        text: PROMPT.into(),
+        model: MODEL.into(),
+        mode: SendMode::New,
+    };
+    let sent = engine
+        .send(
+            request,
+            options,
+            |e| events.push(e),
+            CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+
+    // The events: accepted, started, the text, done; their text is what the CLI printed.
+    assert!(matches!(events.first(), Some(ChatEvent::Accepted { .. })));
+    assert!(matches!(events.get(1), Some(ChatEvent::Started { .. })));
+    assert!(matches!(events.last(), Some(ChatEvent::Done { .. })));
+    let app_text: String = events
+        .iter()
+        .filter_map(|e| match e {
+            ChatEvent::Text { delta } => Some(delta.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(app_text, format!("Echo: {PROMPT}"));
+    assert_eq!(cli_text.trim_end(), app_text);
+
+    // The ledger: one row each, equal but for the source.
+    let app_rows = ledger(&store, "app").await;
+    let cli_rows = ledger(&store, "cli").await;
+    assert_eq!(app_rows.len(), 1);
+    assert_eq!(cli_rows.len(), 1);
+    assert_eq!(app_rows[0].0, cli_rows[0].0);
+    assert_eq!(app_rows[0].0 .2, "answered");
+    assert_eq!(app_rows[0].1, Some(sent.message.id));
+
+    // The stored messages: same text, status, model, provider and hops.
+    let cli_message = store.message(cli_rows[0].1.unwrap()).await.unwrap();
+    let app_message = store.message(sent.message.id).await.unwrap();
+    assert_eq!(cli_message.content, app_message.content);
+    assert_eq!(cli_message.status, app_message.status);
+    assert_eq!(cli_message.model, app_message.model);
+    assert_eq!(cli_message.provider, app_message.provider);
+    let hops = |m: &switchyard_engine::store::messages::ChatMessage| {
+        serde_json::to_value(&m.details).unwrap()["hops"].clone()
+    };
+    let (a, c) = (hops(&app_message), hops(&cli_message));
+    assert_eq!(a.as_array().unwrap().len(), c.as_array().unwrap().len());
+    assert_eq!(a[0]["outcome"], c[0]["outcome"]);
+    assert_eq!(a[0]["model"], c[0]["model"]);
+    // Both conversations are in the list the app shows.
+    assert_eq!(store.list_conversations().await.unwrap().len(), 2);
+}
