@@ -58,7 +58,7 @@ describe('Models of a provider without a key', () => {
     const opus = all.find((o) => o.value === 'claude-opus-4');
     if (opus) {
       expect(opus.disabled).toBe(true);
-      expect(opus.label).toContain('unavailable: Fake anthropic has no API key');
+      expect(opus.label).toContain('(unavailable: Fake anthropic has no API key)');
     }
     const haiku = all.find((o) => o.value === 'claude-haiku');
     expect(haiku.disabled).toBe(true);
@@ -70,6 +70,13 @@ describe('Models of a provider without a key', () => {
     const claude = availability.value.find((a) => a.model === 'claude-haiku');
     expect(claude.available).toBe(false);
     expect(claude.reason).toBe('Fake anthropic has no API key');
+    // The chain already names claude-opus-4: its picker says why it cannot answer.
+    const primary = await $('select[aria-label="Primary model"]');
+    await primary.scrollIntoView({ block: 'nearest' });
+    expect(await primary.getValue()).toBe('claude-opus-4');
+    await expect($('[data-testid="chain-unavailable"]')).toHaveText(
+      'Cannot answer now: Fake anthropic has no API key.',
+    );
     await screenshot('rules-picker-unavailable');
   });
 });
