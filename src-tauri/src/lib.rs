@@ -40,6 +40,13 @@ pub fn run() {
 async fn open(db: &std::path::Path) -> Result<Engine, AppError> {
     let store = Store::open(db).await?;
     let settled = store.settle_abandoned().await?;
+    let corrected = store.correct_implausible_usage_once().await?;
+    if corrected > 0 {
+        tracing::warn!(
+            corrected,
+            "ledger rows with impossible token counts were offset"
+        );
+    }
     if settled > 0 {
         tracing::warn!(
             settled,

@@ -72,6 +72,7 @@ async fn settings(db: &std::path::Path) -> anyhow::Result<switchyard_engine::set
     let store = switchyard_engine::store::Store::open(db).await?;
     // Calls a killed process left in flight are billed as estimated, so spend never misses them.
     let settled = store.settle_abandoned().await?;
+    store.correct_implausible_usage_once().await?;
     if settled > 0 {
         eprintln!(
             "[settled {settled} provider call(s) an earlier run left unfinished, as estimated]"

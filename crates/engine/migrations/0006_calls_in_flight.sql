@@ -33,3 +33,38 @@ CREATE INDEX calls_in_flight_provider ON calls_in_flight (provider_id);
 ALTER TABLE usage ADD COLUMN usage_flag TEXT;
 -- A correction row offsets the cost of the row it names (the ledger stays append-only).
 ALTER TABLE usage ADD COLUMN corrects INTEGER REFERENCES usage (id);
+
+-- A correction is not a call: the rollups count it in money only.
+DROP TRIGGER usage_rollup;
+CREATE TRIGGER usage_rollup AFTER INSERT ON usage BEGIN
+    INSERT OR IGNORE INTO usage_daily (day, model, provider_id, task, rule)
+    VALUES (unixepoch(new.at) / 86400, new.model, new.provider_id, COALESCE(new.task, ''),
+            COALESCE(new.rule, ''));
+    UPDATE usage_daily
+    SET requests = requests + (new.outcome IN ('answered', 'partial', 'stopped')),
+        calls = calls + (new.outcome != 'correction'),
+        cost_nusd = cost_nusd + new.cost_nusd,
+        baseline_nusd = baseline_nusd + COALESCE(new.baseline_cost_nusd, new.cost_nusd)
+    WHERE day = unixepoch(new.at) / 86400 AND model = new.model
+      AND provider_id = new.provider_id AND task = COALESCE(new.task, '')
+      AND rule = COALESCE(new.rule, '');
+
+    INSERT OR IGNORE INTO usage_day_model (day, model)
+    VALUES (unixepoch(new.at) / 86400, new.model);
+    UPDATE usage_day_model
+    SET slots = json_set(slots, '$."' || ((unixepoch(new.at) % 86400) / 900) || '"', json_array(
+        COALESCE(json_extract(slots, '$."' || ((unixepoch(new.at) % 86400) / 900) || '"[0]'), 0)
+            + (new.outcome IN ('answered', 'partial', 'stopped')),
+        COALESCE(json_extract(slots, '$."' || ((unixepoch(new.at) % 86400) / 900) || '"[1]'), 0)
+            + new.cost_nusd,
+        COALESCE(json_extract(slots, '$."' || ((unixepoch(new.at) % 86400) / 900) || '"[2]'), 0)
+            + COALESCE(new.baseline_cost_nusd, new.cost_nusd)))
+    WHERE day = unixepoch(new.at) / 86400 AND model = new.model;
+    UPDATE usage_day_model
+    SET latency = json_set(latency,
+        '$."' || (SELECT MAX(lo) FROM latency_buckets WHERE lo <= new.latency_ms) || '"',
+        COALESCE(json_extract(latency,
+            '$."' || (SELECT MAX(lo) FROM latency_buckets WHERE lo <= new.latency_ms) || '"'), 0)
+            + 1)
+    WHERE day = unixepoch(new.at) / 86400 AND model = new.model AND new.outcome = 'answered';
+END;

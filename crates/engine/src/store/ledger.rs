@@ -75,7 +75,53 @@ pub(super) async fn insert(
     Ok(())
 }
 
+/// The most tokens a call on a model with this context window can really use: the whole
+/// window as prompt, and as much again as output (the engine's plausibility bound when the
+/// caller set no output limit).
+fn plausible_tokens(window: u32) -> (u64, u64) {
+    (u64::from(window), 2 * u64::from(window))
+}
+
 impl Store {
+    /// Offsets ledger rows written before reported usage was checked whose tokens no call on
+    /// their model can have used (a provider reporting billions of tokens). Each gets one
+    /// `correction` row, with the negative of its cost and baseline, so the ledger stays
+    /// append-only and every sum drops the absurd amount. The call itself still counts as a
+    /// call; only its money is corrected (its prompt is not kept, so there is no estimate to
+    /// put in its place). Returns how many rows were corrected.
+    pub async fn correct_implausible_usage(
+        &self,
+        catalog: &switchyard_router::Catalog,
+    ) -> Result<u64, EngineError> {
+        let mut corrected = 0;
+        for model in &catalog.models {
+            let (max_input, max_total) = plausible_tokens(model.context_window);
+            let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+            let done = sqlx::query(
+                "INSERT INTO usage (source, conversation_id, message_id, provider_id, provider,
+                     model, task, rule, hop, attempt, outcome, error_code, cost_nusd,
+                     cost_estimated, baseline_model, baseline_cost_nusd, latency_ms, corrects)
+                 SELECT u.source, u.conversation_id, u.message_id, u.provider_id, u.provider,
+                     u.model, u.task, u.rule, u.hop, u.attempt, 'correction', 'implausible_usage',
+                     -u.cost_nusd, u.cost_estimated, u.baseline_model,
+                     -COALESCE(u.baseline_cost_nusd, u.cost_nusd), 0, u.id
+                 FROM usage u
+                 WHERE u.model = ?1 AND u.usage_flag IS NULL AND u.outcome != 'correction'
+                   AND (u.input_tokens > ?2 OR u.input_tokens + u.output_tokens > ?3)
+                   AND NOT EXISTS (SELECT 1 FROM usage c WHERE c.corrects = u.id)",
+            )
+            .bind(&model.id)
+            .bind(i64::try_from(max_input).unwrap_or(i64::MAX))
+            .bind(i64::try_from(max_total).unwrap_or(i64::MAX))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            tx.commit().await?;
+            corrected += done;
+        }
+        Ok(corrected)
+    }
+
     /// Provider names by provider id, for showing spend per provider: the configured name,
     /// or for a provider since removed the name its last ledger row was recorded under.
     pub async fn provider_names(
@@ -93,6 +139,26 @@ impl Store {
             names.insert(row.id, row.name);
         }
         Ok(names)
+    }
+
+    /// Runs [`Store::correct_implausible_usage`] once per database, with the saved catalog:
+    /// rows written since are checked as they are written.
+    pub async fn correct_implausible_usage_once(&self) -> Result<u64, EngineError> {
+        const DONE: &str = "ledger.implausible_usage_corrected";
+        let done: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+            .bind(DONE)
+            .fetch_optional(self.pool())
+            .await?;
+        if done.is_some() {
+            return Ok(0);
+        }
+        let (_, catalog) = self.routing().await?;
+        let corrected = self.correct_implausible_usage(&catalog).await?;
+        sqlx::query("INSERT OR REPLACE INTO settings (key, value) VALUES (?, '1')")
+            .bind(DONE)
+            .execute(self.pool())
+            .await?;
+        Ok(corrected)
     }
 
     /// Records the calls of one request together.

@@ -23,15 +23,17 @@ const row: SpendRow = {
   id: 1, at: '2026-11-25T10:00:00.000Z', source: 'app', conversation_id: 'c1', conversation_title: 'Sort a list',
   provider: 'OpenAI', model: 'gpt-small', task: 'coding', rule: 'default', hop: 0, outcome: 'answered',
   error_code: null, input_tokens: 100, output_tokens: 50, cost_nusd: 1_500_000, cost_estimated: false,
-  baseline_cost_nusd: 6_000_000, first_token_ms: 40, latency_ms: 120,
+  baseline_cost_nusd: 6_000_000, first_token_ms: 40, latency_ms: 120, usage_flag: null,
 };
 
 let baselineChoice: string | null = null;
 
 let lastFilter: SpendFilter | null = null;
+let rows: SpendRow[] = [row];
 
-function fakeBackend(data: Dashboard) {
+function fakeBackend(data: Dashboard, requests: SpendRow[] = [row]) {
   baselineChoice = null;
+  rows = requests;
   const saved: Budget[] = [];
   mockIPC((cmd, raw) => {
     const args = (raw ?? {}) as Record<string, unknown>;
@@ -40,7 +42,7 @@ function fakeBackend(data: Dashboard) {
         return data;
       case 'spend_requests':
         lastFilter = args.filter as SpendFilter;
-        return data.totals.calls ? [row] : [];
+        return data.totals.calls ? rows : [];
       case 'list_providers':
         return [{ id: 'p1', name: 'Work OpenAI', kind: 'openai', preset: 'openai', base_url: 'https://api.openai.com/v1', headers: [], enabled: true, key: { state: 'set', last4: 'abcd' } }];
       case 'baseline':
@@ -94,6 +96,16 @@ describe('SpendScreen', () => {
     expect(await screen.findByTestId('total-requests')).toHaveTextContent('2');
     window.dispatchEvent(new FocusEvent('focus'));
     await waitFor(() => expect(screen.getByTestId('total-requests')).toHaveTextContent('5'));
+  });
+
+  it('flags a request whose reported usage was not believed', async () => {
+    const flagged = { ...row, id: 2, input_tokens: 4_000_000_000, usage_flag: 'implausible', cost_estimated: true };
+    fakeBackend(dashboard, [row, flagged]);
+    render(SpendScreen, { onopenconversation: () => {} });
+    const flags = await screen.findAllByTestId('usage-flag');
+    expect(flags).toHaveLength(1);
+    expect(flags[0]).toHaveTextContent('not believed');
+    expect(flags[0].closest('tr')).toHaveTextContent('(est.)');
   });
 
   it('marks latency read from a histogram as approximate', async () => {

@@ -136,7 +136,7 @@ const CALLS: &str = "
     FROM usage_daily WHERE day >= ?1 AND day < ?2
     UNION ALL
     SELECT model, provider_id, COALESCE(task, ''), COALESCE(rule, ''),
-           outcome IN ('answered', 'partial', 'stopped'), 1, cost_nusd,
+           outcome IN ('answered', 'partial', 'stopped'), outcome != 'correction', cost_nusd,
            COALESCE(baseline_cost_nusd, cost_nusd)
     FROM usage WHERE ((at >= ?3 AND at < ?4) OR (at >= ?5 AND at < ?6))";
 

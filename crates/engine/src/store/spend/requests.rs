@@ -51,6 +51,9 @@ pub struct SpendRow {
     pub first_token_ms: Option<i64>,
     #[ts(type = "number")]
     pub latency_ms: i64,
+    /// `implausible` when the provider reported more tokens than the model can take and give:
+    /// the tokens are as reported, the cost is the estimate.
+    pub usage_flag: Option<String>,
 }
 
 impl Store {
@@ -60,7 +63,7 @@ impl Store {
             "SELECT u.id, u.at, u.source, u.conversation_id, c.title, u.provider, u.model, u.task,
                     u.rule, u.hop, u.outcome, u.error_code, u.input_tokens, u.output_tokens,
                     u.cost_nusd, u.cost_estimated, u.baseline_cost_nusd, u.first_token_ms,
-                    u.latency_ms
+                    u.latency_ms, u.usage_flag
              FROM usage u LEFT JOIN conversations c ON c.id = u.conversation_id
              WHERE u.at >= ?1 AND u.at < ?2
                AND (?3 IS NULL OR u.model = ?3) AND (?4 IS NULL OR u.task = ?4)
@@ -99,6 +102,7 @@ impl Store {
                     baseline_cost_nusd: row.try_get(16)?,
                     first_token_ms: row.try_get(17)?,
                     latency_ms: row.try_get(18)?,
+                    usage_flag: row.try_get(19)?,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()?;
@@ -145,7 +149,7 @@ fn csv_quoted(s: String) -> String {
 pub fn to_csv(rows: &[SpendRow]) -> String {
     let mut out = String::from(
         "time,source,conversation,provider,model,task,rule,hop,outcome,error,input_tokens,\
-         output_tokens,cost_usd,cost_estimated,baseline_cost_usd,first_token_ms,latency_ms\n",
+         output_tokens,cost_usd,cost_estimated,baseline_cost_usd,first_token_ms,latency_ms,usage_flag\n",
     );
     for r in rows {
         let line = [
@@ -166,6 +170,7 @@ pub fn to_csv(rows: &[SpendRow]) -> String {
             csv_number(r.baseline_cost_nusd.map(usd_decimal).unwrap_or_default()),
             csv_number(r.first_token_ms.map(|t| t.to_string()).unwrap_or_default()),
             csv_number(r.latency_ms.to_string()),
+            csv_field(r.usage_flag.as_deref().unwrap_or_default()),
         ];
         out.push_str(&line.join(","));
         out.push('\n');
