@@ -1,11 +1,12 @@
 //! `switchyard chat` against upstreams that send too much: the real binary must stay small
 //! (peak RSS of the child, read from the kernel when it exits) and say which limit it hit.
+mod common;
+
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
 use switchyard_fake_provider::{FakeProvider, Fault};
-use switchyard_router::{default_catalog, to_toml};
 
 /// What the whole CLI may use while a 300 MB body streams at it.
 const MAX_RSS_KIB: i64 = 150 * 1024;
@@ -57,31 +58,11 @@ fn switchyard(db: &Path, args: &[&str]) -> Finished {
     }
 }
 
-/// A database with an OpenAI-compatible provider at the fake (it needs no key, so no keychain
-/// is involved) and a rule file whose catalog puts [`MODEL`] on it.
+/// A scratch database with the fake behind [`MODEL`], and the rule file that says so.
 fn scratch(server: &FakeProvider, dir: &Path) -> (std::path::PathBuf, String) {
     let db = dir.join("hostile.db");
-    let added = switchyard(
-        &db,
-        &[
-            "providers",
-            "add",
-            "--kind",
-            "openai-compatible",
-            "--name",
-            "Local",
-            "--base-url",
-            &server.openai_base(),
-        ],
-    );
-    assert!(added.success, "{}", added.stderr);
-    let mut catalog = default_catalog();
-    let model = catalog.models.iter_mut().find(|m| m.id == MODEL).unwrap();
-    model.provider = "Local".into();
-    let rules = dir.join("rules.toml");
-    let text = to_toml(&switchyard_router::presets::smart_router(), &catalog).unwrap();
-    std::fs::write(&rules, text).unwrap();
-    (db, rules.to_string_lossy().into_owned())
+    let rules = common::local_provider(&db, &server.openai_base(), MODEL);
+    (db, rules)
 }
 
 async fn chat(server: &FakeProvider, fault: Fault) -> (Finished, serde_json::Value) {

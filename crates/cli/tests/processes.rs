@@ -1,6 +1,8 @@
 //! Guarantees that must hold across real processes on one database: a budget is never overspent
 //! by concurrent `switchyard chat` runs, and every call a provider saw is in the ledger after
 //! Ctrl-C, SIGTERM or `kill -9`, once the next run has started.
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -9,7 +11,7 @@ use switchyard_engine::budget::estimate;
 use switchyard_engine::store::budgets::{Budget, BudgetPeriod, BudgetPolicy};
 use switchyard_engine::store::Store;
 use switchyard_fake_provider::{FakeProvider, Fault};
-use switchyard_router::{default_catalog, to_toml, Message};
+use switchyard_router::{default_catalog, Message};
 
 /// The catalog model the tests route to, moved onto the fake provider.
 const MODEL: &str = "gpt-4o-mini";
@@ -27,37 +29,11 @@ fn spawn(db: &Path, args: &[&str]) -> Child {
         .unwrap()
 }
 
-/// A database with an OpenAI-compatible provider at the fake (no key, so no keychain), and a
-/// rule file whose catalog puts [`MODEL`] on it.
+/// A scratch database with the fake behind [`MODEL`], and the rule file that says so.
 fn scratch(server: &FakeProvider, dir: &Path) -> (PathBuf, String) {
     let db = dir.join("procs.db");
-    let out = spawn(
-        &db,
-        &[
-            "providers",
-            "add",
-            "--kind",
-            "openai-compatible",
-            "--name",
-            "Local",
-            "--base-url",
-            &server.openai_base(),
-        ],
-    )
-    .wait_with_output()
-    .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    let mut catalog = default_catalog();
-    catalog
-        .models
-        .iter_mut()
-        .find(|m| m.id == MODEL)
-        .unwrap()
-        .provider = "Local".into();
-    let rules = dir.join("rules.toml");
-    let text = to_toml(&switchyard_router::presets::smart_router(), &catalog).unwrap();
-    std::fs::write(&rules, text).unwrap();
-    (db, rules.to_string_lossy().into_owned())
+    let rules = common::local_provider(&db, &server.openai_base(), MODEL);
+    (db, rules)
 }
 
 fn chat_args<'a>(rules: &'a str) -> [&'a str; 6] {

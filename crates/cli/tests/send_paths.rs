@@ -2,8 +2,7 @@
 //! command path (`Engine::send` with source `app`, what `send_message` calls) and by the real CLI
 //! binary leaves the same stored message, the same ledger row apart from its source, and the
 //! same text in the events each caller shows.
-use std::path::Path;
-use std::process::Command;
+mod common;
 
 use switchyard_engine::execute::Executor;
 use switchyard_engine::secrets::Keychain;
@@ -13,20 +12,11 @@ use switchyard_engine::send::{
 use switchyard_engine::settings::Settings;
 use switchyard_engine::store::Store;
 use switchyard_fake_provider::FakeProvider;
-use switchyard_router::{default_catalog, load, to_toml};
+use switchyard_router::load;
 use tokio_util::sync::CancellationToken;
 
 const MODEL: &str = "gpt-4o-mini";
 const PROMPT: &str = "Name three famous railway stations";
-
-fn cli(db: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_switchyard"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 /// One ledger row's facts, everything but its id, time, source and latency.
 type Row = (
@@ -72,42 +62,14 @@ async fn the_app_and_the_cli_store_and_bill_one_message_the_same_way() {
     let server = FakeProvider::start(&[]).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("paths.db");
-    let out = cli(
-        &db,
-        &[
-            "providers",
-            "add",
-            "--kind",
-            "openai-compatible",
-            "--name",
-            "Local",
-            "--base-url",
-            &server.openai_base(),
-        ],
-    );
-    assert!(out.status.success(), "{out:?}");
-    let mut catalog = default_catalog();
-    catalog
-        .models
-        .iter_mut()
-        .find(|m| m.id == MODEL)
-        .unwrap()
-        .provider = "Local".into();
-    let rules_text = to_toml(&switchyard_router::presets::smart_router(), &catalog).unwrap();
-    let rules = dir.path().join("rules.toml");
-    std::fs::write(&rules, &rules_text).unwrap();
+    let rules = common::local_provider(&db, &server.openai_base(), MODEL);
+    let rules_text = std::fs::read_to_string(&rules).unwrap();
 
     // The CLI: text streams to stdout.
-    let out = cli(
+    let out = common::switchyard(
         &db,
-        &[
-            "chat",
-            "--rules",
-            &rules.to_string_lossy(),
-            "--model",
-            MODEL,
-            PROMPT,
-        ],
+        &["chat", "--rules", &rules, "--model", MODEL, PROMPT],
+        None,
     );
     assert!(out.status.success(), "{out:?}");
     let cli_text = String::from_utf8(out.stdout).unwrap();

@@ -2,10 +2,8 @@
 //! priced from the estimate; rows recorded before the check get an offsetting correction.
 mod support;
 
-use support::{ask, policy, Recorder, Setup};
+use support::{ask, metering, policy, Recorder, Setup};
 use switchyard_engine::execute::Executor;
-use switchyard_engine::send::meter::{Metering, RequestContext};
-use switchyard_engine::send::Source;
 use switchyard_engine::store::ledger::LedgerRow;
 use switchyard_engine::store::spend::SpendRange;
 use switchyard_engine::store::Store;
@@ -31,18 +29,7 @@ async fn a_reply_claiming_billions_of_tokens_is_flagged_and_priced_from_the_esti
     });
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("app.db")).await.unwrap();
-    let meter = Metering::new(
-        store.clone(),
-        setup.catalog.clone(),
-        RequestContext {
-            source: Source::Cli,
-            conversation_id: None,
-            message_id: None,
-            task: None,
-            rule: None,
-        },
-        None,
-    );
+    let meter = metering(&store, &setup.catalog);
     let reply = Executor::new(policy())
         .unwrap()
         .execute(

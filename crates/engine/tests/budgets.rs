@@ -2,7 +2,7 @@
 //! racing at the limit overshoot it by at most one request's estimate.
 mod support;
 
-use support::{ask, policy, Recorder, Setup};
+use support::{ask, metering, policy, Recorder, Setup};
 use switchyard_engine::budget::{estimate, BudgetLevel, Budgets};
 use switchyard_engine::execute::{CallStart, Executor, Meter, Plan};
 use switchyard_engine::reply::{HopOutcome, Reply, ReplyStatus};
@@ -29,17 +29,6 @@ fn budget(provider: Option<&str>, limit: i64, policy: BudgetPolicy) -> Budget {
         policy,
         min_quality: 0.5,
     }
-}
-
-fn metering(store: &Store, catalog: &Catalog) -> Metering {
-    let context = RequestContext {
-        source: Source::Cli,
-        conversation_id: None,
-        message_id: None,
-        task: None,
-        rule: None,
-    };
-    Metering::new(store.clone(), catalog.clone(), context, None)
 }
 
 /// Runs `plan` with the budgets and ledger of `store`.

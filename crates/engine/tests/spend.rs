@@ -5,8 +5,7 @@ mod support;
 use support::Setup;
 use switchyard_engine::execute::{Billed, CallEnd, CallStart, Meter};
 use switchyard_engine::reply::{Hop, HopOutcome};
-use switchyard_engine::send::meter::{Metering, RequestContext};
-use switchyard_engine::send::{baseline_model, Source};
+use switchyard_engine::send::baseline_model;
 use switchyard_engine::store::ledger::LedgerRow;
 use switchyard_engine::store::spend::{to_csv, GroupBy, OffsetChange, SpendFilter, SpendRange};
 use switchyard_engine::store::Store;
@@ -30,18 +29,7 @@ async fn metered_call(
     baseline: Option<&str>,
 ) {
     let plan = setup.plan(&[model]);
-    let meter = Metering::new(
-        store.clone(),
-        setup.catalog.clone(),
-        RequestContext {
-            source: Source::Cli,
-            conversation_id: None,
-            message_id: None,
-            task: None,
-            rule: None,
-        },
-        baseline,
-    );
+    let meter = support::metering_against(store, &setup.catalog, baseline);
     let messages = support::ask("hi");
     let start = CallStart {
         target: &plan.targets[0],

@@ -43,3 +43,36 @@ pub fn keyring_available() -> bool {
         }
     }
 }
+
+/// Adds to `db` an OpenAI-compatible provider named `Local` at `openai_base` (it needs no key,
+/// so no keychain is involved) and writes, beside `db`, a rule file whose catalog puts `model`
+/// on it. Returns the rule file's path, for `--rules`.
+pub fn local_provider(db: &Path, openai_base: &str, model: &str) -> String {
+    let out = switchyard(
+        db,
+        &[
+            "providers",
+            "add",
+            "--kind",
+            "openai-compatible",
+            "--name",
+            "Local",
+            "--base-url",
+            openai_base,
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let mut catalog = switchyard_router::default_catalog();
+    catalog
+        .models
+        .iter_mut()
+        .find(|m| m.id == model)
+        .unwrap()
+        .provider = "Local".into();
+    let text =
+        switchyard_router::to_toml(&switchyard_router::presets::smart_router(), &catalog).unwrap();
+    let rules = db.with_file_name("rules.toml");
+    std::fs::write(&rules, text).unwrap();
+    rules.to_string_lossy().into_owned()
+}

@@ -9,7 +9,9 @@ use switchyard_engine::execute::{Executor, Plan, Policy, ReplySink};
 use switchyard_engine::provider::{Header, KeyInfo, Provider, ProviderKind, ProviderRow};
 use switchyard_engine::reply::{Hop, Reply};
 use switchyard_engine::secrets::Secret;
-use switchyard_engine::send::ChatEvent;
+use switchyard_engine::send::meter::{Metering, RequestContext};
+use switchyard_engine::send::{ChatEvent, Source};
+use switchyard_engine::store::Store;
 use switchyard_fake_provider::FakeProvider;
 use switchyard_router::{Catalog, Message, Model, PerMtok};
 use tokio_util::sync::CancellationToken;
@@ -197,4 +199,21 @@ pub fn shown_text(events: &[ChatEvent]) -> String {
             _ => None,
         })
         .collect()
+}
+
+/// The engine's budgets and ledger over `store`, for one CLI request with no conversation.
+pub fn metering(store: &Store, catalog: &Catalog) -> Metering {
+    metering_against(store, catalog, None)
+}
+
+/// [`metering`] with the baseline-model setting `baseline`.
+pub fn metering_against(store: &Store, catalog: &Catalog, baseline: Option<&str>) -> Metering {
+    let context = RequestContext {
+        source: Source::Cli,
+        conversation_id: None,
+        message_id: None,
+        task: None,
+        rule: None,
+    };
+    Metering::new(store.clone(), catalog.clone(), context, baseline)
 }
