@@ -36,7 +36,7 @@ fn scratch(server: &FakeProvider, dir: &Path) -> (PathBuf, String) {
     (db, rules)
 }
 
-fn chat_args<'a>(rules: &'a str) -> [&'a str; 6] {
+fn chat_args(rules: &str) -> [&str; 6] {
     ["chat", "--rules", rules, "--model", MODEL, PROMPT]
 }
 

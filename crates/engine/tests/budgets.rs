@@ -6,12 +6,9 @@ use support::{ask, metering, policy, Recorder, Setup};
 use switchyard_engine::budget::{estimate, BudgetLevel, Budgets};
 use switchyard_engine::execute::{CallStart, Executor, Meter, Plan};
 use switchyard_engine::reply::{HopOutcome, Reply, ReplyStatus};
-use switchyard_engine::send::meter::{Metering, RequestContext};
-use switchyard_engine::send::Source;
 use switchyard_engine::store::budgets::{Budget, BudgetPeriod, BudgetPolicy};
 use switchyard_engine::store::ledger::LedgerRow;
 use switchyard_engine::store::Store;
-use switchyard_router::Catalog;
 use tokio_util::sync::CancellationToken;
 
 async fn store() -> (tempfile::TempDir, Store) {

@@ -1,11 +1,14 @@
 //! The chat end to end below the UI: a real SQLite file, the real keychain, HTTP to the fake
 //! provider. Checks what the user sees, what is saved, and what the ledger records.
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use support::keyring_or_skip;
 
 use switchyard_engine::execute::{Executor, Policy};
 use switchyard_engine::provider::{ProviderInput, ProviderKind};
-use switchyard_engine::secrets::{Keychain, KeychainStatus};
+use switchyard_engine::secrets::Keychain;
 use switchyard_engine::send::{ChatEvent, Engine, SendMode, SendOptions, SendRequest, Source};
 use switchyard_engine::settings::Settings;
 use switchyard_engine::store::messages::ChatMessage;
@@ -23,20 +26,6 @@ struct Harness {
     server: FakeProvider,
     chat: Chat,
     provider_ids: Vec<String>,
-}
-
-fn keyring_or_skip() -> bool {
-    match Keychain::default().status() {
-        KeychainStatus::Available => true,
-        KeychainStatus::Unavailable { reason } => {
-            assert!(
-                std::env::var_os("SWITCHYARD_REQUIRE_KEYRING").is_none(),
-                "no Secret Service: {reason}"
-            );
-            eprintln!("skipping: no Secret Service ({reason})");
-            false
-        }
-    }
 }
 
 /// The app's command in miniature: sends through the engine and stops by conversation.

@@ -1,35 +1,13 @@
 //! Keys against a real Secret Service. `scripts/test` runs this inside a private D-Bus session with
 //! GNOME Keyring and sets SWITCHYARD_REQUIRE_KEYRING=1, so there it can never skip.
-use std::process::Command;
+mod support;
+
+use support::{keyring_or_skip, secret_tool_lookup};
 
 use switchyard_engine::provider::{KeyInfo, ProviderInput, ProviderKind};
-use switchyard_engine::secrets::{Keychain, KeychainStatus, Secret};
+use switchyard_engine::secrets::{Keychain, Secret};
 use switchyard_engine::settings::Settings;
 use switchyard_engine::store::Store;
-
-fn keyring_or_skip() -> bool {
-    match Keychain::default().status() {
-        KeychainStatus::Available => true,
-        KeychainStatus::Unavailable { reason } => {
-            assert!(
-                std::env::var_os("SWITCHYARD_REQUIRE_KEYRING").is_none(),
-                "SWITCHYARD_REQUIRE_KEYRING is set but no Secret Service answers: {reason}"
-            );
-            eprintln!("skipping: no Secret Service ({reason})");
-            false
-        }
-    }
-}
-
-fn secret_tool_lookup(account: &str) -> Option<String> {
-    let out = Command::new("secret-tool")
-        .args(["lookup", "service", "switchyard", "username", account])
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
 
 #[test]
 fn round_trip_through_the_secret_service() {

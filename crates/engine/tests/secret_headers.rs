@@ -2,12 +2,14 @@
 //! D-Bus session with GNOME Keyring and sets SWITCHYARD_REQUIRE_KEYRING=1, so there it never
 //! skips): the value is in the keychain, never in the SQLite files, never in what the UI or CLI
 //! is given, and it is sent to the provider.
+mod support;
+
 use std::path::Path;
-use std::process::Command;
+use support::{keyring_or_skip, secret_tool_lookup};
 
 use switchyard_engine::execute::{Executor, Policy};
 use switchyard_engine::provider::{HeaderInput, KeyInfo, ProviderInput, ProviderKind};
-use switchyard_engine::secrets::{header_account, Keychain, KeychainStatus};
+use switchyard_engine::secrets::{header_account, Keychain};
 use switchyard_engine::send::{Engine, SendMode, SendOptions, SendRequest, Source};
 use switchyard_engine::settings::Settings;
 use switchyard_engine::store::messages::MessageStatus;
@@ -15,30 +17,6 @@ use switchyard_engine::store::Store;
 use switchyard_fake_provider::FakeProvider;
 
 const KEY: &str = "sk-secret-header-key-8080";
-
-fn keyring_or_skip() -> bool {
-    match Keychain::default().status() {
-        KeychainStatus::Available => true,
-        KeychainStatus::Unavailable { reason } => {
-            assert!(
-                std::env::var_os("SWITCHYARD_REQUIRE_KEYRING").is_none(),
-                "SWITCHYARD_REQUIRE_KEYRING is set but no Secret Service answers: {reason}"
-            );
-            eprintln!("skipping: no Secret Service ({reason})");
-            false
-        }
-    }
-}
-
-fn secret_tool_lookup(account: &str) -> Option<String> {
-    let out = Command::new("secret-tool")
-        .args(["lookup", "service", "switchyard", "username", account])
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
 
 /// The database file and its WAL, as bytes, one after the other.
 fn db_bytes(db: &Path) -> Vec<u8> {

@@ -217,3 +217,32 @@ pub fn metering_against(store: &Store, catalog: &Catalog, baseline: Option<&str>
     };
     Metering::new(store.clone(), catalog.clone(), context, baseline)
 }
+
+/// Whether a Secret Service answers. Without one the keychain tests skip, unless
+/// `SWITCHYARD_REQUIRE_KEYRING` is set (as `scripts/test` does), when that is a failure.
+pub fn keyring_or_skip() -> bool {
+    use switchyard_engine::secrets::{Keychain, KeychainStatus};
+    match Keychain::default().status() {
+        KeychainStatus::Available => true,
+        KeychainStatus::Unavailable { reason } => {
+            assert!(
+                std::env::var_os("SWITCHYARD_REQUIRE_KEYRING").is_none(),
+                "SWITCHYARD_REQUIRE_KEYRING is set but no Secret Service answers: {reason}"
+            );
+            eprintln!("skipping: no Secret Service ({reason})");
+            false
+        }
+    }
+}
+
+/// What the Secret Service holds for `account` under the service `switchyard`, read with the
+/// system's own `secret-tool`, not through the app's code.
+pub fn secret_tool_lookup(account: &str) -> Option<String> {
+    let out = std::process::Command::new("secret-tool")
+        .args(["lookup", "service", "switchyard", "username", account])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}

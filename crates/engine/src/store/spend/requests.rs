@@ -203,6 +203,7 @@ mod tests {
             baseline_cost_nusd: Some(-5),
             first_token_ms: None,
             latency_ms: 250,
+            usage_flag: None,
         }
     }
 
