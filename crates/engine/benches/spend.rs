@@ -4,7 +4,8 @@
 //! `cargo bench -p switchyard-engine --bench spend`
 use std::time::{Duration, Instant};
 
-use switchyard_engine::store::budgets::BudgetPeriod;
+use switchyard_engine::store::budgets::{Budget, BudgetPeriod, BudgetPolicy};
+use switchyard_engine::store::calls::{Admission, NewCall};
 use switchyard_engine::store::ledger::LedgerRow;
 use switchyard_engine::store::spend::{GroupBy, SpendFilter, SpendRange};
 use switchyard_engine::store::Store;
@@ -102,16 +103,20 @@ fn main() {
         let slowest_today = bench_range(&store, "last 24 hours (~2,700 rows)", &today).await;
         let slowest_month = bench_range(&store, "last 30 days (~82,000 rows)", &month).await;
         let slowest_year = bench_range(&store, "whole year (1,000,000 rows)", &year).await;
-        println!("budget check:");
-        time("spent this month, all providers", || {
-            store.spent_in(BudgetPeriod::Month, None)
-        })
-        .await;
-        time("spent today, one provider", || {
-            store.spent_in(BudgetPeriod::Day, Some("p1"))
-        })
-        .await;
-        println!("recording:");
+        println!("one provider call, as the meter records it:");
+        for (period, provider) in [(BudgetPeriod::Month, None), (BudgetPeriod::Day, Some("p1"))] {
+            store
+                .save_budget(&Budget {
+                    id: 0,
+                    provider_id: provider.map(Into::into),
+                    period,
+                    limit_nusd: i64::MAX / 2,
+                    policy: BudgetPolicy::Block,
+                    min_quality: 0.0,
+                })
+                .await
+                .unwrap();
+        }
         let call = LedgerRow {
             source: "app".into(),
             provider_id: "p1".into(),
@@ -126,15 +131,34 @@ fn main() {
             latency_ms: 1_234,
             ..LedgerRow::default()
         };
-        let failed = LedgerRow {
-            outcome: "failed".into(),
-            model: "model-2".into(),
-            ..call.clone()
+        let new = NewCall {
+            row: call.clone(),
+            estimate_nusd: 20_000,
+            lease_secs: 1_800,
         };
-        let request = [failed, call];
-        time("a request with one fallback", || {
-            store.record_usage(&request)
-        })
+        let mut open = Vec::new();
+        time(
+            "before it is sent: two budgets checked, the call recorded in flight",
+            || {
+                let (store, new) = (&store, &new);
+                async move { store.admit_call(new, |_| false).await.unwrap() }
+            },
+        )
+        .await;
+        for _ in 0..15 {
+            if let Admission::Admitted(id) = store.admit_call(&new, |_| false).await.unwrap() {
+                open.push(id);
+            }
+        }
+        let ids = std::cell::RefCell::new(open.into_iter());
+        time(
+            "when it ends: the ledger row and its rollups written, the call settled",
+            || {
+                let id = ids.borrow_mut().next().unwrap_or(0);
+                let (store, call) = (&store, &call);
+                async move { store.settle_call(id, call).await.unwrap() }
+            },
+        )
         .await;
         println!(
             "slowest dashboard query: {:.1} ms (24 hours), {:.1} ms (30 days), {:.1} ms (year)",
