@@ -1,5 +1,6 @@
 //! Provider adapters: each speaks one wire format and maps it onto [`StreamEvent`]s.
 pub mod anthropic;
+pub mod auth;
 pub mod error;
 pub mod event;
 pub mod gemini;
@@ -41,7 +42,7 @@ pub struct Endpoint {
 
 impl Endpoint {
     pub fn new(row: &ProviderRow, key: Option<&Secret>) -> Result<Self, EngineError> {
-        let headers = crate::connection::auth_headers(row, key)?;
+        let headers = auth::auth_headers(row, key)?;
         Ok(Self {
             kind: row.kind,
             base_url: row.base_url.trim_end_matches('/').to_string(),
