@@ -53,6 +53,17 @@ export const config = {
     // their save dialog with this folder (plus the suggested file name) instead of showing it.
     process.env.SWITCHYARD_E2E_SAVE_DIR = path.join(process.env.XDG_DATA_HOME, 'saved');
     fs.mkdirSync(process.env.SWITCHYARD_E2E_SAVE_DIR, { recursive: true });
+    // The system browser: a stand-in `xdg-open` first on PATH writes each URL the app opens to
+    // a file, so a spec can check what a click on a link really asked the desktop to open.
+    const browserBin = path.join(process.env.XDG_DATA_HOME, 'bin');
+    fs.mkdirSync(browserBin, { recursive: true });
+    process.env.SWITCHYARD_E2E_OPENED = path.join(process.env.XDG_DATA_HOME, 'opened.txt');
+    fs.writeFileSync(
+      path.join(browserBin, 'xdg-open'),
+      '#!/bin/sh\nprintf \'%s\\n\' "$1" >> "$SWITCHYARD_E2E_OPENED"\n',
+      { mode: 0o755 },
+    );
+    process.env.PATH = `${browserBin}:${process.env.PATH}`;
     const bin = process.env.TAURI_DRIVER ?? path.join(os.homedir(), '.cargo/bin/tauri-driver');
     driver = spawn(fs.existsSync(bin) ? bin : 'tauri-driver', [], {
       stdio: ['ignore', 'inherit', 'inherit'],
