@@ -111,7 +111,7 @@ describe('Settings → Providers', () => {
     await (await $('form[aria-label="Add provider"] button[type="submit"]')).click();
     const nowhere = await card('Nowhere');
     await (await nowhere.$('button=Test connection')).click();
-    await expect(nowhere.$('[data-testid="connection-result"]')).toHaveText(expect.stringContaining('Could not reach 127.0.0.1:9'));
+    await expect(nowhere.$('[data-testid="connection-result"]')).toHaveText(expect.stringContaining('Could not connect to 127.0.0.1:9 — is the server running?'));
 
     await (await $('button=Add provider')).click();
     await fill('#pf-name', 'fake openai');

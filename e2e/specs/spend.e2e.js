@@ -88,6 +88,8 @@ describe('Spend', () => {
     const form = await $('form[aria-label="Add a budget"]');
     await (await form.$('input[name="limit"]')).setValue('0.000001');
     await (await form.$('button=Save budget')).click();
+    // The list appears once the saved budget has been read back (a keychain read per provider).
+    await (await $('ul.budgets')).waitForExist({ timeout: 15000 });
     await expect($('ul.budgets')).toHaveText(expect.stringContaining('All providers, daily'));
 
     await openScreen('chat');

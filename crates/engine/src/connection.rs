@@ -8,6 +8,7 @@ use crate::error::{EngineError, ErrorCode};
 use crate::provider::ProviderRow;
 use crate::provider::{validate_base_url, ProviderKind};
 use crate::providers::auth::auth_headers;
+use crate::providers::error::network_failure;
 use crate::providers::limits::{read_capped, size, Limits};
 use crate::redact::Redactor;
 use crate::secrets::Secret;
@@ -114,16 +115,7 @@ fn transport_error(url: &str, e: &reqwest::Error) -> EngineError {
             format!("{host} did not answer in time. Check the base URL and your network."),
         )
     } else if e.is_connect() {
-        let cause = std::error::Error::source(e)
-            .map(|s| s.to_string())
-            .unwrap_or_default();
-        conn(
-            ErrorCode::Unreachable,
-            format!(
-                "Could not reach {host} ({}). Is the server running, and is the base URL right?",
-                short(&cause)
-            ),
-        )
+        conn(ErrorCode::Unreachable, format!("{}.", network_failure(e)))
     } else {
         conn(
             ErrorCode::Unreachable,

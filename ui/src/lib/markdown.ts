@@ -1,6 +1,6 @@
-// Model output is untrusted. It is parsed as Markdown, then sanitized with DOMPurify, which
-// removes scripts, event handlers, `javascript:` URLs, iframes and forms. The CSP forbids inline
-// script as a second wall.
+// Model output is untrusted. It is parsed as Markdown, with any raw HTML in it kept as text,
+// then sanitized with DOMPurify, which removes scripts, event handlers, `javascript:` URLs,
+// iframes and forms. The CSP forbids inline script as a third wall.
 import DOMPurify from 'dompurify';
 import { Marked } from 'marked';
 import hljs from 'highlight.js/lib/common';
@@ -8,8 +8,18 @@ import { externalLink } from './links';
 
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 
+/** Text as HTML that shows it literally. */
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
 marked.use({
   renderer: {
+    // HTML a model writes (in prose or on its own line) is shown as the text it is, never
+    // parsed: a reply about `<img>` tags must still show them, and nothing in it is markup.
+    html({ text }) {
+      return escapeHtml(text);
+    },
     code({ text, lang }) {
       const language = (lang ?? '').trim().split(/\s+/)[0].toLowerCase();
       const known = language !== '' && hljs.getLanguage(language) !== undefined;

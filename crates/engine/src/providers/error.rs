@@ -31,7 +31,8 @@ pub enum ProviderError {
         message: String,
         retry_after: Option<Duration>,
     },
-    #[error("could not connect: {0}")]
+    /// A sentence from [`network_failure`]: the host and what to check.
+    #[error("{0}")]
     Connect(String),
     /// What was being waited for, and the limit that ran out.
     #[error("timed out {0}")]
@@ -106,13 +107,12 @@ impl ProviderError {
                 message: redirect.to_string(),
             };
         }
-        let text = short(&error_chain(e));
         if e.is_timeout() {
             Self::Timeout("connecting".into())
         } else if e.is_connect() {
-            Self::Connect(text)
+            Self::Connect(network_failure(e))
         } else {
-            Self::Transport(text)
+            Self::Transport(short(&error_chain(e)))
         }
     }
 
@@ -225,6 +225,51 @@ pub fn stream_kind(kind: &str) -> ErrorKind {
     }
 }
 
+/// `host:port` of a URL, as a person would type it.
+pub fn host_of(url: &reqwest::Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_string(),
+        (None, _) => url.to_string(),
+    }
+}
+
+/// What a failed connection means, in words that say what to check: the host, and whether it
+/// refused, could not be found, failed the secure handshake or did not answer. The raw error
+/// chain is kept only as a detail when none of these fits.
+pub fn network_failure(e: &reqwest::Error) -> String {
+    let host = e.url().map_or_else(|| "the provider".to_string(), host_of);
+    let chain = error_chain(e);
+    let lower = chain.to_lowercase();
+    if e.is_timeout() {
+        format!("{host} did not answer in time — check the address and your network")
+    } else if [
+        "dns error",
+        "failed to lookup",
+        "name or service not known",
+        "no such host",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+    {
+        format!("Could not find {host}: the name does not resolve (DNS) — check the base URL")
+    } else if ["certificate", "tls", "ssl", "handshake", "corrupt message", "alert"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        format!(
+            "A secure connection to {host} failed (TLS) — check that the base URL's scheme (https or http) is the one the server speaks"
+        )
+    } else if lower.contains("connection refused") {
+        format!("Could not connect to {host} — is the server running?")
+    } else {
+        format!(
+            "Could not connect to {host} ({}) — is the server running, and is the base URL right?",
+            short(&chain)
+        )
+    }
+}
+
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
@@ -243,6 +288,52 @@ fn short(text: &str) -> String {
     match one_line.char_indices().nth(MAX) {
         Some((at, _)) => format!("{}…", &one_line[..at]),
         None => one_line,
+    }
+}
+
+#[cfg(test)]
+mod network_tests {
+    use super::*;
+
+    async fn fail(url: &str) -> String {
+        let e = reqwest::Client::new().get(url).send().await.unwrap_err();
+        ProviderError::from_reqwest(&e).to_string()
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_names_the_host_and_asks_if_the_server_runs() {
+        // Port 1 on loopback: nothing listens there.
+        assert_eq!(
+            fail("http://127.0.0.1:1/v1").await,
+            "Could not connect to 127.0.0.1:1 — is the server running?"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_name_that_does_not_resolve_says_dns() {
+        let m = fail("http://no-such-host.invalid/v1").await;
+        assert!(m.starts_with("Could not find no-such-host.invalid"), "{m}");
+        assert!(m.contains("DNS"), "{m}");
+    }
+
+    #[tokio::test]
+    async fn https_to_a_plain_http_server_says_tls() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                use tokio::io::AsyncWriteExt;
+                let _ = socket
+                    .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+                    .await;
+            }
+        });
+        let m = fail(&format!("https://127.0.0.1:{port}/v1")).await;
+        assert!(
+            m.contains("TLS") && m.contains(&format!("127.0.0.1:{port}")),
+            "{m}"
+        );
+        assert!(!m.contains("os error"), "{m}");
     }
 }
 

@@ -9,7 +9,9 @@ mod sink;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use switchyard_router::{decide, Catalog, CompiledRules, Decision, Message, Request};
+use switchyard_router::{
+    decide, CandidateStatus, Catalog, CompiledRules, Decision, Message, Request,
+};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -440,6 +442,65 @@ pub fn route(
         decision.api_model = chosen.api_name().to_string();
         decision.fallbacks.clear();
         decision.rule = "chosen by you".into();
+        // The trace shows the model the user chose as the one chosen, Auto's picks as weighed.
+        for c in &mut decision.trace.candidates {
+            c.status = if c.model == chosen.id {
+                CandidateStatus::Chosen
+            } else if matches!(
+                c.status,
+                CandidateStatus::Chosen | CandidateStatus::Fallback
+            ) {
+                CandidateStatus::Considered
+            } else {
+                c.status
+            };
+        }
     }
     Ok(decision)
+}
+
+#[cfg(test)]
+mod tests {
+    use switchyard_router::{presets, CandidateStatus, CompiledRules, Message};
+
+    use super::*;
+    use crate::store::rules::RoutingConfig;
+
+    fn routing() -> Routing {
+        Routing {
+            rules: CompiledRules::new(presets::smart_router()).unwrap(),
+            catalog: RoutingConfig::bundled().catalog,
+        }
+    }
+
+    fn ask(text: &str) -> Vec<Message> {
+        vec![Message {
+            role: "user".into(),
+            content: text.into(),
+        }]
+    }
+
+    #[test]
+    fn a_chosen_model_is_the_one_the_trace_marks_chosen() {
+        let prompt = ask("Fix this Python function: def f(xs): return sum(xs) / len(xs)");
+        let auto = route(&prompt, "auto", &routing(), &[]).unwrap();
+        assert_ne!(auto.model, "gpt-4o-mini");
+        let pinned = route(&prompt, "gpt-4o-mini", &routing(), &[]).unwrap();
+        assert_eq!(pinned.model, "gpt-4o-mini");
+        assert!(pinned.fallbacks.is_empty());
+        assert!(pinned.trace.reason.starts_with("You chose gpt-4o-mini"));
+        let chosen: Vec<&str> = pinned
+            .trace
+            .candidates
+            .iter()
+            .filter(|c| c.status == CandidateStatus::Chosen)
+            .map(|c| c.model.as_str())
+            .collect();
+        assert!(chosen.is_empty() || chosen == ["gpt-4o-mini"], "{chosen:?}");
+        assert!(pinned
+            .trace
+            .candidates
+            .iter()
+            .all(|c| c.status != CandidateStatus::Fallback));
+    }
 }

@@ -89,10 +89,23 @@ describe('MessageView', () => {
     expect(container.querySelector('img')).toBeNull();
     expect(container.querySelector('[onerror], [onclick]')).toBeNull();
     expect(container.querySelector('a[href^="javascript"]')).toBeNull();
-    expect(container.querySelector('a[href="https://example.com"]')).not.toBeNull();
+    // Raw HTML is shown as the text it is, never as markup.
+    expect(container.querySelector('a[href="https://example.com"]')).toBeNull();
+    expect(container).toHaveTextContent('Look: <img src=x onerror="window.__pwned=true">');
+    expect(container).toHaveTextContent('<script>window.__pwned=true</script>');
     expect(container.querySelector('pre code.hljs')).not.toBeNull();
     expect(within(container as HTMLElement).getByRole('button', { name: 'Copy' })).toBeInTheDocument();
     expect((window as unknown as { __pwned?: boolean }).__pwned).toBe(false);
+  });
+
+  it('shows HTML written in prose as text, and Markdown links as links', () => {
+    const { container } = render(MessageView, {
+      message: assistant({ content: 'Use an image: <img src="a.png"> and a [guide](https://example.com/g).' }),
+      ...noop,
+    });
+    expect(container).toHaveTextContent('Use an image: <img src="a.png"> and a guide.');
+    expect(container.querySelector('img')).toBeNull();
+    expect(container.querySelector('a[href="https://example.com/g"]')).not.toBeNull();
   });
 
   it('shows the badge with model, provider, tokens, cost, timings and the fallback mark', () => {
@@ -118,6 +131,59 @@ describe('MessageView', () => {
     expect(trace).toHaveTextContent('Complexity: complex (3.20)');
     expect(trace).toHaveTextContent('task is code, not reasoning');
     expect(within(trace).getAllByRole('row')).toHaveLength(3);
+  });
+
+  it('shows every try after a fallback and does not call the failed pick the winner', async () => {
+    const user = userEvent.setup();
+    render(MessageView, { message: assistant(), ...noop });
+    await user.click(screen.getByRole('button', { name: 'Why this model?' }));
+    const hops = screen.getByTestId('hops');
+    const items = within(hops).getAllByRole('listitem');
+    expect(items).toHaveLength(2);
+    expect(items[0]).toHaveTextContent('claude-opus-4');
+    expect(items[0]).toHaveTextContent('failed');
+    expect(items[0]).toHaveTextContent('HTTP 503');
+    expect(items[1]).toHaveTextContent('gpt-4o');
+    expect(items[1]).toHaveClass('answered');
+    expect(screen.getByTestId('actual-cost')).toHaveTextContent('Actual cost: $0.00078');
+    const rows = within(screen.getByTestId('trace')).getAllByRole('row');
+    expect(rows[1]).toHaveTextContent('chosen, did not answer');
+    expect(rows[2]).toHaveTextContent('answered (fallback)');
+    expect(screen.getByTestId('trace')).toHaveTextContent('Estimated before sending');
+  });
+
+  it('lists each model with its own outcome when none could answer', () => {
+    const base = assistant().details!;
+    const failed = assistant({
+      content: '',
+      status: 'failed',
+      model: null,
+      provider: null,
+      details: {
+        ...base,
+        status: 'failed',
+        model: null,
+        provider: null,
+        usage: null,
+        cost: null,
+        error: { code: 'server_error', message: 'No model could answer. The last error, from gpt-4o: HTTP 500' },
+        hops: [
+          { model: 'claude-opus-4', provider: 'anthropic', attempt: 1, outcome: 'skipped', error: { code: 'circuit_open', message: 'claude-opus-4 failed repeatedly; skipped for another 20 s' }, status: null, latency_ms: 0, retry_in_ms: null },
+          { model: 'deepseek-v3', provider: 'deepseek', attempt: 1, outcome: 'skipped', error: { code: 'unavailable', message: 'no deepseek provider is configured' }, status: null, latency_ms: 0, retry_in_ms: null },
+          { model: 'gpt-4o', provider: 'openai', attempt: 1, outcome: 'failed', error: { code: 'server_error', message: 'HTTP 500: upstream down' }, status: 500, latency_ms: 20, retry_in_ms: 500 },
+        ],
+      },
+    });
+    render(MessageView, { message: failed, ...noop });
+    const notice = screen.getByTestId('message-notice');
+    expect(notice).toHaveTextContent('No model could answer; each try is listed below.');
+    expect(notice.textContent?.match(/Last error/g) ?? []).toHaveLength(0);
+    const items = within(notice).getAllByRole('listitem');
+    expect(items.map((i) => i.textContent)).toEqual([
+      expect.stringMatching(/claude-opus-4.*skipped.*failed repeatedly/),
+      expect.stringMatching(/deepseek-v3.*skipped.*no deepseek provider is configured/),
+      expect.stringMatching(/gpt-4o.*failed.*HTTP 500: upstream down.*retried after 500 ms/),
+    ]);
   });
 
   it('says in plain words when no provider is configured, with a way to Settings', async () => {

@@ -9,7 +9,7 @@ export type Failure = { text: string; settings: boolean };
  * The words for a reply that ended with `error`. The switch is exhaustive over `ErrorCode`: a
  * code added in Rust fails the type check here until it has a message.
  */
-export function explain(error: ErrorInfo, tried: string): Failure {
+export function explain(error: ErrorInfo): Failure {
   const code: ErrorCode = error.code;
   switch (code) {
     case 'no_usable_provider':
@@ -19,7 +19,7 @@ export function explain(error: ErrorInfo, tried: string): Failure {
       return { text: error.message, settings: true };
     case 'auth_failed':
     case 'key_failing':
-      return { text: `A provider rejected its API key.${tried} ${error.message}`, settings: true };
+      return { text: `A provider rejected its API key. ${error.message}`, settings: true };
     case 'budget_exceeded':
       return { text: error.message, settings: false };
     case 'budget_downgraded':
@@ -34,15 +34,15 @@ export function explain(error: ErrorInfo, tried: string): Failure {
     case 'invalid_config':
     case 'unreachable':
     case 'connect_failed':
-      return { text: `A provider could not be reached.${tried} ${error.message}`, settings: true };
+      return { text: `A provider could not be reached. ${error.message}`, settings: true };
     case 'cross_origin_redirect':
       return {
-        text: `A provider redirected to another host; Switchyard did not follow, so your key stayed put.${tried} ${error.message}`,
+        text: `A provider redirected to another host; Switchyard did not follow, so your key stayed put. ${error.message}`,
         settings: true,
       };
     case 'line_too_long':
     case 'reply_too_large':
-      return { text: `A provider sent more than Switchyard accepts.${tried} ${error.message}`, settings: false };
+      return { text: `A provider sent more than Switchyard accepts. ${error.message}`, settings: false };
     case 'invalid_rules':
     case 'route_failed':
       return { text: `The router could not decide. ${error.message}`, settings: false };
@@ -59,7 +59,7 @@ export function explain(error: ErrorInfo, tried: string): Failure {
     case 'bad_request':
     case 'provider_error':
     case 'not_found':
-      return { text: `Every model in the chain failed.${tried} Last error: ${error.message}`, settings: false };
+      return { text: 'No model could answer; each try is listed below.', settings: false };
     case 'invalid_input':
     case 'conflict':
     case 'database':
@@ -73,10 +73,7 @@ export function explain(error: ErrorInfo, tried: string): Failure {
 }
 
 export function failureText(message: ChatMessage): Failure | null {
-  const reply = message.details;
-  const error = reply?.error ?? null;
-  const tried = [...new Set((reply?.hops ?? []).filter((h) => h.outcome !== 'answered').map((h) => h.model))];
-  const fallbackNote = tried.length > 0 ? ` Tried: ${tried.join(', ')}.` : '';
+  const error = message.details?.error ?? null;
   switch (message.status) {
     case 'stopped':
       return { text: 'Stopped. The reply so far is kept.', settings: false };
@@ -88,7 +85,7 @@ export function failureText(message: ChatMessage): Failure | null {
         settings: false,
       };
     case 'failed':
-      return error ? explain(error, fallbackNote) : { text: `No model could answer.${fallbackNote}`, settings: false };
+      return error ? explain(error) : { text: 'No model could answer; each try is listed below.', settings: false };
     default:
       return null;
   }
