@@ -226,6 +226,7 @@ mod tests {
                 "claude-haiku".into()
             },
             provider: "p".into(),
+            provider_name: "P".into(),
             attempt: 1,
             outcome,
             error: error.map(|_| ErrorInfo::new(ErrorCode::RateLimited, "m")),

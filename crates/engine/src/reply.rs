@@ -52,7 +52,10 @@ impl Reply {
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Hop {
     pub model: String,
+    /// The configured provider's id (or the catalog's provider name when none is configured).
     pub provider: String,
+    /// What the user calls that provider, for display.
+    pub provider_name: String,
     /// 1 for the first try of this model, 2 for its first retry, …
     pub attempt: u32,
     pub outcome: HopOutcome,

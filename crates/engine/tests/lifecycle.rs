@@ -122,6 +122,9 @@ async fn a_chain_with_no_usable_provider_is_refused_with_what_to_configure() {
     // Each model is listed as skipped, with its own reason.
     assert_eq!(reply.hops.len(), 4);
     assert!(reply.hops.iter().all(|h| h.outcome == HopOutcome::Skipped));
+    // Hops name the provider as the user does, the ledger keeps its id.
+    assert_eq!(reply.hops[0].provider, "openai");
+    assert_eq!(reply.hops[0].provider_name, "Fake openai");
     assert_eq!(events.len(), 4, "one hop event per skipped model");
     for expected in [
         "Fake openai has no API key",

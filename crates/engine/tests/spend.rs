@@ -41,6 +41,7 @@ async fn metered_call(
     let hop = Hop {
         model: model.into(),
         provider: plan.targets[0].provider.id.clone(),
+        provider_name: plan.targets[0].provider.name.clone(),
         attempt: 1,
         outcome: HopOutcome::Answered,
         error: None,

@@ -143,6 +143,8 @@ pub struct Executor {
 /// The state of one request while its chain is tried.
 struct Run<'a> {
     messages: &'a [Message],
+    /// Provider id → name, for the hops' display names.
+    names: std::collections::HashMap<String, String>,
     max_output_tokens: Option<u32>,
     sink: &'a mut dyn ReplySink,
     started: Instant,
@@ -185,6 +187,7 @@ impl Run<'_> {
         let hop = Hop {
             model: model.to_string(),
             provider: provider.to_string(),
+            provider_name: String::new(),
             attempt,
             outcome,
             error: error.map(ProviderError::info),
@@ -200,6 +203,7 @@ impl Run<'_> {
         self.push(Hop {
             model: model.to_string(),
             provider: provider.to_string(),
+            provider_name: String::new(),
             attempt,
             outcome: HopOutcome::Skipped,
             error: Some(error),
@@ -209,7 +213,12 @@ impl Run<'_> {
         });
     }
 
-    fn push(&mut self, hop: Hop) {
+    fn push(&mut self, mut hop: Hop) {
+        hop.provider_name = self
+            .names
+            .get(&hop.provider)
+            .cloned()
+            .unwrap_or_else(|| hop.provider.clone());
         if matches!(hop.outcome, HopOutcome::Failed | HopOutcome::Skipped) {
             self.sink.hop(&hop);
         }
@@ -321,6 +330,16 @@ impl Executor {
     ) -> Reply {
         let mut run = Run {
             messages,
+            names: plan
+                .targets
+                .iter()
+                .map(|t| (t.provider.id.clone(), t.provider.name.clone()))
+                .chain(
+                    plan.unplanned
+                        .iter()
+                        .map(|u| (u.provider.clone(), u.provider_name.clone())),
+                )
+                .collect(),
             max_output_tokens,
             sink,
             started: Instant::now(),

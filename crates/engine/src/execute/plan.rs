@@ -24,6 +24,8 @@ pub struct Unplanned {
     pub model: String,
     /// The configured provider's id, or the catalog's provider name when none is configured.
     pub provider: String,
+    /// That provider's name as the user gave it (the catalog's name when none is configured).
+    pub provider_name: String,
     pub error: ErrorInfo,
 }
 
@@ -56,6 +58,7 @@ impl Plan {
                 plan.unplanned.push(Unplanned {
                     model: id.clone(),
                     provider: String::new(),
+                    provider_name: String::new(),
                     error: ErrorInfo::new(
                         ErrorCode::Unavailable,
                         format!("'{id}' is not in the model catalog"),
@@ -83,6 +86,7 @@ impl Plan {
                 Err(reason) => plan.unplanned.push(Unplanned {
                     model: model.id.clone(),
                     provider: found.provider_id.unwrap_or_else(|| model.provider.clone()),
+                    provider_name: found.provider.unwrap_or_else(|| model.provider.clone()),
                     error: ErrorInfo::new(ErrorCode::Unavailable, reason),
                 }),
             }

@@ -253,9 +253,16 @@ pub fn network_failure(e: &reqwest::Error) -> String {
     .any(|w| lower.contains(w))
     {
         format!("Could not find {host}: the name does not resolve (DNS) — check the base URL")
-    } else if ["certificate", "tls", "ssl", "handshake", "corrupt message", "alert"]
-        .iter()
-        .any(|w| lower.contains(w))
+    } else if [
+        "certificate",
+        "tls",
+        "ssl",
+        "handshake",
+        "corrupt message",
+        "alert",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
     {
         format!(
             "A secure connection to {host} failed (TLS) — check that the base URL's scheme (https or http) is the one the server speaks"

@@ -5,7 +5,15 @@ import type { HopOutcome } from "./HopOutcome";
 /**
  * One try of one model.
  */
-export type Hop = { model: string, provider: string, 
+export type Hop = { model: string, 
+/**
+ * The configured provider's id (or the catalog's provider name when none is configured).
+ */
+provider: string, 
+/**
+ * What the user calls that provider, for display.
+ */
+provider_name: string, 
 /**
  * 1 for the first try of this model, 2 for its first retry, …
  */

@@ -63,8 +63,8 @@ function assistant(over: Partial<ChatMessage> = {}): ChatMessage {
       usage: { input_tokens: 120, output_tokens: 48, cached_input_tokens: 0, reasoning_tokens: 0, estimated: false },
       cost: { input: 0.0003, cached_input: 0, output: 0.00048, reasoning: 0, total: 0.00078 },
       hops: [
-        { model: 'claude-opus-4', provider: 'p-anthropic', attempt: 1, outcome: 'failed', error: { code: 'server_error', message: 'HTTP 503', status: 503 }, latency_ms: 30, retry_in_ms: null },
-        { model: 'gpt-4o', provider: 'p-openai', attempt: 1, outcome: 'answered', error: null, latency_ms: 400, retry_in_ms: null },
+        { model: 'claude-opus-4', provider: 'p-anthropic', provider_name: 'Anthropic', attempt: 1, outcome: 'failed', error: { code: 'server_error', message: 'HTTP 503', status: 503 }, latency_ms: 30, retry_in_ms: null },
+        { model: 'gpt-4o', provider: 'p-openai', provider_name: 'Work OpenAI', attempt: 1, outcome: 'answered', error: null, latency_ms: 400, retry_in_ms: null },
       ],
       latency_ms: 812,
       first_token_ms: 215,
@@ -145,6 +145,8 @@ describe('MessageView', () => {
     expect(items[0]).toHaveTextContent('HTTP 503');
     expect(items[1]).toHaveTextContent('gpt-4o');
     expect(items[1]).toHaveClass('answered');
+    expect(items[1]).toHaveTextContent('Work OpenAI');
+    expect(items[1]).not.toHaveTextContent('p-openai');
     expect(screen.getByTestId('actual-cost')).toHaveTextContent('Actual cost: $0.00078');
     const rows = within(screen.getByTestId('trace')).getAllByRole('row');
     expect(rows[1]).toHaveTextContent('chosen, did not answer');
@@ -168,9 +170,9 @@ describe('MessageView', () => {
         cost: null,
         error: { code: 'server_error', message: 'No model could answer. The last error, from gpt-4o: HTTP 500' },
         hops: [
-          { model: 'claude-opus-4', provider: 'anthropic', attempt: 1, outcome: 'skipped', error: { code: 'circuit_open', message: 'claude-opus-4 failed repeatedly; skipped for another 20 s' }, status: null, latency_ms: 0, retry_in_ms: null },
-          { model: 'deepseek-v3', provider: 'deepseek', attempt: 1, outcome: 'skipped', error: { code: 'unavailable', message: 'no deepseek provider is configured' }, status: null, latency_ms: 0, retry_in_ms: null },
-          { model: 'gpt-4o', provider: 'openai', attempt: 1, outcome: 'failed', error: { code: 'server_error', message: 'HTTP 500: upstream down' }, status: 500, latency_ms: 20, retry_in_ms: 500 },
+          { model: 'claude-opus-4', provider: 'anthropic', provider_name: 'Anthropic', attempt: 1, outcome: 'skipped', error: { code: 'circuit_open', message: 'claude-opus-4 failed repeatedly; skipped for another 20 s' }, status: null, latency_ms: 0, retry_in_ms: null },
+          { model: 'deepseek-v3', provider: 'deepseek', provider_name: 'deepseek', attempt: 1, outcome: 'skipped', error: { code: 'unavailable', message: 'no deepseek provider is configured' }, status: null, latency_ms: 0, retry_in_ms: null },
+          { model: 'gpt-4o', provider: 'openai', provider_name: 'Work OpenAI', attempt: 1, outcome: 'failed', error: { code: 'server_error', message: 'HTTP 500: upstream down' }, status: 500, latency_ms: 20, retry_in_ms: 500 },
         ],
       },
     });
