@@ -89,6 +89,33 @@ describe('Chat', () => {
     await expect(reply.$('[data-testid="badge-fallback"]')).toHaveText(`fallback from ${route.model}`);
     const answered = await reply.$('[data-testid="badge-model"]').getText();
     expect(route.fallbacks).toContain(answered);
+    // Why this model? lists the failed try and the one that answered.
+    await (await reply.$('button=Why this model?')).click();
+    const hops = await reply.$('[data-testid="hops"]');
+    await expect(hops).toHaveText(expect.stringContaining(`${route.model}`));
+    await expect(hops).toHaveText(expect.stringContaining('failed'));
+    await expect(hops.$('li.answered')).toHaveText(expect.stringContaining(answered));
+    await expect(reply.$('[data-testid="trace"]')).toHaveText(expect.stringContaining('chosen, did not answer'));
+    await screenshot('chat-fallback-tries');
+    await (await reply.$('button=Why this model?')).click();
+  });
+
+  it('lists each model with its own outcome when none can answer', async () => {
+    const prompt = 'Debug this: TypeError: undefined is not a function in my cart code';
+    const route = routeOf(prompt);
+    await setFaults(fake.url, [{ model: '*', status: 500 }]);
+    await (await $('button=New chat')).click();
+    await sendChat(prompt);
+    await waitForStatus('failed');
+    const notice = await (await lastReply()).$('[data-testid="message-notice"]');
+    await expect(notice).toHaveText(expect.stringContaining('No model could answer; each try is listed below.'));
+    const items = await notice.$$('[data-testid="hops"] li');
+    expect(items.length).toBeGreaterThanOrEqual(1 + route.fallbacks.length);
+    const text = await notice.getText();
+    expect(text.match(/Last error/g)).toBeNull();
+    for (const model of [route.model, ...route.fallbacks]) expect(text).toContain(model);
+    await screenshot('chat-all-failed');
+    await setFaults(fake.url, []);
   });
 
   it('never runs HTML or script that a reply contains', async () => {

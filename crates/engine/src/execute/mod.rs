@@ -348,10 +348,10 @@ impl Executor {
             first_token: None,
             failing_keys: Vec::new(),
         };
-        for u in &plan.unplanned {
-            run.skip(&u.model, &u.provider, 1, u.error.clone());
-        }
         if plan.targets.is_empty() {
+            for u in &plan.unplanned {
+                run.skip(&u.model, &u.provider, 1, u.error.clone());
+            }
             return run.finish(Ending::Failed(plan.nothing_callable()));
         }
         if let Some(error) = self.all_cooling_down(plan) {
@@ -583,6 +583,10 @@ impl Executor {
                 "Stopped by you before any text arrived.",
             );
             return run.finish(Ending::Failed(info));
+        }
+        // The chain ran out: the models it could not call come last, each with why.
+        for u in &plan.unplanned {
+            run.skip(&u.model, &u.provider, 1, u.error.clone());
         }
         if deadline_passed {
             let info = ErrorInfo::new(

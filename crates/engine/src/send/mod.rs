@@ -186,6 +186,8 @@ impl Engine {
         });
 
         let mut chain = plan::chain(&decision);
+        // The rule's models that cannot be called now still show in the tries, as skipped and why.
+        chain.extend(unavailable_in_chain(&decision, &routing));
         self.budgets
             .extend_chain(&mut chain, &routing.catalog)
             .await?;
@@ -405,6 +407,35 @@ fn normalise_model(model: &str) -> String {
     }
 }
 
+/// The models of the deciding rule's chain that the router left out because they cannot be
+/// called now, in the rule's order.
+fn unavailable_in_chain(decision: &Decision, routing: &Routing) -> Vec<String> {
+    let Some(rule) = routing
+        .rules
+        .rule_set()
+        .rules
+        .iter()
+        .find(|r| r.name == decision.rule)
+    else {
+        return Vec::new();
+    };
+    let switchyard_router::Action::Chain(action) = &rule.then else {
+        return Vec::new();
+    };
+    action
+        .models
+        .iter()
+        .filter(|m| {
+            decision.trace.candidates.iter().any(|c| {
+                &c.model == *m
+                    && c.status == CandidateStatus::Excluded
+                    && c.note.starts_with("unavailable")
+            })
+        })
+        .cloned()
+        .collect()
+}
+
 /// Auto asks the router, told which models cannot be called now; a chosen model still gets the
 /// router's trace, with the choice first.
 pub fn route(
@@ -502,5 +533,32 @@ mod tests {
             .candidates
             .iter()
             .all(|c| c.status != CandidateStatus::Fallback));
+    }
+
+    #[test]
+    fn models_of_the_rule_that_cannot_be_called_are_kept_to_be_shown_skipped() {
+        use crate::provider::{KeyInfo, ProviderKind, ProviderRow};
+        let provider = |preset: &str| Provider {
+            row: ProviderRow {
+                id: format!("id-{preset}"),
+                name: format!("My {preset}"),
+                kind: ProviderKind::OpenaiCompatible,
+                preset: preset.into(),
+                base_url: "http://localhost".into(),
+                headers: Vec::new(),
+                enabled: true,
+                header_secrets: Vec::new(),
+            },
+            headers: Vec::new(),
+            key: KeyInfo::Set {
+                last4: "abcd".into(),
+            },
+        };
+        let providers = [provider("openai"), provider("anthropic")];
+        let prompt = ask("Fix this Python function: def f(xs): return sum(xs) / len(xs)");
+        let decision = route(&prompt, "auto", &routing(), &providers).unwrap();
+        assert_eq!(decision.rule, "code");
+        assert!(!plan::chain(&decision).contains(&"deepseek-v3".to_string()));
+        assert_eq!(unavailable_in_chain(&decision, &routing()), ["deepseek-v3"]);
     }
 }
