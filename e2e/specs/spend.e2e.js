@@ -96,10 +96,17 @@ describe('Spend', () => {
     await (await $('button=New chat')).click();
     const reply = await chat('Summarize the plot of Hamlet');
     expect(await reply.getAttribute('data-status')).toBe('failed');
-    await expect(reply.$('[data-testid="message-notice"]')).toHaveText(expect.stringMatching(/budget/i));
-    await expect($('[data-testid="budget-warning"]')).toBeDisplayed();
+    const notice = await reply.$('[data-testid="message-notice"]');
+    await expect(notice).toHaveText(expect.stringContaining('Not sent: a budget is used up.'));
+    // The details are said once, in the banner: which budget, and when it resets.
+    const banner = await $('[data-testid="budget-warning"]');
+    await expect(banner).toBeDisplayed();
+    await expect(banner).toHaveText(expect.stringContaining('resets at midnight'));
+    expect(await notice.getText()).not.toContain('resets');
     expect(ledger()).toEqual(before);
     await screenshot('spend-budget-blocked-chat');
+    await (await notice.$('button=Open Spend → Budgets')).click();
+    await expect($('form[aria-label="Add a budget"]')).toBeDisplayed();
   });
 
   it('draws the dashboard in the dark theme too', async () => {

@@ -82,6 +82,14 @@ pub fn downgrade_model(catalog: &Catalog, min_quality: f64) -> Option<&Model> {
         .min_by_key(|m| (m.input.0 + m.output.0, m.id.clone()))
 }
 
+/// When a budget's period starts again, on the user's clock.
+fn resets(b: &Budget) -> &'static str {
+    match b.period {
+        BudgetPeriod::Day => "at midnight",
+        BudgetPeriod::Month => "on the 1st of next month",
+    }
+}
+
 fn over_message(b: &Budget, spent: i64, catalog: &Catalog) -> String {
     let head = format!(
         "{} ({}) is used up: {} spent.",
@@ -91,10 +99,11 @@ fn over_message(b: &Budget, spent: i64, catalog: &Catalog) -> String {
     );
     match b.policy {
         BudgetPolicy::Block => format!(
-            "{head} Requests are blocked until it resets; raise it on the Spend screen to go on now."
+            "{head} Requests are blocked until it resets {}; raise it on the Spend screen to go on now.",
+            resets(b)
         ),
         BudgetPolicy::Downgrade => match downgrade_model(catalog, b.min_quality) {
-            Some(m) => format!("{head} Requests go to {}, the cheapest model with quality of at least {:.2}.", m.id, b.min_quality),
+            Some(m) => format!("{head} Until it resets {}, requests go to {}, the cheapest model with quality of at least {:.2}.", resets(b), m.id, b.min_quality),
             None => format!("{head} No enabled model has quality of at least {:.2}, so requests are blocked.", b.min_quality),
         },
     }
