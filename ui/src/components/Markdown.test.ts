@@ -1,5 +1,6 @@
 import { fireEvent, render } from '@testing-library/svelte';
 import { mockIPC } from '@tauri-apps/api/mocks';
+import { tick } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import { externalLink } from '../lib/links';
 import { renderMarkdown } from '../lib/markdown';
@@ -40,5 +41,19 @@ describe('links in replies', () => {
     const text = [...container.querySelectorAll('p')][0];
     await fireEvent.click(text);
     expect(opened).toEqual(['https://example.com/a']);
+  });
+});
+
+describe('code blocks', () => {
+  it('get their language and Copy header as soon as streaming ends', async () => {
+    const code = 'Here:\n\n```python\nprint(1)\n```\n';
+    const { container, rerender } = render(Markdown, { source: 'Here:\n\n```py', streaming: true });
+    await rerender({ source: code.slice(0, 20), streaming: true });
+    await rerender({ source: code, streaming: true });
+    await rerender({ source: code, streaming: false });
+    await tick();
+    const head = container.querySelector('.code-head');
+    expect(head?.textContent).toContain('python');
+    expect(head?.textContent).toContain('Copy');
   });
 });
