@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod budgets;
 mod chat;
 mod eval;
 mod keys;
@@ -37,6 +38,9 @@ enum Command {
     Chat(chat::ChatArgs),
     /// Show which model the router picks for a prompt, as JSON.
     Route(route::RouteArgs),
+    /// List, set or remove daily and monthly budgets.
+    #[command(subcommand)]
+    Budgets(budgets::BudgetsCommand),
     /// Spend from the usage ledger, grouped, with savings against the baseline model.
     Spend(spend::SpendArgs),
     /// Measure task accuracy and APGR on labelled prompt sets.
@@ -55,6 +59,7 @@ async fn main() -> ExitCode {
         Command::Chat(args) => chat::run(args, &db).await,
         Command::Route(args) => route::run(args, &db).await,
         Command::Spend(args) => spend::run(args, &db).await,
+        Command::Budgets(cmd) => budgets::run(cmd, &db).await,
         Command::Eval(args) => eval::run(args),
     };
     match result {

@@ -99,7 +99,7 @@ fn over_message(b: &Budget, spent: i64, catalog: &Catalog) -> String {
     );
     match b.policy {
         BudgetPolicy::Block => format!(
-            "{head} Requests are blocked until it resets {}; raise it on the Spend screen to go on now.",
+            "{head} Requests are blocked until it resets {}; raise it on the Spend screen or with `switchyard budgets set` to go on now.",
             resets(b)
         ),
         BudgetPolicy::Downgrade => match downgrade_model(catalog, b.min_quality) {
