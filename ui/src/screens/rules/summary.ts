@@ -42,7 +42,12 @@ export function describeAction(a: Action): string {
   const q = a.min_quality;
   const providers = a.providers ?? [];
   const from = providers.length ? ` from ${oneOf(providers)}` : '';
-  return `cheapest model${from} meeting quality ${q.trivial}/${q.simple}/${q.moderate}/${q.complex}`;
+  // One bound for every tier reads as one number; otherwise each tier is named.
+  const same = q.trivial === q.simple && q.simple === q.moderate && q.moderate === q.complex;
+  const bounds = same
+    ? `${q.trivial}`
+    : `${q.trivial} (trivial), ${q.simple} (simple), ${q.moderate} (moderate), ${q.complex} (complex)`;
+  return `cheapest model${from} meeting quality ${bounds}`;
 }
 
 export function describeRule(rule: Rule, isDefault: boolean): string {
