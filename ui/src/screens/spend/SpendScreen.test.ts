@@ -66,6 +66,7 @@ describe('SpendScreen', () => {
     render(SpendScreen, { onopenconversation: () => {} });
     expect(await screen.findByTestId('total-spend')).toHaveTextContent('$0.0030');
     expect(screen.getByTestId('total-requests')).toHaveTextContent('2');
+    expect(screen.getByTestId('total-calls')).toHaveTextContent(`${dashboard.totals.calls} provider call`);
     expect(screen.getByTestId('total-average')).toHaveTextContent('$0.00150');
     // $0.012 baseline − $0.003 spent = $0.009, 75%.
     expect(screen.getByTestId('total-savings')).toHaveTextContent('$0.00900 (75.0%)');
