@@ -65,9 +65,11 @@ export const config = {
     );
     process.env.PATH = `${browserBin}:${process.env.PATH}`;
     const bin = process.env.TAURI_DRIVER ?? path.join(os.homedir(), '.cargo/bin/tauri-driver');
+    // The app's own log lines (and the driver's) go to a file per spec, not into the test report.
+    const log = fs.openSync(path.join(artifacts, `app-${spec}.log`), 'w');
     driver = spawn(fs.existsSync(bin) ? bin : 'tauri-driver', [], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: process.env,
+      stdio: ['ignore', log, log],
+      env: { ...process.env, NO_COLOR: '1' },
     });
     return new Promise((resolve) => setTimeout(resolve, 800));
   },
