@@ -1,5 +1,6 @@
 //! `switchyard eval`: task accuracy and APGR of the router on labelled sets in the format of the
 //! repository's `eval/` folder (one JSON object per line; see `eval/README.md`).
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -16,12 +17,14 @@ pub struct EvalArgs {
     /// A TOML rule file; without it, the bundled defaults.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
-    /// Rows of `prompt` and `accept` (the task types a good detector may return): prints task accuracy.
+    /// Rows of `prompt` and `accept` (the task types a good detector may return): prints task
+    /// accuracy and a confusion table per category. Repeat for several files.
     #[arg(long, value_name = "FILE", group = "sets")]
-    pub tasks: Option<PathBuf>,
-    /// Rows of `prompt`, `strong` and `weak` judge scores: prints the APGR of the complexity score.
+    pub tasks: Vec<PathBuf>,
+    /// Rows of `prompt`, `strong` and `weak` judge scores: prints the APGR of the complexity
+    /// score beside that of prompt length alone on the same rows. Repeat for several files.
     #[arg(long, value_name = "FILE", group = "sets")]
-    pub quality: Option<PathBuf>,
+    pub quality: Vec<PathBuf>,
     /// Also list the rows the detector got wrong.
     #[arg(long)]
     pub verbose: bool,
@@ -32,7 +35,19 @@ struct TaskRow {
     #[serde(default)]
     id: Option<String>,
     prompt: String,
+    /// The row's own category (MT-Bench's, or the set's); the first accepted task when absent.
+    #[serde(default)]
+    category: Option<String>,
     accept: Vec<String>,
+}
+
+impl TaskRow {
+    fn category(&self) -> String {
+        self.category
+            .clone()
+            .or_else(|| self.accept.first().cloned())
+            .unwrap_or_else(|| "?".into())
+    }
 }
 
 #[derive(Deserialize)]
@@ -44,35 +59,33 @@ struct QualityRow {
 
 pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     let (rules, catalog) = load_rules(args.rules.as_deref())?;
-    if let Some(path) = &args.tasks {
+    for path in &args.tasks {
         let rows: Vec<TaskRow> = read_rows(path)?;
-        let (correct, misses) = task_accuracy(&rows, &rules, &catalog)?;
+        let report = task_report(&rows, &rules, &catalog)?;
         println!(
-            "task accuracy: {:.3} ({correct}/{}) on {}",
-            correct as f64 / rows.len() as f64,
+            "task accuracy: {:.3} ({}/{}) on {}",
+            report.correct as f64 / rows.len() as f64,
+            report.correct,
             rows.len(),
             path.display()
         );
+        print!("{}", report.confusion_table());
         if args.verbose {
-            for (id, got, accept) in misses {
+            for (id, got, accept) in &report.misses {
                 println!("  miss {id}: detected {got}, accepted {}", accept.join("|"));
             }
         }
     }
-    if let Some(path) = &args.quality {
+    for path in &args.quality {
         let rows: Vec<QualityRow> = read_rows(path)?;
-        let mut scored = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let decision = decide(&Request::from_prompt(row.prompt.as_str()), &rules, &catalog)?;
-            scored.push((decision.complexity.score, row.strong, row.weak));
-        }
-        match metrics::apgr(&scored) {
-            Some(apgr) => println!(
-                "APGR: {apgr:.3} ({} prompts) on {}",
+        let (router, length) = apgr_pair(&rows, &rules, &catalog)?;
+        match (router, length) {
+            (Some(apgr), Some(length)) => println!(
+                "APGR: {apgr:.3}, prompt-length baseline {length:.3} ({} prompts) on {}",
                 rows.len(),
                 path.display()
             ),
-            None => println!(
+            _ => println!(
                 "APGR: undefined (strong and weak score the same) on {}",
                 path.display()
             ),
@@ -81,15 +94,92 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The APGR of the router's complexity score and, on the same rows, of prompt length alone
+/// (the baseline a complexity score has to beat).
+fn apgr_pair(
+    rows: &[QualityRow],
+    rules: &CompiledRules,
+    catalog: &Catalog,
+) -> anyhow::Result<(Option<f64>, Option<f64>)> {
+    let mut scored = Vec::with_capacity(rows.len());
+    let mut by_length = Vec::with_capacity(rows.len());
+    for row in rows {
+        let decision = decide(&Request::from_prompt(row.prompt.as_str()), rules, catalog)?;
+        scored.push((decision.complexity.score, row.strong, row.weak));
+        by_length.push((row.prompt.chars().count() as f64, row.strong, row.weak));
+    }
+    Ok((metrics::apgr(&scored), metrics::apgr(&by_length)))
+}
+
 type Miss = (String, Task, Vec<String>);
 
-fn task_accuracy(
+struct TaskReport {
+    correct: usize,
+    misses: Vec<Miss>,
+    /// Per category: rows, correct rows, and how often each task was detected.
+    categories: BTreeMap<String, (usize, usize, BTreeMap<Task, usize>)>,
+}
+
+impl TaskReport {
+    /// Expected category down, detected task across; the diagonal is not marked because a
+    /// category may accept several tasks (the `ok` column counts the accepted ones).
+    fn confusion_table(&self) -> String {
+        let detected: Vec<Task> = Task::ALL
+            .into_iter()
+            .filter(|t| self.categories.values().any(|c| c.2.contains_key(t)))
+            .collect();
+        let width = self
+            .categories
+            .keys()
+            .map(String::len)
+            .max()
+            .unwrap_or(8)
+            .max(8);
+        let mut out = format!("  {:width$} {:>4} {:>4}", "category", "rows", "ok");
+        for t in &detected {
+            out.push_str(&format!(" {:>5}", abbrev(*t)));
+        }
+        out.push('\n');
+        for (category, (rows, ok, counts)) in &self.categories {
+            out.push_str(&format!("  {category:width$} {rows:>4} {ok:>4}"));
+            for t in &detected {
+                match counts.get(t) {
+                    Some(n) => out.push_str(&format!(" {n:>5}")),
+                    None => out.push_str(&format!(" {:>5}", ".")),
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Five letters per task, so the table fits a terminal.
+fn abbrev(t: Task) -> &'static str {
+    match t {
+        Task::Reasoning => "reas",
+        Task::Math => "math",
+        Task::Code => "code",
+        Task::Writing => "writ",
+        Task::Analysis => "anal",
+        Task::Translation => "trans",
+        Task::Classification => "class",
+        Task::Extraction => "extr",
+        Task::Summarization => "summ",
+        Task::Formatting => "form",
+    }
+}
+
+fn task_report(
     rows: &[TaskRow],
     rules: &CompiledRules,
     catalog: &Catalog,
-) -> anyhow::Result<(usize, Vec<Miss>)> {
-    let mut correct = 0;
-    let mut misses = Vec::new();
+) -> anyhow::Result<TaskReport> {
+    let mut report = TaskReport {
+        correct: 0,
+        misses: Vec::new(),
+        categories: BTreeMap::new(),
+    };
     for (n, row) in rows.iter().enumerate() {
         let decision = decide(&Request::from_prompt(row.prompt.as_str()), rules, catalog)?;
         let accepted = row
@@ -97,14 +187,18 @@ fn task_accuracy(
             .iter()
             .filter_map(|a| a.parse::<Task>().ok())
             .any(|t| t == decision.task);
+        let entry = report.categories.entry(row.category()).or_default();
+        entry.0 += 1;
+        *entry.2.entry(decision.task).or_default() += 1;
         if accepted {
-            correct += 1;
+            report.correct += 1;
+            entry.1 += 1;
         } else {
             let id = row.id.clone().unwrap_or_else(|| format!("row {}", n + 1));
-            misses.push((id, decision.task, row.accept.clone()));
+            report.misses.push((id, decision.task, row.accept.clone()));
         }
     }
-    Ok((correct, misses))
+    Ok(report)
 }
 
 /// The rows of a JSONL file. A line that is not a valid row is reported on stderr with the
@@ -167,12 +261,17 @@ mod tests {
         let path = dev_set("tasks-dev.jsonl");
         let rows: Vec<TaskRow> = read_rows(&path).unwrap();
         let (rules, catalog) = load_rules(None).unwrap();
-        let (correct, misses) = task_accuracy(&rows, &rules, &catalog).unwrap();
-        let accuracy = correct as f64 / rows.len() as f64;
+        let report = task_report(&rows, &rules, &catalog).unwrap();
+        let accuracy = report.correct as f64 / rows.len() as f64;
         assert!(
-            accuracy >= 0.90,
+            accuracy >= 0.92,
             "accuracy {accuracy}, misses {:?}",
-            misses.iter().map(|m| &m.0).collect::<Vec<_>>()
+            report.misses.iter().map(|m| &m.0).collect::<Vec<_>>()
+        );
+        let table = report.confusion_table();
+        assert!(
+            table.contains("category") && table.contains("writing"),
+            "{table}"
         );
     }
 
@@ -181,14 +280,31 @@ mod tests {
         let path = dev_set("quality-dev.jsonl");
         let rows: Vec<QualityRow> = read_rows(&path).unwrap();
         let (rules, catalog) = load_rules(None).unwrap();
-        let scored: Vec<_> = rows
-            .iter()
-            .map(|r| {
-                let d = decide(&Request::from_prompt(r.prompt.as_str()), &rules, &catalog).unwrap();
-                (d.complexity.score, r.strong, r.weak)
-            })
-            .collect();
-        let apgr = metrics::apgr(&scored).unwrap();
+        let (apgr, length) = apgr_pair(&rows, &rules, &catalog).unwrap();
+        let (apgr, length) = (apgr.unwrap(), length.unwrap());
         assert!(apgr >= 0.65, "APGR {apgr}");
+        assert!(
+            apgr > length,
+            "APGR {apgr} does not beat prompt length ({length})"
+        );
+    }
+
+    #[test]
+    fn the_authored_sets_are_present_and_measured() {
+        let (rules, catalog) = load_rules(None).unwrap();
+        let rows: Vec<TaskRow> = read_rows(&dev_set("tasks-authored.jsonl")).unwrap();
+        let report = task_report(&rows, &rules, &catalog).unwrap();
+        let accuracy = report.correct as f64 / rows.len() as f64;
+        assert!(
+            accuracy >= 0.85,
+            "accuracy {accuracy}, misses {:?}",
+            report.misses
+        );
+        let rows: Vec<QualityRow> = read_rows(&dev_set("quality-authored.jsonl")).unwrap();
+        let (apgr, length) = apgr_pair(&rows, &rules, &catalog).unwrap();
+        assert!(
+            apgr.unwrap() > length.unwrap(),
+            "{apgr:?} vs length {length:?}"
+        );
     }
 }
