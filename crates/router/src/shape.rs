@@ -156,7 +156,7 @@ fn is_code_line(line: &str) -> bool {
     {
         return true;
     }
-    if t.starts_with(">>> ") || is_signature(t) {
+    if t.starts_with(">>> ") {
         return true;
     }
     let last = t.as_bytes()[t.len() - 1];
@@ -505,36 +505,41 @@ pub fn shape_of(text: &str) -> Shape {
             s.code_fences += 1;
             continue;
         }
-        if t.contains("\"\"\"")
-            || t.contains("'''")
+        // SIMD searches for the bytes the checks below need, so a line of prose costs little.
+        let b = t_end.as_bytes();
+        let quote = memchr::memchr2(b'"', b'\'', b).is_some();
+        // `<`, and the lead byte of `≤` (U+2264, E2 89 A4).
+        let bound = memchr::memchr2(b'<', 0xE2, b).is_some();
+        let paren = memchr::memchr(b'(', b).is_some();
+        if (quote && (t.contains("\"\"\"") || t.contains("'''")))
             || t.starts_with("/**")
             || t.starts_with(">>> ")
         {
             s.docstrings += 1;
         }
-        if [
-            "I. ", "II. ", "III. ", "IV. ", "I) ", "II) ", "III) ", "IV) ",
-        ]
-        .iter()
-        .any(|r| t.starts_with(r))
+        if t.starts_with('I')
+            && [
+                "I. ", "II. ", "III. ", "IV. ", "I) ", "II) ", "III) ", "IV) ",
+            ]
+            .iter()
+            .any(|r| t.starts_with(r))
         {
             s.roman_items += 1;
         }
-        if is_signature(t_end) {
+        let signature = paren && is_signature(t_end);
+        if signature {
             s.signatures += 1;
         }
         if is_io_heading(t_end) {
             s.io_sections += 1;
         }
-        if (t_end.contains('≤') || t_end.contains("<=") || t_end.contains('<'))
-            && is_constraint(t_end)
-        {
+        if bound && is_constraint(t_end) {
             s.constraints += 1;
         }
         if indent > 0 && t.starts_with("at ") && t.contains(['(', ':']) {
             // "    at Foo.bar(Foo.java:12)": a frame of a Java or JavaScript stack trace.
             frames += 1;
-        } else if is_code_line(line) {
+        } else if signature || is_code_line(line) {
             s.source_lines += 1;
         }
     }
