@@ -27,6 +27,10 @@ pub struct RoutingPreset {
 pub fn routing_presets() -> Vec<RoutingPreset> {
     let about = |id: &'static str| {
         match id {
+        "balanced" => (
+            "Balanced (default)",
+            "Simple requests to an inexpensive model whatever their task; moderate and complex ones to a model suited to the task.",
+        ),
         "smart_router" => (
             "SmartRouter with fallbacks",
             "A model chain per task, each with its fallbacks; writing is the default.",
@@ -136,7 +140,11 @@ mod tests {
 
     #[test]
     fn previews_an_unsaved_draft_and_reports_its_issues() {
-        let mut draft = RoutingConfig::bundled();
+        let mut draft = RoutingConfig {
+            // The SmartRouter preset has a rule for code alone.
+            rules: switchyard_router::presets::smart_router(),
+            ..RoutingConfig::bundled()
+        };
         let code = draft
             .rules
             .rules
@@ -175,7 +183,8 @@ mod tests {
     #[test]
     fn every_preset_is_valid_over_the_bundled_catalog() {
         let presets = routing_presets();
-        assert_eq!(presets.len(), 4);
+        assert_eq!(presets.len(), 5);
+        assert_eq!(presets[0].id, "balanced", "the bundled default comes first");
         for p in presets {
             let mut config = RoutingConfig::bundled();
             config.rules.rules = p.rules;

@@ -1,6 +1,9 @@
-//! Complexity: five yes/no factors (long conversation, structured output, several questions,
-//! domain terms, code) plus the prompt's size, its distinct steps and how much the task itself
-//! demands, each reported with its contribution, summed to a score and a tier.
+//! Complexity: how much a strong model would help. Yes/no factors (long conversation,
+//! structured output, code, a short answer asked for, multiple choice, a turned-around choice)
+//! and measured ones (size, questions, domain terms, steps, quantities, asks for a justified
+//! answer, requirement words, technical vocabulary, a programming task's structure), plus how
+//! much the task itself demands. Each factor is reported with its weight, the value measured
+//! and their product; the products sum to the score, and thresholds give the tier.
 //!
 //! The score doubles as "how much would a strong model help": reasoning, math and code gain the
 //! most from a stronger model, simple writing and chat the least, so the task's demand carries
@@ -85,10 +88,31 @@ pub struct FactorWeights {
     /// Per distinct domain term, up to three.
     pub domain_terms: f64,
     pub code: f64,
-    /// Per doubling of the prompt beyond 64 tokens, up to four doublings.
+    /// Per doubling of the prompt beyond 16 tokens, up to six doublings.
     pub size: f64,
     /// Per distinct step beyond the first, up to four.
     pub steps: f64,
+    /// Per number beyond the second, up to eight: each quantity of a word problem is a step of
+    /// its solution.
+    pub quantities: f64,
+    /// Per distinct ask for a justified answer ("prove", "explain why", "step by step",
+    /// "compare", "optimal"), up to three.
+    pub reasoning: f64,
+    /// Per distinct requirement word beyond the first ("must", "without", "exactly",
+    /// "at most", "each"), up to five.
+    pub requirements: f64,
+    /// Times the share of words of ten letters or more (technical vocabulary), capped at 0.3.
+    pub long_words: f64,
+    /// Per sign of a programming problem's structure (signatures, docstrings, headings,
+    /// limits), up to three.
+    pub code_structure: f64,
+    /// A request for a short answer ("in one word", "yes or no"): usually negative.
+    pub short_answer: f64,
+    /// A multiple-choice question: usually negative, the options bound the answer.
+    pub multiple_choice: f64,
+    /// A multiple-choice question turned around ("NOT", "EXCEPT") or combining numbered
+    /// statements.
+    pub tricky_choice: f64,
 }
 
 impl Default for FactorWeights {
@@ -98,9 +122,17 @@ impl Default for FactorWeights {
             structured_output: 0.25,
             several_questions: 0.25,
             domain_terms: 0.25,
-            code: 1.0,
-            size: 0.25,
+            code: 0.5,
+            size: 0.45,
             steps: 0.1,
+            quantities: 0.25,
+            reasoning: 0.6,
+            requirements: 0.15,
+            long_words: 4.0,
+            code_structure: 0.25,
+            short_answer: -0.75,
+            multiple_choice: -0.5,
+            tricky_choice: 0.75,
         }
     }
 }
@@ -121,10 +153,10 @@ pub struct ComplexityConfig {
 impl Default for ComplexityConfig {
     fn default() -> Self {
         let demand = |task| match task {
-            Task::Reasoning | Task::Math | Task::Code => 2.0,
-            Task::Analysis | Task::Extraction => 1.0,
-            Task::Classification | Task::Translation => 0.5,
-            Task::Summarization | Task::Formatting => 0.25,
+            Task::Reasoning | Task::Math | Task::Code => 1.5,
+            Task::Analysis | Task::Extraction => 0.75,
+            Task::Classification | Task::Translation => 0.4,
+            Task::Summarization | Task::Formatting => 0.2,
             Task::Writing => 0.0,
         };
         ComplexityConfig {
@@ -149,10 +181,15 @@ impl Default for ComplexityConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Factor {
-    /// `long_conversation`, `structured_output`, `several_questions`, `domain_terms`, `code`,
-    /// `size`, `steps` or `task`.
+    /// The name of its weight in `FactorWeights` (`size`, `quantities`, `reasoning`…), or
+    /// `task` for the task's demand.
     pub name: String,
     pub detail: String,
+    /// The configured weight…
+    pub weight: f64,
+    /// …times what was measured (1 or 0 for a yes/no factor, a count, a share)…
+    pub value: f64,
+    /// …is what the factor adds to the score.
     pub contribution: f64,
 }
 
@@ -177,12 +214,23 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
     let w = &config.weights;
     let f = input.features;
     let long = input.messages > config.long_conversation_messages as usize;
+    let yes = |b: bool| if b { 1.0 } else { 0.0 };
     let extra_questions = f.questions.saturating_sub(1).min(2);
     let terms = f.domain_terms.len().min(3) as f64;
-    let doublings = (f64::from(input.prompt_tokens.max(1)) / 64.0)
+    let doublings = (f64::from(input.prompt_tokens.max(1)) / 16.0)
         .log2()
-        .clamp(0.0, 4.0);
+        .clamp(0.0, 6.0);
     let extra_steps = f.steps.saturating_sub(1).min(4);
+    let quantities = f.numbers.saturating_sub(2).min(8);
+    let asks = f.reasoning_asks.len().min(3) as f64;
+    let requirements = f.requirements.saturating_sub(1).min(5);
+    let long_share = if f.words == 0 {
+        0.0
+    } else {
+        (f64::from(f.long_words) / f64::from(f.words)).min(0.3)
+    };
+    let structure = f.code_structure.min(3);
+    let choice = f.options >= 3;
     let demand = config
         .task_demand
         .iter()
@@ -196,7 +244,8 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
                 "{} messages (long above {})",
                 input.messages, config.long_conversation_messages
             ),
-            if long { w.long_conversation } else { 0.0 },
+            w.long_conversation,
+            yes(long),
         ),
         factor(
             "structured_output",
@@ -205,16 +254,14 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
             } else {
                 format!("asks for {}", f.structured_output.join(", "))
             },
-            if f.structured_output.is_empty() {
-                0.0
-            } else {
-                w.structured_output
-            },
+            w.structured_output,
+            yes(!f.structured_output.is_empty()),
         ),
         factor(
             "several_questions",
             format!("{} questions", f.questions),
-            w.several_questions * f64::from(extra_questions),
+            w.several_questions,
+            f64::from(extra_questions),
         ),
         factor(
             "domain_terms",
@@ -223,7 +270,8 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
             } else {
                 f.domain_terms.join(", ")
             },
-            w.domain_terms * terms,
+            w.domain_terms,
+            terms,
         ),
         factor(
             "code",
@@ -233,19 +281,98 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
                 "no code in the prompt"
             }
             .into(),
-            if f.has_code { w.code } else { 0.0 },
+            w.code,
+            yes(f.has_code),
         ),
         factor(
             "size",
-            format!("about {} prompt tokens", input.prompt_tokens),
-            w.size * doublings,
+            format!(
+                "about {} prompt tokens, {doublings:.2} doublings past 16",
+                input.prompt_tokens
+            ),
+            w.size,
+            doublings,
         ),
         factor(
             "steps",
             format!("{} distinct steps", f.steps),
-            w.steps * f64::from(extra_steps),
+            w.steps,
+            f64::from(extra_steps),
         ),
-        factor("task", format!("{} demands {demand}", input.task), demand),
+        factor(
+            "quantities",
+            format!("{} numbers", f.numbers),
+            w.quantities,
+            f64::from(quantities),
+        ),
+        factor(
+            "reasoning",
+            if f.reasoning_asks.is_empty() {
+                "no ask for a justified answer".into()
+            } else {
+                f.reasoning_asks.join(", ")
+            },
+            w.reasoning,
+            asks,
+        ),
+        factor(
+            "requirements",
+            format!("{} requirement words", f.requirements),
+            w.requirements,
+            f64::from(requirements),
+        ),
+        factor(
+            "long_words",
+            format!(
+                "{} of {} words have ten letters or more",
+                f.long_words, f.words
+            ),
+            w.long_words,
+            long_share,
+        ),
+        factor(
+            "code_structure",
+            format!(
+                "{} signs of a programming task's structure",
+                f.code_structure
+            ),
+            w.code_structure,
+            f64::from(structure),
+        ),
+        factor(
+            "short_answer",
+            if f.short_answer {
+                "asks for a short answer"
+            } else {
+                "no short answer asked for"
+            }
+            .into(),
+            w.short_answer,
+            yes(f.short_answer),
+        ),
+        factor(
+            "multiple_choice",
+            format!("{} lettered options", f.options),
+            w.multiple_choice,
+            yes(choice),
+        ),
+        factor(
+            "tricky_choice",
+            if f.tricky_choice {
+                "options to a question turned around or combining statements"
+            } else {
+                "no turned-around or combined options"
+            }
+            .into(),
+            w.tricky_choice,
+            yes(f.tricky_choice),
+        ),
+        factor(
+            "task",
+            format!("{} demands {demand}", input.task),
+            1.0,
+            demand,
+        ),
     ];
     let score = factors.iter().map(|f| f.contribution).sum::<f64>();
     // Round away float noise so equal prompts tie exactly and the score prints cleanly.
@@ -269,11 +396,13 @@ pub fn tier_of(t: &TierThresholds, score: f64) -> Tier {
     }
 }
 
-fn factor(name: &str, detail: String, contribution: f64) -> Factor {
+fn factor(name: &str, detail: String, weight: f64, value: f64) -> Factor {
     Factor {
         name: name.into(),
         detail,
-        contribution,
+        weight,
+        value,
+        contribution: weight * value,
     }
 }
 
@@ -292,25 +421,60 @@ mod tests {
     }
 
     #[test]
-    fn every_factor_is_reported_and_sums_to_the_score() {
+    fn every_factor_is_reported_with_its_weight_and_sums_to_the_score() {
         let f = Features {
             has_code: true,
             questions: 3,
             steps: 3,
+            numbers: 6,
+            words: 100,
+            long_words: 12,
+            requirements: 3,
+            code_structure: 2,
+            options: 4,
+            tricky_choice: true,
+            short_answer: true,
+            reasoning_asks: vec!["prove".into()],
             domain_terms: vec!["algorithm".into()],
             structured_output: vec!["json".into()],
             ..Features::default()
         };
         let c = score(&f, Task::Code, 12, 1024);
-        assert_eq!(c.factors.len(), 8);
+        assert_eq!(c.factors.len(), 16);
         let sum: f64 = c.factors.iter().map(|f| f.contribution).sum();
         assert!((sum - c.score).abs() < 1e-3);
-        assert!(
-            c.factors.iter().all(|f| f.contribution > 0.0),
-            "{:?}",
-            c.factors
-        );
+        for factor in &c.factors {
+            assert_ne!(factor.contribution, 0.0, "{factor:?}");
+            assert!((factor.weight * factor.value - factor.contribution).abs() < 1e-9);
+        }
         assert_eq!(c.tier, Tier::Complex);
+    }
+
+    #[test]
+    fn within_a_task_more_steps_and_asks_rank_higher_and_short_answers_lower() {
+        let base = Features {
+            numbers: 2,
+            words: 30,
+            ..Features::default()
+        };
+        let plain = score(&base, Task::Math, 1, 40).score;
+        let more_quantities = Features {
+            numbers: 7,
+            ..base.clone()
+        };
+        assert!(score(&more_quantities, Task::Math, 1, 40).score > plain);
+        let asks_proof = Features {
+            reasoning_asks: vec!["prove".into()],
+            ..base.clone()
+        };
+        assert!(score(&asks_proof, Task::Math, 1, 40).score > plain);
+        let short = Features {
+            short_answer: true,
+            ..base.clone()
+        };
+        assert!(score(&short, Task::Math, 1, 40).score < plain);
+        // A longer prompt counts, but only as one factor among several.
+        assert!(score(&base, Task::Math, 1, 160).score > plain);
     }
 
     #[test]

@@ -43,6 +43,22 @@ pub struct ShapeWeights {
     pub multiple_choice: f64,
     /// A question mark, to analysis: a question with no other sign asks for an explanation.
     pub question: f64,
+    /// A function or method signature in a common language, to code.
+    pub signature: f64,
+    /// A docstring or a doctest prompt (`>>> f(3)`), to code.
+    pub docstring: f64,
+    /// A programming problem's headings (`Input`, `Output`, `Constraints`, `Sample Input`), to
+    /// code, at full weight from three headings.
+    pub io_format: f64,
+    /// Limits such as `1 ≤ n ≤ 10^5`, to code.
+    pub constraints: f64,
+    /// Indented lines under a block opener, to code, at full weight from four lines.
+    pub indented_block: f64,
+    /// When the text is shaped like a programming task (its code structure alone scores at
+    /// least `code_shape_threshold`), math's score is multiplied by this: numbers, operators
+    /// and words like "integer" or "sum" then name the program's topic, not the ask.
+    pub math_beside_code: f64,
+    pub code_shape_threshold: f64,
 }
 
 impl Default for ShapeWeights {
@@ -58,6 +74,13 @@ impl Default for ShapeWeights {
             structured_output: 0.5,
             multiple_choice: 1.5,
             question: 0.5,
+            signature: 4.0,
+            docstring: 2.0,
+            io_format: 4.0,
+            constraints: 2.0,
+            indented_block: 1.5,
+            math_beside_code: 0.3,
+            code_shape_threshold: 3.0,
         }
     }
 }

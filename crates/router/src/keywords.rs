@@ -31,7 +31,9 @@ const REASONING: List = &[
     ("think through", 1.5), ("counterintuitive", 1.0), ("explain why", 0.5),
     ("trick question", 2.0), ("scenario", 0.5),
     ("necessarily", 1.0), ("must be true", 1.5), ("does it follow", 1.5), ("can we conclude", 1.5),
-    ("if all", 1.0), ("definitely", 0.5), ("syllogism", 2.0),
+    ("if all", 1.0), ("definitely", 0.5), ("syllogism", 2.0), ("what follows", 2.0),
+    ("taller than", 1.0), ("older than", 0.5), ("every label", 1.5), ("liars", 1.5), ("knights", 1.0),
+    ("tells the truth", 2.0),
     ("with an explanation", 1.0), ("explain your answer", 1.0), ("justify", 1.0), ("proof", 1.0),
 ];
 
@@ -41,7 +43,7 @@ const MATH: List = &[
     ("calculate", 1.5), ("math", 1.5), ("equation", 1.5), ("mathematics", 1.5),
     ("mathematical", 1.0), ("solve", 1.0), ("compute", 1.0), ("prove", 1.0),
     ("probability", 2.0), ("integer", 1.5), ("remainder", 1.5), ("divided by", 1.5),
-    ("divisible", 1.5), ("prime", 1.0), ("sum of", 1.0), ("area", 0.5), ("area of", 1.0), ("perimeter", 1.5),
+    ("divisible", 1.5), ("prime", 1.0), ("derivative of", 2.0), ("integral of", 2.0), ("sum of", 1.0), ("area", 0.5), ("area of", 1.0), ("perimeter", 1.5),
     ("triangle", 1.0), ("circle", 0.5), ("radius", 1.0), ("angle", 1.0), ("polynomial", 2.0),
     ("derivative", 2.0), ("integral", 2.0), ("inequality", 2.0), ("fraction", 1.5),
     ("percent", 1.0), ("percentage", 1.0), ("average", 0.5), ("ratio", 1.0), ("how many", 0.5),
@@ -54,6 +56,12 @@ const MATH: List = &[
     ("series", 0.5), ("evaluate the", 0.5), ("minimum value", 1.5), ("maximum value", 1.5),
     ("find all", 0.5), ("solutions", 0.5), ("graph of", 1.0), ("irrational", 1.5), ("rational number", 1.5),
     ("number theory", 2.0),
+    // Word problems: money, ages, rates and multiples.
+    ("dollars", 1.0), ("how old", 1.5), ("times as many", 1.5), ("twice as many", 1.5),
+    ("per hour", 1.0), ("how long will it take", 1.5), ("how many more", 1.0),
+    ("how much more", 1.0), ("how much money", 1.5), ("in total", 0.5), ("altogether", 1.0),
+    ("how many ways", 2.5), ("permutation", 2.0), ("combinations", 1.0), ("arrangements", 1.0),
+    ("how long does it take", 1.0), ("how long will", 1.0), ("hours", 0.5), ("km", 0.5),
 ];
 
 #[rustfmt::skip]
@@ -69,7 +77,8 @@ const CODE: List = &[
     ("typescript", 2.0), ("python", 2.0), ("java", 2.0), ("c++", 2.0), ("c#", 2.0),
     ("rust", 1.0), ("golang", 2.0), ("kotlin", 2.0), ("swift", 0.5), ("bash", 1.5),
     ("shell script", 2.0), ("snippet", 1.5), ("syntax", 1.0), ("website", 1.0), ("docker", 1.5),
-    ("git", 1.0), ("class", 0.5),  ("variable", 0.5), ("script", 0.5),
+    ("git", 1.0), ("class", 0.5), ("web page", 1.5), ("webpage", 1.5),
+    ("button", 1.0), ("clicks", 1.0), ("in html", 2.0), ("dropdown", 1.5),  ("variable", 0.5), ("script", 0.5),
     ("input strings", 1.0),   ("segfault", 2.0),
     ("null pointer", 2.0), ("endpoint", 1.0), ("frontend", 1.5), ("backend", 1.5),
     ("react component", 2.0), ("sorted", 0.5),
@@ -80,6 +89,21 @@ const CODE: List = &[
     ("given a string", 2.0), ("given an array", 2.0), ("given an integer array", 2.0),
     ("substring", 1.5), ("subarray", 2.0), ("nums", 2.0), ("indices", 1.0), ("string", 0.5),
     ("o(n)", 1.5), ("o(1)", 1.5), ("o(log n)", 1.5), ("o(n log n)", 1.5), ("o(n^2)", 1.5),
+    // What a function's docstring or a judge's statement says it does: "Return the number…",
+    // "The first line contains…", "For each test case print…".
+    ("return", 1.0), ("returns", 1.0), ("print", 1.0), ("test case", 2.0),
+    ("the first line", 2.0), ("the next line", 1.5), ("standard input", 2.0), ("stdin", 2.0),
+    ("stdout", 2.0), ("time limit", 1.5), ("memory limit", 1.5), ("leetcode", 3.0),
+    ("given a list", 1.5), ("list of integers", 1.0), ("list of strings", 1.5),
+    ("input list", 1.5), ("boolean", 1.0), ("write a method", 3.0), ("write a class", 3.0),
+    ("write a python", 3.0), ("write a sql", 3.0), ("sql query", 2.0), ("write a bash", 3.0),
+    ("command line", 1.0), ("pseudocode", 2.0), ("unit tests", 2.0), ("edge cases", 1.0),
+    // "Translate this into Rust" asks for code, not a translation.
+    ("into python", 3.0), ("to python", 2.0), ("into rust", 3.0), ("to rust", 2.0),
+    ("into javascript", 3.0), ("to javascript", 2.0), ("into typescript", 3.0),
+    ("to typescript", 2.0), ("into java", 3.0), ("into c++", 3.0), ("into golang", 3.0),
+    ("into go", 2.0), ("into c#", 3.0), ("into kotlin", 3.0), ("this code", 2.0),
+    ("regular expression", 2.0), ("one-liner", 1.5),
 ];
 
 #[rustfmt::skip]
@@ -101,8 +125,16 @@ const WRITING: List = &[
     ("assume the role", 4.0), ("take on the role", 4.0), ("embrace the role", 4.0),
     ("play the role", 4.0), ("in the role of", 4.0), ("your role", 2.0), ("persona", 2.5),
     ("embody", 2.0), ("imagine yourself", 2.5), ("picture yourself", 2.5),
-    ("suppose you are", 2.0), ("imagine you are", 1.5), ("you are a", 1.5),
+    ("suppose you are", 2.0), ("imagine you are", 3.0), ("you are a", 2.0),
     ("now you are", 2.0), ("in character", 2.0), ("as if you were", 2.0),
+    ("you are an", 2.0), ("you're a", 2.0), ("pretend to be", 4.0), ("i want you to act", 4.0),
+    ("stay in character", 4.0), ("in the voice of", 3.0), ("respond as", 3.0),
+    ("answer as", 2.0), ("speak as", 3.0), ("you will play", 3.0), ("as a character", 2.0),
+    ("from the perspective of", 1.5), ("imagine you're", 3.0), ("dialogue", 1.5),
+    ("monologue", 2.0), ("screenplay", 2.0), ("haiku", 2.0), ("limerick", 2.0), ("sonnet", 2.0),
+    ("song", 1.0), ("joke", 1.5), ("toast", 1.0), ("invitation", 1.0), ("announcement", 1.0),
+    ("product description", 2.0), ("social media post", 2.0), ("thank-you note", 2.0),
+    ("bio", 1.0), ("résumé", 1.0), ("resume", 0.5), ("script for", 1.0),
 ];
 
 #[rustfmt::skip]
@@ -135,7 +167,8 @@ const CLASSIFICATION: List = &[
     // Baseline words first: "classify", "categorize", "which category".
     ("classify", 3.0), ("categorize", 3.0), ("which category", 3.0), ("categorise", 3.0),
     ("classification", 2.5), ("category", 1.5), ("categories", 1.5), ("label", 1.0),
-    ("sentiment", 2.0), ("positive or negative", 2.0), ("spam", 1.5), ("sort into", 1.5),
+    ("sentiment", 2.0), ("positive or negative", 2.0), ("spam", 2.5), ("sort into", 1.5),
+    ("label each", 3.0), ("tag each", 3.0), ("which of these categories", 3.0),
     ("which type", 1.0), ("belongs to", 1.0), ("is this a", 0.5),
 ];
 
@@ -209,6 +242,35 @@ pub const DOMAIN_TERMS: &[&str] = &[
 #[rustfmt::skip]
 pub const STRUCTURED_OUTPUT: &[&str] = &[
     "json", "yaml", "xml", "csv", "table", "schema", "key-value", "dictionary",
+];
+
+/// Words that ask for a justified answer rather than a bare one: the asks a weak model most
+/// often gets wrong (the complexity's reasoning factor).
+#[rustfmt::skip]
+pub const REASONING_ASKS: &[&str] = &[
+    "prove", "show that", "derive", "justify", "explain why", "explain how", "step by step",
+    "show your work", "show your reasoning", "reasoning", "analyze", "analyse", "evaluate",
+    "assess", "compare", "critique", "trade-offs", "tradeoffs", "in depth", "rigorous",
+    "optimal", "efficient", "complexity", "edge cases", "minimum", "maximum", "minimize",
+    "maximize", "all possible", "how many ways", "restructure", "design",
+];
+
+/// Words that state a requirement the answer must meet (the complexity's requirements factor):
+/// each one is a constraint to keep track of.
+#[rustfmt::skip]
+pub const REQUIREMENTS: &[&str] = &[
+    "must", "should", "without", "at least", "at most", "exactly", "no more than", "only",
+    "under", "within", "ensure", "including", "covering", "strict", "keep", "avoid",
+    "do not", "don't", "never", "each", "every", "both", "while", "unless", "except",
+    "assuming", "given that", "such that", "if and only if", "consistent",
+];
+
+/// Asks for a short answer: a weak model answers these as well as a strong one.
+#[rustfmt::skip]
+pub const SHORT_ANSWER: &[&str] = &[
+    "in one word", "one word", "in one sentence", "one sentence", "briefly", "keep it short",
+    "short answer", "yes or no", "true or false", "just the answer", "only the answer",
+    "in a few words", "one-line", "one line",
 ];
 
 /// Words that order the steps of a request.

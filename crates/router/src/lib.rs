@@ -8,6 +8,7 @@
 //! let decision = decide(&Request::from_prompt("Prove that √2 is irrational."), &rules, &catalog).unwrap();
 //! assert_eq!(decision.model, "o1");
 //! ```
+pub mod batch;
 mod bundled;
 mod catalog;
 mod compiled;
@@ -32,6 +33,7 @@ mod toml_io;
 mod trace;
 mod validate;
 
+pub use batch::decide_batch;
 pub use bundled::{default_catalog, PRICES_TAKEN};
 pub use catalog::{Catalog, Model};
 pub use compiled::CompiledRules;

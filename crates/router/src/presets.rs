@@ -31,7 +31,7 @@ fn for_task(task: Task, models: &[&str]) -> Rule {
 
 const WRITING_CHAIN: &[&str] = &["claude-sonnet-4", "gpt-4o-mini", "gemini-flash"];
 
-/// SmartRouter preset, the default: per task two preferred models then a cheaper fallback, so
+/// SmartRouter preset: per task two preferred models then a cheaper fallback, so
 /// a failing provider still leaves an answer; hard tasks (reasoning, math, code) start at the strongest models, simple ones
 /// (classification, summarization, formatting) at the cheapest. Writing is the default. Code
 /// falls back to `deepseek-v3`, a cheap model strong at code that has a published price.
@@ -127,9 +127,70 @@ pub fn cost_aware() -> RuleSet {
     )])
 }
 
-/// Every preset with the name the rule editor shows.
+/// Balanced preset, the default for new installs: simple requests (trivial and simple tiers)
+/// go to an inexpensive model whatever their task; harder ones to a model suited to the task,
+/// a mid-priced one for moderate requests and a strong one for complex requests. Every chain
+/// starts with a model of OpenAI, Anthropic or Google and has two fallbacks.
+pub fn balanced() -> RuleSet {
+    let when = |tasks: &[Task], tiers: &[Tier]| {
+        let mut when = Vec::new();
+        if !tasks.is_empty() {
+            when.push(Condition::Task(tasks.to_vec()));
+        }
+        when.push(Condition::Tier(tiers.to_vec()));
+        when
+    };
+    let reasoning = [Task::Reasoning, Task::Math];
+    let prose = [Task::Writing, Task::Analysis];
+    RuleSet::with_rules(vec![
+        rule(
+            "simple",
+            when(&[], &[Tier::Trivial, Tier::Simple]),
+            chain(&["gpt-4o-mini", "gemini-flash", "claude-haiku"]),
+        ),
+        rule(
+            "complex reasoning and math",
+            when(&reasoning, &[Tier::Complex]),
+            chain(&["o3", "gemini-2.5-pro", "claude-opus-4-5"]),
+        ),
+        rule(
+            "complex code",
+            when(&[Task::Code], &[Tier::Complex]),
+            chain(&["claude-sonnet-4-5", "gpt-5", "deepseek-v3"]),
+        ),
+        rule(
+            "complex writing and analysis",
+            when(&prose, &[Tier::Complex]),
+            chain(&["claude-sonnet-4-5", "gpt-5", "gemini-2.5-pro"]),
+        ),
+        rule(
+            "moderate reasoning and math",
+            when(&reasoning, &[Tier::Moderate]),
+            chain(&["o4-mini", "gemini-2.5-flash", "deepseek-r1"]),
+        ),
+        rule(
+            "moderate code",
+            when(&[Task::Code], &[Tier::Moderate]),
+            chain(&["gpt-4.1", "claude-haiku-4-5", "deepseek-v3"]),
+        ),
+        rule(
+            "default",
+            vec![],
+            chain(&["gpt-4.1-mini", "gemini-2.5-flash", "gpt-4o-mini"]),
+        ),
+    ])
+}
+
+/// The rules new installs start with, and that the CLI uses without a database or rule file:
+/// the balanced preset.
+pub fn bundled_default() -> RuleSet {
+    balanced()
+}
+
+/// Every preset with the name the rule editor shows; the first is the bundled default.
 pub fn all() -> Vec<(&'static str, RuleSet)> {
     vec![
+        ("balanced", balanced()),
         ("smart_router", smart_router()),
         ("task_based", task_based()),
         ("complexity_based", complexity_based()),

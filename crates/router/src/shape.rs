@@ -20,6 +20,30 @@ pub struct Shape {
     pub words: u32,
     /// The non-Latin script most of the letters are in, when most are.
     pub other_script: Option<&'static str>,
+    /// Lines that declare a function or method in a common language (`def f(xs: list[int]) ->
+    /// int:`, `fn f(`, `function f(`, `func f(`, `public static int f(`, `int main(`).
+    pub signatures: u32,
+    /// Docstring delimiters (`"""`, `'''`, `/**`) and doctest prompts (`>>> f(3)`).
+    pub docstrings: u32,
+    /// Headings of a programming problem's statement: `Input`, `Output`, `Input Format`,
+    /// `Sample Input 1`, `Constraints`, `Example 1:`.
+    pub io_sections: u32,
+    /// Bounds on a variable as programming problems state them: `1 ≤ n ≤ 10^5`,
+    /// `0 <= nums[i] <= 10^9`, `1 <= k <= 1e5`.
+    pub constraints: u32,
+    /// Indented lines under a line that opens a block (ends with `:` or `{`).
+    pub indented_lines: u32,
+    /// Lettered options anywhere: "a) ", "(B) ", or "C. " at the start of a line.
+    pub letter_options: u32,
+    /// Words of ten letters or more.
+    pub long_words: u32,
+    /// "NOT", "EXCEPT", "LEAST", "FALSE" written in capitals, as exam questions turn a question
+    /// around.
+    pub negations: u32,
+    /// Lines numbered with Roman numerals ("I.", "II)", "III."): statements to combine.
+    pub roman_items: u32,
+    /// Sentences: runs of text ended by `.`, `?` or `!` followed by a space or a line end.
+    pub sentences: u32,
 }
 
 const STACK_MARKERS: &[&str] = &[
@@ -121,9 +145,152 @@ fn is_code_line(line: &str) -> bool {
     if t.starts_with("from ") && t.contains(" import ") {
         return true;
     }
+    // Python's block openers are lowercase keywords ending with a colon; prose that starts
+    // with "For" or "If" is capitalised.
+    if t.ends_with(':')
+        && [
+            "for ", "if ", "while ", "with ", "else", "try", "async ", "match ", "case ",
+        ]
+        .iter()
+        .any(|k| t.starts_with(k))
+    {
+        return true;
+    }
+    if t.starts_with(">>> ") {
+        return true;
+    }
     let last = t.as_bytes()[t.len() - 1];
     // Prose rarely ends a line with these; C-family code nearly always does.
     matches!(last, b';' | b'{' | b'}') || t.ends_with("):")
+}
+
+/// Type names that can start a C-family function declaration.
+const DECL_TYPES: &[&str] = &[
+    "public ",
+    "private ",
+    "protected ",
+    "static ",
+    "int ",
+    "void ",
+    "long ",
+    "double ",
+    "float ",
+    "bool ",
+    "boolean ",
+    "char ",
+    "string ",
+    "String ",
+    "auto ",
+    "vector<",
+    "List<",
+    "std::",
+    "unsigned ",
+    "size_t ",
+    "template",
+    "override ",
+    "internal ",
+];
+
+/// Whether a line declares a function or method: a keyword of one of the common languages, or
+/// a C-family return type, then a name and an opening parenthesis.
+fn is_signature(t: &str) -> bool {
+    let Some(paren) = t.find('(') else {
+        return false;
+    };
+    let head = &t[..paren];
+    // The name right before the parenthesis: a signature has one, a call in prose rarely.
+    let named = head
+        .bytes()
+        .next_back()
+        .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'>');
+    if !named {
+        return false;
+    }
+    for kw in [
+        "def ",
+        "async def ",
+        "fn ",
+        "pub fn ",
+        "pub(crate) fn ",
+        "async fn ",
+        "function ",
+        "async function ",
+        "func ",
+        "fun ",
+        "export function ",
+        "export default function ",
+        "sub ",
+        "proc ",
+    ] {
+        if head.starts_with(kw) && !head[kw.len()..].contains(' ') {
+            return true;
+        }
+    }
+    let ends_like_decl = t.ends_with('{')
+        || t.ends_with(')')
+        || t.ends_with(");")
+        || t.ends_with(':')
+        || t.contains("->");
+    ends_like_decl
+        && DECL_TYPES.iter().any(|p| head.starts_with(p))
+        // A declaration's head is a few tokens: a type, modifiers, a name.
+        && head.split_ascii_whitespace().count() <= 5
+        && !head.contains(['.', ','])
+}
+
+/// Headings of a programming problem's statement, compared case-insensitively on the trimmed
+/// line with a trailing colon and a sample number removed.
+const IO_HEADINGS: &[&str] = &[
+    "input",
+    "output",
+    "input format",
+    "output format",
+    "input specification",
+    "output specification",
+    "sample input",
+    "sample output",
+    "example input",
+    "example output",
+    "constraints",
+    "example",
+    "examples",
+    "explanation",
+    "note",
+    "sample",
+    "test cases",
+];
+
+fn is_io_heading(t: &str) -> bool {
+    if t.len() > 24 {
+        // "Input: nums = [1,2,3]" is a LeetCode example line: a heading with its value.
+        let lower = t.as_bytes();
+        return (lower.starts_with(b"Input:") || lower.starts_with(b"Output:")) && t.len() < 200;
+    }
+    let t = t.trim_end_matches(':').trim_end();
+    let t = t.trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ' || c == '#');
+    !t.is_empty() && IO_HEADINGS.iter().any(|h| t.eq_ignore_ascii_case(h))
+}
+
+/// `1 ≤ n ≤ 10^5`: two bounds around a term on one line, with a power of ten or a large number
+/// as one of them — how programming problems state their limits (a math problem's inequality
+/// rarely bounds a variable by 10^5).
+fn is_constraint(t: &str) -> bool {
+    let bounds = t.matches('≤').count() + t.matches("<=").count() + t.matches('<').count()
+        - t.matches("<=").count();
+    if bounds < 2 {
+        return false;
+    }
+    t.contains("10^")
+        || t.contains("10⁵")
+        || t.contains("10⁹")
+        || t.contains("10**")
+        || t.contains("1e5")
+        || t.contains("1e9")
+        || t.contains("1e6")
+        || t.contains("10 ^")
+        || t.contains("000")
+        || t.contains(".length")
+        || t.contains("len(")
 }
 
 /// ASCII letters, as a table: the letter runs of a prompt are scanned byte by byte.
@@ -237,9 +404,17 @@ pub fn shape_of(text: &str) -> Shape {
             b'a'..=b'z' | b'A'..=b'Z' => {
                 if starts_word {
                     s.words += 1;
+                    let dotted = line_start
+                        && matches!(b, b'A'..=b'E')
+                        && bytes.get(i + 1) == Some(&b'.')
+                        && bytes.get(i + 2) == Some(&b' ');
+                    if dotted {
+                        s.letter_options += 1;
+                    }
                     if (line_start || matches!(prev, Some(b' ' | b'(')))
                         && is_letter_enumerator(bytes, i)
                     {
+                        s.letter_options += 1;
                         s.enumerated += 1;
                         if s.questions > 0 {
                             s.options_after_question += 1;
@@ -253,6 +428,18 @@ pub fn shape_of(text: &str) -> Shape {
                     .unwrap_or(bytes.len() - i);
                 ascii_letters =
                     ascii_letters.saturating_add(u32::try_from(run).unwrap_or(u32::MAX));
+                if starts_word {
+                    if run >= 10 {
+                        s.long_words += 1;
+                    } else if (3..=6).contains(&run)
+                        && matches!(
+                            &bytes[i..i + run],
+                            b"NOT" | b"EXCEPT" | b"LEAST" | b"FALSE" | b"NEVER"
+                        )
+                    {
+                        s.negations += 1;
+                    }
+                }
                 line_start = false;
                 prev_question = false;
                 i += run;
@@ -279,6 +466,12 @@ pub fn shape_of(text: &str) -> Shape {
             }
             _ => {}
         }
+        if matches!(b, b'.' | b'?' | b'!')
+            && prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == b')' || p == b'"')
+            && bytes.get(i + 1).is_none_or(|n| n.is_ascii_whitespace())
+        {
+            s.sentences += 1;
+        }
         prev_question = b == b'?';
         if b == b'\n' {
             line_start = true;
@@ -289,14 +482,64 @@ pub fn shape_of(text: &str) -> Shape {
     }
 
     let mut frames = 0u32;
+    // The indentation of the line that opened the current block, while in one.
+    let mut block: Option<usize> = None;
     for line in text.lines() {
         let t = line.trim_ascii_start();
+        let indent = line.len() - t.len();
+        if t.is_empty() {
+            continue;
+        }
+        if let Some(open) = block {
+            if indent > open {
+                s.indented_lines += 1;
+            } else {
+                block = None;
+            }
+        }
+        let t_end = t.trim_ascii_end();
+        if t_end.ends_with(':') || t_end.ends_with('{') {
+            block = Some(indent);
+        }
         if t.starts_with("```") || t.starts_with("~~~") {
             s.code_fences += 1;
-        } else if t.len() < line.len() && t.starts_with("at ") && t.contains(['(', ':']) {
+            continue;
+        }
+        // SIMD searches for the bytes the checks below need, so a line of prose costs little.
+        let b = t_end.as_bytes();
+        let quote = memchr::memchr2(b'"', b'\'', b).is_some();
+        // `<`, and the lead byte of `≤` (U+2264, E2 89 A4).
+        let bound = memchr::memchr2(b'<', 0xE2, b).is_some();
+        let paren = memchr::memchr(b'(', b).is_some();
+        if (quote && (t.contains("\"\"\"") || t.contains("'''")))
+            || t.starts_with("/**")
+            || t.starts_with(">>> ")
+        {
+            s.docstrings += 1;
+        }
+        if t.starts_with('I')
+            && [
+                "I. ", "II. ", "III. ", "IV. ", "I) ", "II) ", "III) ", "IV) ",
+            ]
+            .iter()
+            .any(|r| t.starts_with(r))
+        {
+            s.roman_items += 1;
+        }
+        let signature = paren && is_signature(t_end);
+        if signature {
+            s.signatures += 1;
+        }
+        if is_io_heading(t_end) {
+            s.io_sections += 1;
+        }
+        if bound && is_constraint(t_end) {
+            s.constraints += 1;
+        }
+        if indent > 0 && t.starts_with("at ") && t.contains(['(', ':']) {
             // "    at Foo.bar(Foo.java:12)": a frame of a Java or JavaScript stack trace.
             frames += 1;
-        } else if is_code_line(line) {
+        } else if signature || is_code_line(line) {
             s.source_lines += 1;
         }
     }

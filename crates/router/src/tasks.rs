@@ -53,6 +53,22 @@ pub struct Features {
     pub domain_terms: Vec<String>,
     /// `#tags` written in the message, lowercased, without the `#`.
     pub tags: Vec<String>,
+    /// Words asking for a justified answer: "prove", "explain why", "step by step", "compare"…
+    pub reasoning_asks: Vec<String>,
+    /// Distinct requirement words: "must", "without", "at most", "exactly", "each"…
+    pub requirements: u32,
+    /// The prompt asks for a short answer ("in one word", "yes or no", "briefly").
+    pub short_answer: bool,
+    /// Words of ten letters or more: a proxy for technical vocabulary.
+    pub long_words: u32,
+    /// Lettered options after a question: a multiple-choice question.
+    pub options: u32,
+    /// A multiple-choice question turned around ("which is NOT", "EXCEPT") or with numbered
+    /// statements to combine ("I only", "I and III").
+    pub tricky_choice: bool,
+    /// Signs of a programming task beyond code lines: signatures, docstrings, problem headings,
+    /// limits like `1 ≤ n ≤ 10^5`.
+    pub code_structure: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -73,6 +89,9 @@ enum Kind {
     Step,
     Foreign,
     TargetLanguage,
+    ReasoningAsk,
+    Requirement,
+    ShortAnswer,
 }
 
 /// The detector's lists compiled into one automaton.
@@ -128,6 +147,15 @@ impl Detector {
         for word in keywords::STEP_MARKERS {
             add(word, Kind::Step);
         }
+        for word in keywords::REASONING_ASKS {
+            add(word, Kind::ReasoningAsk);
+        }
+        for word in keywords::REQUIREMENTS {
+            add(word, Kind::Requirement);
+        }
+        for word in keywords::SHORT_ANSWER {
+            add(word, Kind::ShortAnswer);
+        }
         for word in keywords::FOREIGN_FUNCTION_WORDS {
             add(word, Kind::Foreign);
         }
@@ -179,6 +207,14 @@ impl Detector {
             numbers: shape.numbers,
             questions: shape.questions,
             words: shape.words,
+            long_words: shape.long_words,
+            options: shape.letter_options,
+            tricky_choice: shape.letter_options >= 3
+                && (shape.negations > 0 || shape.roman_items >= 2),
+            code_structure: shape.signatures
+                + shape.docstrings
+                + shape.io_sections
+                + shape.constraints,
             ..Features::default()
         };
 
@@ -226,6 +262,9 @@ impl Detector {
                     Kind::TargetLanguage => {
                         target_language.get_or_insert(i);
                     }
+                    Kind::ReasoningAsk => features.reasoning_asks.push(self.phrases[i].clone()),
+                    Kind::Requirement => features.requirements += 1,
+                    Kind::ShortAnswer => features.short_answer = true,
                     Kind::Foreign => {}
                 }
             }
@@ -287,6 +326,49 @@ impl Detector {
                 });
             }
         };
+        // What the text's structure alone says about code: signatures, docstrings, a problem
+        // statement's headings and limits, indented blocks. Tallied so math can be discounted.
+        let mut code_shape = 0.0;
+        let mut add_code = |signal: &'static str, detail: String, weight: f64| {
+            code_shape += weight;
+            add(Task::Code, signal, detail, weight);
+        };
+        if shape.signatures > 0 {
+            let detail = format!("{} function signatures", shape.signatures);
+            add_code("function signature", detail, w.signature);
+        }
+        if shape.docstrings > 0 {
+            let detail = format!("{} docstring or doctest lines", shape.docstrings);
+            add_code("docstring", detail, w.docstring);
+        }
+        if shape.io_sections > 0 {
+            let share = f64::from(shape.io_sections.min(3)) / 3.0;
+            let detail = format!("{} input/output or constraint headings", shape.io_sections);
+            add_code("problem statement format", detail, w.io_format * share);
+        }
+        if shape.constraints > 0 {
+            let detail = format!("{} lines of bounds like 1 ≤ n ≤ 10^5", shape.constraints);
+            add_code("constraints", detail, w.constraints);
+        }
+        if shape.indented_lines > 0 {
+            let share = f64::from(shape.indented_lines.min(4)) / 4.0;
+            let detail = format!(
+                "{} indented lines under a block opener",
+                shape.indented_lines
+            );
+            add_code("indented block", detail, w.indented_block * share);
+        }
+        if shape.code_fences > 0 {
+            code_shape += w.code_fence;
+        }
+        if shape.source_lines > 0 {
+            code_shape += w.source_code * f64::from(shape.source_lines.min(4)) / 4.0;
+        }
+        let math_share = if code_shape >= w.code_shape_threshold {
+            w.math_beside_code
+        } else {
+            1.0
+        };
         if shape.code_fences > 0 {
             add(
                 Task::Code,
@@ -306,7 +388,8 @@ impl Detector {
         if shape.math_marks > 0 {
             let share = f64::from(shape.math_marks.min(4)) / 4.0;
             let detail = format!("{} operators, symbols or LaTeX commands", shape.math_marks);
-            add(Task::Math, "math notation", detail, w.math_notation * share);
+            let weight = w.math_notation * share;
+            add(Task::Math, "math notation", detail, weight);
         }
         if shape.numbers >= 3 {
             let share = f64::from(shape.numbers.min(6)) / 6.0;
@@ -361,6 +444,20 @@ impl Detector {
                     first.clone(),
                     w.structured_output,
                 );
+            }
+        }
+        if math_share < 1.0 {
+            // Math's whole score (its keywords, notation and numbers) is scaled down, and the
+            // evidence says by how much.
+            let s = &mut scores[Task::Math.index()];
+            let cut = s.score * (1.0 - math_share);
+            if cut > 0.0 {
+                s.score -= cut;
+                s.evidence.push(Evidence {
+                    signal: Cow::Borrowed("programming task"),
+                    detail: format!("math words scaled by {math_share}: the text is shaped like a programming task"),
+                    weight: -cut,
+                });
             }
         }
     }
@@ -492,6 +589,125 @@ mod tests {
         assert_eq!(
             mentions("ask @gpt-4o. not a@b.c").collect::<Vec<_>>(),
             vec!["gpt-4o"]
+        );
+    }
+}
+
+/// Detection of prompts composed for these tests (not taken from any benchmark), by kind,
+/// including the kinds that used to fail: programming tasks about numbers read as math, and
+/// role-play read as analysis.
+#[cfg(test)]
+mod generalizes {
+    use super::*;
+
+    fn task(text: &str) -> Task {
+        Detector::new(&DetectorConfig::default())
+            .unwrap()
+            .detect(text, &Folded::new(text))
+            .0
+            .task
+    }
+
+    fn all(expected: Task, prompts: &[&str]) {
+        let wrong: Vec<(&str, Task)> = prompts
+            .iter()
+            .map(|p| (*p, task(p)))
+            .filter(|(_, t)| *t != expected)
+            .collect();
+        assert!(wrong.is_empty(), "expected {expected}: {wrong:#?}");
+    }
+
+    #[test]
+    fn function_stubs_about_numbers_are_code() {
+        all(
+            Task::Code,
+            &[
+                "def total_weight(items: list[int], limit: int) -> int:\n    \"\"\"Return the sum of the weights that do not exceed limit.\n    >>> total_weight([3, 9, 4], 5)\n    7\n    \"\"\"",
+                "from typing import List\n\n\ndef running_max(numbers: List[int]) -> List[int]:\n    \"\"\" For each position, the largest integer seen so far.\n    >>> running_max([1, 3, 2, 5])\n    [1, 3, 3, 5]\n    \"\"\"\n",
+                "def is_perfect_square(n):\n    '''Given a non-negative integer n, return True if n is a perfect square.\n    is_perfect_square(16) == True\n    is_perfect_square(15) == False\n    '''",
+                "def mean_absolute_deviation(xs: list[float]) -> float:\n    \"\"\"Mean absolute deviation of xs around its mean: average of |x - mean|.\"\"\"",
+                "/**\n * Returns the count of numbers in arr divisible by both 3 and 5.\n */\nfunction countFizzBuzz(arr) {",
+                "fn sum_of_squares(n: u64) -> u64 {\n    // 1^2 + 2^2 + ... + n^2\n}",
+                "func Fibonacci(n int) int {\n\t// return the n-th Fibonacci number, F(0) = 0\n}",
+                "public static long factorial(int n) {\n    // n! for 0 <= n <= 20\n}",
+                "int gcd(int a, int b) {\n  /* greatest common divisor of a and b */\n}",
+            ],
+        );
+    }
+
+    #[test]
+    fn programming_problem_statements_are_code() {
+        all(
+            Task::Code,
+            &[
+                "Alice has n coins with values a_1..a_n. She wants to split them into two piles whose sums differ as little as possible. Find the smallest difference.\n\nInput\nThe first line contains n (1 ≤ n ≤ 100). The second line contains n integers (1 ≤ a_i ≤ 1000).\n\nOutput\nPrint the smallest difference.",
+                "You are given an array of n integers. For each query l r, output the sum of the elements from l to r.\nConstraints\n1 <= n, q <= 10^5\n|a_i| <= 10^9\nSample Input\n3 1\n1 2 3\n1 2\nSample Output\n3",
+                "Given an integer array nums, return the length of the longest strictly increasing subsequence.\n\nExample 1:\nInput: nums = [10,9,2,5,3,7,101,18]\nOutput: 4\n\nConstraints:\n1 <= nums.length <= 2500",
+                "There are T test cases. Each gives two integers a and b (1 ≤ a, b ≤ 10^18). Print a mod b for each.",
+                "Write a program that reads an integer n and prints the number of primes less than or equal to n.",
+                "Write a function that returns the median of three numbers without sorting them.",
+                "Implement a function to compute the number of trailing zeros of n factorial in O(log n).",
+            ],
+        );
+    }
+
+    #[test]
+    fn code_asks_in_prose_are_code() {
+        all(
+            Task::Code,
+            &[
+                "Port this to Rust please:\n\ndef add(a, b):\n    return a + b",
+                "Translate this JavaScript into Python: const xs = [1, 2, 3].map(x => x * 2);",
+                "Write a regular expression for US ZIP codes like 12345 or 12345-6789.",
+                "Why does my loop `for i in range(10): print(i)` print 0 to 9 and not 1 to 10?",
+            ],
+        );
+    }
+
+    #[test]
+    fn math_word_problems_and_notation_stay_math() {
+        all(
+            Task::Math,
+            &[
+                "Ravi buys 3 notebooks at $2.40 each and a pen for $1.15. He pays with $10. How much change does he get?",
+                "A garden is 12 m long and 7 m wide. A path 1 m wide runs around it. What is the area of the path?",
+                "Priya is 3 times as old as her son. In 12 years she will be twice as old as him. How old is Priya now?",
+                "A cyclist rides 45 km in 2.5 hours. At the same speed, how long will it take to ride 63 km?",
+                "Out of 40 students, 60% passed the test. How many students failed?",
+                "Solve the system 2x + y = 7 and x - y = 2.",
+                "Compute $\\sum_{k=1}^{10} k^2$.",
+                "What is the probability of drawing two aces from a shuffled deck without replacement?",
+            ],
+        );
+    }
+
+    #[test]
+    fn role_play_and_creative_prompts_are_writing() {
+        all(
+            Task::Writing,
+            &[
+                "Pretend you are a ship's doctor in 1850 and describe your morning rounds.",
+                "Act as a travel agent and convince me to visit Lisbon in winter.",
+                "Imagine you are a dragon guarding a library. Why do you hate fire?",
+                "You are a detective interviewing a nervous witness. What do you ask first?",
+                "I want you to act as a stand-up comedian and tell me a joke about taxes.",
+                "Speak as Cleopatra and tell us what you think of modern Egypt.",
+                "Write a bedtime story about a turtle who wants to fly.",
+            ],
+        );
+    }
+
+    #[test]
+    fn translation_prompts_are_translation() {
+        all(
+            Task::Translation,
+            &[
+                "Translate into French: the library opens at nine on weekdays.",
+                "Please translate this sentence to German: I forgot my umbrella at the office.",
+                "How do you say 'thank you very much' in Korean?",
+                "Translate from Italian: Domani andiamo al mare con i bambini.",
+                "Traduisez en anglais s'il vous plaît: nous sommes très contents de vous voir.",
+            ],
         );
     }
 }

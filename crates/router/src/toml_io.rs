@@ -28,7 +28,7 @@ struct RuleFile {
 /// rule and field (for everything `validate` checks).
 pub fn from_toml(text: &str) -> Result<(RuleSet, Catalog), ConfigError> {
     let file: RuleFile = toml::from_str(text).map_err(|e| ConfigError::Parse(e.to_string()))?;
-    let defaults = presets::smart_router();
+    let defaults = presets::bundled_default();
     let set = RuleSet {
         settings: file.settings.unwrap_or(defaults.settings),
         detector: file.detector.unwrap_or(defaults.detector),

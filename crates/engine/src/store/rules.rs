@@ -23,11 +23,11 @@ pub struct RoutingConfig {
 }
 
 impl RoutingConfig {
-    /// The bundled defaults: the `smart_router` preset (per task, two models then a fallback)
-    /// over the bundled catalog.
+    /// The bundled defaults: the balanced preset (an inexpensive model for simple requests, a
+    /// model suited to the task for harder ones) over the bundled catalog.
     pub fn bundled() -> Self {
         RoutingConfig {
-            rules: presets::smart_router(),
+            rules: presets::bundled_default(),
             catalog: default_catalog(),
         }
     }
@@ -328,7 +328,11 @@ mod tests {
 
     /// The bundled rules with code prompts sent to `model` first.
     fn code_to(model: &str) -> RoutingConfig {
-        let mut config = RoutingConfig::bundled();
+        let mut config = RoutingConfig {
+            // The SmartRouter preset has a rule for code alone.
+            rules: switchyard_router::presets::smart_router(),
+            ..RoutingConfig::bundled()
+        };
         let code = config
             .rules
             .rules

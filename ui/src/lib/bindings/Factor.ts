@@ -2,7 +2,19 @@
 
 export type Factor = { 
 /**
- * `long_conversation`, `structured_output`, `several_questions`, `domain_terms`, `code`,
- * `size`, `steps` or `task`.
+ * The name of its weight in `FactorWeights` (`size`, `quantities`, `reasoning`…), or
+ * `task` for the task's demand.
  */
-name: string, detail: string, contribution: number, };
+name: string, detail: string, 
+/**
+ * The configured weight…
+ */
+weight: number, 
+/**
+ * …times what was measured (1 or 0 for a yes/no factor, a count, a share)…
+ */
+value: number, 
+/**
+ * …is what the factor adds to the score.
+ */
+contribution: number, };

@@ -10,10 +10,47 @@ several_questions: number,
  */
 domain_terms: number, code: number, 
 /**
- * Per doubling of the prompt beyond 64 tokens, up to four doublings.
+ * Per doubling of the prompt beyond 16 tokens, up to six doublings.
  */
 size: number, 
 /**
  * Per distinct step beyond the first, up to four.
  */
-steps: number, };
+steps: number, 
+/**
+ * Per number beyond the second, up to eight: each quantity of a word problem is a step of
+ * its solution.
+ */
+quantities: number, 
+/**
+ * Per distinct ask for a justified answer ("prove", "explain why", "step by step",
+ * "compare", "optimal"), up to three.
+ */
+reasoning: number, 
+/**
+ * Per distinct requirement word beyond the first ("must", "without", "exactly",
+ * "at most", "each"), up to five.
+ */
+requirements: number, 
+/**
+ * Times the share of words of ten letters or more (technical vocabulary), capped at 0.3.
+ */
+long_words: number, 
+/**
+ * Per sign of a programming problem's structure (signatures, docstrings, headings,
+ * limits), up to three.
+ */
+code_structure: number, 
+/**
+ * A request for a short answer ("in one word", "yes or no"): usually negative.
+ */
+short_answer: number, 
+/**
+ * A multiple-choice question: usually negative, the options bound the answer.
+ */
+multiple_choice: number, 
+/**
+ * A multiple-choice question turned around ("NOT", "EXCEPT") or combining numbered
+ * statements.
+ */
+tricky_choice: number, };

@@ -19,4 +19,34 @@ structured_output: Array<string>, domain_terms: Array<string>,
 /**
  * `#tags` written in the message, lowercased, without the `#`.
  */
-tags: Array<string>, };
+tags: Array<string>, 
+/**
+ * Words asking for a justified answer: "prove", "explain why", "step by step", "compare"…
+ */
+reasoning_asks: Array<string>, 
+/**
+ * Distinct requirement words: "must", "without", "at most", "exactly", "each"…
+ */
+requirements: number, 
+/**
+ * The prompt asks for a short answer ("in one word", "yes or no", "briefly").
+ */
+short_answer: boolean, 
+/**
+ * Words of ten letters or more: a proxy for technical vocabulary.
+ */
+long_words: number, 
+/**
+ * Lettered options after a question: a multiple-choice question.
+ */
+options: number, 
+/**
+ * A multiple-choice question turned around ("which is NOT", "EXCEPT") or with numbered
+ * statements to combine ("I only", "I and III").
+ */
+tricky_choice: boolean, 
+/**
+ * Signs of a programming task beyond code lines: signatures, docstrings, problem headings,
+ * limits like `1 ≤ n ≤ 10^5`.
+ */
+code_structure: number, };

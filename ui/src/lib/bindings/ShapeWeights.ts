@@ -43,4 +43,31 @@ multiple_choice: number,
 /**
  * A question mark, to analysis: a question with no other sign asks for an explanation.
  */
-question: number, };
+question: number, 
+/**
+ * A function or method signature in a common language, to code.
+ */
+signature: number, 
+/**
+ * A docstring or a doctest prompt (`>>> f(3)`), to code.
+ */
+docstring: number, 
+/**
+ * A programming problem's headings (`Input`, `Output`, `Constraints`, `Sample Input`), to
+ * code, at full weight from three headings.
+ */
+io_format: number, 
+/**
+ * Limits such as `1 ≤ n ≤ 10^5`, to code.
+ */
+constraints: number, 
+/**
+ * Indented lines under a block opener, to code, at full weight from four lines.
+ */
+indented_block: number, 
+/**
+ * When the text is shaped like a programming task (its code structure alone scores at
+ * least `code_shape_threshold`), math's score is multiplied by this: numbers, operators
+ * and words like "integer" or "sum" then name the program's topic, not the ask.
+ */
+math_beside_code: number, code_shape_threshold: number, };

@@ -28,7 +28,7 @@ const decision = {
     complexity: {
       score: 3.2,
       tier: 'complex',
-      factors: [{ name: 'code', detail: 'a code fence', contribution: 1.5 }],
+      factors: [{ name: 'code', detail: 'a code fence', weight: 1.5, value: 1, contribution: 1.5 }],
     },
     tokens: { approx: 40, openai_exact: null },
     rules: [

@@ -54,7 +54,7 @@ function decision(modelId: string, rule: string): Decision {
     trace: {
       tasks: { task: 'code', forced_by_tag: null, scores: [{ task: 'code', score: 3, evidence: [] }] },
       features: {},
-      complexity: { score: 2.5, tier: 'moderate', factors: [{ name: 'code', detail: 'a code block', contribution: 1 }] },
+      complexity: { score: 2.5, tier: 'moderate', factors: [{ name: 'code', detail: 'a code block', weight: 1, value: 1, contribution: 1 }] },
       tokens: { approx: 42, openai_exact: null },
       rules: [{ rule, outcome: 'matched', detail: 'task is code' }],
       candidates: [{ model: modelId, provider: 'openai', quality: 0.95, context_window: 128000, prompt_tokens: 42, estimated_cost_usd: 0.000042, status: 'chosen', note: '' }],

@@ -1,0 +1,192 @@
+"""Writes eval/tasks-authored.jsonl: task-detection rows written by Switchyard's developers.
+
+Every prompt here was composed for this file (none is copied from a public benchmark), to cover
+the kinds of prompt the router meets: code in many languages and shapes (function stubs with
+docstrings, programming-problem statements with input/output sections and limits, bug reports,
+code translation), math word problems and notation, logic, writing and role-play, analysis,
+translation, classification, extraction, summarization, formatting, and open chat.
+Run: python3 eval/src/tasks_authored.py > eval/tasks-authored.jsonl
+"""
+import json
+
+ROWS = [
+# --- code: function stubs with docstrings, many languages --------------------------------
+("code", ["code"], '''def count_evens(values: list[int]) -> int:
+    """Return how many numbers in values are even.
+    >>> count_evens([1, 2, 4, 7])
+    2
+    """'''),
+("code", ["code"], '''from typing import List
+
+def pairwise_gaps(xs: List[float]) -> List[float]:
+    """ Given a sorted list of numbers, return the differences between neighbours.
+    >>> pairwise_gaps([1.0, 2.5, 4.0])
+    [1.5, 1.5]
+    """'''),
+("code", ["code"], '''def digit_product(n):
+    """Given a positive integer n, return the product of its odd digits, or 0 if all digits are even.
+    digit_product(235) == 15
+    digit_product(4) == 0
+    """'''),
+("code", ["code"], '''def is_balanced(s: str) -> bool:
+    """Check whether every opening bracket in s is closed in the right order."""'''),
+("code", ["code"], '''def nth_triangular(n: int) -> int:
+    """The sum of the integers from 1 to n, for n >= 0. Examples: nth_triangular(4) -> 10."""'''),
+("code", ["code"], '''/**
+ * Returns the largest sum of any contiguous run of numbers in the array.
+ * maxRun([2, -1, 3]) === 4
+ */
+function maxRun(nums) {'''),
+("code", ["code"], '''fn median(values: &mut [f64]) -> Option<f64> {
+    // Return the median of the values, or None when the slice is empty.
+    todo!()
+}'''),
+("code", ["code"], '''// Complete the function: it must return the number of primes below n.
+func CountPrimes(n int) int {
+}'''),
+("code", ["code"], '''public static int gcd(int a, int b) {
+    // TODO: return the greatest common divisor of a and b
+}'''),
+("code", ["code"], '''#include <vector>
+// Return the k-th smallest element of v (1-based).
+int kth_smallest(std::vector<int> v, int k) {'''),
+("code", ["code"], "Write a function that takes a list of integers and returns the second largest distinct value, or None if there is none."),
+("code", ["code"], "Write a Python program that reads numbers from a file, one per line, and prints their mean and standard deviation."),
+("code", ["code"], "Implement a function to check whether a year is a leap year. Include tests for 1900, 2000 and 2024."),
+("code", ["code"], "Create a JavaScript function that rounds a price to the nearest 5 cents."),
+("code", ["code"], "Write a SQL query that returns, for each customer, the total of their orders in 2023, highest first."),
+("code", ["code"], "Give me a bash one-liner that counts the lines of every .py file in a directory tree."),
+("code", ["code"], "Translate this Python into Rust:\n\ndef squares(n):\n    return [i * i for i in range(n)]"),
+("code", ["code"], "My React component re-renders forever when I call setState inside useEffect. Why, and how do I fix it?"),
+("code", ["code"], "Why does this print 0.30000000000000004?\n\n>>> 0.1 + 0.2\n0.30000000000000004"),
+("code", ["code"], "I get `TypeError: 'NoneType' object is not subscriptable` on line 12 when the API returns nothing. How should I guard against it?"),
+("code", ["code"], "Write a regular expression that matches dates like 2024-03-15 but not 2024-13-40."),
+("code", ["code"], "Refactor this to avoid the nested loops:\n\nfor a in xs:\n    for b in ys:\n        if a == b:\n            out.append(a)"),
+# --- code: programming-problem statements ---------------------------------------------------
+("code", ["code"], """A shop sells n boxes; box i holds a_i candies. You may take any number of consecutive boxes, but their total must not exceed k. Find the largest number of boxes you can take.
+
+Input
+The first line contains two integers n and k (1 ≤ n ≤ 2·10^5, 1 ≤ k ≤ 10^9).
+The second line contains n integers a_1, …, a_n (1 ≤ a_i ≤ 10^4).
+
+Output
+Print one integer: the largest number of boxes.
+
+Example
+Input
+5 7
+2 3 1 4 2
+Output
+3"""),
+("code", ["code"], """You are given t test cases. In each, there is a string s of lowercase letters. Count the pairs of equal adjacent letters.
+
+Input Format
+The first line holds t (1 <= t <= 1000). Each of the next t lines holds s (1 <= |s| <= 10^5).
+
+Output Format
+For each test case, print the count on its own line."""),
+("code", ["code"], """Given an integer array nums and an integer target, return the number of pairs (i, j) with i < j and nums[i] + nums[j] == target.
+
+Example 1:
+Input: nums = [1,2,3,4,3], target = 6
+Output: 2
+
+Constraints:
+2 <= nums.length <= 10^5
+-10^9 <= nums[i] <= 10^9"""),
+("code", ["code"], """There are N cities connected by M two-way roads, each with a length. Find the length of the shortest route from city 1 to city N, or -1 if there is none.
+Constraints: 2 ≤ N ≤ 10^5, 1 ≤ M ≤ 2×10^5, 1 ≤ length ≤ 10^6.
+Input is given from standard input. Print the answer."""),
+("code", ["code"], "Given a binary tree, return the sum of the values of its deepest leaves. The number of nodes is between 1 and 10^4."),
+("code", ["code"], """Petya has a sequence of n integers. In one move he can add 1 to any element. What is the minimum number of moves to make all elements pairwise distinct?
+Input: the first line contains n (1 ≤ n ≤ 3000), the second the sequence.
+Output: the minimum number of moves."""),
+# --- math ------------------------------------------------------------------------------------
+("math", ["math"], "A bakery sells muffins for $3 each and cookies for $1.25 each. Maria buys 4 muffins and 6 cookies and pays with a $20 bill. How much change does she get?"),
+("math", ["math"], "Tom is twice as old as his sister. In 6 years the sum of their ages will be 42. How old is Tom now?"),
+("math", ["math"], "A train leaves at 9:40 and travels 210 km at 70 km per hour. At what time does it arrive?"),
+("math", ["math"], "A recipe needs 3/4 cup of sugar for 12 cookies. How much sugar is needed for 30 cookies?"),
+("math", ["math"], "Sam reads 18 pages on Monday, twice as many on Tuesday, and 5 fewer than Tuesday on Wednesday. How many pages did he read in the three days?"),
+("math", ["math"], "A jacket costs $80. It is discounted by 25%, then a further 10% is taken off the sale price. What is the final price?"),
+("math", ["math"], "Solve for x: 3x - 7 = 2x + 5."),
+("math", ["math"], "Find all real solutions of x^2 - 5x + 6 = 0."),
+("math", ["math"], "What is the derivative of sin(x) * e^x?"),
+("math", ["math"], "Evaluate $\\int_0^1 x^2 \\, dx$."),
+("math", ["math"], "How many ways can 5 people be seated around a round table?"),
+("math", ["math"], "Two dice are rolled. What is the probability that the sum is 8?"),
+("math", ["math"], "Let $f(x) = 2x + 3$ and $g(x) = x^2$. Compute $f(g(2)) - g(f(1))$."),
+("math", ["math"], "What is the remainder when 2^100 is divided by 7?"),
+("math", ["math"], "The perimeter of a rectangle is 36 cm and its length is twice its width. Find its area."),
+("math", ["math", "reasoning"], "Prove that the sum of two odd integers is even."),
+("math", ["math"], "A tank fills in 6 hours with pipe A and in 4 hours with pipe B. How long does it take with both pipes open?"),
+("math", ["math"], "What's 17% of 340?"),
+# --- reasoning ---------------------------------------------------------------------------
+("reasoning", ["reasoning"], "All the painters in the village are musicians. Some musicians are teachers. Can we conclude that some painters are teachers?"),
+("reasoning", ["reasoning"], "Anna is taller than Ben. Ben is taller than Carl. Is Carl taller than Anna? Explain."),
+("reasoning", ["reasoning"], "Three boxes are labelled apples, oranges and mixed, and every label is wrong. You may take one fruit from one box. How do you relabel them correctly?"),
+("reasoning", ["reasoning"], "Which word does not belong: violin, cello, trumpet, viola?"),
+("reasoning", ["reasoning"], "If it rains, the match is cancelled. The match was not cancelled. What follows?"),
+("reasoning", ["reasoning", "analysis"], "A man pushes his car to a hotel and tells the owner he's bankrupt. What is going on? Think it through."),
+# --- writing and role-play ------------------------------------------------------------------
+("writing", ["writing"], "Write a short thank-you email to a colleague who covered my shift last weekend."),
+("writing", ["writing"], "Compose a haiku about the first snow of the year."),
+("writing", ["writing"], "Draft a cover letter for a junior data analyst position at a logistics company."),
+("writing", ["writing"], "Write a 300-word story about a lighthouse keeper who finds a message in a bottle."),
+("writing", ["writing"], "Pretend you are a medieval innkeeper and greet a weary traveller who just walked in from the storm."),
+("writing", ["writing"], "Act as a personal fitness coach. I want to run 5 km in under 30 minutes by summer; what should I do?"),
+("writing", ["writing"], "Imagine you are a tour guide in Rome. Describe the Colosseum to a group of ten-year-olds."),
+("writing", ["writing"], "You are a grumpy pirate captain. Answer my question in character: what's the best way to store treasure?"),
+("writing", ["writing"], "I want you to act as a job interviewer for a nurse position. Ask me the first question and wait for my answer."),
+("writing", ["writing"], "Speak as Sherlock Holmes and explain how you deduced that I have just come back from a trip."),
+("writing", ["writing"], "Role-play as a customer-service agent for an airline whose flight I missed."),
+("writing", ["writing"], "Give me five catchy names for a bakery that specialises in sourdough."),
+("writing", ["writing"], "Rewrite this sentence to sound more formal: hey, can u send me the file asap?"),
+("writing", ["writing"], "Write a toast for my sister's wedding that is funny but not embarrassing."),
+("writing", ["writing"], "Write a limerick about a cat who learns to code."),
+# --- analysis and open questions --------------------------------------------------------------
+("analysis", ["analysis"], "Compare the advantages and disadvantages of nuclear and wind power for a small country."),
+("analysis", ["analysis"], "Why did the Roman Empire split into east and west?"),
+("analysis", ["analysis"], "Explain how vaccines train the immune system."),
+("analysis", ["analysis"], "What are the main causes of inflation, and how do central banks respond?"),
+("analysis", ["analysis"], "How does a refrigerator move heat from inside to outside?"),
+("analysis", ["analysis"], "Discuss the impact of social media on local journalism."),
+("analysis", ["analysis"], "What is the difference between weather and climate?"),
+("analysis", ["analysis", "writing"], "What should I consider when choosing between renting and buying a home?"),
+("chat", ["analysis", "writing"], "Can you recommend a few good science fiction novels for a beginner?"),
+("chat", ["analysis", "writing"], "How do I keep basil alive on a windowsill?"),
+("chat", ["analysis", "writing"], "What's a good way to learn to cook as a busy student?"),
+("chat", ["analysis", "writing"], "Is it better to stretch before or after a run?"),
+("chat", ["analysis", "writing", "reasoning"], "Who would win in a race, a cheetah or a greyhound, over 5 km?"),
+# --- translation ---------------------------------------------------------------------------
+("translation", ["translation"], "Translate into French: The meeting has been moved to Thursday afternoon."),
+("translation", ["translation"], "How do you say 'where is the train station' in Japanese?"),
+("translation", ["translation"], "Please translate the following German text to English: Ich habe heute keine Zeit, aber morgen passt es mir gut."),
+("translation", ["translation"], "Translate this from Spanish: No sé si podré llegar a tiempo, el tráfico está terrible."),
+("translation", ["translation"], "Render this sentence in Italian: My grandmother grows tomatoes every summer."),
+("translation", ["translation"], "Переведите на английский: Я люблю читать книги по вечерам."),
+("translation", ["translation"], "What does 'Je ne regrette rien' mean in English?"),
+("translation", ["translation"], "Translate to Portuguese: Thank you for your patience; your order ships tomorrow."),
+("translation", ["translation"], "请把这句话翻译成英文：今天天气很好，我们去公园散步吧。"),
+# --- classification ---------------------------------------------------------------------------
+("classification", ["classification"], "Classify the sentiment of this review as positive, negative or neutral: 'The battery died after two days.'"),
+("classification", ["classification"], "Is this email spam? 'Congratulations! You have won a free cruise, click here to claim.'"),
+("classification", ["classification"], "Categorize these animals as mammals, birds or reptiles: dolphin, eagle, gecko, bat, penguin."),
+("classification", ["classification"], "Label each support ticket with one of billing, bug, feature request: 1) I was charged twice. 2) The app crashes on login. 3) Please add dark mode."),
+# --- extraction -----------------------------------------------------------------------------
+("extraction", ["extraction"], "Extract every date and the event it belongs to from this text: The fair opens on 3 May; the parade is on 5 May and the fireworks on 7 May."),
+("extraction", ["extraction"], "List all the people and companies mentioned: Sarah Lee left Orion Bank to join Helix Labs, where Tom Reyes is CEO."),
+("extraction", ["extraction", "formatting"], "Pull out the product names and prices from this receipt as JSON: Milk 1.20, Bread 2.50, Coffee 6.99."),
+("extraction", ["extraction"], "From the following paragraph, identify the email addresses and phone numbers: Contact anna@example.org or call 555-0134; for press, press@example.org."),
+# --- summarization -----------------------------------------------------------------------
+("summarization", ["summarization"], "Summarize in two sentences: The city council met on Tuesday to discuss the new bike lanes. Residents were split; shop owners feared losing parking, while parents welcomed safer routes to school. The council postponed the vote to next month."),
+("summarization", ["summarization"], "TL;DR this: our sprint missed two stories because the staging server was down for three days; we moved them to next sprint and added monitoring."),
+("summarization", ["summarization"], "Give me the key points of this memo: Starting in June, all expense reports must be filed within 30 days. Receipts over $25 must be attached. Late reports will be returned unpaid."),
+# --- formatting ------------------------------------------------------------------------------
+("formatting", ["formatting"], "Convert this list to a Markdown table with columns Name and Age: Ana 31, Ben 27, Chloe 45."),
+("formatting", ["formatting"], "Reformat these names as 'Last, First', one per line: John Smith, Mary Jones, Li Wei."),
+("formatting", ["formatting", "extraction"], "Turn this into YAML: name = server1, port = 8080, debug = true."),
+("formatting", ["formatting"], "Sort these words in alphabetical order and capitalize each: pear, apple, mango, kiwi."),
+]
+
+for i, (category, accept, prompt) in enumerate(ROWS, 1):
+    print(json.dumps({"id": f"a{i}", "prompt": prompt, "category": category, "accept": accept}, ensure_ascii=False))
