@@ -51,6 +51,9 @@ describe('Models of a provider without a key', () => {
 
   it('are marked unavailable in the rule editor and cannot be added to a chain', async () => {
     await openScreen('rules');
+    // The SmartRouter preset has a code rule whose chain starts at claude-opus-4.
+    await (await $('#preset')).selectByVisibleText('SmartRouter with fallbacks');
+    await (await $('button=Load')).click();
     await (await (await $('tr[data-rule="code"]')).$('button=Edit')).click();
     const add = await $('#chain-add');
     await add.waitForDisplayed();
