@@ -89,7 +89,16 @@ describe('Spend', () => {
     await (await form.$('input[name="limit"]')).setValue('0.000001');
     await (await form.$('button=Save budget')).click();
     // The list appears once the saved budget has been read back (a keychain read per provider).
-    await (await $('ul.budgets')).waitForExist({ timeout: 15000 });
+    try {
+      await (await $('ul.budgets')).waitForExist({ timeout: 15000 });
+    } catch (e) {
+      // Say what the Budgets card shows instead, so a failure here explains itself.
+      const card = await browser.execute(() =>
+        [...document.querySelectorAll('section.card')].map((c) => c.innerText).find((t) => t.startsWith('Budgets')),
+      );
+      await screenshot('spend-budget-missing');
+      throw new Error(`${e.message}; the Budgets card shows: ${card}`);
+    }
     await expect($('ul.budgets')).toHaveText(expect.stringContaining('All providers, daily'));
 
     await openScreen('chat');
