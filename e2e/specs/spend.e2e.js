@@ -86,18 +86,26 @@ describe('Spend', () => {
   it('blocks the next chat once a budget set here is used up, and says so in Chat', async () => {
     const before = ledger();
     const form = await $('form[aria-label="Add a budget"]');
-    await (await form.$('input[name="limit"]')).setValue('0.000001');
-    await (await form.$('button=Save budget')).click();
-    // The list appears once the saved budget has been read back (a keychain read per provider).
-    try {
-      await (await $('ul.budgets')).waitForExist({ timeout: 15000 });
-    } catch (e) {
-      // Say what the Budgets card shows instead, so a failure here explains itself.
-      const card = await browser.execute(() =>
+    const budgetsCard = () =>
+      browser.execute(() =>
         [...document.querySelectorAll('section.card')].map((c) => c.innerText).find((t) => t.startsWith('Budgets')),
       );
-      await screenshot('spend-budget-missing');
-      throw new Error(`${e.message}; the Budgets card shows: ${card}`);
+    // A second try, said aloud, if the first save does not show up: the report then tells what
+    // the card showed instead (a flake seen twice in full runs, never alone).
+    for (let attempt = 1; ; attempt++) {
+      const input = await form.$('input[name="limit"]');
+      await input.setValue('0.000001');
+      await browser.waitUntil(async () => (await input.getValue()) === '0.000001', { timeout: 5000 });
+      await (await form.$('button=Save budget')).click();
+      try {
+        await (await $('ul.budgets')).waitForExist({ timeout: 20000 });
+        break;
+      } catch (e) {
+        const card = await budgetsCard();
+        await screenshot(`spend-budget-missing-${attempt}`);
+        if (attempt === 2) throw new Error(`${e.message}; the Budgets card shows: ${card}`);
+        console.warn(`the saved budget did not appear; the Budgets card showed: ${card}`);
+      }
     }
     await expect($('ul.budgets')).toHaveText(expect.stringContaining('All providers, daily'));
 
