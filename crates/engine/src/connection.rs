@@ -221,19 +221,7 @@ fn parse_models(url: &str, body: &str, latency_ms: u32) -> Result<ConnectionRepo
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn row(kind: ProviderKind, base: &str) -> ProviderRow {
-        ProviderRow {
-            id: "p".into(),
-            name: "P".into(),
-            kind,
-            preset: "custom".into(),
-            base_url: base.into(),
-            headers: vec![],
-            enabled: true,
-            header_secrets: vec![],
-        }
-    }
+    use crate::provider::test_row as row;
 
     #[test]
     fn model_urls_follow_each_api() {

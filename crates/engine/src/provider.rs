@@ -249,6 +249,21 @@ impl std::ops::Deref for Provider {
     }
 }
 
+/// A provider of `kind` at `base`, named `P`, for unit tests.
+#[cfg(test)]
+pub(crate) fn test_row(kind: ProviderKind, base: &str) -> ProviderRow {
+    ProviderRow {
+        id: "p".into(),
+        name: "P".into(),
+        kind,
+        preset: "custom".into(),
+        base_url: base.into(),
+        headers: vec![],
+        enabled: true,
+        header_secrets: vec![],
+    }
+}
+
 /// Whether calls to this provider need a key: local servers (Ollama, LM Studio, a custom one)
 /// run without one.
 pub fn needs_key(row: &ProviderRow) -> bool {

@@ -73,19 +73,7 @@ fn looks_secret(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn row(kind: ProviderKind, base: &str) -> ProviderRow {
-        ProviderRow {
-            id: "p".into(),
-            name: "P".into(),
-            kind,
-            preset: "custom".into(),
-            base_url: base.into(),
-            headers: vec![],
-            enabled: true,
-            header_secrets: vec![],
-        }
-    }
+    use crate::provider::test_row as row;
 
     #[test]
     fn key_headers_are_sensitive_and_per_kind() {
