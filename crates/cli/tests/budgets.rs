@@ -53,7 +53,7 @@ async fn budgets_are_set_listed_enforced_and_removed_from_the_cli() {
 
     let out = switchyard(&db, &["budgets", "list"], None);
     assert!(
-        text(&out).contains("The daily budget for"),
+        text(&out).contains("The daily budget for Local"),
         "{}",
         text(&out)
     );

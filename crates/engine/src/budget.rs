@@ -53,14 +53,17 @@ fn dollars(nusd: i64) -> String {
     }
 }
 
-fn scope(b: &Budget) -> String {
+/// "The daily budget", or "The daily budget for Work OpenAI": the provider by the name the user
+/// gave it (its id only when the provider is gone).
+fn scope(b: &Budget, provider_name: Option<&str>) -> String {
     let period = match b.period {
         BudgetPeriod::Day => "daily",
         BudgetPeriod::Month => "monthly",
     };
-    match &b.provider_id {
-        Some(p) => format!("The {period} budget for {p}"),
-        None => format!("The {period} budget"),
+    match (&b.provider_id, provider_name) {
+        (Some(_), Some(name)) => format!("The {period} budget for {name}"),
+        (Some(id), None) => format!("The {period} budget for {id}"),
+        (None, _) => format!("The {period} budget"),
     }
 }
 
@@ -90,10 +93,10 @@ fn resets(b: &Budget) -> &'static str {
     }
 }
 
-fn over_message(b: &Budget, spent: i64, catalog: &Catalog) -> String {
+fn over_message(b: &Budget, provider_name: Option<&str>, spent: i64, catalog: &Catalog) -> String {
     let head = format!(
         "{} ({}) is used up: {} spent.",
-        scope(b),
+        scope(b, provider_name),
         dollars(b.limit_nusd),
         dollars(spent)
     );
@@ -116,18 +119,26 @@ impl Budgets {
 
     /// Every budget with what was spent in its current period.
     pub async fn status(&self, catalog: &Catalog) -> Result<Vec<BudgetStatus>, EngineError> {
+        let providers = self.store.list_providers().await?;
+        let name_of = |b: &Budget| {
+            b.provider_id
+                .as_ref()
+                .and_then(|id| providers.iter().find(|p| &p.id == id))
+                .map(|p| p.name.clone())
+        };
         let mut out = Vec::new();
         for budget in self.store.list_budgets().await? {
+            let name = name_of(&budget);
             let spent = self
                 .store
                 .spent_in(budget.period, budget.provider_id.as_deref())
                 .await?;
             let level = level(spent, budget.limit_nusd);
             let message = match level {
-                BudgetLevel::Over => over_message(&budget, spent, catalog),
+                BudgetLevel::Over => over_message(&budget, name.as_deref(), spent, catalog),
                 _ => format!(
                     "{} is {}% used: {} of {}.",
-                    scope(&budget),
+                    scope(&budget, name.as_deref()),
                     spent.saturating_mul(100) / budget.limit_nusd,
                     dollars(spent),
                     dollars(budget.limit_nusd)
@@ -165,13 +176,16 @@ impl Budgets {
 }
 
 /// Why a call was refused, from the budgets that refused it (the first decides the code).
-pub fn refusal(over: &[Over], catalog: &Catalog) -> ErrorInfo {
+/// `provider_name` names the provider of the refused call: a budget for one provider only refuses
+/// calls to it.
+pub fn refusal(over: &[Over], provider_name: &str, catalog: &Catalog) -> ErrorInfo {
     let first = &over[0];
     let code = match first.budget.policy {
         BudgetPolicy::Block => ErrorCode::BudgetExceeded,
         BudgetPolicy::Downgrade => ErrorCode::BudgetDowngraded,
     };
-    ErrorInfo::new(code, over_message(&first.budget, first.used_nusd, catalog))
+    let message = over_message(&first.budget, Some(provider_name), first.used_nusd, catalog);
+    ErrorInfo::new(code, message)
 }
 
 /// Whether an over-limit `budget` still lets `model` through: a downgrade budget lets its

@@ -145,7 +145,9 @@ impl Meter for Metering {
                     self.open.lock().expect("open calls").insert(id, row);
                     Ok(CallTicket(id))
                 }
-                Admission::Refused(over) => Err(refusal(&over, &self.catalog)),
+                Admission::Refused(over) => {
+                    Err(refusal(&over, &target.provider.name, &self.catalog))
+                }
             }
         })
     }
