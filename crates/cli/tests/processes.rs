@@ -112,10 +112,11 @@ async fn twenty_processes_at_once_overshoot_a_budget_by_at_most_one_estimate() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn calls_cut_by_sigint_sigterm_and_sigkill_are_all_in_the_ledger_after_the_next_start() {
     let server = FakeProvider::start(&[]).await.unwrap();
-    // A slow drip: every run is mid-reply when its signal arrives.
+    // A slow drip (two seconds a word): every run is still mid-reply when its signal arrives,
+    // however staggered their starts.
     server.set_fault(Fault {
         model: "*".into(),
-        chunk_delay_ms: 400,
+        chunk_delay_ms: 2_000,
         ..Fault::default()
     });
     let dir = tempfile::tempdir().unwrap();
@@ -153,9 +154,15 @@ async fn calls_cut_by_sigint_sigterm_and_sigkill_are_all_in_the_ledger_after_the
             assert_eq!(status.code(), Some(128 + signal), "{status:?}");
         }
     }
-    // The SIGKILLed runs left their calls in flight; nothing else did.
+    // The SIGKILLed runs left their calls in flight; nothing else did. Every call the provider
+    // saw is either in the ledger or in flight.
     let (before, _) = ledger(&db).await;
+    let store = Store::open(&db).await.unwrap();
+    let in_flight = store.calls_in_flight().await.unwrap();
+    store.close().await;
     assert_eq!(before, 4, "the four stopped runs settled their own calls");
+    assert_eq!(in_flight, 2, "the two killed runs left theirs in flight");
+    assert_eq!((before + in_flight) as usize, server.requests().len());
 
     // The next start settles what the killed runs left, as estimated.
     server.clear_faults();
