@@ -4,7 +4,6 @@ mod common;
 
 use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use switchyard_fake_provider::{FakeProvider, Fault};
 
@@ -24,15 +23,7 @@ struct Finished {
 // The child is reaped by wait4 below, which std's `wait` cannot replace: it gives no rusage.
 #[allow(clippy::zombie_processes)]
 fn switchyard(db: &Path, args: &[&str]) -> Finished {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_switchyard"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = common::spawn(db, args);
     let drain = |mut pipe: Box<dyn Read + Send>| {
         std::thread::spawn(move || {
             let mut bytes = Vec::new();

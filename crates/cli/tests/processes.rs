@@ -4,8 +4,10 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
+
+use common::spawn;
 
 use switchyard_engine::budget::estimate;
 use switchyard_engine::store::budgets::{Budget, BudgetPeriod, BudgetPolicy};
@@ -16,18 +18,6 @@ use switchyard_router::{default_catalog, Message};
 /// The catalog model the tests route to, moved onto the fake provider.
 const MODEL: &str = "gpt-4o-mini";
 const PROMPT: &str = "Summarize the history of railways in one line";
-
-fn spawn(db: &Path, args: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_switchyard"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
-}
 
 /// A scratch database with the fake behind [`MODEL`], and the rule file that says so.
 fn scratch(server: &FakeProvider, dir: &Path) -> (PathBuf, String) {

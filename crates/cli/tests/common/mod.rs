@@ -21,6 +21,19 @@ pub fn switchyard(db: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// Starts the real binary on `db` with no input, its output piped: the caller waits or signals.
+pub fn spawn(db: &Path, args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_switchyard"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 pub fn text(o: &Output) -> String {
     format!(
         "{}{}",
