@@ -9,7 +9,11 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, '..');
-export const appBinary = process.env.SWITCHYARD_APP ?? path.join(root, 'target/debug/switchyard-desktop');
+// Where cargo put the binaries: CARGO_TARGET_DIR when set (a second checkout), else ./target.
+export const targetDebug = path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, 'target'), 'debug');
+export const appBinary = process.env.SWITCHYARD_APP ?? path.join(targetDebug, 'switchyard-desktop');
+// tauri-driver's port; two checkouts running their e2e suites at once each need their own.
+const driverPort = Number(process.env.SWITCHYARD_E2E_DRIVER_PORT ?? 4444);
 export const artifacts = path.join(here, 'artifacts');
 
 let driver;
@@ -17,7 +21,7 @@ let driver;
 export const config = {
   runner: 'local',
   hostname: '127.0.0.1',
-  port: 4444,
+  port: driverPort,
   specs: ['./specs/**/*.e2e.js'],
   maxInstances: 1,
   capabilities: [
@@ -67,7 +71,7 @@ export const config = {
     const bin = process.env.TAURI_DRIVER ?? path.join(os.homedir(), '.cargo/bin/tauri-driver');
     // The app's own log lines (and the driver's) go to a file per spec, not into the test report.
     const log = fs.openSync(path.join(artifacts, `app-${spec}.log`), 'w');
-    driver = spawn(fs.existsSync(bin) ? bin : 'tauri-driver', [], {
+    driver = spawn(fs.existsSync(bin) ? bin : 'tauri-driver', ['--port', String(driverPort), '--native-port', String(driverPort + 1)], {
       stdio: ['ignore', log, log],
       env: { ...process.env, NO_COLOR: '1' },
     });

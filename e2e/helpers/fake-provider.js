@@ -2,10 +2,10 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
-import { root } from '../wdio.conf.js';
+import { targetDebug } from '../wdio.conf.js';
 
 export async function startFakeProvider(keys) {
-  const bin = path.join(root, 'target/debug/switchyard-fake-provider');
+  const bin = path.join(targetDebug, 'switchyard-fake-provider');
   const args = ['--port', '0', ...keys.flatMap((k) => ['--key', k])];
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout });

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { addFakeProviders, invokeInApp, openScreen, replies, screenshot, sendChat } from '../helpers/app.js';
 import { setFaults, startFakeProvider } from '../helpers/fake-provider.js';
-import { artifacts, root } from '../wdio.conf.js';
+import { artifacts, root, targetDebug } from '../wdio.conf.js';
 
 const key = `sk-chat-${Math.random().toString(36).slice(2, 10)}`;
 let fake;
@@ -12,7 +12,7 @@ let fake;
 /** What Auto decides for `prompt`, from the CLI over the same database. */
 function routeOf(prompt) {
   const db = path.join(process.env.XDG_DATA_HOME, 'dev.switchyard.app/switchyard.db');
-  const out = execFileSync(path.join(root, 'target/debug/switchyard'), ['--db', db, 'route', prompt], { encoding: 'utf8' });
+  const out = execFileSync(path.join(targetDebug, 'switchyard'), ['--db', db, 'route', prompt], { encoding: 'utf8' });
   return JSON.parse(out);
 }
 
