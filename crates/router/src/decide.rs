@@ -7,7 +7,7 @@ use crate::error::RouteError;
 use crate::money::Usd;
 use crate::phrases::Folded;
 use crate::request::Request;
-use crate::rules::{Action, ChainAction, CheapestAction, Condition, Rule};
+use crate::rules::{Action, ChainAction, CheapestAction, Condition, Rule, RuleSet};
 use crate::tasks::{mentions, Features, TaskDetection};
 use crate::trace::{
     Candidate, CandidateStatus, ComplexitySummary, Decision, RuleOutcome, RuleTrial, TokenEstimate,
@@ -150,6 +150,33 @@ pub fn decide(
     Ok(finish(
         pick, trials, tasks, features, complexity, tokens, catalog,
     ))
+}
+
+/// The candidates `rule` offers a request like `request` of `tier` with `prompt_tokens`: the
+/// chosen model first, then its fallbacks, and the excluded models with why. What the grid
+/// shows in a cell, by the same code that decides.
+pub(crate) fn offer(
+    rule: &Rule,
+    set: &RuleSet,
+    catalog: &Catalog,
+    request: &Request,
+    tier: Tier,
+    prompt_tokens: u32,
+) -> Vec<Candidate> {
+    let ctx = Context {
+        request,
+        catalog,
+        tokens: TokenEstimate {
+            approx: prompt_tokens,
+            openai_exact: None,
+        },
+        tier,
+        output: request
+            .max_output_tokens
+            .unwrap_or_else(|| set.settings.expected_output_tokens.get(tier)),
+        reasoning: set.settings.expected_reasoning_tokens.get(tier),
+    };
+    ctx.run(rule, set.settings.cheapest_fallbacks).candidates
 }
 
 struct Context<'a> {

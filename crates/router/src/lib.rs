@@ -17,6 +17,7 @@ mod cost;
 mod decide;
 mod detector;
 mod error;
+pub mod grid;
 mod keywords;
 pub mod litellm;
 pub mod metrics;
@@ -45,6 +46,9 @@ pub use cost::{fits as fits_context, Cost, Usage};
 pub use decide::decide;
 pub use detector::{DetectorConfig, ShapeWeights, TaskKeywords};
 pub use error::{ConfigError, RouteError};
+pub use grid::{
+    assign as assign_grid_cells, grid, CellRef, Grid, GridCell, GridException, SkippedModel,
+};
 pub use money::{PerMtok, Usd};
 pub use request::{Message, Request};
 pub use rules::{Action, ChainAction, CheapestAction, Condition, Range, Rule, RuleSet, Settings};
