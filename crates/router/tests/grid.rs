@@ -27,7 +27,7 @@ fn prompts() -> Vec<String> {
     out
 }
 
-fn cell<'a>(g: &'a Grid, task: Task, tier: Tier) -> &'a switchyard_router::GridCell {
+fn cell(g: &Grid, task: Task, tier: Tier) -> &switchyard_router::GridCell {
     g.cells
         .iter()
         .find(|c| c.task == task && c.tier == tier)
