@@ -35,6 +35,8 @@ fn export_all(dir: &Path) {
         routing::RoutingPreset::export_all_to(dir).unwrap();
         routing::CatalogImport::export_all_to(dir).unwrap();
         router::Request::export_all_to(dir).unwrap();
+        router::Grid::export_all_to(dir).unwrap();
+        router::CellRef::export_all_to(dir).unwrap();
     }
     // The Spend screen's types: the dashboard, the request table, budgets and the baseline.
     {

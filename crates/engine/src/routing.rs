@@ -1,13 +1,16 @@
 //! The rule editor's service: what the router would decide under an unsaved draft, and the
 //! routing strategies as presets.
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use switchyard_router::litellm::{self, ImportReport};
 use switchyard_router::{
-    decide, presets, Catalog, CompiledRules, ConfigError, Decision, Issue, Request, RouteError,
-    Rule,
+    decide, presets, Catalog, CellRef, CompiledRules, ConfigError, Decision, Grid, Issue, Request,
+    RouteError, Rule,
 };
 use ts_rs::TS;
 
+use crate::availability::ModelAvailability;
 use crate::error::{ErrorCode, ErrorInfo};
 use crate::store::rules::RoutingConfig;
 
@@ -59,6 +62,33 @@ pub fn routing_presets() -> Vec<RoutingPreset> {
             }
         })
         .collect()
+}
+
+/// The draft as a task × tier grid, with `availability` (the rule editor's) deciding which
+/// models can answer. When no model can be called yet, none is marked, as in the chat.
+pub fn grid(draft: &RoutingConfig, availability: &[ModelAvailability]) -> Grid {
+    let unavailable = if availability.iter().any(|a| a.available) {
+        availability
+            .iter()
+            .filter(|a| !a.available)
+            .map(|a| (a.model.clone(), a.reason.clone()))
+            .collect()
+    } else {
+        BTreeMap::new()
+    };
+    switchyard_router::grid(&draft.rules, &draft.catalog, &unavailable)
+}
+
+/// The draft with `cells` answered by the chain `models` (see `switchyard_router::grid::assign`).
+pub fn assign_cells(
+    draft: &RoutingConfig,
+    cells: &[CellRef],
+    models: Vec<String>,
+) -> RoutingConfig {
+    RoutingConfig {
+        rules: switchyard_router::assign_grid_cells(&draft.rules, &draft.catalog, cells, models),
+        catalog: draft.catalog.clone(),
+    }
 }
 
 /// The router's answer for one request of a preview.

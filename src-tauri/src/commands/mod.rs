@@ -37,6 +37,8 @@ macro_rules! all {
             crate::commands::rules::bundled_catalog,
             crate::commands::rules::preview_routing,
             crate::commands::rules::model_availability,
+            crate::commands::rules::routing_grid,
+            crate::commands::rules::assign_grid_cells,
             crate::commands::rules::import_rules_toml,
             crate::commands::rules::export_rules_toml,
             crate::commands::rules::save_rules_toml,

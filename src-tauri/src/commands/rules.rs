@@ -1,7 +1,7 @@
 //! Rules: the rule editor's commands. Drafts are checked and tried by the engine; only a
 //! configuration the router accepts is saved, and a refused import changes nothing.
 use switchyard_engine::router::{
-    default_catalog, from_toml, to_toml, Catalog, ConfigError, Request,
+    default_catalog, from_toml, to_toml, Catalog, CellRef, ConfigError, Grid, Request,
 };
 use switchyard_engine::routing::{self, CatalogImport, Preview, RoutingPreset};
 use switchyard_engine::store::rules::{RoutingConfig, RuleVersion, SavedRouting};
@@ -82,6 +82,24 @@ pub fn bundled_catalog() -> Catalog {
 #[tauri::command]
 pub async fn preview_routing(draft: RoutingConfig, requests: Vec<Request>) -> Preview {
     routing::preview(&draft, &requests)
+}
+
+/// The draft as the task × tier grid, cells computed by the router, models that cannot be
+/// called now marked.
+#[tauri::command]
+pub async fn routing_grid(state: State<'_, AppState>, draft: RoutingConfig) -> AppResult<Grid> {
+    let availability = state.engine()?.availability(&draft.catalog).await?;
+    Ok(routing::grid(&draft, &availability))
+}
+
+/// The draft with `cells` set to the chain `models`: the rules the grid edit writes.
+#[tauri::command]
+pub fn assign_grid_cells(
+    draft: RoutingConfig,
+    cells: Vec<CellRef>,
+    models: Vec<String>,
+) -> RoutingConfig {
+    routing::assign_cells(&draft, &cells, models)
 }
 
 #[tauri::command]

@@ -19,6 +19,8 @@ import type { Catalog } from './bindings/Catalog';
 import type { CatalogImport } from './bindings/CatalogImport';
 import type { ModelAvailability } from './bindings/ModelAvailability';
 import type { Preview } from './bindings/Preview';
+import type { Grid } from './bindings/Grid';
+import type { CellRef } from './bindings/CellRef';
 import type { Request } from './bindings/Request';
 import type { RoutingConfig } from './bindings/RoutingConfig';
 import type { RoutingPreset } from './bindings/RoutingPreset';
@@ -106,6 +108,9 @@ export const backend = {
   bundledCatalog: () => call<Catalog>('bundled_catalog'),
   previewRouting: (draft: RoutingConfig, requests: Request[]) =>
     call<Preview>('preview_routing', { draft, requests }),
+  routingGrid: (draft: RoutingConfig) => call<Grid>('routing_grid', { draft }),
+  assignGridCells: (draft: RoutingConfig, cells: CellRef[], models: string[]) =>
+    call<RoutingConfig>('assign_grid_cells', { draft, cells, models }),
   modelAvailability: (catalog: Catalog) =>
     call<ModelAvailability[]>('model_availability', { catalog }),
   importRulesToml: (text: string) => call<RoutingConfig>('import_rules_toml', { text }),
