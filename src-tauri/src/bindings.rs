@@ -44,6 +44,7 @@ fn export_all(dir: &Path) {
         spend::Dashboard::export_all_to(dir).unwrap();
         spend::SpendFilter::export_all_to(dir).unwrap();
         spend::SpendRow::export_all_to(dir).unwrap();
+        spend::GridUsage::export_all_to(dir).unwrap();
         budgets::Budget::export_all_to(dir).unwrap();
         budget::BudgetStatus::export_all_to(dir).unwrap();
         crate::commands::spend::Baseline::export_all_to(dir).unwrap();

@@ -45,6 +45,7 @@ macro_rules! all {
             crate::commands::rules::import_litellm_prices,
             crate::commands::spend::spend_dashboard,
             crate::commands::spend::spend_requests,
+            crate::commands::spend::grid_usage,
             crate::commands::spend::save_spend_csv,
             crate::commands::spend::budget_status,
             crate::commands::spend::save_budget,

@@ -4,7 +4,9 @@ use serde::Serialize;
 use switchyard_engine::budget::BudgetStatus;
 use switchyard_engine::send::baseline_model;
 use switchyard_engine::store::budgets::Budget;
-use switchyard_engine::store::spend::{to_csv, Dashboard, SpendFilter, SpendRange, SpendRow};
+use switchyard_engine::store::spend::{
+    to_csv, Dashboard, GridUsage, SpendFilter, SpendRange, SpendRow,
+};
 use tauri::State;
 use ts_rs::TS;
 
@@ -18,6 +20,12 @@ pub async fn spend_dashboard(
     range: SpendRange,
 ) -> AppResult<Dashboard> {
     Ok(state.settings()?.store.spend_dashboard(&range).await?)
+}
+
+/// Requests and spend per task and complexity tier in `range`: the routing grid's heatmap.
+#[tauri::command]
+pub async fn grid_usage(state: State<'_, AppState>, range: SpendRange) -> AppResult<GridUsage> {
+    Ok(state.settings()?.store.grid_usage(&range).await?)
 }
 
 #[tauri::command]

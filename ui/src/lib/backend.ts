@@ -21,6 +21,7 @@ import type { ModelAvailability } from './bindings/ModelAvailability';
 import type { Preview } from './bindings/Preview';
 import type { Grid } from './bindings/Grid';
 import type { CellRef } from './bindings/CellRef';
+import type { GridUsage } from './bindings/GridUsage';
 import type { Request } from './bindings/Request';
 import type { RoutingConfig } from './bindings/RoutingConfig';
 import type { RoutingPreset } from './bindings/RoutingPreset';
@@ -121,6 +122,7 @@ export const backend = {
     call<CatalogImport>('import_litellm_prices', { json, catalog }),
   spendDashboard: (range: SpendRange) => call<Dashboard>('spend_dashboard', { range }),
   spendRequests: (filter: SpendFilter) => call<SpendRow[]>('spend_requests', { filter }),
+  gridUsage: (range: SpendRange) => call<GridUsage>('grid_usage', { range }),
   /** Opens the system save dialog; resolves with the path written, or null when cancelled. */
   saveSpendCsv: (filter: SpendFilter) => call<string | null>('save_spend_csv', { filter }),
   budgetStatus: () => call<BudgetStatus[]>('budget_status'),

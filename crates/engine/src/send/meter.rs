@@ -52,6 +52,8 @@ pub struct RequestContext {
     pub message_id: Option<i64>,
     pub task: Option<String>,
     pub rule: Option<String>,
+    pub tier: Option<String>,
+    pub complexity_score: Option<f64>,
 }
 
 /// Budgets and ledger for one request.
@@ -115,6 +117,8 @@ impl Meter for Metering {
                 model: target.model.id.clone(),
                 task: cx.task.clone(),
                 rule: cx.rule.clone(),
+                tier: cx.tier.clone(),
+                complexity_score: cx.complexity_score,
                 hop: call.hop,
                 attempt: call.attempt,
                 input_tokens: usage.input_tokens,

@@ -202,6 +202,8 @@ impl Engine {
                 message_id: Some(assistant.id),
                 task: Some(decision.task.as_str().to_string()),
                 rule: Some(decision.rule.clone()),
+                tier: Some(decision.complexity.tier.as_str().to_string()),
+                complexity_score: Some(decision.complexity.score),
             },
             store.baseline_setting().await?.as_deref(),
         );

@@ -76,9 +76,10 @@ impl Store {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO calls_in_flight (expires_at, pid, source, conversation_id, message_id,
                  provider_id, provider, model, task, rule, hop, attempt, estimate_nusd,
-                 input_tokens, output_tokens, baseline_model, baseline_cost_nusd)
+                 input_tokens, output_tokens, baseline_model, baseline_cost_nusd, tier,
+                 complexity_score)
              VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
-                 ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                 ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
              RETURNING id",
         )
         .bind(format!("+{} seconds", call.lease_secs))
@@ -101,6 +102,8 @@ impl Store {
             r.baseline_cost_nusd
                 .map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
         )
+        .bind(&r.tier)
+        .bind(r.complexity_score)
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -146,7 +149,7 @@ impl Store {
                 "DELETE FROM calls_in_flight WHERE id = ?
                  RETURNING source, conversation_id, message_id, provider_id, provider, model,
                      task, rule, hop, attempt, estimate_nusd, input_tokens, output_tokens,
-                     baseline_model, baseline_cost_nusd",
+                     baseline_model, baseline_cost_nusd, tier, complexity_score",
             )
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -163,6 +166,8 @@ impl Store {
                     model: r.try_get("model")?,
                     task: r.try_get("task")?,
                     rule: r.try_get("rule")?,
+                    tier: r.try_get("tier")?,
+                    complexity_score: r.try_get("complexity_score")?,
                     hop: r.try_get("hop")?,
                     attempt: r.try_get("attempt")?,
                     outcome: "interrupted".into(),

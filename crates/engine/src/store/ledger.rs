@@ -3,7 +3,7 @@ use super::Store;
 use crate::error::EngineError;
 
 /// One provider call as recorded. Costs are nano-dollars.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LedgerRow {
     pub source: String,
     pub conversation_id: Option<String>,
@@ -13,6 +13,9 @@ pub struct LedgerRow {
     pub model: String,
     pub task: Option<String>,
     pub rule: Option<String>,
+    /// The request's complexity tier and score, as the router saw them.
+    pub tier: Option<String>,
+    pub complexity_score: Option<f64>,
     pub hop: u32,
     pub attempt: u32,
     pub outcome: String,
@@ -44,8 +47,9 @@ pub(super) async fn insert(
     sqlx::query(
         "INSERT INTO usage (source, conversation_id, message_id, provider_id, provider, model, task, rule, hop,
          attempt, outcome, error_code, input_tokens, output_tokens, cached_tokens, reasoning_tokens, cost_nusd,
-         cost_estimated, baseline_model, baseline_cost_nusd, first_token_ms, latency_ms, usage_flag)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         cost_estimated, baseline_model, baseline_cost_nusd, first_token_ms, latency_ms, usage_flag, tier,
+         complexity_score)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&r.source)
     .bind(&r.conversation_id)
@@ -70,6 +74,8 @@ pub(super) async fn insert(
     .bind(r.first_token_ms.map(i64_of))
     .bind(i64_of(r.latency_ms))
     .bind(&r.usage_flag)
+    .bind(&r.tier)
+    .bind(r.complexity_score)
     .execute(conn)
     .await?;
     Ok(())

@@ -214,6 +214,8 @@ pub fn metering_against(store: &Store, catalog: &Catalog, baseline: Option<&str>
         message_id: None,
         task: None,
         rule: None,
+        tier: None,
+        complexity_score: None,
     };
     Metering::new(store.clone(), catalog.clone(), context, baseline)
 }

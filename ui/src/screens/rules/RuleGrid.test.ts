@@ -38,6 +38,15 @@ function backend() {
   mockIPC((cmd, raw) => {
     const args = raw as Record<string, unknown>;
     if (cmd === 'routing_grid') return fakeGrid(args.draft as RoutingConfig);
+    if (cmd === 'grid_usage')
+      return {
+        cells: [
+          { task: 'code', tier: 'simple', requests: 3, spend_nusd: 2_000_000, recovered: 1 },
+          { task: 'writing', tier: 'trivial', requests: 1, spend_nusd: 6_000_000, recovered: 0 },
+        ],
+        unknown_requests: 2,
+        unknown_spend_nusd: 1_000_000,
+      };
     if (cmd === 'assign_grid_cells') {
       const draft = structuredClone(args.draft as RoutingConfig);
       const cells = args.cells as CellRef[];
@@ -137,5 +146,23 @@ describe('Routing grid', () => {
     await fireEvent.drop(cell('translation', 'moderate').parentElement!, { dataTransfer });
     await waitFor(() => expect(changes).toHaveLength(1));
     expect(assigned[0]).toEqual({ cells: [{ task: 'translation', tier: 'moderate' }], models: ['gpt-4o'] });
+  });
+
+  it('colours cells by where past requests fell, with counts and spend', async () => {
+    const user = userEvent.setup();
+    setup();
+    await waitFor(() => expect(screen.getAllByTestId('grid-cell')).toHaveLength(40));
+    expect(screen.queryAllByTestId('grid-cell-usage')).toHaveLength(0);
+    await user.selectOptions(screen.getByLabelText('Colour cells by'), 'requests');
+    await waitFor(() => expect(screen.getByTestId('grid-usage-total')).toHaveTextContent('6 requests'));
+    expect(screen.getByTestId('grid-usage-total')).toHaveTextContent('2 with no recorded tier');
+    expect(within(cell('code', 'simple')).getByTestId('grid-cell-usage')).toHaveTextContent('3');
+    expect(within(cell('math', 'complex')).getByTestId('grid-cell-usage')).toHaveTextContent('0');
+    expect(cell('code', 'simple').title).toContain('3 requests (1 placed by the decision stored with the reply)');
+    // 3 of 6 requests: half the full shade.
+    expect(cell('code', 'simple').parentElement!.getAttribute('style')).toContain('--heat: 25%');
+    await user.selectOptions(screen.getByLabelText('Colour cells by'), 'spend');
+    // $0.006 of $0.009: two thirds.
+    await waitFor(() => expect(cell('writing', 'trivial').parentElement!.getAttribute('style')).toContain('--heat: 33%'));
   });
 });

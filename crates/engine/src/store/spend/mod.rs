@@ -8,10 +8,12 @@ use ts_rs::TS;
 use super::Store;
 use crate::error::EngineError;
 
+mod cells;
 mod days;
 mod latency;
 mod requests;
 
+pub use cells::{CellUsage, GridUsage};
 pub use latency::{ModelLatency, EXACT_LATENCY_CALLS};
 pub use requests::{to_csv, usd_decimal, SpendFilter, SpendRow};
 
