@@ -156,8 +156,9 @@ describe('Routing grid', () => {
     await user.selectOptions(screen.getByLabelText('Colour cells by'), 'requests');
     await waitFor(() => expect(screen.getByTestId('grid-usage-total')).toHaveTextContent('6 requests'));
     expect(screen.getByTestId('grid-usage-total')).toHaveTextContent('2 with no recorded tier');
-    expect(within(cell('code', 'simple')).getByTestId('grid-cell-usage')).toHaveTextContent('3');
-    expect(within(cell('math', 'complex')).getByTestId('grid-cell-usage')).toHaveTextContent('0');
+    expect(within(cell('code', 'simple')).getByTestId('grid-cell-usage')).toHaveTextContent('3 req');
+    expect(within(cell('math', 'complex')).getByTestId('grid-cell-usage')).toHaveAttribute('data-requests', '0');
+    expect(within(cell('math', 'complex')).getByTestId('grid-cell-usage')).toHaveTextContent('');
     expect(cell('code', 'simple').title).toContain('3 requests (1 placed by the decision stored with the reply)');
     // 3 of 6 requests: half the full shade.
     expect(cell('code', 'simple').parentElement!.getAttribute('style')).toContain('--heat: 25%');
