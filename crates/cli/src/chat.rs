@@ -77,6 +77,7 @@ pub async fn run(args: ChatArgs, db: &Path) -> anyhow::Result<()> {
         text: args.prompt.clone(),
         model: args.model.clone(),
         mode: SendMode::New,
+        model_once: false,
     };
     let cancel = CancellationToken::new();
     let signals = stop_on_signals(cancel.clone());

@@ -69,6 +69,7 @@ async fn the_app_and_the_cli_store_and_bill_one_message_the_same_way() {
         text: PROMPT.into(),
         model: MODEL.into(),
         mode: SendMode::New,
+        model_once: false,
     };
     let sent = engine
         .send(

@@ -131,6 +131,7 @@ fn request(conversation: Option<&str>, text: &str) -> SendRequest {
         text: text.into(),
         model: "auto".into(),
         mode: SendMode::New,
+        model_once: false,
     }
 }
 
@@ -323,6 +324,7 @@ async fn regenerate_and_edit_replace_the_last_turn() {
                 text: String::new(),
                 model: "auto".into(),
                 mode: SendMode::Regenerate,
+                model_once: false,
             },
             |_| {},
         )
@@ -343,6 +345,7 @@ async fn regenerate_and_edit_replace_the_last_turn() {
                 text: "Translate goodbye into French".into(),
                 model: "auto".into(),
                 mode: SendMode::EditLast,
+                model_once: false,
             },
             |_| {},
         )
@@ -385,6 +388,75 @@ async fn no_usable_provider_fails_at_once_with_what_to_do() {
     let blank = request(None, "   ");
     assert_eq!(
         h.chat.send(blank, |_| {}).await.unwrap_err().code(),
+        "invalid_input"
+    );
+}
+
+/// The composer's route preview is the send's own routing: for a first message, a follow-up in
+/// a conversation and a pinned model, the preview names the model, rule, task and tier the send
+/// then uses; a one-off model answers one message and the conversation keeps its own.
+#[tokio::test]
+async fn the_route_preview_is_what_the_send_does() {
+    if !keyring_or_skip() {
+        return;
+    }
+    let h = harness().await;
+    let decision_of = |m: &ChatMessage| m.decision.clone().unwrap();
+    let same = |preview: &switchyard_router::Decision, sent: &serde_json::Value| {
+        assert_eq!(sent["model"], preview.model.as_str());
+        assert_eq!(sent["rule"], preview.rule.as_str());
+        assert_eq!(sent["task"], preview.task.as_str());
+        assert_eq!(sent["complexity"]["tier"], preview.complexity.tier.as_str());
+        assert_eq!(sent["fallbacks"], serde_json::json!(preview.fallbacks));
+        assert_eq!(
+            sent["estimated_cost_usd"],
+            serde_json::json!(preview.estimated_cost_usd)
+        );
+    };
+
+    let first = request(None, "Write a Python function that reverses a string.");
+    let preview = h.chat.engine.preview(&first).await.unwrap();
+    let reply = h.chat.send(first, |_| {}).await.unwrap();
+    same(&preview, &decision_of(&reply));
+
+    // A follow-up is routed with the conversation's history, by both.
+    let conversation = reply.conversation_id.clone();
+    let follow = request(
+        Some(&conversation),
+        "Now translate its docstring into French, please.",
+    );
+    let preview = h.chat.engine.preview(&follow).await.unwrap();
+    assert_eq!(preview.task, switchyard_router::Task::Translation);
+    let reply = h.chat.send(follow, |_| {}).await.unwrap();
+    same(&preview, &decision_of(&reply));
+
+    // A model picked for one message: previewed and used, and the conversation stays on Auto.
+    let once = SendRequest {
+        model: "claude-haiku".into(),
+        model_once: true,
+        ..request(Some(&conversation), "Summarize our chat in one line.")
+    };
+    let preview = h.chat.engine.preview(&once).await.unwrap();
+    assert_eq!(preview.model, "claude-haiku");
+    let reply = h.chat.send(once, |_| {}).await.unwrap();
+    same(&preview, &decision_of(&reply));
+    assert_eq!(reply.model.as_deref(), Some("claude-haiku"));
+    let kept = h
+        .chat
+        .settings()
+        .store
+        .conversation(&conversation)
+        .await
+        .unwrap();
+    assert_eq!(kept.model, "auto");
+
+    // A model that is not in the catalog is refused by the preview as by the send.
+    let unknown = SendRequest {
+        model: "gpt-9".into(),
+        ..request(None, "Hi")
+    };
+    assert_eq!(
+        h.chat.engine.preview(&unknown).await.unwrap_err().code(),
         "invalid_input"
     );
 }

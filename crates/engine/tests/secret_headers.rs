@@ -163,6 +163,7 @@ async fn a_chat_sends_the_secret_header_read_from_the_keychain() {
                 text: "Summarize: the sky is blue.".into(),
                 model: "gpt-4o-mini".into(),
                 mode: SendMode::New,
+                model_once: false,
             },
             SendOptions::from(Source::App),
             |_| {},

@@ -50,6 +50,7 @@ async fn send(settings: Settings, catalog: Catalog, model: &str, text: &str) -> 
         text: text.into(),
         model: model.into(),
         mode: SendMode::New,
+        model_once: false,
     };
     engine
         .send(request, options, |_| {}, CancellationToken::new())

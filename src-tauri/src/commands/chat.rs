@@ -1,6 +1,7 @@
 //! The Chat screen's commands. Replies stream through a `Channel`; `stop_message` cancels one.
 use switchyard_engine::availability::ModelAvailability;
 use switchyard_engine::chat::export::{render, ExportFormat};
+use switchyard_engine::router::Decision;
 use switchyard_engine::send::{ChatEvent, SendOptions, SendRequest, Source};
 use switchyard_engine::store::conversations::Conversation;
 use switchyard_engine::store::messages::{ChatMessage, SearchHit};
@@ -47,6 +48,12 @@ pub async fn delete_conversation(state: State<'_, AppState>, id: String) -> AppR
 
 /// Sends a message and streams the reply to `on_event`. Resolves with the assistant message as
 /// saved, once the reply has ended (complete, stopped or failed).
+/// What sending `request` now would route to, nothing saved or sent: the composer's preview.
+#[tauri::command]
+pub async fn preview_send(state: State<'_, AppState>, request: SendRequest) -> AppResult<Decision> {
+    Ok(state.engine()?.preview(&request).await?)
+}
+
 #[tauri::command]
 pub async fn send_message(
     state: State<'_, AppState>,

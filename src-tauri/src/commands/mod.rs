@@ -14,6 +14,7 @@ macro_rules! all {
             crate::commands::chat::rename_conversation,
             crate::commands::chat::delete_conversation,
             crate::commands::chat::send_message,
+            crate::commands::chat::preview_send,
             crate::commands::chat::stop_message,
             crate::commands::chat::search_messages,
             crate::commands::chat::chat_models,

@@ -5,6 +5,7 @@ import { openUrl } from '@tauri-apps/plugin-opener';
 import type { AppError } from './bindings/AppError';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { ChatEvent } from './bindings/ChatEvent';
+import type { Decision } from './bindings/Decision';
 import type { ChatMessage } from './bindings/ChatMessage';
 import type { Conversation } from './bindings/Conversation';
 import type { ExportFormat } from './bindings/ExportFormat';
@@ -77,6 +78,8 @@ export const backend = {
     channel.onmessage = onEvent;
     return call<ChatMessage>('send_message', { request, onEvent: channel });
   },
+  /** What sending `request` now would route to; nothing is saved or sent. */
+  previewSend: (request: SendRequest) => call<Decision>('preview_send', { request }),
   stopMessage: (conversationId: string) => call<boolean>('stop_message', { conversationId }),
   searchMessages: (query: string) => call<SearchHit[]>('search_messages', { query }),
   chatModels: () => call<ModelAvailability[]>('chat_models'),

@@ -30,6 +30,9 @@ pub struct SendRequest {
     pub model: String,
     #[serde(default)]
     pub mode: SendMode,
+    /// Use `model` for this message only: the conversation keeps the model it had.
+    #[serde(default)]
+    pub model_once: bool,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

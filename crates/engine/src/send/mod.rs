@@ -122,6 +122,26 @@ impl Engine {
         Ok(availability::of_models(&catalog.models, &providers))
     }
 
+    /// What sending `request` now would route to, with nothing saved or sent: the same history,
+    /// saved rules, availability and token counts as [`Engine::send`], so the composer's preview
+    /// and the send agree.
+    pub async fn preview(&self, request: &SendRequest) -> Result<Decision, EngineError> {
+        let model_choice = normalise_model(&request.model);
+        let routing = self.routing().await?;
+        check_model(&model_choice, &routing)?;
+        let providers = self.settings.list().await?;
+        let store = &self.settings.store;
+        let mut messages = match &request.conversation_id {
+            Some(id) => history::to_messages(&store.messages(id).await?),
+            None => Vec::new(),
+        };
+        messages.push(Message {
+            role: "user".into(),
+            content: request.text.clone(),
+        });
+        route(&messages, &model_choice, &routing, &providers)
+    }
+
     /// Saves the user's message, routes it, streams the reply into `on_event`, and returns the
     /// assistant message as saved. Cancelling `cancel` stops the reply and keeps what came.
     pub async fn send(
@@ -143,14 +163,7 @@ impl Engine {
             Some(r) => r,
             None => self.routing().await?,
         };
-        if model_choice != "auto" && routing.catalog.find(&model_choice).is_none() {
-            return Err(EngineError::Invalid {
-                field: "model".into(),
-                message: format!(
-                    "'{model_choice}' is not in the model catalog. Choose Auto or a listed model."
-                ),
-            });
-        }
+        check_model(&model_choice, &routing)?;
         let mut providers = self.settings.list().await?;
         // Calls need the secret header values too, which only the keychain holds.
         for row in self.settings.providers_for_calls().await? {
@@ -350,11 +363,12 @@ impl Engine {
         match &request.conversation_id {
             Some(id) => {
                 let c = store.conversation(id).await?;
-                if c.model != model {
+                if c.model != model && !request.model_once {
                     return store.set_conversation_model(id, model).await;
                 }
                 Ok(c)
             }
+            None if request.model_once => store.create_conversation(&request.text, "auto").await,
             None => store.create_conversation(&request.text, model).await,
         }
     }
@@ -398,6 +412,19 @@ impl Engine {
         store.touch_conversation(&conversation.id).await?;
         store.message(last_user.id).await
     }
+}
+
+/// A model the user named must be in the catalog.
+fn check_model(model: &str, routing: &Routing) -> Result<(), EngineError> {
+    if model != "auto" && routing.catalog.find(model).is_none() {
+        return Err(EngineError::Invalid {
+            field: "model".into(),
+            message: format!(
+                "'{model}' is not in the model catalog. Choose Auto or a listed model."
+            ),
+        });
+    }
+    Ok(())
 }
 
 fn normalise_model(model: &str) -> String {

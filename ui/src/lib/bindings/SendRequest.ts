@@ -9,4 +9,8 @@ conversation_id: string | null, text: string,
 /**
  * `auto` or a catalog model id.
  */
-model: string, mode: SendMode, };
+model: string, mode: SendMode, 
+/**
+ * Use `model` for this message only: the conversation keeps the model it had.
+ */
+model_once: boolean, };
