@@ -93,6 +93,26 @@ describe('Composer route preview', () => {
     await expect(next.$('[data-testid="badge-model"]')).toHaveText(translation.model);
   });
 
+  it('starts a chat with a saved assistant whose system prompt the trace shows', async () => {
+    const system = 'You are a professional translator. Translate everything the user writes into German.';
+    await (await $('button=New chat')).click();
+    await (await $('button*=System prompt')).click();
+    await (await $('textarea[aria-label="System prompt text"]')).setValue(system);
+    await (await $('input[aria-label="Assistant name"]')).setValue('Translator');
+    await (await $('button=Save assistant')).click();
+    await expect($('p[role="status"]')).toHaveText(expect.stringContaining('Saved as “Translator”'));
+    await screenshot('system-prompt');
+    await (await $('button=Use for the new chat')).click();
+    await $('[data-testid="system-prompt-set"]').waitForDisplayed();
+    const reply = await sendChat('The weather is lovely today and every train is on time.');
+    await browser.waitUntil(async () => (await reply.getAttribute('data-status')) === 'complete', { timeout: 20000 });
+    await (await reply.$('button=Why this model?')).click();
+    await expect(reply.$('[data-testid="trace-system-prompt"]')).toHaveText(expect.stringContaining(system));
+    await expect(reply.$('[data-testid="trace"]')).toHaveText(expect.stringContaining('Task: translation'));
+    const assistants = await invokeInApp('list_assistants');
+    expect(assistants.value.map((a) => a.name)).toEqual(['Translator']);
+  });
+
   it('looks right in the dark theme', async () => {
     const dark = path.join(root, 'e2e/bin/switchyard-dark');
     await browser.reloadSession({ 'wdio:enforceWebDriverClassic': true, 'tauri:options': { application: dark } });

@@ -78,6 +78,7 @@ pub async fn run(args: ChatArgs, db: &Path) -> anyhow::Result<()> {
         model: args.model.clone(),
         mode: SendMode::New,
         model_once: false,
+        system_prompt: None,
     };
     let cancel = CancellationToken::new();
     let signals = stop_on_signals(cancel.clone());

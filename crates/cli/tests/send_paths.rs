@@ -70,6 +70,7 @@ async fn the_app_and_the_cli_store_and_bill_one_message_the_same_way() {
         model: MODEL.into(),
         mode: SendMode::New,
         model_once: false,
+        system_prompt: None,
     };
     let sent = engine
         .send(

@@ -132,6 +132,7 @@ fn request(conversation: Option<&str>, text: &str) -> SendRequest {
         model: "auto".into(),
         mode: SendMode::New,
         model_once: false,
+        system_prompt: None,
     }
 }
 
@@ -325,6 +326,7 @@ async fn regenerate_and_edit_replace_the_last_turn() {
                 model: "auto".into(),
                 mode: SendMode::Regenerate,
                 model_once: false,
+                system_prompt: None,
             },
             |_| {},
         )
@@ -346,6 +348,7 @@ async fn regenerate_and_edit_replace_the_last_turn() {
                 model: "auto".into(),
                 mode: SendMode::EditLast,
                 model_once: false,
+                system_prompt: None,
             },
             |_| {},
         )
@@ -459,4 +462,74 @@ async fn the_route_preview_is_what_the_send_does() {
         h.chat.engine.preview(&unknown).await.unwrap_err().code(),
         "invalid_input"
     );
+}
+
+/// A conversation's system prompt goes first in each provider's own format, is read by the
+/// router for the task (and shown in its trace), and stays with the conversation.
+#[tokio::test]
+async fn a_system_prompt_reaches_every_format_and_steers_the_task() {
+    if !keyring_or_skip() {
+        return;
+    }
+    let h = harness().await;
+    let system =
+        "You are a professional translator. Translate everything the user writes into German.";
+    let user = "The weather is lovely today and every train is on time.";
+    for (model, format) in [
+        ("gpt-4o-mini", "openai"),
+        ("claude-haiku", "anthropic"),
+        ("gemini-flash", "gemini"),
+    ] {
+        h.server.clear_requests();
+        let first = SendRequest {
+            model: model.into(),
+            system_prompt: Some(system.into()),
+            ..request(None, user)
+        };
+        let preview = h.chat.engine.preview(&first).await.unwrap();
+        assert_eq!(preview.task, switchyard_router::Task::Translation);
+        let reply = h.chat.send(first, |_| {}).await.unwrap();
+        let decision = reply.decision.clone().unwrap();
+        assert_eq!(decision["task"], "translation");
+        assert_eq!(decision["trace"]["system_prompt"], system);
+        let sent = h.server.requests();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].format, format);
+        let body = &sent[0].body;
+        match format {
+            "openai" => {
+                assert_eq!(body["messages"][0]["role"], "system");
+                assert_eq!(body["messages"][0]["content"], system);
+                assert_eq!(body["messages"][1]["content"], user);
+            }
+            "anthropic" => {
+                assert_eq!(body["system"], system);
+                assert_eq!(body["messages"][0]["role"], "user");
+            }
+            _ => {
+                assert_eq!(body["systemInstruction"]["parts"][0]["text"], system);
+                assert_eq!(body["contents"][0]["role"], "user");
+            }
+        }
+        // The next message of the conversation carries it too, without asking again.
+        let conversation = h
+            .chat
+            .settings()
+            .store
+            .conversation(&reply.conversation_id)
+            .await
+            .unwrap();
+        assert_eq!(conversation.system_prompt.as_deref(), Some(system));
+        h.server.clear_requests();
+        let follow = SendRequest {
+            model: model.into(),
+            ..request(Some(&conversation.id), "And the trains are late tomorrow.")
+        };
+        h.chat.send(follow, |_| {}).await.unwrap();
+        let body = &h.server.requests()[0].body;
+        let carried = body["messages"][0]["content"] == system
+            || body["system"] == system
+            || body["systemInstruction"]["parts"][0]["text"] == system;
+        assert!(carried, "{body}");
+    }
 }

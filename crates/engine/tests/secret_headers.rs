@@ -164,6 +164,7 @@ async fn a_chat_sends_the_secret_header_read_from_the_keychain() {
                 model: "gpt-4o-mini".into(),
                 mode: SendMode::New,
                 model_once: false,
+                system_prompt: None,
             },
             SendOptions::from(Source::App),
             |_| {},

@@ -51,6 +51,7 @@ async fn send(settings: Settings, catalog: Catalog, model: &str, text: &str) -> 
         model: model.into(),
         mode: SendMode::New,
         model_once: false,
+        system_prompt: None,
     };
     engine
         .send(request, options, |_| {}, CancellationToken::new())

@@ -29,7 +29,11 @@ pub fn decide(
     let set = &rules.set;
     let text = request.last_user_text();
     let folded = Folded::new(text);
-    let (tasks, features) = rules.detector.detect(text, &folded);
+    let (mut tasks, features) = rules.detector.detect(text, &folded);
+    let system = request.system_text();
+    if let Some(system) = &system {
+        rules.detector.absorb_system(&mut tasks, system);
+    }
     let tokens = TokenEstimate {
         approx: request.approx_prompt_tokens(),
         openai_exact: request.openai_prompt_tokens,
@@ -86,7 +90,16 @@ pub fn decide(
                 reason: format!("the message names @{name}"),
             };
             return Ok(finish(
-                pick, trials, tasks, features, complexity, tokens, catalog,
+                pick,
+                trials,
+                Seen {
+                    tasks,
+                    features,
+                    complexity,
+                    tokens,
+                    system,
+                },
+                catalog,
             ));
         }
     }
@@ -113,7 +126,16 @@ pub fn decide(
             };
             trials.push(trial(rule, RuleOutcome::Matched, detail));
             return Ok(finish(
-                pick, trials, tasks, features, complexity, tokens, catalog,
+                pick,
+                trials,
+                Seen {
+                    tasks,
+                    features,
+                    complexity,
+                    tokens,
+                    system,
+                },
+                catalog,
             ));
         }
         let excluded: Vec<String> = pick
@@ -148,7 +170,16 @@ pub fn decide(
         reason: "no rule had a usable model; the cheapest enabled model whose context fits".into(),
     };
     Ok(finish(
-        pick, trials, tasks, features, complexity, tokens, catalog,
+        pick,
+        trials,
+        Seen {
+            tasks,
+            features,
+            complexity,
+            tokens,
+            system,
+        },
+        catalog,
     ))
 }
 
@@ -435,15 +466,23 @@ impl Context<'_> {
     }
 }
 
-fn finish(
-    pick: Pick,
-    rules: Vec<RuleTrial>,
+/// What the router read from the request, carried into the decision's trace.
+struct Seen {
     tasks: TaskDetection,
     features: Features,
     complexity: Complexity,
     tokens: TokenEstimate,
-    catalog: &Catalog,
-) -> Decision {
+    system: Option<String>,
+}
+
+fn finish(pick: Pick, rules: Vec<RuleTrial>, seen: Seen, catalog: &Catalog) -> Decision {
+    let Seen {
+        tasks,
+        features,
+        complexity,
+        tokens,
+        system: system_prompt,
+    } = seen;
     let winner = pick
         .candidates
         .iter()
@@ -480,6 +519,7 @@ fn finish(
             rules,
             candidates: pick.candidates,
             reason: pick.reason,
+            system_prompt,
         },
     }
 }

@@ -60,6 +60,18 @@ impl Request {
             .map_or("", |m| m.content.as_str())
     }
 
+    /// The conversation's system prompt (its system messages, joined), if it has one: the task
+    /// is read from it too, at a lower weight than the user's own ask.
+    pub fn system_text(&self) -> Option<String> {
+        let parts: Vec<&str> = self
+            .messages
+            .iter()
+            .filter(|m| m.role.eq_ignore_ascii_case("system") && !m.content.trim().is_empty())
+            .map(|m| m.content.as_str())
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("\n\n"))
+    }
+
     /// The approximate prompt size of the whole conversation, with the chat format's overhead.
     pub fn approx_prompt_tokens(&self) -> u32 {
         let body: u32 = self

@@ -111,6 +111,9 @@ pub struct Detector {
 }
 
 /// The lowest keyword weight the lead boost applies to.
+/// How much of the system prompt's task scores count beside the user's message.
+pub const SYSTEM_PROMPT_WEIGHT: f64 = 0.5;
+
 const MIN_BOOSTED_WEIGHT: f64 = 1.0;
 
 /// Tags kept per message; more are ignored so a hostile prompt cannot grow the trace.
@@ -186,6 +189,37 @@ impl Detector {
             lead_boost: config.lead_boost,
             honor_tags: config.honor_tags,
         })
+    }
+
+    /// Adds what `system` (the conversation's system prompt) says about the task to `tasks`, at
+    /// [`SYSTEM_PROMPT_WEIGHT`] of its scores: "You are a translator" leans toward translation,
+    /// but the user's own ask decides. A `#task` tag still wins.
+    pub fn absorb_system(&self, tasks: &mut TaskDetection, system: &str) {
+        if tasks.forced_by_tag.is_some() {
+            return;
+        }
+        let (read, _) = self.detect(system, &Folded::new(system));
+        let mut any = false;
+        for s in read.scores.into_iter().filter(|s| s.score > 0.0) {
+            if let Some(t) = tasks.scores.iter_mut().find(|t| t.task == s.task) {
+                let weight = s.score * SYSTEM_PROMPT_WEIGHT;
+                t.score += weight;
+                t.evidence
+                    .push(evidence("system prompt", s.task.as_str(), weight));
+                any = true;
+            }
+        }
+        if !any {
+            return;
+        }
+        tasks.scores.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.task.tie_rank().cmp(&b.task.tie_rank()))
+        });
+        if tasks.scores[0].score > 0.0 {
+            tasks.task = tasks.scores[0].task;
+        }
     }
 
     /// Scores every task for `text` (`folded` is the same text, folded) and reads its features.

@@ -48,6 +48,9 @@ pub struct Trace {
     pub candidates: Vec<Candidate>,
     /// Why the winner won, in a sentence.
     pub reason: String,
+    /// The conversation's system prompt, which the task was also read from.
+    #[serde(default)]
+    pub system_prompt: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]

@@ -164,3 +164,62 @@ fn when_every_rule_model_is_disabled_the_cheapest_fitting_model_answers() {
         .iter()
         .any(|r| r.outcome == RuleOutcome::NoUsableModel));
 }
+
+fn with_system(system: &str, user: &str) -> Request {
+    let mut r = Request::from_prompt(user);
+    r.messages.insert(
+        0,
+        switchyard_router::Message {
+            role: "system".into(),
+            content: system.into(),
+        },
+    );
+    r
+}
+
+#[test]
+fn the_system_prompt_is_read_for_the_task_and_shown_in_the_trace() {
+    let catalog = default_catalog();
+    let rules = smart();
+    let user = "The weather is lovely today and every train is on time.";
+    let plain = decide(&Request::from_prompt(user), &rules, &catalog).unwrap();
+    assert_ne!(plain.task, Task::Translation);
+    assert_eq!(plain.trace.system_prompt, None);
+
+    let system =
+        "You are a professional translator. Translate everything the user writes into German.";
+    let d = decide(&with_system(system, user), &rules, &catalog).unwrap();
+    assert_eq!(d.task, Task::Translation);
+    assert_eq!(d.trace.system_prompt.as_deref(), Some(system));
+    let translation = d
+        .trace
+        .tasks
+        .scores
+        .iter()
+        .find(|s| s.task == Task::Translation)
+        .unwrap();
+    assert!(translation
+        .evidence
+        .iter()
+        .any(|e| e.signal == "system prompt"));
+
+    // The user's own ask outweighs the assistant's standing role.
+    let d = decide(
+        &with_system(
+            "You are an expert Python programmer who writes clean code.",
+            "Translate 'good morning, see you at the station' into French.",
+        ),
+        &rules,
+        &catalog,
+    )
+    .unwrap();
+    assert_eq!(d.task, Task::Translation);
+    // And a #tag still forces the task.
+    let d = decide(
+        &with_system(system, "#code reverse a list"),
+        &rules,
+        &catalog,
+    )
+    .unwrap();
+    assert_eq!(d.task, Task::Code);
+}

@@ -3,6 +3,7 @@ use switchyard_engine::availability::ModelAvailability;
 use switchyard_engine::chat::export::{render, ExportFormat};
 use switchyard_engine::router::Decision;
 use switchyard_engine::send::{ChatEvent, SendOptions, SendRequest, Source};
+use switchyard_engine::store::assistants::Assistant;
 use switchyard_engine::store::conversations::Conversation;
 use switchyard_engine::store::messages::{ChatMessage, SearchHit};
 use tauri::ipc::Channel;
@@ -48,6 +49,38 @@ pub async fn delete_conversation(state: State<'_, AppState>, id: String) -> AppR
 
 /// Sends a message and streams the reply to `on_event`. Resolves with the assistant message as
 /// saved, once the reply has ended (complete, stopped or failed).
+/// Sets or, with null or blank text, clears a conversation's system prompt.
+#[tauri::command]
+pub async fn set_system_prompt(
+    state: State<'_, AppState>,
+    id: String,
+    text: Option<String>,
+) -> AppResult<Conversation> {
+    Ok(state
+        .settings()?
+        .store
+        .set_conversation_system_prompt(&id, text.as_deref())
+        .await?)
+}
+
+#[tauri::command]
+pub async fn list_assistants(state: State<'_, AppState>) -> AppResult<Vec<Assistant>> {
+    Ok(state.settings()?.store.assistants().await?)
+}
+
+#[tauri::command]
+pub async fn save_assistant(
+    state: State<'_, AppState>,
+    assistant: Assistant,
+) -> AppResult<Assistant> {
+    Ok(state.settings()?.store.save_assistant(&assistant).await?)
+}
+
+#[tauri::command]
+pub async fn delete_assistant(state: State<'_, AppState>, id: i64) -> AppResult<()> {
+    Ok(state.settings()?.store.delete_assistant(id).await?)
+}
+
 /// What sending `request` now would route to, nothing saved or sent: the composer's preview.
 #[tauri::command]
 pub async fn preview_send(state: State<'_, AppState>, request: SendRequest) -> AppResult<Decision> {

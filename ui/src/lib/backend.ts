@@ -4,6 +4,7 @@ import { Channel, invoke } from '@tauri-apps/api/core';
 import { openUrl } from '@tauri-apps/plugin-opener';
 import type { AppError } from './bindings/AppError';
 import type { ErrorCode } from './bindings/ErrorCode';
+import type { Assistant } from './bindings/Assistant';
 import type { ChatEvent } from './bindings/ChatEvent';
 import type { Decision } from './bindings/Decision';
 import type { ChatMessage } from './bindings/ChatMessage';
@@ -78,6 +79,10 @@ export const backend = {
     channel.onmessage = onEvent;
     return call<ChatMessage>('send_message', { request, onEvent: channel });
   },
+  setSystemPrompt: (id: string, text: string | null) => call<Conversation>('set_system_prompt', { id, text }),
+  listAssistants: () => call<Assistant[]>('list_assistants'),
+  saveAssistant: (assistant: Assistant) => call<Assistant>('save_assistant', { assistant }),
+  deleteAssistant: (id: number) => call<void>('delete_assistant', { id }),
   /** What sending `request` now would route to; nothing is saved or sent. */
   previewSend: (request: SendRequest) => call<Decision>('preview_send', { request }),
   stopMessage: (conversationId: string) => call<boolean>('stop_message', { conversationId }),

@@ -38,6 +38,9 @@ fn markdown(conversation: &Conversation, messages: &[ChatMessage]) -> String {
         "# {}\n\n_Exported from Switchyard · started {}_\n",
         conversation.title, conversation.created_at
     );
+    if let Some(system) = &conversation.system_prompt {
+        out.push_str(&format!("\n## System prompt\n\n{}\n", system.trim_end()));
+    }
     for m in messages {
         let who = match m.role {
             Role::User => "You".to_string(),
@@ -93,6 +96,7 @@ mod tests {
             id: "c".into(),
             title: "Haiku".into(),
             model: "auto".into(),
+            system_prompt: Some("Answer in verse.".into()),
             created_at: "2026-11-25T10:00:00Z".into(),
             updated_at: "2026-11-25T10:00:00Z".into(),
         };
@@ -105,10 +109,12 @@ mod tests {
             ],
         );
         assert!(md.starts_with("# Haiku\n"));
+        assert!(md.contains("## System prompt\n\nAnswer in verse.\n"));
         assert!(md.contains("## You\n\nWrite a haiku\n"));
         assert!(md.contains("## gpt-4o-mini (openai) — stopped\n\nAutumn moon\n"));
         let js: serde_json::Value =
             serde_json::from_str(&render(ExportFormat::Json, &c, &[])).unwrap();
         assert_eq!(js["conversation"]["title"], "Haiku");
+        assert_eq!(js["conversation"]["system_prompt"], "Answer in verse.");
     }
 }

@@ -33,6 +33,9 @@ pub struct SendRequest {
     /// Use `model` for this message only: the conversation keeps the model it had.
     #[serde(default)]
     pub model_once: bool,
+    /// A new conversation's system prompt (an existing one keeps its own).
+    #[serde(default)]
+    pub system_prompt: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

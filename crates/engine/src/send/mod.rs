@@ -131,10 +131,14 @@ impl Engine {
         check_model(&model_choice, &routing)?;
         let providers = self.settings.list().await?;
         let store = &self.settings.store;
-        let mut messages = match &request.conversation_id {
-            Some(id) => history::to_messages(&store.messages(id).await?),
-            None => Vec::new(),
+        let (system, mut messages) = match &request.conversation_id {
+            Some(id) => (
+                store.conversation(id).await?.system_prompt,
+                history::to_messages(&store.messages(id).await?),
+            ),
+            None => (request.system_prompt.clone(), Vec::new()),
         };
+        with_system(&mut messages, system.as_deref());
         messages.push(Message {
             role: "user".into(),
             content: request.text.clone(),
@@ -175,7 +179,8 @@ impl Engine {
         let user = self
             .user_message(&conversation, &request, &model_choice)
             .await?;
-        let messages = history::to_messages(&store.messages(&conversation.id).await?);
+        let mut messages = history::to_messages(&store.messages(&conversation.id).await?);
+        with_system(&mut messages, conversation.system_prompt.as_deref());
         let decision = route(&messages, &model_choice, &routing, &providers)?;
 
         let assistant = store
@@ -368,8 +373,18 @@ impl Engine {
                 }
                 Ok(c)
             }
-            None if request.model_once => store.create_conversation(&request.text, "auto").await,
-            None => store.create_conversation(&request.text, model).await,
+            None => {
+                let model = if request.model_once { "auto" } else { model };
+                let created = store.create_conversation(&request.text, model).await?;
+                match request.system_prompt.as_deref() {
+                    Some(system) => {
+                        store
+                            .set_conversation_system_prompt(&created.id, Some(system))
+                            .await
+                    }
+                    None => Ok(created),
+                }
+            }
         }
     }
 
@@ -411,6 +426,19 @@ impl Engine {
             .await?;
         store.touch_conversation(&conversation.id).await?;
         store.message(last_user.id).await
+    }
+}
+
+/// Puts the conversation's system prompt first, where every provider format expects it.
+fn with_system(messages: &mut Vec<Message>, system: Option<&str>) {
+    if let Some(text) = system.map(str::trim).filter(|t| !t.is_empty()) {
+        messages.insert(
+            0,
+            Message {
+                role: "system".into(),
+                content: text.into(),
+            },
+        );
     }
 }
 

@@ -13,17 +13,20 @@ pub struct Conversation {
     pub title: String,
     /// `auto`, or the catalog id of the model this conversation uses.
     pub model: String,
+    /// Sent first with every message of the conversation; the router reads it for the task.
+    pub system_prompt: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
 
-const COLUMNS: &str = "id, title, model, created_at, updated_at";
+const COLUMNS: &str = "id, title, model, system_prompt, created_at, updated_at";
 
 fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Conversation, EngineError> {
     Ok(Conversation {
         id: row.try_get("id")?,
         title: row.try_get("title")?,
         model: row.try_get("model")?,
+        system_prompt: row.try_get("system_prompt")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })
@@ -118,6 +121,24 @@ impl Store {
     ) -> Result<Conversation, EngineError> {
         let done = sqlx::query("UPDATE conversations SET model = ? WHERE id = ?")
             .bind(model)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(not_found(id));
+        }
+        self.conversation(id).await
+    }
+
+    /// Sets (or, with a blank text, clears) the conversation's system prompt.
+    pub async fn set_conversation_system_prompt(
+        &self,
+        id: &str,
+        system_prompt: Option<&str>,
+    ) -> Result<Conversation, EngineError> {
+        let text = system_prompt.map(str::trim).filter(|t| !t.is_empty());
+        let done = sqlx::query("UPDATE conversations SET system_prompt = ? WHERE id = ?")
+            .bind(text)
             .bind(id)
             .execute(self.pool())
             .await?;

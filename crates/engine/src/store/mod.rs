@@ -8,6 +8,7 @@ use sqlx::SqlitePool;
 
 use crate::error::EngineError;
 
+pub mod assistants;
 pub mod budgets;
 pub mod calls;
 pub mod conversations;

@@ -4,4 +4,8 @@ export type Conversation = { id: string, title: string,
 /**
  * `auto`, or the catalog id of the model this conversation uses.
  */
-model: string, created_at: string, updated_at: string, };
+model: string, 
+/**
+ * Sent first with every message of the conversation; the router reads it for the task.
+ */
+system_prompt: string | null, created_at: string, updated_at: string, };

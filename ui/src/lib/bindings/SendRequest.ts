@@ -13,4 +13,8 @@ model: string, mode: SendMode,
 /**
  * Use `model` for this message only: the conversation keeps the model it had.
  */
-model_once: boolean, };
+model_once: boolean, 
+/**
+ * A new conversation's system prompt (an existing one keeps its own).
+ */
+system_prompt: string | null, };

@@ -18,4 +18,8 @@ candidates: Array<Candidate>,
 /**
  * Why the winner won, in a sentence.
  */
-reason: string, };
+reason: string, 
+/**
+ * The conversation's system prompt, which the task was also read from.
+ */
+system_prompt: string | null, };

@@ -9,7 +9,7 @@ import type { Conversation } from '../../lib/bindings/Conversation';
 import type { SendRequest } from '../../lib/bindings/SendRequest';
 import ChatScreen from './ChatScreen.svelte';
 
-const conversation: Conversation = { id: 'c1', title: 'Trains', model: 'auto', created_at: '', updated_at: '' };
+const conversation: Conversation = { id: 'c1', title: 'Trains', model: 'auto', system_prompt: null, created_at: '', updated_at: '' };
 
 function msg(id: number, role: 'user' | 'assistant', content: string, status: ChatMessage['status'] = 'complete'): ChatMessage {
   return { id, conversation_id: 'c1', role, content, status, requested_model: 'auto', model: role === 'assistant' ? 'gpt-4o-mini' : null, provider: null, decision: null, details: null, created_at: '' };

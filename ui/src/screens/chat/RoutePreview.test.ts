@@ -64,7 +64,7 @@ describe('Route preview', () => {
     await view.rerender({ text: 'Translate this into French' });
     await waitFor(() => expect(screen.getByTestId('route-preview')).toHaveAttribute('data-model', 'gpt-4o-mini'));
     expect(screen.getByTestId('route-preview')).toHaveTextContent('rule translation');
-    expect(asked.at(-1)).toMatchObject({ text: 'Translate this into French', model: 'auto', mode: 'new', model_once: false });
+    expect(asked[asked.length - 1]).toMatchObject({ text: 'Translate this into French', model: 'auto', mode: 'new', model_once: false });
     await view.rerender({ text: '   ' });
     await waitFor(() => expect(screen.queryByTestId('route-preview')).toBeNull());
   });
