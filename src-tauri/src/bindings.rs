@@ -50,6 +50,13 @@ fn export_all(dir: &Path) {
         budget::BudgetStatus::export_all_to(dir).unwrap();
         crate::commands::spend::Baseline::export_all_to(dir).unwrap();
     }
+    // Settings → General and where the chat was left.
+    {
+        use switchyard_engine::store::prefs;
+        prefs::Preferences::export_all_to(dir).unwrap();
+        prefs::ChatResume::export_all_to(dir).unwrap();
+        crate::commands::preferences::AppInfo::export_all_to(dir).unwrap();
+    }
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<String, String> {

@@ -1,6 +1,7 @@
 //! The Tauri commands, one module per screen. [`all!`] lists every command once: the handler
 //! list and the check that `ui/src/lib/backend.ts` calls exactly these both read it.
 pub mod chat;
+pub mod preferences;
 pub mod providers;
 pub mod rules;
 pub mod spend;
@@ -22,6 +23,14 @@ macro_rules! all {
             crate::commands::chat::stop_message,
             crate::commands::chat::search_messages,
             crate::commands::chat::chat_models,
+            crate::commands::preferences::app_info,
+            crate::commands::preferences::open_data_folder,
+            crate::commands::preferences::preferences,
+            crate::commands::preferences::set_preferences,
+            crate::commands::preferences::export_everything,
+            crate::commands::preferences::chat_resume,
+            crate::commands::preferences::chat_draft,
+            crate::commands::preferences::save_draft,
             crate::commands::chat::export_conversation,
             crate::commands::chat::save_conversation_export,
             crate::commands::providers::list_providers,

@@ -4,7 +4,10 @@ import { Channel, invoke } from '@tauri-apps/api/core';
 import { openUrl } from '@tauri-apps/plugin-opener';
 import type { AppError } from './bindings/AppError';
 import type { ErrorCode } from './bindings/ErrorCode';
+import type { AppInfo } from './bindings/AppInfo';
 import type { Assistant } from './bindings/Assistant';
+import type { ChatResume } from './bindings/ChatResume';
+import type { Preferences } from './bindings/Preferences';
 import type { ChatEvent } from './bindings/ChatEvent';
 import type { Decision } from './bindings/Decision';
 import type { ChatMessage } from './bindings/ChatMessage';
@@ -83,6 +86,15 @@ export const backend = {
   listAssistants: () => call<Assistant[]>('list_assistants'),
   saveAssistant: (assistant: Assistant) => call<Assistant>('save_assistant', { assistant }),
   deleteAssistant: (id: number) => call<void>('delete_assistant', { id }),
+  appInfo: () => call<AppInfo>('app_info'),
+  openDataFolder: () => call<void>('open_data_folder'),
+  preferences: () => call<Preferences>('preferences'),
+  setPreferences: (preferences: Preferences) => call<Preferences>('set_preferences', { preferences }),
+  /** Opens the system save dialog; resolves with the path written, or null when cancelled. */
+  exportEverything: () => call<string | null>('export_everything'),
+  chatResume: () => call<ChatResume>('chat_resume'),
+  chatDraft: (conversationId: string | null) => call<string>('chat_draft', { conversationId }),
+  saveDraft: (conversationId: string | null, text: string) => call<void>('save_draft', { conversationId, text }),
   /** What sending `request` now would route to; nothing is saved or sent. */
   previewSend: (request: SendRequest) => call<Decision>('preview_send', { request }),
   stopMessage: (conversationId: string) => call<boolean>('stop_message', { conversationId }),

@@ -165,7 +165,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(not_found(id));
         }
-        Ok(())
+        self.forget_drafts_of(id).await
     }
 }
 
