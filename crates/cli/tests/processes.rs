@@ -90,7 +90,7 @@ async fn twenty_processes_at_once_overshoot_a_budget_by_at_most_one_estimate() {
     assert_eq!(answered + refused, 20, "{outputs:?}");
     let (calls, spent) = ledger(&db).await;
     eprintln!("{answered} of 20 answered, {refused} refused; spent {spent} of {limit} (one estimate {one})");
-    assert_eq!(calls as usize, server.requests().len());
+    assert_eq!(calls as usize, server.chat_requests().len());
     assert!(
         spent <= limit + one,
         "spent {spent} nano-dollars against a limit of {limit} (one estimate is {one}); \
@@ -125,7 +125,7 @@ async fn calls_cut_by_sigint_sigterm_and_sigkill_are_all_in_the_ledger_after_the
         .collect();
     // Wait until the provider has seen every call.
     let deadline = Instant::now() + Duration::from_secs(20);
-    while server.requests().len() < signals.len() {
+    while server.chat_requests().len() < signals.len() {
         assert!(
             Instant::now() < deadline,
             "the calls never reached the fake"
@@ -152,14 +152,14 @@ async fn calls_cut_by_sigint_sigterm_and_sigkill_are_all_in_the_ledger_after_the
     store.close().await;
     assert_eq!(before, 4, "the four stopped runs settled their own calls");
     assert_eq!(in_flight, 2, "the two killed runs left theirs in flight");
-    assert_eq!((before + in_flight) as usize, server.requests().len());
+    assert_eq!((before + in_flight) as usize, server.chat_requests().len());
 
     // The next start settles what the killed runs left, as estimated.
     server.clear_faults();
     let next = spawn(&db, &chat_args(&rules)).wait_with_output().unwrap();
     assert!(next.status.success(), "{next:?}");
     let (calls, _) = ledger(&db).await;
-    assert_eq!(calls as usize, server.requests().len());
+    assert_eq!(calls as usize, server.chat_requests().len());
     let store = Store::open(&db).await.unwrap();
     let outcomes: Vec<(String, bool)> =
         sqlx::query_as("SELECT outcome, cost_estimated FROM usage ORDER BY id")

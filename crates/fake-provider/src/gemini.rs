@@ -63,7 +63,7 @@ pub async fn models(
         &Gemini,
         "/gemini/v1beta/models",
         &headers,
-        query.get("key").map(String::as_str),
+        &query,
     )
 }
 
@@ -207,8 +207,21 @@ impl Wire for Gemini {
         (StatusCode::BAD_REQUEST, error(400, "The input token count (1048577) exceeds the maximum number of tokens allowed (1048576)."))
     }
 
-    fn models(&self) -> Value {
-        let models: Vec<Value> = MODELS
+    /// A page as Gemini pages: `pageSize` models (default 50, at most 1000) from `pageToken`,
+    /// with `nextPageToken` when more follow (this fake's tokens are offsets).
+    fn models(&self, query: &HashMap<String, String>) -> Value {
+        let size = query
+            .get("pageSize")
+            .and_then(|l| l.parse::<usize>().ok())
+            .unwrap_or(50)
+            .clamp(1, 1000);
+        let start = query
+            .get("pageToken")
+            .and_then(|t| t.parse::<usize>().ok())
+            .unwrap_or(0)
+            .min(MODELS.len());
+        let end = (start + size).min(MODELS.len());
+        let models: Vec<Value> = MODELS[start..end]
             .iter()
             .map(|(id, name)| {
                 json!({
@@ -218,7 +231,11 @@ impl Wire for Gemini {
                 })
             })
             .collect();
-        json!({"models": models})
+        let mut page = json!({"models": models});
+        if end < MODELS.len() {
+            page["nextPageToken"] = json!(end.to_string());
+        }
+        page
     }
 
     fn complete(&self, id: u64, model: &str, reply: &Reply) -> Value {

@@ -1,4 +1,5 @@
 //! OpenAI Chat Completions, framed as api.openai.com frames it.
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::State as Shared;
@@ -28,7 +29,7 @@ pub async fn chat(Shared(state): Shared<Arc<State>>, headers: HeaderMap, body: B
 }
 
 pub async fn models(Shared(state): Shared<Arc<State>>, headers: HeaderMap) -> Response {
-    exchange::models(&state, &OpenAi, "/openai/v1/models", &headers, None)
+    exchange::models(&state, &OpenAi, "/openai/v1/models", &headers, &HashMap::new())
 }
 
 fn error(message: &str, kind: &str, param: Option<&str>, code: Option<&str>) -> Value {
@@ -180,7 +181,8 @@ impl Wire for OpenAi {
         )
     }
 
-    fn models(&self) -> Value {
+    /// OpenAI lists every model at once.
+    fn models(&self, _: &HashMap<String, String>) -> Value {
         let data: Vec<Value> = MODELS
             .iter()
             .map(

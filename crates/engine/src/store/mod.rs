@@ -13,6 +13,7 @@ pub mod calls;
 pub mod conversations;
 pub mod ledger;
 pub mod messages;
+pub mod provider_models;
 pub mod providers;
 mod rollups;
 pub mod rules;
