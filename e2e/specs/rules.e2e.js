@@ -43,7 +43,10 @@ async function status() {
 }
 
 async function loadPreset(label) {
-  await (await $('#preset')).selectByVisibleText(label);
+  // An entry reads "Label (2 models unavailable)" when some of its models cannot be called.
+  const select = await $('#preset');
+  const value = await browser.execute((el, l) => [...el.options].find((o) => o.textContent.trim().startsWith(l))?.value, select, label);
+  await select.selectByAttribute('value', value);
   await (await $('button=Load')).click();
 }
 
@@ -163,8 +166,17 @@ describe('Rules', () => {
 
   it('restores the previous version, and the restored rules survive a restart', async () => {
     await (await $('button[role="tab"]=History')).click();
-    await (await (await $('li[data-version="1"]')).$('button=Restore')).click();
+    await (await (await $('li[data-version="1"]')).$('button=Restore…')).click();
+    // Nothing changes until the user has seen what would and confirmed.
+    const preview = await $('[data-testid="restore-preview"]');
+    await expect(preview).toHaveText(expect.stringContaining('Restore version 1?'));
+    await expect(preview).toHaveText(expect.stringContaining('Compared with the rules in use (version 2)'));
+    expect((await invokeInApp('rule_versions')).value.length).toBe(2);
+    await screenshot('rules-restore-preview');
+    await (await preview.$('button=Restore version 1')).click();
     await browser.waitUntil(async () => (await status()).includes('Version 3'));
+    await expect($('#preset')).toHaveValue('');
+    await expect($('button=Load')).toBeDisabled();
     await screenshot('rules-history');
     await (await $('button[role="tab"]=Rules')).click();
     expect((await summaries())[0]).toBe('When complexity is complex → claude-opus-4');

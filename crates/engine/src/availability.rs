@@ -191,7 +191,9 @@ mod tests {
         };
         let mut work = provider("Work", "openai", true, set.clone());
         let all = of_models(&catalog.models, std::slice::from_ref(&work));
-        let of = |all: &[ModelAvailability], id: &str| all.iter().find(|a| a.model == id).cloned().unwrap();
+        let of = |all: &[ModelAvailability], id: &str| {
+            all.iter().find(|a| a.model == id).cloned().unwrap()
+        };
         // No list yet: every model of the provider is assumed served.
         assert!(of(&all, "o1").available);
         work.models = Some(ServedModels {

@@ -50,7 +50,11 @@ pub async fn test_connection(
 }
 
 /// The query that asks for one page: its size, and where the previous page ended.
-fn page_query(kind: ProviderKind, page_size: u32, cursor: Option<&str>) -> Vec<(&'static str, String)> {
+fn page_query(
+    kind: ProviderKind,
+    page_size: u32,
+    cursor: Option<&str>,
+) -> Vec<(&'static str, String)> {
     let mut query = Vec::new();
     match kind {
         ProviderKind::Openai | ProviderKind::OpenaiCompatible => {}
@@ -72,7 +76,11 @@ fn page_query(kind: ProviderKind, page_size: u32, cursor: Option<&str>) -> Vec<(
 
 /// Where the next page starts, when the provider says there is one.
 fn next_cursor(kind: ProviderKind, page: &serde_json::Value) -> Option<String> {
-    let text = |p: &str| page.pointer(p).and_then(|v| v.as_str()).filter(|s| !s.is_empty());
+    let text = |p: &str| {
+        page.pointer(p)
+            .and_then(|v| v.as_str())
+            .filter(|s| !s.is_empty())
+    };
     match kind {
         ProviderKind::Anthropic if page["has_more"].as_bool() == Some(true) => {
             text("/last_id").map(str::to_string)
@@ -123,7 +131,13 @@ async fn list_models(
         // The provider's words are shown to the user: an echo of the request must not show the key.
         let body = redactor.redact(&String::from_utf8_lossy(&bytes));
         if !status.is_success() {
-            return Err(status_error(row, key.is_some(), status.as_u16(), &url, &body));
+            return Err(status_error(
+                row,
+                key.is_some(),
+                status.as_u16(),
+                &url,
+                &body,
+            ));
         }
         if cut {
             return Err(conn(
@@ -263,7 +277,11 @@ fn parse_page(url: &str, body: &str) -> Result<serde_json::Value, EngineError> {
             format!("{url} answered, but not with a model list (the reply is not JSON). Check the base URL."),
         )
     })?;
-    if !v.get("data").or_else(|| v.get("models")).is_some_and(|l| l.is_array()) {
+    if !v
+        .get("data")
+        .or_else(|| v.get("models"))
+        .is_some_and(|l| l.is_array())
+    {
         return Err(conn(
             ErrorCode::BadUrl,
             format!("{url} answered JSON without a model list. Check the base URL and kind."),
@@ -279,7 +297,11 @@ fn page_models(page: &serde_json::Value) -> Vec<String> {
         .and_then(|l| l.as_array())
         .into_iter()
         .flatten()
-        .filter_map(|m| m.get("id").or_else(|| m.get("name")).and_then(|x| x.as_str()))
+        .filter_map(|m| {
+            m.get("id")
+                .or_else(|| m.get("name"))
+                .and_then(|x| x.as_str())
+        })
         .map(|s| s.trim_start_matches("models/").to_string())
         .collect()
 }
@@ -316,7 +338,10 @@ mod tests {
             page(r#"{"models":[{"name":"models/gemini-2.5-flash"}]}"#),
             vec!["gemini-2.5-flash"]
         );
-        assert_eq!(parse_page("u", "<html>").unwrap_err().code(), ErrorCode::BadUrl);
+        assert_eq!(
+            parse_page("u", "<html>").unwrap_err().code(),
+            ErrorCode::BadUrl
+        );
         assert_eq!(parse_page("u", "{}").unwrap_err().code(), ErrorCode::BadUrl);
     }
 
@@ -324,10 +349,16 @@ mod tests {
     /// page, so every model found was found by following the provider's cursor.
     #[tokio::test]
     async fn paged_lists_are_followed_to_the_end() {
-        let server = switchyard_fake_provider::FakeProvider::start(&[]).await.unwrap();
+        let server = switchyard_fake_provider::FakeProvider::start(&[])
+            .await
+            .unwrap();
         let listed = switchyard_fake_provider::listed_models();
         for (kind, base, format) in [
-            (ProviderKind::Anthropic, server.anthropic_base(), "anthropic"),
+            (
+                ProviderKind::Anthropic,
+                server.anthropic_base(),
+                "anthropic",
+            ),
             (ProviderKind::Gemini, server.gemini_base(), "gemini"),
         ] {
             let report = list_models(&row(kind, &base), None, 1).await.unwrap();
@@ -337,7 +368,10 @@ mod tests {
                 .map(|(_, m)| m.to_string())
                 .collect();
             want.sort();
-            assert!(want.len() > 1, "the fake lists more than one {format} model");
+            assert!(
+                want.len() > 1,
+                "the fake lists more than one {format} model"
+            );
             assert_eq!(report.models, want, "{format}");
         }
         let pages = server
@@ -360,14 +394,25 @@ mod tests {
 
     #[test]
     fn a_404_blames_the_base_url_only_when_it_has_an_unusual_shape() {
-        let says = |kind, base: &str| {
-            status_error(&row(kind, base), true, 404, "u", "").to_string()
-        };
-        let gemini_host = says(ProviderKind::Gemini, "https://generativelanguage.googleapis.com");
-        assert!(gemini_host.contains("host only, as Gemini expects"), "{gemini_host}");
+        let says =
+            |kind, base: &str| status_error(&row(kind, base), true, 404, "u", "").to_string();
+        let gemini_host = says(
+            ProviderKind::Gemini,
+            "https://generativelanguage.googleapis.com",
+        );
+        assert!(
+            gemini_host.contains("host only, as Gemini expects"),
+            "{gemini_host}"
+        );
         assert!(!gemini_host.contains("try it without"), "{gemini_host}");
-        let gemini_path = says(ProviderKind::Gemini, "https://generativelanguage.googleapis.com/v1beta");
-        assert!(gemini_path.contains("try it without '/v1beta'"), "{gemini_path}");
+        let gemini_path = says(
+            ProviderKind::Gemini,
+            "https://generativelanguage.googleapis.com/v1beta",
+        );
+        assert!(
+            gemini_path.contains("try it without '/v1beta'"),
+            "{gemini_path}"
+        );
         let v1 = says(ProviderKind::OpenaiCompatible, "http://localhost:8080/v1");
         assert!(v1.contains("may not list its models"), "{v1}");
         let bare = says(ProviderKind::OpenaiCompatible, "http://localhost:8080");

@@ -148,7 +148,9 @@ impl Settings {
     async fn store_key(&self, row: &ProviderRow, secret: Secret) -> Result<(), EngineError> {
         let id = row.id.clone();
         let label = key_label(&row.name);
-        self.keychain.run(move |k| k.set(&id, &label, &secret)).await
+        self.keychain
+            .run(move |k| k.set(&id, &label, &secret))
+            .await
     }
 
     /// After a rename, the key's and the secret headers' keychain labels follow the new name.
@@ -156,11 +158,18 @@ impl Settings {
     async fn relabel(&self, row: &ProviderRow) {
         let mut labels = vec![(row.id.clone(), key_label(&row.name))];
         labels.extend(row.headers.iter().filter(|h| h.secret).map(|h| {
-            (header_account(&row.id, &h.name), header_label(&row.name, &h.name))
+            (
+                header_account(&row.id, &h.name),
+                header_label(&row.name, &h.name),
+            )
         }));
         let relabelled = self
             .keychain
-            .run(move |k| labels.iter().try_for_each(|(account, label)| k.relabel(account, label)))
+            .run(move |k| {
+                labels
+                    .iter()
+                    .try_for_each(|(account, label)| k.relabel(account, label))
+            })
             .await;
         if let Err(e) = relabelled {
             tracing::warn!(provider = %row.name, error = %e, "keychain labels not updated");

@@ -16,16 +16,24 @@ fn round_trip_through_the_secret_service() {
     }
     let k = Keychain::default();
     let id = format!("test-{}", uuid::Uuid::new_v4());
-    k.set(&id, "Switchyard: round trip", &Secret::new("sk-round-trip-9876").unwrap())
-        .unwrap();
+    k.set(
+        &id,
+        "Switchyard: round trip",
+        &Secret::new("sk-round-trip-9876").unwrap(),
+    )
+    .unwrap();
     assert_eq!(k.get(&id).unwrap().unwrap().expose(), "sk-round-trip-9876");
     // Another Secret Service client sees the same item: it really is in the keychain.
     assert_eq!(
         secret_tool_lookup(&id).as_deref(),
         Some("sk-round-trip-9876")
     );
-    k.set(&id, "Switchyard: round trip", &Secret::new("sk-replaced-1111").unwrap())
-        .unwrap();
+    k.set(
+        &id,
+        "Switchyard: round trip",
+        &Secret::new("sk-replaced-1111").unwrap(),
+    )
+    .unwrap();
     assert_eq!(k.get(&id).unwrap().unwrap().last4(), "1111");
     k.delete(&id).unwrap();
     assert!(k.get(&id).unwrap().is_none());
@@ -86,7 +94,10 @@ async fn entries_are_labelled_with_the_provider_name() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let settings = Settings::new(Store::open(&dir.path().join("l.db")).await.unwrap(), Keychain::default());
+    let settings = Settings::new(
+        Store::open(&dir.path().join("l.db")).await.unwrap(),
+        Keychain::default(),
+    );
     let name = format!("Work {}", uuid::Uuid::new_v4().simple());
     let mut input = ProviderInput {
         name: name.clone(),
@@ -100,16 +111,28 @@ async fn entries_are_labelled_with_the_provider_name() {
         }],
         enabled: true,
     };
-    let p = settings.add(input.clone(), Some("sk-labelled-1234".into())).await.unwrap();
+    let p = settings
+        .add(input.clone(), Some("sk-labelled-1234".into()))
+        .await
+        .unwrap();
     let header = switchyard_engine::secrets::header_account(&p.id, "X-Team-Token");
-    assert_eq!(secret_tool_label(&p.id).as_deref(), Some(format!("Switchyard: {name}").as_str()));
+    assert_eq!(
+        secret_tool_label(&p.id).as_deref(),
+        Some(format!("Switchyard: {name}").as_str())
+    );
     assert_eq!(
         secret_tool_label(&header).as_deref(),
         Some(format!("Switchyard: {name}, header X-Team-Token").as_str())
     );
     // Replacing the key keeps the label; renaming the provider relabels both, still by id.
-    settings.set_key(&p.id, "sk-labelled-9999".into()).await.unwrap();
-    assert_eq!(secret_tool_label(&p.id).as_deref(), Some(format!("Switchyard: {name}").as_str()));
+    settings
+        .set_key(&p.id, "sk-labelled-9999".into())
+        .await
+        .unwrap();
+    assert_eq!(
+        secret_tool_label(&p.id).as_deref(),
+        Some(format!("Switchyard: {name}").as_str())
+    );
     input.name = format!("{name} renamed");
     input.headers[0].value = String::new();
     settings.update(&p.id, input).await.unwrap();
@@ -121,7 +144,10 @@ async fn entries_are_labelled_with_the_provider_name() {
         secret_tool_label(&header).as_deref(),
         Some(format!("Switchyard: {name} renamed, header X-Team-Token").as_str())
     );
-    assert_eq!(secret_tool_lookup(&p.id).as_deref(), Some("sk-labelled-9999"));
+    assert_eq!(
+        secret_tool_lookup(&p.id).as_deref(),
+        Some("sk-labelled-9999")
+    );
     settings.remove(&p.id).await.unwrap();
     assert_eq!(secret_tool_label(&p.id), None);
 }

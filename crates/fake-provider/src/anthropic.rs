@@ -13,7 +13,14 @@ use crate::reply::{Finish, Reply};
 use crate::state::State;
 use crate::stream::{Frame, Plan};
 
-pub const MODELS: [(&str, &str); 2] = [
+/// What `GET /anthropic/v1/models` lists (newest first, as Anthropic orders it): the API names
+/// of the bundled catalog's Anthropic models.
+pub const MODELS: &[(&str, &str)] = &[
+    ("claude-opus-4-5-20251101", "Claude Opus 4.5"),
+    ("claude-haiku-4-5-20251001", "Claude Haiku 4.5"),
+    ("claude-sonnet-4-5-20250929", "Claude Sonnet 4.5"),
+    ("claude-opus-4-1-20250805", "Claude Opus 4.1"),
+    ("claude-opus-4-20250514", "Claude Opus 4"),
     ("claude-sonnet-4-20250514", "Claude Sonnet 4"),
     ("claude-3-5-haiku-20241022", "Claude Haiku 3.5"),
 ];

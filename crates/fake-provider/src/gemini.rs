@@ -13,8 +13,11 @@ use crate::reply::{Finish, Reply};
 use crate::state::State;
 use crate::stream::{self, Frame, Plan};
 
-pub const MODELS: [(&str, &str); 2] = [
+/// What `GET /gemini/v1beta/models` lists: the bundled catalog's Gemini models.
+pub const MODELS: &[(&str, &str)] = &[
     ("gemini-2.0-flash", "Gemini 2.0 Flash"),
+    ("gemini-2.5-flash", "Gemini 2.5 Flash"),
+    ("gemini-2.5-flash-lite", "Gemini 2.5 Flash-Lite"),
     ("gemini-2.5-pro", "Gemini 2.5 Pro"),
 ];
 
@@ -58,13 +61,7 @@ pub async fn models(
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    exchange::models(
-        &state,
-        &Gemini,
-        "/gemini/v1beta/models",
-        &headers,
-        &query,
-    )
+    exchange::models(&state, &Gemini, "/gemini/v1beta/models", &headers, &query)
 }
 
 fn status_name(code: u16) -> &'static str {

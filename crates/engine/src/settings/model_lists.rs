@@ -16,7 +16,9 @@ impl Settings {
     pub async fn test_connection(&self, id: &str) -> Result<ConnectionReport, EngineError> {
         let row = self.store.provider(id).await?;
         let mut report = self.fetch_model_list(row.clone()).await?;
-        self.store.replace_provider_models(id, &report.models).await?;
+        self.store
+            .replace_provider_models(id, &report.models)
+            .await?;
         let (_, catalog) = self.store.routing().await?;
         report.not_in_catalog = report
             .models

@@ -252,10 +252,18 @@ pub fn secret_tool_lookup(account: &str) -> Option<String> {
 /// with `secret-tool search` (it prints `label = …` for each item found).
 pub fn secret_tool_label(account: &str) -> Option<String> {
     let out = std::process::Command::new("secret-tool")
-        .args(["search", "--all", "service", "switchyard", "username", account])
+        .args([
+            "search",
+            "--all",
+            "service",
+            "switchyard",
+            "username",
+            account,
+        ])
         .output()
         .ok()?;
-    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     text.lines()
         .find_map(|l| l.strip_prefix("label = "))
         .map(str::to_string)

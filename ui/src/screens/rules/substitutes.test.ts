@@ -30,10 +30,19 @@ const availability = (down: Record<string, string>): ModelAvailability[] =>
   }));
 
 describe('the nearest available model', () => {
-  it('keeps the quality tier and price class', () => {
+  it('keeps the quality tier and, within it, the price class', () => {
     const a = availability({ 'claude-opus-4': 'no anthropic provider is configured', 'claude-haiku': 'no anthropic provider is configured' });
+    // o1 and gpt-4o are both in opus's tier; o1 is priced like it.
     expect(nearestAvailable(catalog[0], catalog, a)?.id).toBe('o1');
-    expect(nearestAvailable(catalog[1], catalog, a)?.id).toBe('gpt-4o-mini');
+    // gpt-4o-mini is haiku's tier; the pricier o4-mini-like models above it are not offered.
+    const withReasoner = [...catalog, priced('o4-mini', 'openai', 0.93, 1.1, 4.4)];
+    const b = [...a, { ...a[0], model: 'o4-mini', available: true, reason: '' }];
+    expect(nearestAvailable(catalog[1], withReasoner, b)?.id).toBe('gpt-4o-mini');
+  });
+
+  it('falls back to the closest quality when no model shares the tier', () => {
+    const a = availability({ 'claude-opus-4': 'x', o1: 'x', 'gpt-4o': 'x' });
+    expect(nearestAvailable(catalog[0], catalog, a)?.id).toBe('gpt-4o-mini');
   });
 
   it('never offers a model that cannot be called, and offers nothing when none can', () => {

@@ -9,25 +9,33 @@ export type Unavailable = { model: string; reason: string; substitute: Model | n
 /** Dollars per million tokens in and out together: the price class compares their ratio. */
 const price = (m: Model) => m.input + m.output;
 
+/** Models whose qualities differ by at most this much are in one quality tier. */
+const TIER = 0.03;
+
 /**
- * The available model nearest to `target`: closest quality first, then closest price (a
- * doubling in price counts like 0.05 of quality); a step down in quality costs a little more
- * than a step up, so a substitute is rather better than worse. Null when nothing is available.
+ * The available model nearest to `target`: one of the same quality tier (within 0.03) when
+ * there is one, the closest in price among those; otherwise the closest in quality, then price.
+ * Null when nothing can be called.
  */
 export function nearestAvailable(target: Model, models: Model[], availability: ModelAvailability[]): Model | null {
   const callable = new Set(availability.filter((a) => a.available).map((a) => a.model));
-  const distance = (c: Model) =>
-    Math.abs(c.quality - target.quality) +
-    0.05 * Math.abs(Math.log2((price(c) + 1e-6) / (price(target) + 1e-6))) +
-    (c.quality < target.quality ? 0.005 : 0);
+  const priceGap = (c: Model) => Math.abs(Math.log2((price(c) + 1e-6) / (price(target) + 1e-6)));
+  const qualityGap = (c: Model) => Math.abs(c.quality - target.quality);
+  // Sort keys, smallest first: in the tier or not, then the gap that matters for each.
+  const key = (c: Model): [number, number, number] =>
+    qualityGap(c) <= TIER + 1e-9 ? [0, priceGap(c), qualityGap(c)] : [1, qualityGap(c), priceGap(c)];
   let best: Model | null = null;
-  let bestDistance = Infinity;
+  let bestKey: [number, number, number] | null = null;
   for (const c of models) {
     if (c.id === target.id || !c.enabled || !callable.has(c.id)) continue;
-    const d = distance(c);
-    if (d < bestDistance || (d === bestDistance && best && c.id < best.id)) {
+    const k = key(c);
+    const better =
+      !bestKey ||
+      k[0] < bestKey[0] ||
+      (k[0] === bestKey[0] && (k[1] < bestKey[1] || (k[1] === bestKey[1] && (k[2] < bestKey[2] || (k[2] === bestKey[2] && c.id < best!.id)))));
+    if (better) {
       best = c;
-      bestDistance = d;
+      bestKey = k;
     }
   }
   return best;
