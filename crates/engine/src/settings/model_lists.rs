@@ -5,7 +5,7 @@
 use super::Settings;
 use crate::connection::{self, ConnectionReport};
 use crate::error::EngineError;
-use crate::provider::{needs_key, serves, KeyInfo, ProviderRow};
+use crate::provider::{needs_key, serves, ProviderRow};
 
 /// How old a model list may get before the next start fetches it again.
 pub const MODEL_LIST_MAX_AGE_SECS: i64 = 24 * 60 * 60;
@@ -43,27 +43,34 @@ impl Settings {
     /// missing or a day old. Returns how many lists were stored; a provider that fails keeps its
     /// last list (the failure is logged, never shown: Test connection is where a user asks).
     pub async fn refresh_stale_model_lists(&self) -> Result<usize, EngineError> {
+        // The database says which lists are stale; the keychain is only asked for those.
         let stale = self
             .store
             .providers_with_stale_models(MODEL_LIST_MAX_AGE_SECS)
             .await?;
         let mut stored = 0;
-        for provider in self.list().await? {
-            if !stale.contains(&provider.id) || !provider.enabled {
+        for id in stale {
+            let row = self.store.provider(&id).await?;
+            if !row.enabled {
                 continue;
             }
-            if needs_key(&provider) && !matches!(provider.key, KeyInfo::Set { .. }) {
+            let Ok(key) = self.key(&id).await else {
+                continue;
+            };
+            // Without the key it needs, the provider would only refuse.
+            if key.is_none() && needs_key(&row) {
                 continue;
             }
-            match self.fetch_model_list(provider.row.clone()).await {
+            let row = self.with_header_secrets(row).await;
+            match connection::test_connection(&row, key.as_ref()).await {
                 Ok(report) => {
                     self.store
-                        .replace_provider_models(&provider.id, &report.models)
+                        .replace_provider_models(&id, &report.models)
                         .await?;
                     stored += 1;
                 }
                 Err(e) => tracing::info!(
-                    provider = %provider.name,
+                    provider = %row.name,
                     error = %e,
                     "model list not refreshed; the last one is kept"
                 ),

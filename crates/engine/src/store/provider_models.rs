@@ -51,7 +51,7 @@ impl Store {
         Ok(out)
     }
 
-    /// The ids of the providers whose list is missing or older than `max_age_secs`.
+    /// The ids of the enabled providers whose list is missing or older than `max_age_secs`.
     pub async fn providers_with_stale_models(
         &self,
         max_age_secs: i64,
@@ -59,6 +59,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT p.id FROM providers p
              LEFT JOIN provider_models m ON m.provider_id = p.id
+             WHERE p.enabled
              GROUP BY p.id
              HAVING max(m.fetched_at) IS NULL OR unixepoch() - max(m.fetched_at) > ?1
              ORDER BY p.name",

@@ -154,6 +154,18 @@ describe('Rules screen', () => {
     expect(screen.getByTestId('rules-status')).toHaveTextContent('Unsaved changes');
   });
 
+  it('offers the substitute in the rule form too', async () => {
+    const user = userEvent.setup();
+    fakeRulesBackend();
+    render(RulesScreen);
+    await user.click(within(await loaded()).getByRole('button', { name: 'Edit' }));
+    const offer = await screen.findByTestId('chain-substitute');
+    expect(offer).toHaveTextContent('Nearest you can call: gpt-4o');
+    await user.click(within(offer).getByRole('button', { name: 'Use gpt-4o' }));
+    expect(screen.getByLabelText('Primary model')).toHaveValue('gpt-4o');
+    expect(screen.queryByTestId('chain-substitute')).toBeNull();
+  });
+
   it('opens the rule form right under the row being edited', async () => {
     const user = userEvent.setup();
     fakeRulesBackend();
