@@ -61,10 +61,12 @@ describe('Models of a provider without a key', () => {
   it('are marked unavailable in the rule editor and cannot be added to a chain', async () => {
     await openScreen('rules');
     // The SmartRouter preset has a code rule whose chain starts at claude-opus-4.
+    // Its claude models have no key: once availability is in, the picker says how many cannot be called.
+    const entry = async () =>
+      browser.execute((el) => [...el.options].find((o) => o.textContent.startsWith('SmartRouter'))?.textContent, await $('#preset'));
+    await browser.waitUntil(async () => / unavailable\)$/.test((await entry()) ?? ''), { timeoutMsg: 'the preset was never marked' });
+    expect(await entry()).toMatch(/^SmartRouter with fallbacks \(\d+ models? unavailable\)$/);
     await choosePreset('SmartRouter with fallbacks');
-    // Its claude models have no key: the picker says how many cannot be called.
-    const entry = await browser.execute((el) => [...el.options].find((o) => o.textContent.startsWith('SmartRouter'))?.textContent, await $('#preset'));
-    expect(entry).toMatch(/^SmartRouter with fallbacks \(\d+ models? unavailable\)$/);
     await (await $('button=Load')).click();
     await (await (await $('tr[data-rule="code"]')).$('button=Edit')).click();
     const add = await $('#chain-add');
