@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { dataHome, invokeInApp, openScreen, screenshot } from '../helpers/app.js';
+import { root } from '../wdio.conf.js';
 import { startFakeProvider } from '../helpers/fake-provider.js';
 
 const CODE_PROMPT = 'Fix this Python function, it crashes on an empty list:\n```python\ndef mean(xs):\n    return sum(xs) / len(xs)\n```';
@@ -190,5 +191,19 @@ describe('Rules', () => {
       requests: [{ messages: [{ role: 'user', content: CODE_PROMPT }], prefer_cost: false, cached_prompt_tokens: 0 }],
     });
     expect(routed.value.outcomes[0].decision.rule).not.toBe('code');
+  });
+
+  it('previews a restore in the dark theme too', async () => {
+    const dark = path.join(root, 'e2e/bin/switchyard-dark');
+    await browser.reloadSession({ 'wdio:enforceWebDriverClassic': true, 'tauri:options': { application: dark } });
+    await openScreen('rules');
+    await (await $('button[role="tab"]=History')).click();
+    await (await (await $('li[data-version="2"]')).$('button=Restore…')).click();
+    const preview = await $('[data-testid="restore-preview"]');
+    await expect(preview).toHaveText(expect.stringContaining('Restore version 2?'));
+    await screenshot('rules-restore-preview-dark');
+    await (await preview.$('button=Cancel')).click();
+    await expect(preview).not.toBeExisting();
+    expect((await invokeInApp('rule_versions')).value.length).toBe(3);
   });
 });
