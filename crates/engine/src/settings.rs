@@ -156,6 +156,12 @@ impl Settings {
     /// After a rename, the key's and the secret headers' keychain labels follow the new name.
     /// A failure is logged: the entries are still found by id, only their labels are old.
     async fn relabel(&self, row: &ProviderRow) {
+        if let Err(e) = self.try_relabel(row).await {
+            tracing::warn!(provider = %row.name, error = %e, "keychain labels not updated");
+        }
+    }
+
+    async fn try_relabel(&self, row: &ProviderRow) -> Result<(), EngineError> {
         let mut labels = vec![(row.id.clone(), key_label(&row.name))];
         labels.extend(row.headers.iter().filter(|h| h.secret).map(|h| {
             (
@@ -163,17 +169,28 @@ impl Settings {
                 header_label(&row.name, &h.name),
             )
         }));
-        let relabelled = self
-            .keychain
+        self.keychain
             .run(move |k| {
                 labels
                     .iter()
                     .try_for_each(|(account, label)| k.relabel(account, label))
             })
-            .await;
-        if let Err(e) = relabelled {
-            tracing::warn!(provider = %row.name, error = %e, "keychain labels not updated");
+            .await
+    }
+
+    /// Gives the keychain entries stored before they were labelled by name (keyring's own
+    /// label, "<id>@switchyard:default …") their `Switchyard: <provider name>` labels, once per
+    /// database: again at the next start only when the keychain could not be reached.
+    pub async fn label_keychain_entries_once(&self) -> Result<bool, EngineError> {
+        const DONE: &str = "keychain.labelled_by_name";
+        if self.store.setting(DONE).await?.is_some() {
+            return Ok(false);
         }
+        for row in self.store.list_providers().await? {
+            self.try_relabel(&row).await?;
+        }
+        self.store.set_setting(DONE, "1").await?;
+        Ok(true)
     }
 
     pub async fn set_key(&self, id: &str, key: String) -> Result<Provider, EngineError> {

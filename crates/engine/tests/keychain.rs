@@ -151,3 +151,47 @@ async fn entries_are_labelled_with_the_provider_name() {
     settings.remove(&p.id).await.unwrap();
     assert_eq!(secret_tool_label(&p.id), None);
 }
+
+/// A key stored before entries were labelled by name carries keyring's own label; the first
+/// start relabels it, once.
+#[tokio::test]
+async fn entries_stored_before_labels_are_relabelled_once() {
+    if !keyring_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings::new(
+        Store::open(&dir.path().join("old.db")).await.unwrap(),
+        Keychain::default(),
+    );
+    let name = format!("Old {}", uuid::Uuid::new_v4().simple());
+    let input = ProviderInput {
+        name: name.clone(),
+        kind: ProviderKind::Openai,
+        preset: "openai".into(),
+        base_url: "https://api.openai.com/v1".into(),
+        headers: vec![],
+        enabled: true,
+    };
+    let p = settings.add(input, None).await.unwrap();
+    // As an earlier version stored it: through keyring alone.
+    keyring::Entry::new("switchyard", &p.id)
+        .unwrap()
+        .set_password("sk-old-label-1234")
+        .unwrap();
+    let before = secret_tool_label(&p.id).unwrap();
+    assert!(before.contains("keyring"), "{before}");
+
+    assert!(settings.label_keychain_entries_once().await.unwrap());
+    assert_eq!(
+        secret_tool_label(&p.id).as_deref(),
+        Some(format!("Switchyard: {name}").as_str())
+    );
+    assert_eq!(
+        secret_tool_lookup(&p.id).as_deref(),
+        Some("sk-old-label-1234")
+    );
+    // Done once per database.
+    assert!(!settings.label_keychain_entries_once().await.unwrap());
+    settings.remove(&p.id).await.unwrap();
+}

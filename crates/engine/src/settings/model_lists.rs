@@ -79,11 +79,17 @@ impl Settings {
         Ok(stored)
     }
 
-    /// Starts [`Self::refresh_stale_model_lists`] on the current Tokio runtime and returns at
-    /// once: a start is never held up by a provider, and a failed refresh is only logged.
+    /// Starts [`Self::refresh_stale_model_lists`] (after [`Self::label_keychain_entries_once`])
+    /// on the current Tokio runtime and returns at once: a start is never held up by a provider
+    /// or the keychain, and a failure is only logged.
     pub fn refresh_stale_model_lists_in_background(&self) {
         let settings = self.clone();
         tokio::spawn(async move {
+            match settings.label_keychain_entries_once().await {
+                Ok(true) => tracing::info!("keychain entries labelled with provider names"),
+                Ok(false) => {}
+                Err(e) => tracing::info!(error = %e, "keychain entries not labelled yet"),
+            }
             match settings.refresh_stale_model_lists().await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(lists = n, "provider model lists refreshed"),
