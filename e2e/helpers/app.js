@@ -33,6 +33,19 @@ export async function invokeInApp(command, args = {}) {
   return JSON.parse(json);
 }
 
+/** The label a keyring manager shows for the entry of `account` (`secret-tool search` prints it). */
+export function secretToolLabel(account) {
+  try {
+    const out = execFileSync('secret-tool', ['search', '--all', 'service', 'switchyard', 'username', account], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return out.split('\n').find((l) => l.startsWith('label = '))?.slice('label = '.length) ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export function secretToolLookup(account) {
   try {
     return execFileSync('secret-tool', ['lookup', 'service', 'switchyard', 'username', account], {

@@ -1,12 +1,21 @@
 // A provider without a key: its models are shown as unavailable, with the reason, in the chat's
 // model picker and in the rule editor's model pickers, and neither lets the user choose them.
+import path from 'node:path';
 import { invokeInApp, openScreen, screenshot } from '../helpers/app.js';
 import { startFakeProvider } from '../helpers/fake-provider.js';
+import { root } from '../wdio.conf.js';
 
 const key = `sk-avail-${Math.random().toString(36).slice(2, 10)}`;
 let fake;
 
 /** Every option of a select: value, label and whether it can be chosen. */
+/** Picks the preset whose entry starts with `label` (it may say how many models are unavailable). */
+async function choosePreset(label) {
+  const select = await $('#preset');
+  const value = await browser.execute((el, l) => [...el.options].find((o) => o.textContent.trim().startsWith(l))?.value, select, label);
+  await select.selectByAttribute('value', value);
+}
+
 async function options(select) {
   return browser.execute(
     (el) => [...el.options].map((o) => ({ value: o.value, label: o.textContent, disabled: o.disabled })),
@@ -52,7 +61,12 @@ describe('Models of a provider without a key', () => {
   it('are marked unavailable in the rule editor and cannot be added to a chain', async () => {
     await openScreen('rules');
     // The SmartRouter preset has a code rule whose chain starts at claude-opus-4.
-    await (await $('#preset')).selectByVisibleText('SmartRouter with fallbacks');
+    // Its claude models have no key: once availability is in, the picker says how many cannot be called.
+    const entry = async () =>
+      browser.execute((el) => [...el.options].find((o) => o.textContent.startsWith('SmartRouter'))?.textContent, await $('#preset'));
+    await browser.waitUntil(async () => / unavailable\)$/.test((await entry()) ?? ''), { timeoutMsg: 'the preset was never marked' });
+    expect(await entry()).toMatch(/^SmartRouter with fallbacks \(\d+ models? unavailable\)$/);
+    await choosePreset('SmartRouter with fallbacks');
     await (await $('button=Load')).click();
     await (await (await $('tr[data-rule="code"]')).$('button=Edit')).click();
     const add = await $('#chain-add');
@@ -81,5 +95,57 @@ describe('Models of a provider without a key', () => {
       'Cannot answer now: Fake anthropic has no API key.',
     );
     await screenshot('rules-picker-unavailable');
+  });
+
+  it('offers the nearest model that can be called in place of one that cannot', async () => {
+    // The SmartRouter preset is loaded and its claude models cannot be called.
+    await (await $('button=Close')).click();
+    const banner = await $('[data-testid="unavailable-models"]');
+    await expect(banner).toHaveText(expect.stringContaining('cannot be called now'));
+    const opus = await banner.$('li[data-model="claude-opus-4"]');
+    await expect(opus).toHaveText(expect.stringContaining('claude-opus-4: Fake anthropic has no API key. Nearest you can call:'));
+    await banner.scrollIntoView({ block: 'start' });
+    await screenshot('rules-unavailable-models');
+    const use = await opus.$('button*=Use ');
+    const substitute = (await use.getText()).replace(/^Use /, '');
+    await use.click();
+    await expect($('li[data-model="claude-opus-4"]')).not.toBeExisting();
+    const code = await $('tr[data-rule="code"] [data-testid="rule-summary"]');
+    await expect(code).toHaveText(expect.stringContaining(substitute));
+    await expect(code).not.toHaveText(expect.stringContaining('claude-opus-4'));
+  });
+
+  it("knows from the provider's model list, fetched at start, which models it does not serve", async () => {
+    const catalog = (await invokeInApp('bundled_catalog')).value;
+    catalog.models.push({ ...catalog.models.find((m) => m.id === 'gpt-4o'), id: 'gpt-9-preview' });
+    let found = [];
+    // Nobody pressed Test connection: the list was fetched in the background when the app started.
+    await browser.waitUntil(
+      async () => {
+        found = (await invokeInApp('model_availability', { catalog })).value;
+        return found.find((a) => a.model === 'gpt-9-preview')?.available === false;
+      },
+      { timeout: 15000, timeoutMsg: 'the model list was not fetched at start' },
+    );
+    expect(found.find((a) => a.model === 'gpt-9-preview').reason).toBe(
+      'not served by Fake openai (its model list has no gpt-9-preview)',
+    );
+    expect(found.find((a) => a.model === 'gpt-4o').available).toBe(true);
+  });
+
+  it('draws the rules with unavailable models in the dark theme too', async () => {
+    const dark = path.join(root, 'e2e/bin/switchyard-dark');
+    await browser.reloadSession({ 'wdio:enforceWebDriverClassic': true, 'tauri:options': { application: dark } });
+    await openScreen('rules');
+    await choosePreset('SmartRouter with fallbacks');
+    await (await $('button=Load')).click();
+    await expect($('[data-testid="unavailable-models"]')).toBeDisplayed();
+    await screenshot('rules-unavailable-models-dark');
+    await (await (await $('tr[data-rule="code"]')).$('button=Edit')).click();
+    // The form opens right under the row it edits.
+    const form = await $('tr[data-editing="code"]');
+    await expect(form).toBeDisplayed();
+    await (await $('tr[data-rule="code"]')).scrollIntoView({ block: 'start' });
+    await screenshot('rules-form-dark');
   });
 });

@@ -8,9 +8,11 @@ import {
   invokeInApp,
   openScreen,
   screenshot,
+  secretToolLabel,
   secretToolLookup,
 } from '../helpers/app.js';
 import { startFakeProvider } from '../helpers/fake-provider.js';
+import { root } from '../wdio.conf.js';
 
 const suffix = Math.random().toString(36).slice(2, 10);
 const goodKey = `sk-e2e-good-${suffix}-Zq7w`;
@@ -91,6 +93,17 @@ describe('Settings → Providers', () => {
     await expect(c.$('[data-testid="key-status"]')).toHaveText(expect.stringContaining('Zq7w'));
     await (await c.$('button=Test connection')).click();
     await expect(c.$('[data-testid="connection-result"]')).toHaveText(expect.stringMatching(/Connected · \d+ models?/));
+    // The models it found, with those the catalog has no entry for marked.
+    const models = await c.$('[data-testid="connection-models"]');
+    await expect(models.$('summary')).toHaveText(expect.stringMatching(/^Models Fake OpenAI serves \(\d+\), \d+ not in the catalog$/));
+    await (await models.$('summary')).click();
+    await expect(models.$('li*=o3-mini')).toHaveText('o3-mini not in the catalog');
+    await expect(models.$('li*=gpt-4o-mini')).toHaveText('gpt-4o-mini');
+    await screenshot('provider-models');
+    // Its keychain entry reads as the provider's name in a keyring manager, still keyed by id.
+    const listed = await invokeInApp('list_providers');
+    const id = listed.value.find((p) => p.name === 'Fake OpenAI').id;
+    expect(secretToolLabel(id)).toBe('Switchyard: Fake OpenAI');
   });
 
   it('says clearly when a key is wrong, a host unreachable, or a name taken', async () => {
@@ -157,5 +170,17 @@ describe('Settings → Providers', () => {
     await (await c.$('button.danger=Remove')).click();
     await browser.waitUntil(async () => !(await $('article[data-provider="Wrong key"]').isExisting()));
     expect(secretToolLookup(wrong.id)).toBe(null);
+  });
+
+  it('shows the models a connection test found in the dark theme too', async () => {
+    const dark = path.join(root, 'e2e/bin/switchyard-dark');
+    await browser.reloadSession({ 'wdio:enforceWebDriverClassic': true, 'tauri:options': { application: dark } });
+    await openScreen('settings');
+    const c = await card('Fake OpenAI');
+    await (await c.$('button=Test connection')).click();
+    const models = await c.$('[data-testid="connection-models"]');
+    await (await models.$('summary')).click();
+    await expect(models.$('li*=o3-mini')).toBeDisplayed();
+    await screenshot('provider-models-dark');
   });
 });

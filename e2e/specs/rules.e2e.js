@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { dataHome, invokeInApp, openScreen, screenshot } from '../helpers/app.js';
+import { root } from '../wdio.conf.js';
 import { startFakeProvider } from '../helpers/fake-provider.js';
 
 const CODE_PROMPT = 'Fix this Python function, it crashes on an empty list:\n```python\ndef mean(xs):\n    return sum(xs) / len(xs)\n```';
@@ -43,7 +44,10 @@ async function status() {
 }
 
 async function loadPreset(label) {
-  await (await $('#preset')).selectByVisibleText(label);
+  // An entry reads "Label (2 models unavailable)" when some of its models cannot be called.
+  const select = await $('#preset');
+  const value = await browser.execute((el, l) => [...el.options].find((o) => o.textContent.trim().startsWith(l))?.value, select, label);
+  await select.selectByAttribute('value', value);
   await (await $('button=Load')).click();
 }
 
@@ -163,8 +167,17 @@ describe('Rules', () => {
 
   it('restores the previous version, and the restored rules survive a restart', async () => {
     await (await $('button[role="tab"]=History')).click();
-    await (await (await $('li[data-version="1"]')).$('button=Restore')).click();
+    await (await (await $('li[data-version="1"]')).$('button=Restore…')).click();
+    // Nothing changes until the user has seen what would and confirmed.
+    const preview = await $('[data-testid="restore-preview"]');
+    await expect(preview).toHaveText(expect.stringContaining('Restore version 1?'));
+    await expect(preview).toHaveText(expect.stringContaining('Compared with the rules in use (version 2)'));
+    expect((await invokeInApp('rule_versions')).value.length).toBe(2);
+    await screenshot('rules-restore-preview');
+    await (await preview.$('button=Restore version 1')).click();
     await browser.waitUntil(async () => (await status()).includes('Version 3'));
+    await expect($('#preset')).toHaveValue('');
+    await expect($('button=Load')).toBeDisabled();
     await screenshot('rules-history');
     await (await $('button[role="tab"]=Rules')).click();
     expect((await summaries())[0]).toBe('When complexity is complex → claude-opus-4');
@@ -178,5 +191,19 @@ describe('Rules', () => {
       requests: [{ messages: [{ role: 'user', content: CODE_PROMPT }], prefer_cost: false, cached_prompt_tokens: 0 }],
     });
     expect(routed.value.outcomes[0].decision.rule).not.toBe('code');
+  });
+
+  it('previews a restore in the dark theme too', async () => {
+    const dark = path.join(root, 'e2e/bin/switchyard-dark');
+    await browser.reloadSession({ 'wdio:enforceWebDriverClassic': true, 'tauri:options': { application: dark } });
+    await openScreen('rules');
+    await (await $('button[role="tab"]=History')).click();
+    await (await (await $('li[data-version="2"]')).$('button=Restore…')).click();
+    const preview = await $('[data-testid="restore-preview"]');
+    await expect(preview).toHaveText(expect.stringContaining('Restore version 2?'));
+    await screenshot('rules-restore-preview-dark');
+    await (await preview.$('button=Cancel')).click();
+    await expect(preview).not.toBeExisting();
+    expect((await invokeInApp('rule_versions')).value.length).toBe(3);
   });
 });

@@ -20,13 +20,16 @@ function ledger() {
   return { dollars: nusd / 1e9, requests };
 }
 
-/** The Spend screen's money format (ui/src/lib/format.ts). */
+/** The money format of ui/src/lib/format.ts (and the engine's money.rs), from its rule: cents
+ * from $1 up, two significant digits below, in whole nano-dollars. */
 function usd(amount) {
-  if (amount === 0) return '$0';
-  if (amount < 0.0001) return `$${amount.toPrecision(2)}`;
-  if (amount < 0.01) return `$${amount.toFixed(5)}`;
-  if (amount < 1) return `$${amount.toFixed(4)}`;
-  return `$${amount.toFixed(2)}`;
+  const nano = Math.round(amount * 1e9);
+  const decimals = nano >= 1e9 || nano === 0 ? 2 : Math.min(9, Math.max(2, 11 - String(nano).length));
+  const unit = 10 ** (9 - decimals);
+  const rounded = Math.floor((nano + Math.floor(unit / 2)) / unit);
+  const whole = Math.floor(rounded / 10 ** decimals).toLocaleString('en-US');
+  const fraction = String(rounded % 10 ** decimals).padStart(decimals, '0').replace(/(\d\d\d*?)0+$/, '$1');
+  return `$${whole}.${fraction}`;
 }
 
 /** Sends `text` and waits for its reply to finish. */

@@ -63,6 +63,8 @@ async fn open(db: &std::path::Path) -> Result<Engine, AppError> {
     let settings = Settings::new(store, Keychain::default());
     // Warnings are logged inside; the providers screen shows the blanked headers as not set.
     settings.secure_stored_header_values().await?;
+    // Which models each provider serves, when its list is a day old; the window opens meanwhile.
+    settings.refresh_stale_model_lists_in_background();
     // The limits (reply size, deadlines, …) are settings, shared with the CLI.
     let executor = Executor::new(Policy::with_overrides(&settings.store).await)?;
     Ok(Engine::new(settings, executor))

@@ -108,6 +108,8 @@ async fn read_only_settings(
 /// The engine over the database at `db`, as the desktop app builds it.
 async fn engine(db: &std::path::Path) -> anyhow::Result<switchyard_engine::send::Engine> {
     let settings = settings(db).await?;
+    // Which models each provider serves, when its list is a day old; the chat does not wait.
+    settings.refresh_stale_model_lists_in_background();
     // The limits (reply size, deadlines, …) are settings, shared with the app.
     let policy = switchyard_engine::execute::Policy::with_overrides(&settings.store).await;
     let executor = switchyard_engine::execute::Executor::new(policy)?;

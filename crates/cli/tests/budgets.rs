@@ -40,7 +40,7 @@ async fn budgets_are_set_listed_enforced_and_removed_from_the_cli() {
     // The first call uses it up; the next is refused before anything is sent.
     let args = ["chat", "--rules", &rules, "--model", "gpt-4o-mini", "hello"];
     assert!(switchyard(&db, &args, None).status.success());
-    let sent = server.requests().len();
+    let sent = server.chat_requests().len();
     let out = switchyard(&db, &args, None);
     assert!(!out.status.success());
     assert!(
@@ -49,7 +49,7 @@ async fn budgets_are_set_listed_enforced_and_removed_from_the_cli() {
         text(&out)
     );
     assert!(text(&out).contains("resets at midnight"), "{}", text(&out));
-    assert_eq!(server.requests().len(), sent, "nothing was sent");
+    assert_eq!(server.chat_requests().len(), sent, "nothing was sent");
 
     let out = switchyard(&db, &["budgets", "list"], None);
     assert!(

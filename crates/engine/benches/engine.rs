@@ -62,6 +62,7 @@ impl Bench {
             key: KeyInfo::Set {
                 last4: "0000".into(),
             },
+            models: None,
         };
         let plan = Plan::new(&["bench".to_string()], &catalog, &[provider], &keys);
         let executor = Executor::new(Policy::default()).unwrap();

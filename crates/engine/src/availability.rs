@@ -39,6 +39,26 @@ fn unusable(provider: &Provider) -> Option<String> {
     }
 }
 
+/// Why `provider` cannot call `model` even when it takes requests: its fetched model list lacks
+/// the model. With no list fetched yet the model is assumed served, so nobody offline is locked
+/// out.
+fn not_served(provider: &Provider, model: &Model) -> Option<String> {
+    let list = provider.models.as_ref()?;
+    if list.contains(model.api_name()) || list.contains(&model.id) {
+        return None;
+    }
+    Some(format!(
+        "not served by {} (its model list has no {})",
+        provider.name,
+        model.api_name()
+    ))
+}
+
+/// Why `model` cannot be called through `provider` now, or `None` when it can.
+fn blocked(provider: &Provider, model: &Model) -> Option<String> {
+    unusable(provider).or_else(|| not_served(provider, model))
+}
+
 /// The configured provider that serves catalog provider `name`, a usable one first.
 pub fn provider_for<'a>(name: &str, providers: &'a [Provider]) -> Option<&'a Provider> {
     let mut matching = providers.iter().filter(|p| serves(p, name));
@@ -46,15 +66,24 @@ pub fn provider_for<'a>(name: &str, providers: &'a [Provider]) -> Option<&'a Pro
     matching.find(|p| unusable(p).is_none()).or(first)
 }
 
+/// The configured provider for `model`: one that can call it, else a usable one, else the first.
+fn provider_of<'a>(model: &Model, providers: &'a [Provider]) -> Option<&'a Provider> {
+    providers
+        .iter()
+        .filter(|p| serves(p, &model.provider))
+        .find(|p| blocked(p, model).is_none())
+        .or_else(|| provider_for(&model.provider, providers))
+}
+
 /// Whether `model` can be called with `providers` as configured now.
 pub fn of_model(model: &Model, providers: &[Provider]) -> ModelAvailability {
-    let provider = provider_for(&model.provider, providers);
+    let provider = provider_of(model, providers);
     let reason = if !model.enabled {
         format!("{} is disabled in the catalog", model.id)
     } else {
         match provider {
             None => format!("no {} provider is configured", model.provider),
-            Some(p) => unusable(p).unwrap_or_default(),
+            Some(p) => blocked(p, model).unwrap_or_default(),
         }
     };
     ModelAvailability {
@@ -78,7 +107,7 @@ pub fn of_models<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::{ProviderKind, ProviderRow};
+    use crate::provider::{ProviderKind, ProviderRow, ServedModels};
     use crate::store::rules::RoutingConfig;
 
     fn provider(name: &str, preset: &str, enabled: bool, key: KeyInfo) -> Provider {
@@ -95,6 +124,7 @@ mod tests {
             },
             headers: Vec::new(),
             key,
+            models: None,
         }
     }
 
@@ -151,5 +181,51 @@ mod tests {
             "{}",
             off.reason
         );
+    }
+
+    #[test]
+    fn a_fetched_model_list_that_lacks_a_model_makes_it_unavailable() {
+        let catalog = RoutingConfig::bundled().catalog;
+        let set = KeyInfo::Set {
+            last4: "abcd".into(),
+        };
+        let mut work = provider("Work", "openai", true, set.clone());
+        let all = of_models(&catalog.models, std::slice::from_ref(&work));
+        let of = |all: &[ModelAvailability], id: &str| {
+            all.iter().find(|a| a.model == id).cloned().unwrap()
+        };
+        // No list yet: every model of the provider is assumed served.
+        assert!(of(&all, "o1").available);
+        work.models = Some(ServedModels {
+            models: ["gpt-4o".to_string(), "gpt-4o-mini".to_string()].into(),
+            fetched_at: 1,
+        });
+        let all = of_models(&catalog.models, std::slice::from_ref(&work));
+        assert!(of(&all, "gpt-4o").available);
+        let o1 = of(&all, "o1");
+        assert!(!o1.available);
+        assert_eq!(o1.reason, "not served by Work (its model list has no o1)");
+        assert_eq!(o1.provider.as_deref(), Some("Work"));
+
+        // Listed under its API name (a dated snapshot), the model is served.
+        let mut claude = provider("Claude", "anthropic", true, set.clone());
+        claude.models = Some(ServedModels {
+            models: ["claude-3-5-haiku-20241022".to_string()].into(),
+            fetched_at: 1,
+        });
+        let all = of_models(&catalog.models, std::slice::from_ref(&claude));
+        assert!(of(&all, "claude-haiku").available);
+        assert!(!of(&all, "claude-sonnet-4").available);
+
+        // Of two providers for one catalog name, the one whose list has the model serves it.
+        let mut other = provider("Other", "openai", true, set);
+        other.models = Some(ServedModels {
+            models: ["o1".to_string()].into(),
+            fetched_at: 1,
+        });
+        let all = of_models(&catalog.models, &[work, other]);
+        assert!(of(&all, "o1").available);
+        assert_eq!(of(&all, "o1").provider.as_deref(), Some("Other"));
+        assert_eq!(of(&all, "gpt-4o").provider.as_deref(), Some("Work"));
     }
 }

@@ -6,6 +6,7 @@ use switchyard_router::{Catalog, Cost, Message, Model, Usage};
 use ts_rs::TS;
 
 use crate::error::{EngineError, ErrorCode, ErrorInfo};
+use crate::money::usd;
 use crate::store::budgets::{Budget, BudgetPeriod, BudgetPolicy};
 use crate::store::calls::Over;
 use crate::store::Store;
@@ -41,16 +42,6 @@ pub struct BudgetStatus {
 #[derive(Clone)]
 pub struct Budgets {
     store: Store,
-}
-
-/// Cents for everyday amounts; enough digits that a tiny limit never reads as $0.00.
-fn dollars(nusd: i64) -> String {
-    let usd = nusd as f64 / 1e9;
-    if usd == 0.0 || usd >= 0.01 {
-        format!("${usd:.2}")
-    } else {
-        format!("${usd:.6}")
-    }
 }
 
 /// "The daily budget", or "The daily budget for Work OpenAI": the provider by the name the user
@@ -97,8 +88,8 @@ fn over_message(b: &Budget, provider_name: Option<&str>, spent: i64, catalog: &C
     let head = format!(
         "{} ({}) is used up: {} spent.",
         scope(b, provider_name),
-        dollars(b.limit_nusd),
-        dollars(spent)
+        usd(b.limit_nusd),
+        usd(spent)
     );
     match b.policy {
         BudgetPolicy::Block => format!(
@@ -140,8 +131,8 @@ impl Budgets {
                     "{} is {}% used: {} of {}.",
                     scope(&budget, name.as_deref()),
                     spent.saturating_mul(100) / budget.limit_nusd,
-                    dollars(spent),
-                    dollars(budget.limit_nusd)
+                    usd(spent),
+                    usd(budget.limit_nusd)
                 ),
             };
             out.push(BudgetStatus {

@@ -1,4 +1,6 @@
 //! Provider settings: what a user configures for each API they use. Never holds a key.
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -229,6 +231,21 @@ pub struct ProviderRow {
     pub header_secrets: Vec<(String, Secret)>,
 }
 
+/// One provider's model list as last fetched.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ServedModels {
+    /// The ids the provider listed (Gemini's without the `models/` prefix).
+    pub models: BTreeSet<String>,
+    /// When the list was fetched, in Unix seconds.
+    pub fetched_at: i64,
+}
+
+impl ServedModels {
+    pub fn contains(&self, model: &str) -> bool {
+        self.models.contains(model)
+    }
+}
+
 /// A saved provider, as the UI and CLI see it: its settings, and whether a key and each secret
 /// header are stored, never their values.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -239,6 +256,11 @@ pub struct Provider {
     pub row: ProviderRow,
     pub headers: Vec<HeaderInfo>,
     pub key: KeyInfo,
+    /// The provider's model list as last fetched; `None` until one is (its models are then
+    /// assumed served). Not sent over IPC: Test connection reports the list it fetches.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub models: Option<ServedModels>,
 }
 
 impl std::ops::Deref for Provider {

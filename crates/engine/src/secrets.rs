@@ -93,15 +93,42 @@ pub fn header_account(provider_id: &str, header: &str) -> String {
     )
 }
 
+/// The label a person sees for a provider's key in their keyring manager (the Secret Service
+/// item label; Windows shows it as the comment): `Switchyard: Work OpenAI`. The entry is still
+/// found by its account, the provider id, so a rename only changes the label.
+pub fn key_label(provider_name: &str) -> String {
+    format!("Switchyard: {provider_name}")
+}
+
+/// The label of a provider's secret header value: `Switchyard: Work OpenAI, header X-Token`.
+pub fn header_label(provider_name: &str, header: &str) -> String {
+    format!("Switchyard: {provider_name}, header {}", header.trim())
+}
+
 impl Keychain {
-    fn entry(&self, provider_id: &str) -> Result<keyring::Entry, EngineError> {
-        keyring::Entry::new(&self.service, provider_id).map_err(unavailable)
+    fn entry(&self, account: &str) -> Result<keyring::Entry, EngineError> {
+        keyring::Entry::new(&self.service, account).map_err(unavailable)
     }
 
-    pub fn set(&self, provider_id: &str, secret: &Secret) -> Result<(), EngineError> {
-        self.entry(provider_id)?
-            .set_password(secret.expose())
-            .map_err(unavailable)
+    /// Stores `secret` under `account`, labelled `label`.
+    pub fn set(&self, account: &str, label: &str, secret: &Secret) -> Result<(), EngineError> {
+        let entry = self.entry(account)?;
+        entry.set_password(secret.expose()).map_err(unavailable)?;
+        set_label(&entry, label)
+    }
+
+    /// Gives the entry of `account`, when there is one, the label `label`.
+    pub fn relabel(&self, account: &str, label: &str) -> Result<(), EngineError> {
+        set_label(&self.entry(account)?, label)
+    }
+
+    /// The label of the entry of `account`, where the platform keeps one (the Secret Service).
+    pub fn label(&self, account: &str) -> Result<Option<String>, EngineError> {
+        match self.entry(account)?.get_attributes() {
+            Ok(attributes) => Ok(attributes.get("label").cloned()),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(unavailable(e)),
+        }
     }
 
     pub fn get(&self, provider_id: &str) -> Result<Option<Secret>, EngineError> {
@@ -152,6 +179,18 @@ impl Keychain {
                 reason: e.to_string(),
             },
         }
+    }
+}
+
+/// keyring creates an entry with a label of its own ("<account>@switchyard:default (keyring
+/// v3…)"); this replaces it. On the Secret Service `label` is the item's label; Windows keeps it
+/// as the credential's comment; macOS has no such attribute and ignores both.
+fn set_label(entry: &keyring::Entry, label: &str) -> Result<(), EngineError> {
+    let attributes = std::collections::HashMap::from([("label", label), ("comment", label)]);
+    match entry.update_attributes(&attributes) {
+        Ok(()) => Ok(()),
+        Err(keyring::Error::NoEntry) => Ok(()),
+        Err(e) => Err(unavailable(e)),
     }
 }
 

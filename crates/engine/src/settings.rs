@@ -1,13 +1,13 @@
 //! Provider settings as the app and the CLI use them: the table plus the keychain, kept in step.
 //! Keys and secret header values live only in the keychain; see `settings/headers.rs` for the
 //! latter.
-use crate::connection::{self, ConnectionReport};
 use crate::error::EngineError;
 use crate::provider::ProviderRow;
-use crate::provider::{KeyInfo, Provider, ProviderInput};
-use crate::secrets::{Keychain, KeychainStatus, Secret};
+use crate::provider::{KeyInfo, Provider, ProviderInput, ServedModels};
+use crate::secrets::{header_account, header_label, key_label, Keychain, KeychainStatus, Secret};
 
 mod headers;
+mod model_lists;
 use crate::store::Store;
 
 #[derive(Debug, Clone)]
@@ -36,15 +36,35 @@ impl Settings {
     }
 
     async fn with_key(&self, row: ProviderRow) -> Provider {
+        let models = match self.store.provider_models().await {
+            Ok(mut all) => all.remove(&row.id),
+            Err(_) => None,
+        };
+        self.with_key_and_models(row, models).await
+    }
+
+    async fn with_key_and_models(
+        &self,
+        row: ProviderRow,
+        models: Option<ServedModels>,
+    ) -> Provider {
         let key = self.key_info(&row.id).await;
         let headers = self.header_infos(&row).await;
-        Provider { row, headers, key }
+        Provider {
+            row,
+            headers,
+            key,
+            models,
+        }
     }
 
     pub async fn list(&self) -> Result<Vec<Provider>, EngineError> {
+        // A database opened read-only before this table existed has no lists: all assumed served.
+        let mut models = self.store.provider_models().await.unwrap_or_default();
         let mut out = Vec::new();
         for row in self.store.list_providers().await? {
-            out.push(self.with_key(row).await);
+            let served = models.remove(&row.id);
+            out.push(self.with_key_and_models(row, served).await);
         }
         Ok(out)
     }
@@ -66,11 +86,14 @@ impl Settings {
         let header_values = headers::values_to_store(&input);
         let row = self.store.insert_provider(input).await?;
         let stored = match secret {
-            Some(secret) => self.store_key(&row.id, secret).await,
+            Some(secret) => self.store_key(&row, secret).await,
             None => Ok(()),
         };
         let stored = match stored {
-            Ok(()) => self.store_header_values(&row.id, header_values).await,
+            Ok(()) => {
+                self.store_header_values(&row.id, &row.name, header_values)
+                    .await
+            }
             Err(e) => Err(e),
         };
         if let Err(e) = stored {
@@ -87,10 +110,13 @@ impl Settings {
     pub async fn update(&self, id: &str, input: ProviderInput) -> Result<Provider, EngineError> {
         let input = input.validated()?;
         let before = self.store.provider(id).await?;
-        self.store_header_values(id, headers::values_to_store(&input))
+        self.store_header_values(id, &input.name, headers::values_to_store(&input))
             .await?;
         let row = self.store.update_provider(id, input).await?;
         self.delete_dropped_header_values(&before, &row).await;
+        if row.name != before.name {
+            self.relabel(&row).await;
+        }
         Ok(self.with_key(row).await)
     }
 
@@ -119,15 +145,58 @@ impl Settings {
         Ok(warning)
     }
 
-    async fn store_key(&self, id: &str, secret: Secret) -> Result<(), EngineError> {
-        let owned = id.to_string();
-        self.keychain.run(move |k| k.set(&owned, &secret)).await
+    async fn store_key(&self, row: &ProviderRow, secret: Secret) -> Result<(), EngineError> {
+        let id = row.id.clone();
+        let label = key_label(&row.name);
+        self.keychain
+            .run(move |k| k.set(&id, &label, &secret))
+            .await
+    }
+
+    /// After a rename, the key's and the secret headers' keychain labels follow the new name.
+    /// A failure is logged: the entries are still found by id, only their labels are old.
+    async fn relabel(&self, row: &ProviderRow) {
+        if let Err(e) = self.try_relabel(row).await {
+            tracing::warn!(provider = %row.name, error = %e, "keychain labels not updated");
+        }
+    }
+
+    async fn try_relabel(&self, row: &ProviderRow) -> Result<(), EngineError> {
+        let mut labels = vec![(row.id.clone(), key_label(&row.name))];
+        labels.extend(row.headers.iter().filter(|h| h.secret).map(|h| {
+            (
+                header_account(&row.id, &h.name),
+                header_label(&row.name, &h.name),
+            )
+        }));
+        self.keychain
+            .run(move |k| {
+                labels
+                    .iter()
+                    .try_for_each(|(account, label)| k.relabel(account, label))
+            })
+            .await
+    }
+
+    /// Gives the keychain entries stored before they were labelled by name (keyring's own
+    /// label, "<id>@switchyard:default …") their `Switchyard: <provider name>` labels, once per
+    /// database: again at the next start only when the keychain could not be reached.
+    pub async fn label_keychain_entries_once(&self) -> Result<bool, EngineError> {
+        const DONE: &str = "keychain.labelled_by_name";
+        if self.store.setting(DONE).await?.is_some() {
+            return Ok(false);
+        }
+        for row in self.store.list_providers().await? {
+            self.try_relabel(&row).await?;
+        }
+        self.store.set_setting(DONE, "1").await?;
+        Ok(true)
     }
 
     pub async fn set_key(&self, id: &str, key: String) -> Result<Provider, EngineError> {
         let secret = Secret::new(key)?;
-        self.store.provider(id).await?;
-        self.store_key(id, secret).await?;
+        let row = self.store.provider(id).await?;
+        self.store_key(&row, secret).await?;
         self.get(id).await
     }
 
@@ -146,13 +215,5 @@ impl Settings {
 
     pub async fn keychain_status(&self) -> KeychainStatus {
         self.keychain.status_async().await
-    }
-
-    pub async fn test_connection(&self, id: &str) -> Result<ConnectionReport, EngineError> {
-        let row = self
-            .with_header_secrets(self.store.provider(id).await?)
-            .await;
-        let key = self.key(id).await?;
-        connection::test_connection(&row, key.as_ref()).await
     }
 }

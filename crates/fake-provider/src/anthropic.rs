@@ -1,7 +1,8 @@
 //! Anthropic Messages, framed as api.anthropic.com frames it.
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::State as Shared;
+use axum::extract::{Query, State as Shared};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use bytes::Bytes;
@@ -12,7 +13,14 @@ use crate::reply::{Finish, Reply};
 use crate::state::State;
 use crate::stream::{Frame, Plan};
 
-pub const MODELS: [(&str, &str); 2] = [
+/// What `GET /anthropic/v1/models` lists (newest first, as Anthropic orders it): the API names
+/// of the bundled catalog's Anthropic models.
+pub const MODELS: &[(&str, &str)] = &[
+    ("claude-opus-4-5-20251101", "Claude Opus 4.5"),
+    ("claude-haiku-4-5-20251001", "Claude Haiku 4.5"),
+    ("claude-sonnet-4-5-20250929", "Claude Sonnet 4.5"),
+    ("claude-opus-4-1-20250805", "Claude Opus 4.1"),
+    ("claude-opus-4-20250514", "Claude Opus 4"),
     ("claude-sonnet-4-20250514", "Claude Sonnet 4"),
     ("claude-3-5-haiku-20241022", "Claude Haiku 3.5"),
 ];
@@ -33,8 +41,12 @@ pub async fn messages(
     exchange::chat(state, &Anthropic, route, headers, body).await
 }
 
-pub async fn models(Shared(state): Shared<Arc<State>>, headers: HeaderMap) -> Response {
-    exchange::models(&state, &Anthropic, "/anthropic/v1/models", &headers, None)
+pub async fn models(
+    Shared(state): Shared<Arc<State>>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    exchange::models(&state, &Anthropic, "/anthropic/v1/models", &headers, &query)
 }
 
 fn error(kind: &str, message: &str) -> Value {
@@ -184,12 +196,29 @@ impl Wire for Anthropic {
         )
     }
 
-    fn models(&self) -> Value {
-        let data: Vec<Value> = MODELS
+    /// A page as Anthropic pages: `limit` models (default 20, at most 1000) after `after_id`,
+    /// with `has_more`, `first_id` and `last_id`.
+    fn models(&self, query: &HashMap<String, String>) -> Value {
+        let limit = query
+            .get("limit")
+            .and_then(|l| l.parse::<usize>().ok())
+            .unwrap_or(20)
+            .clamp(1, 1000);
+        let start = query
+            .get("after_id")
+            .and_then(|after| MODELS.iter().position(|(id, _)| id == after))
+            .map_or(0, |i| i + 1);
+        let page = &MODELS[start.min(MODELS.len())..(start + limit).min(MODELS.len())];
+        let data: Vec<Value> = page
             .iter()
             .map(|(id, name)| json!({"type": "model", "id": id, "display_name": name, "created_at": "2025-01-01T00:00:00Z"}))
             .collect();
-        json!({"data": data, "has_more": false, "first_id": MODELS[0].0, "last_id": MODELS[MODELS.len() - 1].0})
+        json!({
+            "data": data,
+            "has_more": start + page.len() < MODELS.len(),
+            "first_id": page.first().map(|m| m.0),
+            "last_id": page.last().map(|m| m.0)
+        })
     }
 
     fn complete(&self, id: u64, model: &str, reply: &Reply) -> Value {

@@ -1,5 +1,6 @@
 //! The steps every chat call goes through, whatever the wire format: record, check the key,
 //! parse, apply the fault, reply.
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -42,7 +43,9 @@ pub trait Wire: Sync {
     /// The body the provider sends with this status.
     fn error_body(&self, status: StatusCode) -> Value;
     fn context_length(&self) -> WireError;
-    fn models(&self) -> Value;
+    /// The model list as the API frames it; `query` carries the paging parameters (Anthropic's
+    /// `limit` and `after_id`, Gemini's `pageSize` and `pageToken`).
+    fn models(&self, query: &HashMap<String, String>) -> Value;
     fn complete(&self, id: u64, model: &str, reply: &Reply) -> Value;
     fn stream(&self, id: u64, model: &str, reply: &Reply, call: &Call) -> Plan;
 }
@@ -155,8 +158,9 @@ pub fn models(
     wire: &dyn Wire,
     path: &str,
     headers: &HeaderMap,
-    query_key: Option<&str>,
+    query: &HashMap<String, String>,
 ) -> Response {
+    let query_key = query.get("key").map(String::as_str);
     let index = state.record(wire.name(), path, "", false, headers, Value::Null);
     let early = state.peek_fault("");
     if let Some(url) = &early.redirect_to {
@@ -168,7 +172,7 @@ pub fn models(
         Ok(()) => {
             state.set_status(index, 200);
             state.set_outcome(index, "answered");
-            Json(wire.models()).into_response()
+            Json(wire.models(query)).into_response()
         }
         Err((status, body)) => {
             let body = hostile::echo_json(body, echo.as_deref());

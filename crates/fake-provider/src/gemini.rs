@@ -13,8 +13,11 @@ use crate::reply::{Finish, Reply};
 use crate::state::State;
 use crate::stream::{self, Frame, Plan};
 
-pub const MODELS: [(&str, &str); 2] = [
+/// What `GET /gemini/v1beta/models` lists: the bundled catalog's Gemini models.
+pub const MODELS: &[(&str, &str)] = &[
     ("gemini-2.0-flash", "Gemini 2.0 Flash"),
+    ("gemini-2.5-flash", "Gemini 2.5 Flash"),
+    ("gemini-2.5-flash-lite", "Gemini 2.5 Flash-Lite"),
     ("gemini-2.5-pro", "Gemini 2.5 Pro"),
 ];
 
@@ -58,13 +61,7 @@ pub async fn models(
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    exchange::models(
-        &state,
-        &Gemini,
-        "/gemini/v1beta/models",
-        &headers,
-        query.get("key").map(String::as_str),
-    )
+    exchange::models(&state, &Gemini, "/gemini/v1beta/models", &headers, &query)
 }
 
 fn status_name(code: u16) -> &'static str {
@@ -207,8 +204,21 @@ impl Wire for Gemini {
         (StatusCode::BAD_REQUEST, error(400, "The input token count (1048577) exceeds the maximum number of tokens allowed (1048576)."))
     }
 
-    fn models(&self) -> Value {
-        let models: Vec<Value> = MODELS
+    /// A page as Gemini pages: `pageSize` models (default 50, at most 1000) from `pageToken`,
+    /// with `nextPageToken` when more follow (this fake's tokens are offsets).
+    fn models(&self, query: &HashMap<String, String>) -> Value {
+        let size = query
+            .get("pageSize")
+            .and_then(|l| l.parse::<usize>().ok())
+            .unwrap_or(50)
+            .clamp(1, 1000);
+        let start = query
+            .get("pageToken")
+            .and_then(|t| t.parse::<usize>().ok())
+            .unwrap_or(0)
+            .min(MODELS.len());
+        let end = (start + size).min(MODELS.len());
+        let models: Vec<Value> = MODELS[start..end]
             .iter()
             .map(|(id, name)| {
                 json!({
@@ -218,7 +228,11 @@ impl Wire for Gemini {
                 })
             })
             .collect();
-        json!({"models": models})
+        let mut page = json!({"models": models});
+        if end < MODELS.len() {
+            page["nextPageToken"] = json!(end.to_string());
+        }
+        page
     }
 
     fn complete(&self, id: u64, model: &str, reply: &Reply) -> Value {

@@ -140,6 +140,14 @@ impl FakeProvider {
         self.state.requests()
     }
 
+    /// The chat requests so far, oldest first: every request but model-list fetches (which an
+    /// app or CLI may make in the background at start).
+    pub fn chat_requests(&self) -> Vec<RecordedRequest> {
+        let mut all = self.state.requests();
+        all.retain(|r| !r.path.ends_with("/models"));
+        all
+    }
+
     pub fn clear_requests(&self) {
         self.state.clear_requests();
     }

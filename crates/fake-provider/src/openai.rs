@@ -1,4 +1,5 @@
 //! OpenAI Chat Completions, framed as api.openai.com frames it.
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::State as Shared;
@@ -13,7 +14,31 @@ use crate::state::State;
 use crate::stream::{Frame, Plan};
 
 const CREATED: u64 = 1_700_000_000;
-pub const MODELS: [&str; 3] = ["gpt-4o", "gpt-4o-mini", "o3-mini"];
+/// What `GET /openai/v1/models` lists: the API names of the bundled catalog's OpenAI models and
+/// of the OpenAI-compatible servers' models (this one server stands in for all of them), plus
+/// `o3-mini`, which the catalog does not know.
+pub const MODELS: &[&str] = &[
+    "gpt-4o",
+    "gpt-4o-mini",
+    "o1",
+    "o3",
+    "o3-mini",
+    "o4-mini",
+    "gpt-4.1",
+    "gpt-4.1-mini",
+    "gpt-4.1-nano",
+    "gpt-5",
+    "gpt-5-mini",
+    "gpt-5-nano",
+    "deepseek-chat",
+    "deepseek-reasoner",
+    "mistral-large-2411",
+    "mistral-medium-2505",
+    "mistral-small-2503",
+    "codestral-2501",
+    "llama-3.3-70b-versatile",
+    "llama-3.1-8b-instant",
+];
 
 pub struct OpenAi;
 
@@ -28,7 +53,13 @@ pub async fn chat(Shared(state): Shared<Arc<State>>, headers: HeaderMap, body: B
 }
 
 pub async fn models(Shared(state): Shared<Arc<State>>, headers: HeaderMap) -> Response {
-    exchange::models(&state, &OpenAi, "/openai/v1/models", &headers, None)
+    exchange::models(
+        &state,
+        &OpenAi,
+        "/openai/v1/models",
+        &headers,
+        &HashMap::new(),
+    )
 }
 
 fn error(message: &str, kind: &str, param: Option<&str>, code: Option<&str>) -> Value {
@@ -180,7 +211,8 @@ impl Wire for OpenAi {
         )
     }
 
-    fn models(&self) -> Value {
+    /// OpenAI lists every model at once.
+    fn models(&self, _: &HashMap<String, String>) -> Value {
         let data: Vec<Value> = MODELS
             .iter()
             .map(

@@ -46,6 +46,7 @@ macro_rules! all {
             crate::commands::rules::saved_routing,
             crate::commands::rules::save_routing,
             crate::commands::rules::rule_versions,
+            crate::commands::rules::rule_version,
             crate::commands::rules::restore_rule_version,
             crate::commands::rules::routing_presets,
             crate::commands::rules::bundled_catalog,

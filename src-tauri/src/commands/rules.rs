@@ -56,6 +56,12 @@ pub async fn rule_versions(state: State<'_, AppState>) -> AppResult<Vec<RuleVers
     Ok(state.settings()?.store.rule_versions().await?)
 }
 
+/// A saved version as it was, for the preview a restore asks to confirm.
+#[tauri::command]
+pub async fn rule_version(state: State<'_, AppState>, id: i64) -> AppResult<RoutingConfig> {
+    Ok(state.settings()?.store.routing_version(id).await?)
+}
+
 #[tauri::command]
 pub async fn restore_rule_version(state: State<'_, AppState>, id: i64) -> AppResult<SavedRouting> {
     let store = &state.settings()?.store;

@@ -124,6 +124,7 @@ export const backend = {
   saveRouting: (config: RoutingConfig, note: string) =>
     call<SavedRouting>('save_routing', { config, note }),
   ruleVersions: () => call<RuleVersion[]>('rule_versions'),
+  ruleVersion: (id: number) => call<RoutingConfig>('rule_version', { id }),
   restoreRuleVersion: (id: number) => call<SavedRouting>('restore_rule_version', { id }),
   routingPresets: () => call<RoutingPreset[]>('routing_presets'),
   bundledCatalog: () => call<Catalog>('bundled_catalog'),

@@ -610,6 +610,7 @@ mod tests {
             key: KeyInfo::Set {
                 last4: "abcd".into(),
             },
+            models: None,
         };
         let providers = [provider("openai"), provider("anthropic")];
         let prompt = ask("Fix this Python function: def f(xs): return sum(xs) / len(xs)");

@@ -4,7 +4,7 @@ use super::Settings;
 use crate::error::EngineError;
 use crate::provider::ProviderRow;
 use crate::provider::{HeaderInfo, ProviderInput};
-use crate::secrets::{header_account, Secret};
+use crate::secrets::{header_account, header_label, Secret};
 
 /// The secret header values `input` brings: the ones with a value typed in. An empty value
 /// keeps what the keychain already holds.
@@ -48,17 +48,23 @@ impl Settings {
     pub(super) async fn store_header_values(
         &self,
         id: &str,
+        provider_name: &str,
         values: Vec<(String, Secret)>,
     ) -> Result<(), EngineError> {
         if values.is_empty() {
             return Ok(());
         }
         let id = id.to_string();
+        let provider_name = provider_name.to_string();
         self.keychain
             .run(move |k| {
-                values
-                    .iter()
-                    .try_for_each(|(name, value)| k.set(&header_account(&id, name), value))
+                values.iter().try_for_each(|(name, value)| {
+                    k.set(
+                        &header_account(&id, name),
+                        &header_label(&provider_name, name),
+                        value,
+                    )
+                })
             })
             .await
     }
@@ -179,8 +185,13 @@ impl Settings {
         let mut warnings = Vec::new();
         for found in pending {
             let account = header_account(&found.provider_id, &found.header);
+            let label = header_label(&found.provider_name, &found.header);
             let value = found.value;
-            if let Err(e) = self.keychain.run(move |k| k.set(&account, &value)).await {
+            if let Err(e) = self
+                .keychain
+                .run(move |k| k.set(&account, &label, &value))
+                .await
+            {
                 warnings.push(format!(
                     "The value of the header '{}' of '{}' could not be moved to the system \
                      keychain ({e}), so it was removed from the database. Enter it again under \

@@ -16,6 +16,7 @@ mod everything;
 pub mod ledger;
 pub mod messages;
 pub mod prefs;
+pub mod provider_models;
 pub mod providers;
 mod rollups;
 pub mod rules;

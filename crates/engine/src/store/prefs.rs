@@ -1,4 +1,4 @@
-//! Small preferences kept in the `settings` table: where the chat was left (the last
+//! The `settings` table (flags and choices kept with the database), and the preferences in it: where the chat was left (the last
 //! conversation and each conversation's unsent draft) and the app's settings screen choices.
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -33,27 +33,31 @@ pub struct ChatResume {
 }
 
 impl Store {
-    async fn pref(&self, key: &str) -> Result<Option<String>, EngineError> {
-        Ok(
-            sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
-                .bind(key)
-                .fetch_optional(self.pool())
-                .await?,
-        )
+    /// A value of the `settings` table (a flag or a choice kept with the database).
+    pub async fn setting(&self, key: &str) -> Result<Option<String>, EngineError> {
+        Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+            .bind(key)
+            .fetch_optional(self.pool())
+            .await?)
     }
 
-    async fn set_pref(&self, key: &str, value: Option<&str>) -> Result<(), EngineError> {
-        match value {
-            Some(v) => sqlx::query(
-                "INSERT INTO settings (key, value) VALUES (?, ?)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            )
-            .bind(key)
-            .bind(v),
-            None => sqlx::query("DELETE FROM settings WHERE key = ?").bind(key),
-        }
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), EngineError> {
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES (?, ?)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
         .execute(self.pool())
         .await?;
+        Ok(())
+    }
+
+    pub async fn clear_setting(&self, key: &str) -> Result<(), EngineError> {
+        sqlx::query("DELETE FROM settings WHERE key = ?")
+            .bind(key)
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 
@@ -65,16 +69,19 @@ impl Store {
         text: &str,
     ) -> Result<(), EngineError> {
         let key = draft_key(conversation);
-        self.set_pref(&key, (!text.is_empty()).then_some(text))
-            .await?;
-        self.set_pref(LAST_CONVERSATION, Some(conversation.unwrap_or("")))
+        if text.is_empty() {
+            self.clear_setting(&key).await?;
+        } else {
+            self.set_setting(&key, text).await?;
+        }
+        self.set_setting(LAST_CONVERSATION, conversation.unwrap_or(""))
             .await
     }
 
     /// The draft of `conversation` (None: a new chat); empty when there is none.
     pub async fn draft(&self, conversation: Option<&str>) -> Result<String, EngineError> {
         Ok(self
-            .pref(&draft_key(conversation))
+            .setting(&draft_key(conversation))
             .await?
             .unwrap_or_default())
     }
@@ -82,7 +89,7 @@ impl Store {
     /// The conversation open last, if it still exists, with its draft.
     pub async fn chat_resume(&self) -> Result<ChatResume, EngineError> {
         let last = self
-            .pref(LAST_CONVERSATION)
+            .setting(LAST_CONVERSATION)
             .await?
             .filter(|id| !id.is_empty());
         let conversation_id = match last {
@@ -98,14 +105,14 @@ impl Store {
 
     /// Forgets what was kept for a deleted conversation.
     pub(crate) async fn forget_drafts_of(&self, conversation: &str) -> Result<(), EngineError> {
-        self.set_pref(&draft_key(Some(conversation)), None).await
+        self.clear_setting(&draft_key(Some(conversation))).await
     }
 
     pub async fn preferences(&self) -> Result<Preferences, EngineError> {
         Ok(Preferences {
-            theme: self.pref(THEME).await?.unwrap_or_else(|| "system".into()),
+            theme: self.setting(THEME).await?.unwrap_or_else(|| "system".into()),
             default_model: self
-                .pref(DEFAULT_MODEL)
+                .setting(DEFAULT_MODEL)
                 .await?
                 .unwrap_or_else(|| "auto".into()),
         })
@@ -119,12 +126,9 @@ impl Store {
             });
         }
         let model = p.default_model.trim();
-        self.set_pref(THEME, Some(&p.theme)).await?;
-        self.set_pref(
-            DEFAULT_MODEL,
-            Some(if model.is_empty() { "auto" } else { model }),
-        )
-        .await?;
+        self.set_setting(THEME, &p.theme).await?;
+        let model = if model.is_empty() { "auto" } else { model };
+        self.set_setting(DEFAULT_MODEL, model).await?;
         self.preferences().await
     }
 }

@@ -87,6 +87,7 @@ impl Setup {
             key: KeyInfo::Set {
                 last4: "cdef".into(),
             },
+            models: None,
         })
         .collect();
         let catalog = Catalog {
@@ -247,4 +248,25 @@ pub fn secret_tool_lookup(account: &str) -> Option<String> {
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The label of the Secret Service item for `account` under the service `switchyard`, read
+/// with `secret-tool search` (it prints `label = …` for each item found).
+pub fn secret_tool_label(account: &str) -> Option<String> {
+    let out = std::process::Command::new("secret-tool")
+        .args([
+            "search",
+            "--all",
+            "service",
+            "switchyard",
+            "username",
+            account,
+        ])
+        .output()
+        .ok()?;
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    text.lines()
+        .find_map(|l| l.strip_prefix("label = "))
+        .map(str::to_string)
 }

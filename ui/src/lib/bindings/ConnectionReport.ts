@@ -3,4 +3,12 @@
 /**
  * What a successful test found.
  */
-export type ConnectionReport = { models: Array<string>, model_count: number, latency_ms: number, };
+export type ConnectionReport = { 
+/**
+ * Every model the provider listed, sorted.
+ */
+models: Array<string>, model_count: number, latency_ms: number, 
+/**
+ * The listed models the catalog has no entry for (filled in by `Settings::test_connection`).
+ */
+not_in_catalog: Array<string>, };

@@ -100,10 +100,24 @@ describe('Rules screen', () => {
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(screen.getByTestId('rules-status')).toHaveTextContent('Version 2'));
 
+    // A preset chosen but not loaded: the restore must not leave it offered.
+    await user.selectOptions(screen.getByLabelText('Preset'), 'complexity_based');
     await user.click(screen.getByRole('tab', { name: 'History' }));
     const v1 = screen.getByText('Version 1').closest('li')!;
-    await user.click(within(v1).getByRole('button', { name: 'Restore' }));
+    await user.click(within(v1).getByRole('button', { name: 'Restore…' }));
+    // Nothing is restored before the user has seen what changes and confirmed.
+    const preview = await screen.findByTestId('restore-preview');
+    expect(preview).toHaveTextContent('Restore version 1?');
+    expect(preview).toHaveTextContent('Compared with the rules in use (version 2):');
+    expect(preview).toHaveTextContent('Rules changed: “code”');
+    expect(calls.some((c) => c.cmd === 'restore_rule_version')).toBe(false);
+    await user.click(within(preview).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByTestId('restore-preview')).toBeNull();
+    await user.click(within(v1).getByRole('button', { name: 'Restore…' }));
+    await user.click(within(await screen.findByTestId('restore-preview')).getByRole('button', { name: 'Restore version 1' }));
     await waitFor(() => expect(screen.getByTestId('rules-status')).toHaveTextContent('Version 3'));
+    expect(screen.getByLabelText('Preset')).toHaveValue('');
+    expect(screen.getByRole('button', { name: 'Load' })).toBeDisabled();
     expect(calls.find((c) => c.cmd === 'restore_rule_version')!.args.id).toBe(1);
     expect(screen.getByText('Version 3').closest('li')).toHaveTextContent('Restored version 1');
     await user.click(screen.getByRole('tab', { name: 'Rules' }));
@@ -120,5 +134,56 @@ describe('Rules screen', () => {
     await waitFor(() => expect(within(row('claude-opus-4')).getByText('Unavailable')).toBeInTheDocument());
     expect(screen.getByText(/no anthropic provider is configured/)).toBeInTheDocument();
     expect(within(row('gpt-4o-mini')).getByText('Ready')).toBeInTheDocument();
+  });
+
+  it('offers the nearest model that can be called for one that cannot, and marks such presets', async () => {
+    const user = userEvent.setup();
+    fakeRulesBackend();
+    render(RulesScreen);
+    await loaded();
+    // claude-opus-4 has no provider in this setup; gpt-4o is the closest in quality and price.
+    const banner = await screen.findByTestId('unavailable-models');
+    expect(banner).toHaveTextContent('1 model in these rules cannot be called now.');
+    expect(banner).toHaveTextContent('claude-opus-4: no anthropic provider is configured. Nearest you can call: gpt-4o');
+    const option = screen.getByRole('option', { name: /Complexity-based/ });
+    expect(option).toHaveTextContent('Complexity-based (1 model unavailable)');
+    await user.click(within(banner).getByRole('button', { name: 'Use gpt-4o' }));
+    // gpt-4o was already the fallback: the chain keeps it once.
+    expect(summaries()[0]).toBe('When task is code → gpt-4o');
+    expect(screen.queryByTestId('unavailable-models')).toBeNull();
+    expect(screen.getByTestId('rules-status')).toHaveTextContent('Unsaved changes');
+  });
+
+  it('offers the substitute in the rule form too', async () => {
+    const user = userEvent.setup();
+    fakeRulesBackend();
+    render(RulesScreen);
+    await user.click(within(await loaded()).getByRole('button', { name: 'Edit' }));
+    const offer = await screen.findByTestId('chain-substitute');
+    expect(offer).toHaveTextContent('Nearest you can call: gpt-4o');
+    await user.click(within(offer).getByRole('button', { name: 'Use gpt-4o' }));
+    expect(screen.getByLabelText('Primary model')).toHaveValue('gpt-4o');
+    expect(screen.queryByTestId('chain-substitute')).toBeNull();
+  });
+
+  it('opens the rule form right under the row being edited', async () => {
+    const user = userEvent.setup();
+    fakeRulesBackend();
+    render(RulesScreen);
+    const code = await loaded();
+    await user.click(within(code).getByRole('button', { name: 'Edit' }));
+    const next = code.nextElementSibling as HTMLElement;
+    expect(next).toHaveAttribute('data-editing', 'code');
+    expect(within(next).getByLabelText('Primary model')).toBeInTheDocument();
+    await user.click(within(code).getByRole('button', { name: 'Close' }));
+    expect(code.nextElementSibling).toBe(row('default'));
+  });
+
+  it('keeps a model name on one line in the rules table', async () => {
+    fakeRulesBackend();
+    render(RulesScreen);
+    const code = await loaded();
+    const names = [...code.querySelectorAll('.name-nowrap')].map((n) => n.textContent);
+    expect(names).toEqual(['claude-opus-4', 'gpt-4o']);
   });
 });

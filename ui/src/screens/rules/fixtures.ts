@@ -138,6 +138,8 @@ export function fakeRulesBackend(opts: { saved?: RoutingConfig; versions?: RuleV
         if (check(c).length) throw { code: 'invalid_input', message: 'refused' };
         return saveAs(c, args.note as string);
       }
+      case 'rule_version':
+        return structuredClone(contents.get(args.id as number)!);
       case 'restore_rule_version':
         return saveAs(contents.get(args.id as number)!, `Restored version ${args.id}`);
       case 'import_rules_toml':

@@ -64,12 +64,12 @@ describe('SpendScreen', () => {
   it('shows totals with savings against the baseline', async () => {
     fakeBackend(dashboard);
     render(SpendScreen, { onopenconversation: () => {} });
-    expect(await screen.findByTestId('total-spend')).toHaveTextContent('$0.0030');
+    expect(await screen.findByTestId('total-spend')).toHaveTextContent('$0.003');
     expect(screen.getByTestId('total-requests')).toHaveTextContent('2');
     expect(screen.getByTestId('total-calls')).toHaveTextContent(`${dashboard.totals.calls} provider call`);
-    expect(screen.getByTestId('total-average')).toHaveTextContent('$0.00150');
+    expect(screen.getByTestId('total-average')).toHaveTextContent('$0.0015');
     // $0.012 baseline − $0.003 spent = $0.009, 75%.
-    expect(screen.getByTestId('total-savings')).toHaveTextContent('$0.00900 (75.0%)');
+    expect(screen.getByTestId('total-savings')).toHaveTextContent('$0.009 (75.0%)');
   });
 
   it('filters the requests by model, task, rule and outcome', async () => {
