@@ -2,7 +2,7 @@
 // in the README (scripts/screenshots copies them from e2e/artifacts to docs/screenshots).
 import path from 'node:path';
 import { addFakeProviders, invokeInApp, openScreen, screenshot, sendChat } from '../helpers/app.js';
-import { startFakeProvider } from '../helpers/fake-provider.js';
+import { setFaults, startFakeProvider } from '../helpers/fake-provider.js';
 import { root } from '../wdio.conf.js';
 
 const key = `sk-screens-${Math.random().toString(36).slice(2, 10)}`;
@@ -12,6 +12,7 @@ let fake;
 async function shootEvery(theme) {
   await openScreen('chat');
   await (await $('aside[aria-label="Conversations"]').$('button*=Explain')).click();
+  await (await $('button=Why this model?')).click();
   await $('[data-testid="message-assistant"]').waitForDisplayed();
   await screenshot(`screen-chat-${theme}`);
   await openScreen('rules');
@@ -35,7 +36,23 @@ describe('Screens for the README', () => {
   after(() => fake?.stop());
 
   it('draws every screen in the light theme', async () => {
-    for (const prompt of ['Explain how a railway switchyard sorts freight cars', 'Write a haiku about trains']) {
+    // Replies as a model would write them, and token counts of a real conversation, so the
+    // pictures show what a user sees (the fake server otherwise echoes the prompt).
+    const chats = [
+      ['Write a haiku about trains', 'Steel wheels hum at dusk\nfreight cars sorted into lines\nthe yard falls asleep', 900],
+      [
+        'Explain how a railway switchyard sorts freight cars',
+        'A switchyard (a **classification yard**) sorts cars by destination:\n\n' +
+          '1. An arriving train is uncoupled on the *receiving tracks*.\n' +
+          '2. A locomotive pushes the cars over a small hill, the **hump**; each rolls down alone.\n' +
+          '3. Switches send every car to the *bowl* track of its destination, and retarders brake it.\n\n' +
+          'When a track holds a full train, it is coupled, inspected and leaves from the *departure tracks*.',
+        4000,
+      ],
+    ];
+    for (const [prompt, text, tokens] of chats) {
+      await setFaults(fake.url, [{ model: '*', reply: text, usage_tokens: tokens }]);
+      await (await $('button=New chat')).click();
       const reply = await sendChat(prompt);
       await browser.waitUntil(async () => (await reply.getAttribute('data-status')) === 'complete', { timeout: 20000 });
     }

@@ -115,9 +115,13 @@ describe('ChatScreen', () => {
       return null;
     });
     render(ChatScreen, { onopensettings: () => {} });
-    await user.click(await screen.findByRole('button', { name: 'Add Ollama at http://127.0.0.1:11434/v1' }));
+    await screen.findByRole('button', { name: 'Add Ollama at http://127.0.0.1:11434/v1' });
+    expect(await screen.findByText(/No provider is set up yet/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Add Ollama at http://127.0.0.1:11434/v1' }));
     await screen.findByText(/Ollama added/);
     expect(providers).toHaveLength(1);
     await waitFor(() => expect(modelReads).toBe(2));
+    // Its own message says what comes next; "no provider" would no longer be true.
+    expect(screen.queryByText(/No provider is set up yet/)).toBeNull();
   });
 });
