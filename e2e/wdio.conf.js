@@ -65,11 +65,24 @@ export const config = {
     if (!process.env.SWITCHYARD_E2E_DATA_ROOT && !process.env.XDG_DATA_HOME) {
       ownDataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-e2e-'));
       process.env.SWITCHYARD_E2E_DATA_ROOT = ownDataRoot;
+      // The webview's cache and settings too, not the user's own folders.
+      process.env.XDG_CACHE_HOME ??= path.join(ownDataRoot, 'cache');
+      process.env.XDG_CONFIG_HOME ??= path.join(ownDataRoot, 'config');
     }
   },
 
-  onComplete() {
-    if (ownDataRoot) fs.rmSync(ownDataRoot, { recursive: true, force: true });
+  async onComplete() {
+    if (!ownDataRoot) return;
+    // The last app's web process may still be writing its shader cache as it exits.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        fs.rmSync(ownDataRoot, { recursive: true, force: true });
+        return;
+      } catch (error) {
+        if (attempt === 40) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
   },
 
   async beforeSession(_config, _capabilities, specs) {
