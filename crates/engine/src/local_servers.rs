@@ -98,11 +98,7 @@ async fn probe(
     port: u16,
 ) -> Option<LocalServer> {
     let base_url = format!("http://127.0.0.1:{port}/v1");
-    let response = client
-        .get(format!("{base_url}/models"))
-        .send()
-        .await
-        .ok()?;
+    let response = client.get(format!("{base_url}/models")).send().await.ok()?;
     if !response.status().is_success() {
         tracing::debug!(port, status = %response.status(), "{label} not offered: its model list was refused");
         return None;
@@ -117,7 +113,10 @@ async fn probe(
             model_count,
         }),
         None => {
-            tracing::debug!(port, "{label} not offered: the answer is not an OpenAI model list");
+            tracing::debug!(
+                port,
+                "{label} not offered: the answer is not an OpenAI model list"
+            );
             None
         }
     }

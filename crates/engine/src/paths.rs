@@ -134,7 +134,11 @@ mod tests {
         write(&old.join("switchyard.db"), "database");
         write(&old.join("switchyard.db-wal"), "wal");
         write(&old.join("logs/switchyard.log"), "log");
-        assert_eq!(data_dir_in(base.path()), old, "before the move the old place is used");
+        assert_eq!(
+            data_dir_in(base.path()),
+            old,
+            "before the move the old place is used"
+        );
 
         let new = base.path().join(IDENTIFIER);
         assert_eq!(
@@ -149,7 +153,10 @@ mod tests {
             fs::read_to_string(new.join("switchyard.db")).unwrap(),
             "database"
         );
-        assert_eq!(fs::read_to_string(new.join("switchyard.db-wal")).unwrap(), "wal");
+        assert_eq!(
+            fs::read_to_string(new.join("switchyard.db-wal")).unwrap(),
+            "wal"
+        );
         assert_eq!(
             fs::read_to_string(new.join("logs/switchyard.log")).unwrap(),
             "log"
