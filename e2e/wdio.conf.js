@@ -3,6 +3,7 @@
 // and with XDG_DATA_HOME pointing at a scratch directory.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,19 @@ const driverPort = Number(process.env.SWITCHYARD_E2E_DRIVER_PORT ?? 4444);
 export const artifacts = path.join(here, 'artifacts');
 
 let driver;
+let ownDataRoot = null;
+
+/** A loopback port that nothing listens on right now. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 export const config = {
   runner: 'local',
@@ -27,6 +41,9 @@ export const config = {
   capabilities: [
     {
       maxInstances: 1,
+      // Names the runner in WebdriverIO's summary lines ("PASSED in linux"), which otherwise
+      // read "in undefined"; WebKitWebDriver matches it against the platform it runs on.
+      platformName: 'linux',
       // tauri-driver speaks classic WebDriver; WebdriverIO 9 would otherwise ask for BiDi.
       'wdio:enforceWebDriverClassic': true,
       'tauri:options': { application: appBinary },
@@ -43,9 +60,32 @@ export const config = {
   onPrepare() {
     fs.mkdirSync(artifacts, { recursive: true });
     if (!fs.existsSync(appBinary)) throw new Error(`${appBinary} is missing: build it first (scripts/test does)`);
+    // Run on its own (not from scripts/test, whose scratch folder is removed afterwards), the
+    // suite writes to a temporary folder of its own and removes it when done.
+    if (!process.env.SWITCHYARD_E2E_DATA_ROOT && !process.env.XDG_DATA_HOME) {
+      ownDataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-e2e-'));
+      process.env.SWITCHYARD_E2E_DATA_ROOT = ownDataRoot;
+      // The webview's cache and settings too, not the user's own folders.
+      process.env.XDG_CACHE_HOME ??= path.join(ownDataRoot, 'cache');
+      process.env.XDG_CONFIG_HOME ??= path.join(ownDataRoot, 'config');
+    }
   },
 
-  beforeSession(_config, _capabilities, specs) {
+  async onComplete() {
+    if (!ownDataRoot) return;
+    // The last app's web process may still be writing its shader cache as it exits.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        fs.rmSync(ownDataRoot, { recursive: true, force: true });
+        return;
+      } catch (error) {
+        if (attempt === 40) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  },
+
+  async beforeSession(_config, _capabilities, specs) {
     // Each spec file gets its own data directory (database, logs, webview storage), so specs
     // neither see nor depend on each other's providers and conversations. The keychain is shared.
     const spec = path.basename(fileURLToPath(specs[0])).replace(/\.e2e\.js$/, '');
@@ -68,6 +108,11 @@ export const config = {
       { mode: 0o755 },
     );
     process.env.PATH = `${browserBin}:${process.env.PATH}`;
+    // The app looks for a local Ollama or LM Studio on these ports, not on the real ones: a
+    // server running on this machine must not change what a spec sees. A spec that wants one
+    // starts the fake provider on SWITCHYARD_OLLAMA_PORT.
+    process.env.SWITCHYARD_OLLAMA_PORT = String(await freePort());
+    process.env.SWITCHYARD_LMSTUDIO_PORT = String(await freePort());
     const bin = process.env.TAURI_DRIVER ?? path.join(os.homedir(), '.cargo/bin/tauri-driver');
     // The app's own log lines (and the driver's) go to a file per spec, not into the test report.
     const log = fs.openSync(path.join(artifacts, `app-${spec}.log`), 'w');

@@ -12,7 +12,9 @@ export async function openScreen(name) {
 
 export async function screenshot(name) {
   fs.mkdirSync(artifacts, { recursive: true });
-  // WebKit under Xvfb can hand back the previous frame if asked before it repaints.
+  // WebKit under Xvfb can hand back the previous frame if asked before it repaints: wait for
+  // two frames to be drawn, then a little more.
+  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
   await browser.pause(400);
   await browser.saveScreenshot(path.join(artifacts, `${name}.png`));
 }

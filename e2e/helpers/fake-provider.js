@@ -1,12 +1,13 @@
-// Starts the repo's fake provider server (crates/fake-provider) on a free loopback port.
+// Starts the repo's fake provider server (crates/fake-provider) on a free loopback port, or on
+// `port` when given.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { targetDebug } from '../wdio.conf.js';
 
-export async function startFakeProvider(keys) {
+export async function startFakeProvider(keys, port = 0) {
   const bin = path.join(targetDebug, 'switchyard-fake-provider');
-  const args = ['--port', '0', ...keys.flatMap((k) => ['--key', k])];
+  const args = ['--port', String(port), ...keys.flatMap((k) => ['--key', k])];
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout });
   const url = await new Promise((resolve, reject) => {

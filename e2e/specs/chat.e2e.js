@@ -11,7 +11,7 @@ let fake;
 
 /** What Auto decides for `prompt`, from the CLI over the same database. */
 function routeOf(prompt) {
-  const db = path.join(process.env.XDG_DATA_HOME, 'dev.switchyard.app/switchyard.db');
+  const db = path.join(process.env.XDG_DATA_HOME, 'dev.switchyard.desktop/switchyard.db');
   const out = execFileSync(path.join(targetDebug, 'switchyard'), ['--db', db, 'route', prompt], { encoding: 'utf8' });
   return JSON.parse(out);
 }
@@ -166,7 +166,7 @@ describe('Chat', () => {
   });
 
   it('opens a 1,000-message conversation (the time is recorded, not asserted)', async () => {
-    const db = path.join(process.env.XDG_DATA_HOME, 'dev.switchyard.app/switchyard.db');
+    const db = path.join(process.env.XDG_DATA_HOME, 'dev.switchyard.desktop/switchyard.db');
     const rows = [];
     for (let i = 0; i < 1000; i++) {
       const role = i % 2 === 0 ? 'user' : 'assistant';

@@ -153,7 +153,7 @@ describe('Settings → Providers', () => {
     const storage = await browser.execute(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
     expect(storage).not.toContain(goodKey);
 
-    const appDir = path.join(dataHome(), 'dev.switchyard.app');
+    const appDir = path.join(dataHome(), 'dev.switchyard.desktop');
     expect(fs.existsSync(path.join(appDir, 'switchyard.db'))).toBe(true);
     expect(fs.statSync(path.join(appDir, 'logs/switchyard.log')).size).toBeGreaterThan(0);
     for (const key of [goodKey, badKey]) {

@@ -11,7 +11,7 @@ import { artifacts, root } from '../wdio.conf.js';
 const GENERATE = `PRAGMA busy_timeout = 10000;
 ${fs.readFileSync(path.join(root, 'crates/engine/benches/ledger-year.sql'), 'utf8')}`;
 
-const db = () => path.join(process.env.XDG_DATA_HOME, 'dev.switchyard.app/switchyard.db');
+const db = () => path.join(process.env.XDG_DATA_HOME, 'dev.switchyard.desktop/switchyard.db');
 
 /** Replies in the ledger from local midnight `daysBack` days ago until now, as the screen
  * shows a count: 950,000. */

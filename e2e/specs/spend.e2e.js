@@ -10,7 +10,7 @@ const key = 'sk-spend-e2e-4242';
 let fake;
 
 function ledger() {
-  const db = path.join(process.env.XDG_DATA_HOME, 'dev.switchyard.app/switchyard.db');
+  const db = path.join(process.env.XDG_DATA_HOME, 'dev.switchyard.desktop/switchyard.db');
   const out = execFileSync(
     'sqlite3',
     [db, "SELECT COALESCE(SUM(cost_nusd),0), SUM(outcome IN ('answered','partial','stopped')) FROM usage"],
@@ -80,7 +80,7 @@ describe('Spend', () => {
     await expect($('section[aria-label="Baseline"]')).toHaveText(expect.stringContaining('Saved.'));
     await openScreen('chat');
     await chat('Classify this review as positive or negative: great value');
-    const db = path.join(process.env.XDG_DATA_HOME, 'dev.switchyard.app/switchyard.db');
+    const db = path.join(process.env.XDG_DATA_HOME, 'dev.switchyard.desktop/switchyard.db');
     const last = execFileSync('sqlite3', [db, 'SELECT baseline_model FROM usage ORDER BY id DESC LIMIT 1'], { encoding: 'utf8' });
     expect(last.trim()).toBe('gpt-4o');
     await openScreen('spend');

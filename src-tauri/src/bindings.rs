@@ -16,6 +16,7 @@ fn export_all(dir: &Path) {
     provider::ProviderPreset::export_all_to(dir).unwrap();
     secrets::KeychainStatus::export_all_to(dir).unwrap();
     connection::ConnectionReport::export_all_to(dir).unwrap();
+    switchyard_engine::local_servers::LocalServer::export_all_to(dir).unwrap();
     // The chat's types; the engine's Reply and the router's Decision come with them.
     {
         use switchyard_engine::send;

@@ -19,7 +19,15 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 pub fn run() {
+    // Before anything opens a file in the data directory: a directory left under the old
+    // identifier moves to the new place.
+    let relocation = paths::relocate();
     let _log_guard = logging::init(&paths::log_dir());
+    match &relocation {
+        paths::Relocation::Nothing => {}
+        paths::Relocation::Moved { .. } => tracing::info!("{relocation}"),
+        _ => tracing::warn!("{relocation}"),
+    }
     let db = paths::default_db_path();
     let chat = tauri::async_runtime::block_on(open(&db));
     match &chat {

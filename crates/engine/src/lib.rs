@@ -5,6 +5,7 @@ pub mod chat;
 pub mod connection;
 pub mod error;
 pub mod execute;
+pub mod local_servers;
 pub mod money;
 pub mod paths;
 pub mod provider;

@@ -2,7 +2,8 @@
 //! API frames it, with faults a test can inject per model.
 //!
 //! One server serves all three under path prefixes: base URLs `{url}/openai/v1`,
-//! `{url}/anthropic` and `{url}/gemini`. Replies echo the last user message
+//! `{url}/anthropic` and `{url}/gemini`. The OpenAI format is also served at `{url}/v1`, where
+//! a local server (Ollama, LM Studio) answers, so the server can stand in for one. Replies echo the last user message
 //! (`"Echo: " + text`), streamed one word per chunk and counted one token per word.
 //!
 //! Faults, per model (`"*"` for every model without its own), from a test through
@@ -58,6 +59,8 @@ fn app(state: Arc<State>) -> Router {
     Router::new()
         .route("/openai/v1/models", get(openai::models))
         .route("/openai/v1/chat/completions", post(openai::chat))
+        .route("/v1/models", get(openai::models))
+        .route("/v1/chat/completions", post(openai::chat))
         .route("/anthropic/v1/models", get(anthropic::models))
         .route("/anthropic/v1/messages", post(anthropic::messages))
         .route("/gemini/v1beta/models", get(gemini::models))

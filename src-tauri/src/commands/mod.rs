@@ -1,6 +1,7 @@
 //! The Tauri commands, one module per screen. [`all!`] lists every command once: the handler
 //! list and the check that `ui/src/lib/backend.ts` calls exactly these both read it.
 pub mod chat;
+pub mod local_servers;
 pub mod preferences;
 pub mod providers;
 pub mod rules;
@@ -43,6 +44,7 @@ macro_rules! all {
             crate::commands::providers::set_provider_key,
             crate::commands::providers::delete_provider_key,
             crate::commands::providers::test_provider_connection,
+            crate::commands::local_servers::local_servers,
             crate::commands::rules::saved_routing,
             crate::commands::rules::save_routing,
             crate::commands::rules::rule_versions,

@@ -17,6 +17,7 @@ import type { SearchHit } from './bindings/SearchHit';
 import type { SendRequest } from './bindings/SendRequest';
 import type { ConnectionReport } from './bindings/ConnectionReport';
 import type { KeychainStatus } from './bindings/KeychainStatus';
+import type { LocalServer } from './bindings/LocalServer';
 import type { Provider } from './bindings/Provider';
 import type { ProviderInput } from './bindings/ProviderInput';
 import type { ProviderPreset } from './bindings/ProviderPreset';
@@ -120,6 +121,7 @@ export const backend = {
   deleteProviderKey: (id: string) => call<Provider>('delete_provider_key', { id }),
   testProviderConnection: (id: string) =>
     call<ConnectionReport>('test_provider_connection', { id }),
+  localServers: () => call<LocalServer[]>('local_servers'),
   savedRouting: () => call<SavedRouting>('saved_routing'),
   saveRouting: (config: RoutingConfig, note: string) =>
     call<SavedRouting>('save_routing', { config, note }),

@@ -94,4 +94,34 @@ describe('ChatScreen', () => {
     const banner = await screen.findByText(/No provider is set up yet/);
     expect(within(banner).getByRole('button', { name: 'Add one in Settings → Providers' })).toBeInTheDocument();
   });
+
+  it('offers a local server on a first start, and reads the models again once it is added', async () => {
+    const user = userEvent.setup();
+    let modelReads = 0;
+    const providers: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === 'list_conversations') return [];
+      if (cmd === 'list_providers') return providers;
+      if (cmd === 'local_servers') return [{ preset: 'ollama', label: 'Ollama', base_url: 'http://127.0.0.1:11434/v1', model_count: 2 }];
+      if (cmd === 'add_provider') {
+        const p = { id: 'p1', ...(args as { input: object }).input, headers: [], key: { state: 'missing' } };
+        providers.push(p);
+        return p;
+      }
+      if (cmd === 'chat_models') {
+        modelReads++;
+        return [{ id: 'gpt-4o', provider: 'openai', available: false }];
+      }
+      return null;
+    });
+    render(ChatScreen, { onopensettings: () => {} });
+    await screen.findByRole('button', { name: 'Add Ollama at http://127.0.0.1:11434/v1' });
+    expect(await screen.findByText(/No provider is set up yet/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Add Ollama at http://127.0.0.1:11434/v1' }));
+    await screen.findByText(/Ollama added/);
+    expect(providers).toHaveLength(1);
+    await waitFor(() => expect(modelReads).toBe(2));
+    // Its own message says what comes next; "no provider" would no longer be true.
+    expect(screen.queryByText(/No provider is set up yet/)).toBeNull();
+  });
 });
