@@ -52,6 +52,8 @@ pub struct RequestContext {
     pub message_id: Option<i64>,
     pub task: Option<String>,
     pub rule: Option<String>,
+    /// The endpoint client (its token's name).
+    pub client: Option<String>,
 }
 
 /// Budgets and ledger for one request.
@@ -123,6 +125,7 @@ impl Meter for Metering {
                 cost_estimated: true,
                 baseline_model: self.baseline.as_ref().map(|b| b.id.clone()),
                 baseline_cost_nusd: self.baseline_cost(&usage),
+                client: cx.client.clone(),
                 ..LedgerRow::default()
             };
             let new = NewCall {

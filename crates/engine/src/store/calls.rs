@@ -76,9 +76,9 @@ impl Store {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO calls_in_flight (expires_at, pid, source, conversation_id, message_id,
                  provider_id, provider, model, task, rule, hop, attempt, estimate_nusd,
-                 input_tokens, output_tokens, baseline_model, baseline_cost_nusd)
+                 input_tokens, output_tokens, baseline_model, baseline_cost_nusd, client)
              VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
-                 ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                 ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
              RETURNING id",
         )
         .bind(format!("+{} seconds", call.lease_secs))
@@ -101,6 +101,7 @@ impl Store {
             r.baseline_cost_nusd
                 .map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
         )
+        .bind(&r.client)
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -146,7 +147,7 @@ impl Store {
                 "DELETE FROM calls_in_flight WHERE id = ?
                  RETURNING source, conversation_id, message_id, provider_id, provider, model,
                      task, rule, hop, attempt, estimate_nusd, input_tokens, output_tokens,
-                     baseline_model, baseline_cost_nusd",
+                     baseline_model, baseline_cost_nusd, client",
             )
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -173,6 +174,7 @@ impl Store {
                     cost_estimated: true,
                     baseline_model: r.try_get("baseline_model")?,
                     baseline_cost_nusd: baseline.and_then(|n| u64::try_from(n).ok()),
+                    client: r.try_get("client")?,
                     ..LedgerRow::default()
                 };
                 super::ledger::insert(&mut tx, &row).await?;

@@ -17,6 +17,7 @@ pub mod providers;
 mod rollups;
 pub mod rules;
 pub mod spend;
+pub mod tokens;
 
 #[derive(Debug, Clone)]
 pub struct Store {

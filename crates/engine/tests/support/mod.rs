@@ -214,6 +214,7 @@ pub fn metering_against(store: &Store, catalog: &Catalog, baseline: Option<&str>
         message_id: None,
         task: None,
         rule: None,
+        client: None,
     };
     Metering::new(store.clone(), catalog.clone(), context, baseline)
 }
