@@ -101,6 +101,9 @@ pub fn exposure_warning(addr: &SocketAddr) -> Option<String> {
 
 /// Binds `config.addr` and serves until stopped.
 pub async fn start(engine: Engine, config: Config) -> Result<Running, EngineError> {
+    // Providers and keys in memory, read again every 2 s: a keychain round trip per request
+    // would be most of what the endpoint adds.
+    let engine = engine.caching_providers(crate::tokens::REFRESH_EVERY);
     let gate = Arc::new(TokenGate::new(engine.settings().clone()).await?);
     let models = Models::new(engine.clone(), config.routing.clone()).await?;
     let listener = TcpListener::bind(config.addr).await.map_err(|e| {

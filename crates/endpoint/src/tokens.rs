@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
 use switchyard_engine::secrets::Secret;
 use switchyard_engine::settings::Settings;
-use switchyard_engine::store::tokens::TokenName;
+use switchyard_engine::store::endpoint::TokenName;
 use switchyard_engine::EngineError;
 
 /// How long a server trusts its copy of the tokens: a token revoked in another process stops

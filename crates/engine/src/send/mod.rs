@@ -2,6 +2,7 @@
 //! [`Engine::send`] a request, its source, a sink for events and a cancellation token; it routes,
 //! plans, checks budgets, carries out the chain with retries and fallback, and saves the
 //! messages and the ledger as it goes, so a crash, a stop or a failure keeps what came.
+mod cache;
 mod events;
 pub mod meter;
 mod sink;
@@ -30,6 +31,7 @@ use crate::secrets::Secret;
 use crate::settings::Settings;
 use crate::store::conversations::Conversation;
 use crate::store::messages::{ChatMessage, Finished, MessageStatus, Role};
+use cache::ProviderCache;
 use meter::{Metering, RequestContext};
 use sink::ChannelSink;
 
@@ -42,6 +44,9 @@ pub struct Engine {
     settings: Settings,
     executor: Executor,
     budgets: Budgets,
+    /// Providers and keys kept in memory (see [`Engine::caching_providers`]); None reads them
+    /// for every request.
+    cache: Option<std::sync::Arc<ProviderCache>>,
 }
 
 /// The rules and catalog a send routes with.
@@ -137,6 +142,18 @@ impl Engine {
             budgets: Budgets::new(settings.store.clone()),
             settings,
             executor,
+            cache: None,
+        }
+    }
+
+    /// The same engine, keeping providers, their key state and keys in memory for `fresh_for`
+    /// instead of reading the database and the keychain for every request: for the local
+    /// endpoint, where keychain round trips would be most of a request's overhead. A provider or
+    /// key changed elsewhere is seen within `fresh_for`.
+    pub fn caching_providers(&self, fresh_for: Duration) -> Self {
+        Self {
+            cache: Some(std::sync::Arc::new(ProviderCache::new(fresh_for))),
+            ..self.clone()
         }
     }
 
@@ -342,15 +359,61 @@ impl Engine {
     /// The providers with their key state and the secret header values calls need (which
     /// only the keychain holds).
     async fn providers_for_calls(&self) -> Result<Vec<Provider>, EngineError> {
-        let mut providers = self.settings.list().await?;
-        for row in self.settings.providers_for_calls().await? {
-            if let Some(p) = providers.iter_mut().find(|p| p.id == row.id) {
-                p.row = row;
-            }
+        match &self.cache {
+            Some(cache) => Ok(cache.get(&self.settings).await?.providers.clone()),
+            None => read_providers(&self.settings).await,
         }
-        Ok(providers)
     }
 
+    /// The keys of the enabled providers `chain` may use. A key that cannot be read leaves its
+    /// provider out; availability has already said why.
+    async fn keys_for(
+        &self,
+        chain: &[String],
+        catalog: &Catalog,
+        providers: &[Provider],
+    ) -> HashMap<String, Secret> {
+        let cached = match &self.cache {
+            Some(cache) => cache.get(&self.settings).await.ok(),
+            None => None,
+        };
+        let mut keys = HashMap::new();
+        for id in chain {
+            let Some(model) = catalog.find(id) else {
+                continue;
+            };
+            let found = availability::of_model(model, providers);
+            let Some(provider) = found.provider_id.filter(|_| found.available) else {
+                continue;
+            };
+            if keys.contains_key(&provider) {
+                continue;
+            }
+            let key = match &cached {
+                Some(snapshot) => snapshot.keys.get(&provider).cloned(),
+                None => self.settings.key(&provider).await.ok().flatten(),
+            };
+            if let Some(key) = key {
+                keys.insert(provider, key);
+            }
+        }
+        keys
+    }
+}
+
+/// The providers with their key state and the secret header values calls need (which only the
+/// keychain holds).
+async fn read_providers(settings: &Settings) -> Result<Vec<Provider>, EngineError> {
+    let mut providers = settings.list().await?;
+    for row in settings.providers_for_calls().await? {
+        if let Some(p) = providers.iter_mut().find(|p| p.id == row.id) {
+            p.row = row;
+        }
+    }
+    Ok(providers)
+}
+
+impl Engine {
     /// Carries out a decision: its chain (with the rule's models that cannot be called shown
     /// as skipped, and a budget's downgrade target), the budgets and ledger through the meter,
     /// events into `tx`.
@@ -430,33 +493,6 @@ impl Engine {
             store.save_progress(assistant.id, &text, None, None).await?;
         }
         Ok(())
-    }
-
-    /// The keys of the enabled providers `chain` may use. A key that cannot be read leaves its
-    /// provider out; availability has already said why.
-    async fn keys_for(
-        &self,
-        chain: &[String],
-        catalog: &Catalog,
-        providers: &[Provider],
-    ) -> HashMap<String, Secret> {
-        let mut keys = HashMap::new();
-        for id in chain {
-            let Some(model) = catalog.find(id) else {
-                continue;
-            };
-            let found = availability::of_model(model, providers);
-            let Some(provider) = found.provider_id.filter(|_| found.available) else {
-                continue;
-            };
-            if keys.contains_key(&provider) {
-                continue;
-            }
-            if let Ok(Some(key)) = self.settings.key(&provider).await {
-                keys.insert(provider, key);
-            }
-        }
-        keys
     }
 
     async fn finish(

@@ -11,13 +11,13 @@ use crate::error::EngineError;
 pub mod budgets;
 pub mod calls;
 pub mod conversations;
+pub mod endpoint;
 pub mod ledger;
 pub mod messages;
 pub mod providers;
 mod rollups;
 pub mod rules;
 pub mod spend;
-pub mod tokens;
 
 #[derive(Debug, Clone)]
 pub struct Store {

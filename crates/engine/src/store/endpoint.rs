@@ -1,4 +1,5 @@
-//! The names of the local endpoint's bearer tokens. The secrets are only in the keychain.
+//! The local endpoint's saved state: whether it runs and on which port, and the names of its
+//! bearer tokens (the secrets are only in the keychain).
 use super::Store;
 use crate::error::EngineError;
 
@@ -52,5 +53,52 @@ impl Store {
             .into_iter()
             .map(|(name, created_at)| TokenName { name, created_at })
             .collect())
+    }
+}
+
+const ENABLED: &str = "endpoint.enabled";
+const PORT: &str = "endpoint.port";
+
+/// Whether the app runs the endpoint, and on which port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EndpointSetting {
+    pub enabled: bool,
+    pub port: u16,
+}
+
+impl Store {
+    /// The saved endpoint setting; off on `default_port` when never saved.
+    pub async fn endpoint_setting(
+        &self,
+        default_port: u16,
+    ) -> Result<EndpointSetting, EngineError> {
+        let read = |key: &'static str| async move {
+            sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE key = ?")
+                .bind(key)
+                .fetch_optional(self.pool())
+                .await
+        };
+        let enabled = read(ENABLED).await?.is_some_and(|v| v == "1");
+        let port = read(PORT)
+            .await?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default_port);
+        Ok(EndpointSetting { enabled, port })
+    }
+
+    pub async fn set_endpoint_setting(&self, setting: EndpointSetting) -> Result<(), EngineError> {
+        let mut tx = self.pool().begin().await?;
+        for (key, value) in [
+            (ENABLED, if setting.enabled { "1" } else { "0" }.to_string()),
+            (PORT, setting.port.to_string()),
+        ] {
+            sqlx::query("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)")
+                .bind(key)
+                .bind(value)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 }
