@@ -106,7 +106,9 @@ describe('Local endpoint', () => {
     await expect($('[data-testid="endpoint-token-value"]')).not.toBeExisting();
     await screenshot('endpoint-settings-dark');
     await openScreen('spend');
-    await $('[data-testid="spend-by-client"]').waitForDisplayed();
+    const clients = await $('[data-testid="spend-by-client"]');
+    await clients.waitForDisplayed();
+    await clients.scrollIntoView();
     await screenshot('spend-endpoint-client-dark');
   });
 
@@ -114,7 +116,7 @@ describe('Local endpoint', () => {
     await openEndpointTab();
     const row = await $('li[data-token="e2e-client"]');
     await (await row.$('button=Revoke')).click();
-    await (await row.$('.confirm button=Revoke')).click();
+    await (await (await row.$('.confirm')).$('button=Revoke')).click();
     await expect($('ul[aria-label="Tokens"]')).not.toBeExisting();
     const res = await ask(token, 'still there?');
     expect(res.status).toBe(401);

@@ -331,6 +331,24 @@ async fn bad_tokens_bodies_and_model_names_get_each_formats_own_errors() {
     assert_eq!(body["data"][0]["type"], "model");
     assert_eq!(body["has_more"], false);
 
+    // An answer cut off mid-stream is an error when not streaming, not a short reply.
+    fake.set_fault(Fault {
+        model: "gpt-4o-mini".into(),
+        cut_after: Some(2),
+        ..Fault::default()
+    });
+    let r = post(
+        &c,
+        openai.clone(),
+        &token,
+        ask("auto", "Tell a long story about trains"),
+    )
+    .await;
+    assert_eq!(r.status(), 502);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["type"], "api_error");
+    fake.clear_faults();
+
     // No CORS unless configured: a browser's preflight is refused.
     let r = c
         .request(reqwest::Method::OPTIONS, &openai)

@@ -6,6 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use switchyard_engine::reply::ReplyStatus;
 use switchyard_engine::send::{ChatEvent, Completed, Completion, Engine, SendOptions, Source};
 use switchyard_engine::{EngineError, ErrorCode};
 use switchyard_router::Decision;
@@ -191,7 +192,9 @@ pub async fn answer(
                 drop(guard);
                 return match *result {
                     Err(e) => engine_error(format, &e).into_response(),
-                    Ok(done) if done.reply.model.is_none() => {
+                    // Nothing answered, or the answer was cut off: an error, not a short reply
+                    // that looks whole.
+                    Ok(done) if done.reply.status != ReplyStatus::Complete => {
                         failure(format, &done).into_response()
                     }
                     Ok(done) => whole(format, &done, &provider),
