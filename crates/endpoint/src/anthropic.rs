@@ -151,3 +151,35 @@ pub fn models(ids: &[(String, String)]) -> Value {
         "last_id": ids.last().map(|(id, _)| id),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn the_system_prompt_comes_first_and_tool_blocks_are_refused() {
+        let r = parse(&json!({
+            "model": "claude-haiku", "max_tokens": 10, "stream": true,
+            "system": [{"type": "text", "text": "Be brief."}],
+            "messages": [{"role": "user", "content": "Hi"}],
+        }))
+        .unwrap();
+        assert_eq!(
+            (r.messages[0].role.as_str(), r.messages[0].content.as_str()),
+            ("system", "Be brief.")
+        );
+        assert_eq!(r.messages[1].content, "Hi");
+        assert!(r.stream);
+        let tool = parse(
+            &json!({"model": "auto", "messages": [{"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": "x", "content": "42"}]}]}),
+        )
+        .unwrap_err();
+        assert!(tool.message.contains("Tool"));
+        let body = tool.body();
+        assert_eq!(body["type"], "error");
+        assert_eq!(body["error"]["type"], "invalid_request_error");
+    }
+}

@@ -173,3 +173,44 @@ pub fn models(ids: &[(String, String)]) -> Value {
         })).collect::<Vec<_>>(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::wire::Problem;
+
+    #[test]
+    fn messages_become_the_engines_with_text_parts_joined_and_developer_as_system() {
+        let r = parse(&json!({
+            "model": "auto",
+            "max_completion_tokens": 50,
+            "messages": [
+                {"role": "developer", "content": "Be brief."},
+                {"role": "user", "content": [{"type": "text", "text": "Hello "}, {"type": "text", "text": "there"}]},
+            ],
+        }))
+        .unwrap();
+        assert_eq!(r.messages[0].role, "system");
+        assert_eq!(r.messages[1].content, "Hello there");
+        assert_eq!(r.max_tokens, Some(50));
+        assert!(!r.stream);
+    }
+
+    #[test]
+    fn what_cannot_be_carried_is_refused_with_a_reason() {
+        let tools = parse(&json!({"model": "auto", "tools": [], "messages": []})).unwrap_err();
+        assert_eq!(tools.problem, Problem::BadRequest);
+        assert!(tools.message.contains("Tool"));
+        let image = parse(&json!({"model": "auto", "messages": [
+            {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "x"}}]}]}))
+        .unwrap_err();
+        assert!(image.message.contains("image_url"), "{}", image.message);
+        let no_model = parse(&json!({"messages": []})).unwrap_err();
+        assert_eq!(no_model.param, Some("model"));
+        let bad_limit =
+            parse(&json!({"model": "auto", "max_tokens": -1, "messages": []})).unwrap_err();
+        assert_eq!(bad_limit.param, Some("max_tokens"));
+    }
+}
