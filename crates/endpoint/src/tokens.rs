@@ -1,7 +1,7 @@
 //! The endpoint's bearer tokens: made here, the secret kept only in the keychain (account
 //! `endpoint-token/<random id>`), the names in the database so they can be listed and revoked.
 //! [`TokenGate`] holds the live tokens in memory and compares in constant time.
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use subtle::ConstantTimeEq;
@@ -158,10 +158,12 @@ impl TokenGate {
         found
     }
 
-    /// The name of the token `presented`, or None when no live token matches.
-    pub async fn check(&self, presented: &str) -> Option<String> {
+    /// The name of the token `presented`, or None when no live token matches. A copy older
+    /// than [`REFRESH_EVERY`] is read again in the background; requests do not wait for it.
+    pub async fn check(self: &Arc<Self>, presented: &str) -> Option<String> {
         if self.age() >= REFRESH_EVERY {
-            self.reload_quietly().await;
+            let this = self.clone();
+            tokio::spawn(async move { this.reload_quietly().await });
         }
         if let Some(name) = self.find(presented) {
             return Some(name);

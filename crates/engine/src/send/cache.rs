@@ -1,11 +1,13 @@
 //! Providers, their key state and their keys, kept in memory for a short while: the local
 //! endpoint would otherwise ask the database and the keychain (a D-Bus round trip per provider)
-//! for every request. Keys stay [`Secret`]s, wiped when the snapshot is dropped.
+//! for every request. A stale copy is read again in the background while requests go on with
+//! it, so no request waits on the keychain once the first copy is made. Keys stay [`Secret`]s,
+//! wiped when the snapshot is dropped.
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use crate::error::EngineError;
@@ -22,37 +24,60 @@ pub struct Snapshot {
 
 pub struct ProviderCache {
     fresh_for: Duration,
-    slot: Mutex<Option<Arc<Snapshot>>>,
+    slot: RwLock<Option<Arc<Snapshot>>>,
+    refreshing: AtomicBool,
 }
 
 impl ProviderCache {
     pub fn new(fresh_for: Duration) -> Self {
         Self {
             fresh_for,
-            slot: Mutex::new(None),
+            slot: RwLock::new(None),
+            refreshing: AtomicBool::new(false),
         }
     }
 
-    /// The snapshot, read again when it is older than `fresh_for`. Requests arriving during a
-    /// read wait for it rather than each reading the keychain.
-    pub async fn get(&self, settings: &Settings) -> Result<Arc<Snapshot>, EngineError> {
-        let mut slot = self.slot.lock().await;
-        if let Some(s) = slot.as_ref().filter(|s| s.at.elapsed() < self.fresh_for) {
-            return Ok(s.clone());
-        }
-        let providers = super::read_providers(settings).await?;
-        let mut keys = HashMap::new();
-        for p in providers.iter().filter(|p| p.enabled) {
-            if let Ok(Some(key)) = settings.key(&p.id).await {
-                keys.insert(p.id.clone(), key);
+    /// The snapshot. The first call reads it; later ones get the copy in memory, and one of
+    /// them starts a read in the background when the copy is older than `fresh_for`.
+    pub async fn get(self: &Arc<Self>, settings: &Settings) -> Result<Arc<Snapshot>, EngineError> {
+        let current = self.slot.read().expect("provider cache").clone();
+        match current {
+            Some(s) => {
+                if s.at.elapsed() >= self.fresh_for && !self.refreshing.swap(true, Ordering::AcqRel)
+                {
+                    let (this, settings) = (self.clone(), settings.clone());
+                    tokio::spawn(async move {
+                        match read(&settings).await {
+                            Ok(fresh) => *this.slot.write().expect("provider cache") = Some(fresh),
+                            Err(e) => {
+                                tracing::warn!(error = %e, "could not read the providers again")
+                            }
+                        }
+                        this.refreshing.store(false, Ordering::Release);
+                    });
+                }
+                Ok(s)
+            }
+            None => {
+                let fresh = read(settings).await?;
+                *self.slot.write().expect("provider cache") = Some(fresh.clone());
+                Ok(fresh)
             }
         }
-        let fresh = Arc::new(Snapshot {
-            providers,
-            keys,
-            at: Instant::now(),
-        });
-        *slot = Some(fresh.clone());
-        Ok(fresh)
     }
+}
+
+async fn read(settings: &Settings) -> Result<Arc<Snapshot>, EngineError> {
+    let providers = super::read_providers(settings).await?;
+    let mut keys = HashMap::new();
+    for p in providers.iter().filter(|p| p.enabled) {
+        if let Ok(Some(key)) = settings.key(&p.id).await {
+            keys.insert(p.id.clone(), key);
+        }
+    }
+    Ok(Arc::new(Snapshot {
+        providers,
+        keys,
+        at: Instant::now(),
+    }))
 }
