@@ -13,8 +13,6 @@ use switchyard_engine::EngineError;
 /// How long a server trusts its copy of the tokens: a token revoked in another process stops
 /// working within this long (at once in the same process).
 pub const REFRESH_EVERY: Duration = Duration::from_secs(2);
-/// A token the copy does not know makes the server read the tokens again, at most this often.
-const RELOAD_ON_MISS_AFTER: Duration = Duration::from_millis(250);
 
 fn account(id: &str) -> String {
     format!("endpoint-token/{id}")
@@ -108,6 +106,8 @@ pub async fn revoke(settings: &Settings, name: &str) -> Result<(), EngineError> 
 struct Loaded {
     tokens: Vec<(String, Secret)>,
     at: Instant,
+    /// When the read that made this copy began: a token made before then is in it.
+    read_from: Instant,
 }
 
 /// The tokens a running endpoint accepts, read from the keychain and kept in memory.
@@ -119,12 +119,14 @@ pub struct TokenGate {
 
 impl TokenGate {
     pub async fn new(settings: Settings) -> Result<Self, EngineError> {
+        let started = Instant::now();
         let tokens = read_all(&settings).await?;
         Ok(Self {
             settings,
             loaded: RwLock::new(Loaded {
                 tokens,
                 at: Instant::now(),
+                read_from: started,
             }),
             reloading: tokio::sync::Mutex::new(()),
         })
@@ -133,10 +135,12 @@ impl TokenGate {
     /// Reads the tokens again (after a create or a revoke in this process).
     pub async fn reload(&self) -> Result<(), EngineError> {
         let _one = self.reloading.lock().await;
+        let started = Instant::now();
         let tokens = read_all(&self.settings).await?;
         *self.loaded.write().expect("tokens") = Loaded {
             tokens,
             at: Instant::now(),
+            read_from: started,
         };
         Ok(())
     }
@@ -161,6 +165,7 @@ impl TokenGate {
     /// The name of the token `presented`, or None when no live token matches. A copy older
     /// than [`REFRESH_EVERY`] is read again in the background; requests do not wait for it.
     pub async fn check(self: &Arc<Self>, presented: &str) -> Option<String> {
+        let asked = Instant::now();
         if self.age() >= REFRESH_EVERY {
             let this = self.clone();
             tokio::spawn(async move { this.reload_quietly().await });
@@ -168,12 +173,33 @@ impl TokenGate {
         if let Some(name) = self.find(presented) {
             return Some(name);
         }
-        // A token made a moment ago in another process (the app or `switchyard tokens create`).
-        if self.age() >= RELOAD_ON_MISS_AFTER {
-            self.reload_quietly().await;
-            return self.find(presented);
+        // A token made a moment ago in another process (the app or `switchyard tokens create`):
+        // read them again, unless a read that began after this request came has finished. Misses
+        // arriving together share one read.
+        self.reload_since(asked).await;
+        self.find(presented)
+    }
+
+    async fn reload_since(&self, asked: Instant) {
+        let _one = self.reloading.lock().await;
+        if self.loaded.read().expect("tokens").read_from >= asked {
+            return;
         }
-        None
+        let started = Instant::now();
+        self.store(read_all(&self.settings).await, started);
+    }
+
+    fn store(&self, read: Result<Vec<(String, Secret)>, EngineError>, started: Instant) {
+        match read {
+            Ok(tokens) => {
+                *self.loaded.write().expect("tokens") = Loaded {
+                    tokens,
+                    at: Instant::now(),
+                    read_from: started,
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not read the endpoint's tokens"),
+        }
     }
 
     async fn reload_quietly(&self) {
@@ -181,15 +207,8 @@ impl TokenGate {
         let Ok(_one) = self.reloading.try_lock() else {
             return;
         };
-        match read_all(&self.settings).await {
-            Ok(tokens) => {
-                *self.loaded.write().expect("tokens") = Loaded {
-                    tokens,
-                    at: Instant::now(),
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "could not read the endpoint's tokens"),
-        }
+        let started = Instant::now();
+        self.store(read_all(&self.settings).await, started);
     }
 }
 

@@ -168,7 +168,11 @@ impl Served {
             assert!(!line.starts_with("error"), "{line}");
         }
         // Keep draining stderr so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                eprintln!("[serve] {line}");
+            }
+        });
         Served {
             child,
             url: url.expect("serve printed its address"),
