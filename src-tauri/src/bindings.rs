@@ -58,6 +58,9 @@ fn export_all(dir: &Path) {
         prefs::ChatResume::export_all_to(dir).unwrap();
         crate::commands::preferences::AppInfo::export_all_to(dir).unwrap();
     }
+    // Settings → Local endpoint.
+    crate::commands::endpoint::EndpointStatus::export_all_to(dir).unwrap();
+    switchyard_engine::store::endpoint::TokenName::export_all_to(dir).unwrap();
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<String, String> {

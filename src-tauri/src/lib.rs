@@ -35,10 +35,14 @@ pub fn run() {
         Err(e) => tracing::error!(db = %db.display(), error = %e.message, "database unavailable"),
     }
 
+    let state = AppState::new(chat);
+    // The local endpoint, when Settings → Local endpoint left it on.
+    tauri::async_runtime::block_on(commands::endpoint::start_saved(&state));
+
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
-        .manage(AppState::new(chat))
+        .manage(state)
         .invoke_handler(commands::all!(tauri::generate_handler))
         .run(tauri::generate_context!())
         .expect("error while running Switchyard");

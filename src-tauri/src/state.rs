@@ -8,8 +8,17 @@ use tokio_util::sync::CancellationToken;
 
 use crate::error::{AppError, AppResult};
 
+/// The local endpoint the app runs (Settings → Local endpoint).
+#[derive(Default)]
+pub struct EndpointState {
+    pub running: Option<switchyard_endpoint::Running>,
+    /// Why it did not start when the app opened.
+    pub error: Option<String>,
+}
+
 pub struct AppState {
     engine: Result<Engine, AppError>,
+    pub endpoint: tokio::sync::Mutex<EndpointState>,
     /// The reply streaming in each conversation, to stop it.
     streaming: Mutex<HashMap<String, CancellationToken>>,
 }
@@ -18,6 +27,7 @@ impl AppState {
     pub fn new(engine: Result<Engine, AppError>) -> Self {
         Self {
             engine,
+            endpoint: tokio::sync::Mutex::default(),
             streaming: Mutex::default(),
         }
     }

@@ -35,7 +35,7 @@ pub struct ChatArgs {
     pub prompt: String,
 }
 
-fn rule_file(path: &Path) -> anyhow::Result<Routing> {
+pub fn rule_file(path: &Path) -> anyhow::Result<Routing> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let (rules, catalog) = load(&text).with_context(|| format!("rule file {}", path.display()))?;

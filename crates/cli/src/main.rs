@@ -10,7 +10,9 @@ mod eval;
 mod keys;
 mod providers;
 mod route;
+mod serve;
 mod spend;
+mod tokens;
 
 #[derive(Parser)]
 #[command(
@@ -45,6 +47,11 @@ enum Command {
     Spend(spend::SpendArgs),
     /// Measure task accuracy and APGR on labelled prompt sets.
     Eval(eval::EvalArgs),
+    /// Serve a local OpenAI- and Anthropic-compatible endpoint (default 127.0.0.1:4141).
+    Serve(serve::ServeArgs),
+    /// Create, list or revoke the local endpoint's bearer tokens.
+    #[command(subcommand)]
+    Tokens(tokens::TokensCommand),
 }
 
 #[tokio::main]
@@ -61,6 +68,8 @@ async fn main() -> ExitCode {
         Command::Spend(args) => spend::run(args, &db).await,
         Command::Budgets(cmd) => budgets::run(cmd, &db).await,
         Command::Eval(args) => eval::run(args),
+        Command::Serve(args) => serve::run(args, &db).await,
+        Command::Tokens(cmd) => tokens::run(cmd, &db).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -11,6 +11,10 @@ pub enum By {
     Day,
     Task,
     Provider,
+    /// app, cli or endpoint.
+    Source,
+    /// The local endpoint's clients, by token name.
+    Client,
 }
 
 #[derive(Args, Debug)]
@@ -85,6 +89,8 @@ pub async fn run(args: SpendArgs, db: &std::path::Path) -> anyhow::Result<()> {
         By::Day => (GroupBy::Day, "day (UTC)"),
         By::Task => (GroupBy::Task, "task"),
         By::Provider => (GroupBy::Provider, "provider"),
+        By::Source => (GroupBy::Source, "source"),
+        By::Client => (GroupBy::Client, "client"),
     };
     let totals = store.spend_totals(&range).await?;
     let mut groups = store.spend_by(&range, by).await?;

@@ -43,6 +43,8 @@ async fn bench_range(store: &Store, name: &str, range: &SpendRange) -> Duration 
         task: None,
         rule: None,
         outcome: None,
+        source: None,
+        client: None,
         limit: 200,
     };
     let model_filter = SpendFilter {

@@ -63,6 +63,8 @@ async fn a_reply_claiming_billions_of_tokens_is_flagged_and_priced_from_the_esti
             task: None,
             rule: None,
             outcome: None,
+            source: None,
+            client: None,
             limit: 10,
         })
         .await

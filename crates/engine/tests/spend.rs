@@ -178,6 +178,8 @@ async fn the_dashboard_groups_ranks_and_filters() {
         task: None,
         rule: None,
         outcome: Some("answered".into()),
+        source: None,
+        client: None,
         limit: 50,
     };
     let listed = store.spend_rows(&filter).await.unwrap();
@@ -188,6 +190,79 @@ async fn the_dashboard_groups_ranks_and_filters() {
         csv.lines().nth(1).unwrap().contains(",0.000001000,"),
         "{csv}"
     );
+}
+
+#[tokio::test]
+async fn spend_breaks_down_and_filters_by_source_and_endpoint_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("clients.db")).await.unwrap();
+    let from = |source: &str, client: Option<&str>, cost: u64| LedgerRow {
+        source: source.into(),
+        client: client.map(Into::into),
+        ..row("a", "chat", "answered", cost, 10)
+    };
+    store
+        .record_usage(&[
+            from("app", None, 100),
+            from("cli", None, 200),
+            from("endpoint", Some("vscode"), 400),
+            from("endpoint", Some("vscode"), 400),
+            from("endpoint", Some("notebook"), 300),
+        ])
+        .await
+        .unwrap();
+    // A whole past day comes from the rollups, today from the ledger: both carry the client.
+    sqlx::query(
+        "INSERT INTO usage (at, source, client, provider_id, provider, model, outcome, cost_nusd,
+                            latency_ms)
+         VALUES ('2026-03-01T12:00:00.000Z', 'endpoint', 'notebook', 'openai', 'OpenAI', 'a',
+                 'answered', 1000, 10)",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let d = store.spend_dashboard(&range()).await.unwrap();
+    let by = |groups: &[switchyard_engine::store::spend::GroupSpend]| {
+        groups
+            .iter()
+            .map(|g| (g.key.clone(), g.requests, g.spend_nusd))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        by(&d.sources),
+        [
+            ("endpoint".to_string(), 4, 2_100),
+            ("cli".to_string(), 1, 200),
+            ("app".to_string(), 1, 100)
+        ]
+    );
+    assert_eq!(
+        by(&d.clients),
+        [
+            ("notebook".to_string(), 2, 1_300),
+            ("vscode".to_string(), 2, 800)
+        ]
+    );
+    let filter = SpendFilter {
+        range: range(),
+        model: None,
+        task: None,
+        rule: None,
+        outcome: None,
+        source: Some("endpoint".into()),
+        client: Some("vscode".into()),
+        limit: 50,
+    };
+    let listed = store.spend_rows(&filter).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    assert!(listed
+        .iter()
+        .all(|r| r.source == "endpoint" && r.client.as_deref() == Some("vscode")));
+    assert!(to_csv(&listed)
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with(&format!("{},endpoint,vscode,", listed[0].at)));
 }
 
 /// 4,000 calls over ten days at pseudo-random milliseconds: three models on two providers,
@@ -435,13 +510,26 @@ async fn upgrading_a_database_builds_the_rollups_from_its_ledger() {
 }
 
 type DayModel = (i64, String, serde_json::Value, serde_json::Value);
-type Daily = (i64, String, String, String, String, i64, i64, i64, i64);
+type Daily = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+);
 
 async fn rollups_of(store: &Store) -> (Vec<Daily>, Vec<DayModel>) {
-    let daily: Vec<Daily> = sqlx::query_as("SELECT * FROM usage_daily ORDER BY 1, 2, 3, 4, 5")
-        .fetch_all(store.pool())
-        .await
-        .unwrap();
+    let daily: Vec<Daily> =
+        sqlx::query_as("SELECT * FROM usage_daily ORDER BY 1, 2, 3, 4, 5, 6, 7")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
     let rows: Vec<(i64, String, String, String)> =
         sqlx::query_as("SELECT day, model, latency, slots FROM usage_day_model ORDER BY 1, 2")
             .fetch_all(store.pool())

@@ -1,6 +1,7 @@
 //! The Tauri commands, one module per screen. [`all!`] lists every command once: the handler
 //! list and the check that `ui/src/lib/backend.ts` calls exactly these both read it.
 pub mod chat;
+pub mod endpoint;
 pub mod local_servers;
 pub mod preferences;
 pub mod providers;
@@ -69,6 +70,11 @@ macro_rules! all {
             crate::commands::spend::delete_budget,
             crate::commands::spend::baseline,
             crate::commands::spend::set_baseline,
+            crate::commands::endpoint::endpoint_status,
+            crate::commands::endpoint::set_endpoint,
+            crate::commands::endpoint::endpoint_tokens,
+            crate::commands::endpoint::create_endpoint_token,
+            crate::commands::endpoint::revoke_endpoint_token,
         ]
     };
 }

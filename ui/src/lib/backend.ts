@@ -40,6 +40,8 @@ import type { Dashboard } from './bindings/Dashboard';
 import type { SpendFilter } from './bindings/SpendFilter';
 import type { SpendRange } from './bindings/SpendRange';
 import type { SpendRow } from './bindings/SpendRow';
+import type { EndpointStatus } from './bindings/EndpointStatus';
+import type { TokenName } from './bindings/TokenName';
 import { externalLink } from './links';
 
 /** Failures the UI meets before Rust answers: the IPC call failed, or the browser did not open. */
@@ -153,6 +155,13 @@ export const backend = {
   deleteBudget: (id: number) => call<void>('delete_budget', { id }),
   baseline: () => call<Baseline>('baseline'),
   setBaseline: (model: string | null) => call<void>('set_baseline', { model }),
+  endpointStatus: () => call<EndpointStatus>('endpoint_status'),
+  setEndpoint: (enabled: boolean, port: number) =>
+    call<EndpointStatus>('set_endpoint', { enabled, port }),
+  endpointTokens: () => call<TokenName[]>('endpoint_tokens'),
+  /** Resolves with the new token's value: shown once, never stored by the page. */
+  createEndpointToken: (name: string) => call<string>('create_endpoint_token', { name }),
+  revokeEndpointToken: (name: string) => call<void>('revoke_endpoint_token', { name }),
   /**
    * Opens an http, https or mailto link from a reply in the system browser or mail client;
    * resolves false (and opens nothing) for any other link.

@@ -89,3 +89,115 @@ pub fn local_provider(db: &Path, openai_base: &str, model: &str) -> String {
     std::fs::write(&rules, text).unwrap();
     rules.to_string_lossy().into_owned()
 }
+
+/// A `switchyard serve` process on a scratch database, with two providers on the fake server:
+/// `Local` (OpenAI-compatible) serving `gpt-4o-mini` and `Claude` (the Anthropic wire format)
+/// serving `claude-haiku`. Its rules: `code` (code → claude-haiku) and `everything`
+/// (gpt-4o-mini, then claude-haiku). Killed on drop.
+pub struct Served {
+    pub child: std::process::Child,
+    pub url: String,
+    pub db: std::path::PathBuf,
+    pub rules: String,
+    _dir: tempfile::TempDir,
+}
+
+pub const ANTHROPIC_KEY: &str = "sk-ant-endpoint-test-key-0123456789";
+
+pub const ENDPOINT_RULES: &str = r#"
+[[rules]]
+name = "code"
+when = [{ has_code = true }]
+then = { type = "chain", models = ["claude-haiku"] }
+
+[[rules]]
+name = "everything"
+then = { type = "chain", models = ["gpt-4o-mini", "claude-haiku"] }
+"#;
+
+impl Served {
+    /// Sets up the database and starts `switchyard serve --port 0` with `extra` arguments.
+    pub fn start(fake: &switchyard_fake_provider::FakeProvider, extra: &[&str]) -> Served {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("endpoint.db");
+        let rules = local_provider(&db, &fake.openai_base(), "gpt-4o-mini");
+        let out = switchyard(
+            &db,
+            &[
+                "providers",
+                "add",
+                "--kind",
+                "anthropic",
+                "--name",
+                "Claude",
+                "--base-url",
+                &fake.anthropic_base(),
+            ],
+            None,
+        );
+        assert!(out.status.success(), "{}", text(&out));
+        let out = switchyard(&db, &["keys", "set", "Claude"], Some(ANTHROPIC_KEY));
+        assert!(out.status.success(), "{}", text(&out));
+        // The catalog local_provider wrote, with these rules.
+        let written = std::fs::read_to_string(&rules).unwrap();
+        let (_, catalog) = switchyard_router::load(&written).unwrap();
+        let (set, _) = switchyard_router::from_toml(ENDPOINT_RULES).unwrap();
+        std::fs::write(&rules, switchyard_router::to_toml(&set, &catalog).unwrap()).unwrap();
+        Self::spawn(dir, db, rules, extra)
+    }
+
+    fn spawn(
+        dir: tempfile::TempDir,
+        db: std::path::PathBuf,
+        rules: String,
+        extra: &[&str],
+    ) -> Served {
+        use std::io::BufRead;
+        let mut args = vec!["serve", "--port", "0", "--rules", rules.as_str()];
+        args.extend_from_slice(extra);
+        let mut child = spawn(&db, &args);
+        let stderr = child.stderr.take().unwrap();
+        let mut lines = std::io::BufReader::new(stderr).lines();
+        let mut url = None;
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            if let Some(u) = line.strip_prefix("listening on ") {
+                url = Some(u.trim().to_string());
+                break;
+            }
+            assert!(!line.starts_with("error"), "{line}");
+        }
+        // Keep draining stderr so the server never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                eprintln!("[serve] {line}");
+            }
+        });
+        Served {
+            child,
+            url: url.expect("serve printed its address"),
+            db,
+            rules,
+            _dir: dir,
+        }
+    }
+
+    /// Runs the CLI on the served database.
+    pub fn cli(&self, args: &[&str]) -> Output {
+        switchyard(&self.db, args, None)
+    }
+
+    /// Makes a token named `name` with the CLI; returns it.
+    pub fn token(&self, name: &str) -> String {
+        let out = self.cli(&["tokens", "create", name]);
+        assert!(out.status.success(), "{}", text(&out));
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -54,6 +54,8 @@ pub struct RequestContext {
     pub rule: Option<String>,
     pub tier: Option<String>,
     pub complexity_score: Option<f64>,
+    /// The endpoint client (its token's name).
+    pub client: Option<String>,
 }
 
 /// Budgets and ledger for one request.
@@ -127,6 +129,7 @@ impl Meter for Metering {
                 cost_estimated: true,
                 baseline_model: self.baseline.as_ref().map(|b| b.id.clone()),
                 baseline_cost_nusd: self.baseline_cost(&usage),
+                client: cx.client.clone(),
                 ..LedgerRow::default()
             };
             let new = NewCall {

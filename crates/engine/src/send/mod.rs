@@ -2,6 +2,7 @@
 //! [`Engine::send`] a request, its source, a sink for events and a cancellation token; it routes,
 //! plans, checks budgets, carries out the chain with retries and fallback, and saves the
 //! messages and the ledger as it goes, so a crash, a stop or a failure keeps what came.
+mod cache;
 mod events;
 pub mod meter;
 mod sink;
@@ -30,6 +31,7 @@ use crate::secrets::Secret;
 use crate::settings::Settings;
 use crate::store::conversations::Conversation;
 use crate::store::messages::{ChatMessage, Finished, MessageStatus, Role};
+use cache::ProviderCache;
 use meter::{Metering, RequestContext};
 use sink::ChannelSink;
 
@@ -42,6 +44,9 @@ pub struct Engine {
     settings: Settings,
     executor: Executor,
     budgets: Budgets,
+    /// Providers and keys kept in memory (see [`Engine::caching_providers`]); None reads them
+    /// for every request.
+    cache: Option<std::sync::Arc<ProviderCache>>,
 }
 
 /// The rules and catalog a send routes with.
@@ -65,6 +70,8 @@ pub struct SendOptions {
     /// Route with these instead of the saved rules (`switchyard chat --rules FILE`).
     pub routing: Option<Routing>,
     pub max_output_tokens: Option<u32>,
+    /// Who asked, for the ledger: the endpoint token's name.
+    pub client: Option<String>,
 }
 
 impl SendOptions {
@@ -73,7 +80,59 @@ impl SendOptions {
             source,
             routing: None,
             max_output_tokens: None,
+            client: None,
         }
+    }
+}
+
+/// A request whose conversation the caller keeps (the local endpoint's clients): nothing is
+/// saved but the ledger rows of its provider calls.
+#[derive(Debug, Clone)]
+pub struct Completion {
+    pub messages: Vec<Message>,
+    /// `auto` (the routing decides) or a catalog model id (it answers, with no fallback).
+    pub model: String,
+}
+
+/// A completion with its decision made, ready for [`Engine::complete`].
+pub struct Routed {
+    messages: Vec<Message>,
+    routing: Routing,
+    providers: Vec<Provider>,
+    decision: Decision,
+    options: SendOptions,
+}
+
+impl Routed {
+    pub fn decision(&self) -> &Decision {
+        &self.decision
+    }
+}
+
+/// What a completion produced.
+pub struct Completed {
+    pub reply: Reply,
+    pub decision: Decision,
+}
+
+impl Routing {
+    /// The same routing with only the enabled rule `name`, made to match every request (the
+    /// endpoint's `switchyard/<rule>`); None when there is no such rule.
+    pub fn only_rule(&self, name: &str) -> Option<Routing> {
+        let set = self.rules.rule_set();
+        let mut rule = set
+            .rules
+            .iter()
+            .find(|r| r.enabled && r.name == name)?
+            .clone();
+        rule.when.clear();
+        let mut only = set.clone();
+        only.rules = vec![rule];
+        let rules = CompiledRules::new(only).ok()?;
+        Some(Routing {
+            rules,
+            catalog: self.catalog.clone(),
+        })
     }
 }
 
@@ -83,6 +142,18 @@ impl Engine {
             budgets: Budgets::new(settings.store.clone()),
             settings,
             executor,
+            cache: None,
+        }
+    }
+
+    /// The same engine, keeping providers, their key state and keys in memory for `fresh_for`
+    /// instead of reading the database and the keychain for every request: for the local
+    /// endpoint, where keychain round trips would be most of a request's overhead. A provider or
+    /// key changed elsewhere is seen within `fresh_for`.
+    pub fn caching_providers(&self, fresh_for: Duration) -> Self {
+        Self {
+            cache: Some(std::sync::Arc::new(ProviderCache::new(fresh_for))),
+            ..self.clone()
         }
     }
 
@@ -168,13 +239,7 @@ impl Engine {
             None => self.routing().await?,
         };
         check_model(&model_choice, &routing)?;
-        let mut providers = self.settings.list().await?;
-        // Calls need the secret header values too, which only the keychain holds.
-        for row in self.settings.providers_for_calls().await? {
-            if let Some(p) = providers.iter_mut().find(|p| p.id == row.id) {
-                p.row = row;
-            }
-        }
+        let providers = self.providers_for_calls().await?;
         let conversation = self.conversation_for(&request, &model_choice).await?;
         let user = self
             .user_message(&conversation, &request, &model_choice)
@@ -203,48 +268,23 @@ impl Engine {
             assistant: Box::new(assistant.clone()),
         });
 
-        let mut chain = plan::chain(&decision);
-        // The rule's models that cannot be called now still show in the tries, as skipped and why.
-        chain.extend(unavailable_in_chain(&decision, &routing));
-        self.budgets
-            .extend_chain(&mut chain, &routing.catalog)
-            .await?;
-        let keys = self.keys_for(&chain, &routing.catalog, &providers).await;
-        let plan = Plan::new(&chain, &routing.catalog, &providers, &keys);
-        let metering = Metering::new(
-            store.clone(),
-            routing.catalog.clone(),
-            RequestContext {
-                source: options.source,
-                conversation_id: Some(conversation.id.clone()),
-                message_id: Some(assistant.id),
-                task: Some(decision.task.as_str().to_string()),
-                rule: Some(decision.rule.clone()),
-                tier: Some(decision.complexity.tier.as_str().to_string()),
-                complexity_score: Some(decision.complexity.score),
-            },
-            store.baseline_setting().await?.as_deref(),
-        );
-        let names: HashMap<String, String> = providers
-            .iter()
-            .map(|p| (p.id.clone(), p.name.clone()))
-            .collect();
-
-        let (tx, rx) = mpsc::unbounded_channel();
-        let run = async {
-            let mut sink = ChannelSink::new(tx, names.clone());
-            self.executor
-                .execute(
-                    &plan,
-                    &messages,
-                    options.max_output_tokens,
-                    Some(&metering),
-                    &mut sink,
-                    &cancel,
-                )
-                .await
+        let context = RequestContext {
+            source: options.source,
+            conversation_id: Some(conversation.id.clone()),
+            message_id: Some(assistant.id),
+            task: Some(decision.task.as_str().to_string()),
+            rule: Some(decision.rule.clone()),
+            tier: Some(decision.complexity.tier.as_str().to_string()),
+            complexity_score: Some(decision.complexity.score),
+            client: options.client.clone(),
         };
+        let names = provider_names(&providers);
+        let (tx, rx) = mpsc::unbounded_channel();
+        let run = self.carry_out(
+            &decision, &routing, &providers, &messages, &options, context, tx, &cancel,
+        );
         let (reply, saved) = tokio::join!(run, self.relay(&assistant, rx, &mut on_event));
+        let reply = reply?;
         saved?;
         let message = self
             .finish(&assistant, &reply, &names, &mut on_event)
@@ -254,6 +294,186 @@ impl Engine {
             reply,
             decision,
         })
+    }
+
+    /// Routes a conversation the caller keeps (the local endpoint's clients): the first half
+    /// of [`Engine::complete`], so the caller knows the decision before any text.
+    pub async fn route_completion(
+        &self,
+        completion: Completion,
+        options: SendOptions,
+    ) -> Result<Routed, EngineError> {
+        if !completion
+            .messages
+            .iter()
+            .any(|m| m.role == "user" && !m.content.trim().is_empty())
+        {
+            return Err(EngineError::Invalid {
+                field: "messages".into(),
+                message: "The request has no user message with text: an empty prompt is not sent."
+                    .into(),
+            });
+        }
+        let routing = match &options.routing {
+            Some(r) => r.clone(),
+            None => self.routing().await?,
+        };
+        let model_choice = normalise_model(&completion.model);
+        check_model(&model_choice, &routing)?;
+        let providers = self.providers_for_calls().await?;
+        let decision = route(&completion.messages, &model_choice, &routing, &providers)?;
+        Ok(Routed {
+            messages: completion.messages,
+            routing,
+            providers,
+            decision,
+            options,
+        })
+    }
+
+    /// Answers a routed conversation through the same budgets, retries, fallback and ledger
+    /// as [`Engine::send`], saving nothing but the ledger. Events are `Started`, `Text` and
+    /// `Hop`. Cancelling `cancel` stops the reply; what was used is billed.
+    pub async fn complete(
+        &self,
+        routed: Routed,
+        mut on_event: impl FnMut(ChatEvent) + Send,
+        cancel: CancellationToken,
+    ) -> Result<Completed, EngineError> {
+        let Routed {
+            messages,
+            routing,
+            providers,
+            decision,
+            options,
+        } = routed;
+        let context = RequestContext {
+            source: options.source,
+            conversation_id: None,
+            message_id: None,
+            task: Some(decision.task.as_str().to_string()),
+            rule: Some(decision.rule.clone()),
+            tier: Some(decision.complexity.tier.as_str().to_string()),
+            complexity_score: Some(decision.complexity.score),
+            client: options.client.clone(),
+        };
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let run = self.carry_out(
+            &decision, &routing, &providers, &messages, &options, context, tx, &cancel,
+        );
+        let forward = async {
+            while let Some(event) = rx.recv().await {
+                on_event(event);
+            }
+        };
+        let (reply, ()) = tokio::join!(run, forward);
+        Ok(Completed {
+            reply: reply?,
+            decision,
+        })
+    }
+
+    /// The providers with their key state and the secret header values calls need (which
+    /// only the keychain holds).
+    async fn providers_for_calls(&self) -> Result<Vec<Provider>, EngineError> {
+        match &self.cache {
+            Some(cache) => Ok(cache.get(&self.settings).await?.providers.clone()),
+            None => read_providers(&self.settings).await,
+        }
+    }
+
+    /// The keys of the enabled providers `chain` may use. A key that cannot be read leaves its
+    /// provider out; availability has already said why.
+    async fn keys_for(
+        &self,
+        chain: &[String],
+        catalog: &Catalog,
+        providers: &[Provider],
+    ) -> HashMap<String, Secret> {
+        let cached = match &self.cache {
+            Some(cache) => cache.get(&self.settings).await.ok(),
+            None => None,
+        };
+        let mut keys = HashMap::new();
+        for id in chain {
+            let Some(model) = catalog.find(id) else {
+                continue;
+            };
+            let found = availability::of_model(model, providers);
+            let Some(provider) = found.provider_id.filter(|_| found.available) else {
+                continue;
+            };
+            if keys.contains_key(&provider) {
+                continue;
+            }
+            let key = match &cached {
+                Some(snapshot) => snapshot.keys.get(&provider).cloned(),
+                None => self.settings.key(&provider).await.ok().flatten(),
+            };
+            if let Some(key) = key {
+                keys.insert(provider, key);
+            }
+        }
+        keys
+    }
+}
+
+/// The providers with their key state and the secret header values calls need (which only the
+/// keychain holds).
+async fn read_providers(settings: &Settings) -> Result<Vec<Provider>, EngineError> {
+    let mut providers = settings.list().await?;
+    for row in settings.providers_for_calls().await? {
+        if let Some(p) = providers.iter_mut().find(|p| p.id == row.id) {
+            p.row = row;
+        }
+    }
+    Ok(providers)
+}
+
+impl Engine {
+    /// Carries out a decision: its chain (with the rule's models that cannot be called shown
+    /// as skipped, and a budget's downgrade target), the budgets and ledger through the meter,
+    /// events into `tx`.
+    #[allow(clippy::too_many_arguments)]
+    async fn carry_out(
+        &self,
+        decision: &Decision,
+        routing: &Routing,
+        providers: &[Provider],
+        messages: &[Message],
+        options: &SendOptions,
+        context: RequestContext,
+        tx: mpsc::UnboundedSender<ChatEvent>,
+        cancel: &CancellationToken,
+    ) -> Result<Reply, EngineError> {
+        let store = &self.settings.store;
+        let mut chain = plan::chain(decision);
+        // The rule's models that cannot be called now still show in the tries, as skipped and why.
+        chain.extend(unavailable_in_chain(decision, routing));
+        self.budgets
+            .extend_chain(&mut chain, &routing.catalog)
+            .await?;
+        let keys = self.keys_for(&chain, &routing.catalog, providers).await;
+        let plan = Plan::new(&chain, &routing.catalog, providers, &keys);
+        let baseline = store.baseline_setting().await?;
+        let metering = Metering::new(
+            store.clone(),
+            routing.catalog.clone(),
+            context,
+            baseline.as_deref(),
+        );
+        let mut sink = ChannelSink::new(tx, provider_names(providers));
+        Ok(self
+            .executor
+            .execute(
+                &plan,
+                messages,
+                options.max_output_tokens,
+                Some(&metering),
+                &mut sink,
+                cancel,
+            )
+            .await)
     }
 
     /// Forwards the executor's events to the caller, saving the text as it grows.
@@ -290,33 +510,6 @@ impl Engine {
             store.save_progress(assistant.id, &text, None, None).await?;
         }
         Ok(())
-    }
-
-    /// The keys of the enabled providers `chain` may use. A key that cannot be read leaves its
-    /// provider out; availability has already said why.
-    async fn keys_for(
-        &self,
-        chain: &[String],
-        catalog: &Catalog,
-        providers: &[Provider],
-    ) -> HashMap<String, Secret> {
-        let mut keys = HashMap::new();
-        for id in chain {
-            let Some(model) = catalog.find(id) else {
-                continue;
-            };
-            let found = availability::of_model(model, providers);
-            let Some(provider) = found.provider_id.filter(|_| found.available) else {
-                continue;
-            };
-            if keys.contains_key(&provider) {
-                continue;
-            }
-            if let Ok(Some(key)) = self.settings.key(&provider).await {
-                keys.insert(provider, key);
-            }
-        }
-        keys
     }
 
     async fn finish(
@@ -453,6 +646,13 @@ fn check_model(model: &str, routing: &Routing) -> Result<(), EngineError> {
         });
     }
     Ok(())
+}
+
+fn provider_names(providers: &[Provider]) -> HashMap<String, String> {
+    providers
+        .iter()
+        .map(|p| (p.id.clone(), p.name.clone()))
+        .collect()
 }
 
 fn normalise_model(model: &str) -> String {

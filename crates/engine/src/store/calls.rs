@@ -77,9 +77,9 @@ impl Store {
             "INSERT INTO calls_in_flight (expires_at, pid, source, conversation_id, message_id,
                  provider_id, provider, model, task, rule, hop, attempt, estimate_nusd,
                  input_tokens, output_tokens, baseline_model, baseline_cost_nusd, tier,
-                 complexity_score)
+                 complexity_score, client)
              VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
-                 ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+                 ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
              RETURNING id",
         )
         .bind(format!("+{} seconds", call.lease_secs))
@@ -104,6 +104,7 @@ impl Store {
         )
         .bind(&r.tier)
         .bind(r.complexity_score)
+        .bind(&r.client)
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -149,7 +150,7 @@ impl Store {
                 "DELETE FROM calls_in_flight WHERE id = ?
                  RETURNING source, conversation_id, message_id, provider_id, provider, model,
                      task, rule, hop, attempt, estimate_nusd, input_tokens, output_tokens,
-                     baseline_model, baseline_cost_nusd, tier, complexity_score",
+                     baseline_model, baseline_cost_nusd, tier, complexity_score, client",
             )
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -178,6 +179,7 @@ impl Store {
                     cost_estimated: true,
                     baseline_model: r.try_get("baseline_model")?,
                     baseline_cost_nusd: baseline.and_then(|n| u64::try_from(n).ok()),
+                    client: r.try_get("client")?,
                     ..LedgerRow::default()
                 };
                 super::ledger::insert(&mut tx, &row).await?;

@@ -33,6 +33,8 @@ pub struct LedgerRow {
     /// Set when the provider's reported usage was not believed (see `usage_flag` in the
     /// schema); the cost is then the estimate.
     pub usage_flag: Option<String>,
+    /// The endpoint client (its token's name) that made the call; None for the app and CLI.
+    pub client: Option<String>,
 }
 
 fn i64_of(n: u64) -> i64 {
@@ -48,8 +50,8 @@ pub(super) async fn insert(
         "INSERT INTO usage (source, conversation_id, message_id, provider_id, provider, model, task, rule, hop,
          attempt, outcome, error_code, input_tokens, output_tokens, cached_tokens, reasoning_tokens, cost_nusd,
          cost_estimated, baseline_model, baseline_cost_nusd, first_token_ms, latency_ms, usage_flag, tier,
-         complexity_score)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         complexity_score, client)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&r.source)
     .bind(&r.conversation_id)
@@ -76,6 +78,7 @@ pub(super) async fn insert(
     .bind(&r.usage_flag)
     .bind(&r.tier)
     .bind(r.complexity_score)
+    .bind(&r.client)
     .execute(conn)
     .await?;
     Ok(())
@@ -106,11 +109,11 @@ impl Store {
             let done = sqlx::query(
                 "INSERT INTO usage (source, conversation_id, message_id, provider_id, provider,
                      model, task, rule, hop, attempt, outcome, error_code, cost_nusd,
-                     cost_estimated, baseline_model, baseline_cost_nusd, latency_ms, corrects)
+                     cost_estimated, baseline_model, baseline_cost_nusd, latency_ms, corrects, client)
                  SELECT u.source, u.conversation_id, u.message_id, u.provider_id, u.provider,
                      u.model, u.task, u.rule, u.hop, u.attempt, 'correction', 'implausible_usage',
                      -u.cost_nusd, u.cost_estimated, u.baseline_model,
-                     -COALESCE(u.baseline_cost_nusd, u.cost_nusd), 0, u.id
+                     -COALESCE(u.baseline_cost_nusd, u.cost_nusd), 0, u.id, u.client
                  FROM usage u
                  WHERE u.model = ?1 AND u.usage_flag IS NULL AND u.outcome != 'correction'
                    AND (u.input_tokens > ?2 OR u.input_tokens + u.output_tokens > ?3)

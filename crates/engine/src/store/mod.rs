@@ -12,6 +12,7 @@ pub mod assistants;
 pub mod budgets;
 pub mod calls;
 pub mod conversations;
+pub mod endpoint;
 mod everything;
 pub mod ledger;
 pub mod messages;

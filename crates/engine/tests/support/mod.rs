@@ -217,6 +217,7 @@ pub fn metering_against(store: &Store, catalog: &Catalog, baseline: Option<&str>
         rule: None,
         tier: None,
         complexity_score: None,
+        client: None,
     };
     Metering::new(store.clone(), catalog.clone(), context, baseline)
 }

@@ -5,4 +5,12 @@ import type { ModelLatency } from "./ModelLatency";
 import type { ModelSpend } from "./ModelSpend";
 import type { SpendTotals } from "./SpendTotals";
 
-export type Dashboard = { totals: SpendTotals, models: Array<ModelSpend>, days: Array<DaySpend>, tasks: Array<GroupSpend>, rules: Array<GroupSpend>, latency: Array<ModelLatency>, };
+export type Dashboard = { totals: SpendTotals, models: Array<ModelSpend>, days: Array<DaySpend>, tasks: Array<GroupSpend>, rules: Array<GroupSpend>, latency: Array<ModelLatency>, 
+/**
+ * Spend by where requests came from: `app`, `cli`, `endpoint`.
+ */
+sources: Array<GroupSpend>, 
+/**
+ * Spend by endpoint client (the token's name).
+ */
+clients: Array<GroupSpend>, };

@@ -6,6 +6,14 @@ import type { SpendRange } from "./SpendRange";
  */
 export type SpendFilter = { range: SpendRange, model: string | null, task: string | null, rule: string | null, outcome: string | null, 
 /**
+ * `app`, `cli` or `endpoint`.
+ */
+source?: string | null, 
+/**
+ * An endpoint client (a token's name).
+ */
+client?: string | null, 
+/**
  * At most this many rows, newest first.
  */
 limit: number, };

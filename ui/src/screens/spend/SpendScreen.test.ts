@@ -17,10 +17,15 @@ const dashboard: Dashboard = {
   tasks: [{ key: 'coding', requests: 2, spend_nusd: 3_000_000, baseline_nusd: 12_000_000 }],
   rules: [{ key: 'default', requests: 2, spend_nusd: 3_000_000, baseline_nusd: 12_000_000 }],
   latency: [{ model: 'gpt-small', calls: 2, p50_ms: 120, p95_ms: 900, approximate: false }],
+  sources: [
+    { key: 'endpoint', requests: 1, spend_nusd: 2_000_000, baseline_nusd: 8_000_000 },
+    { key: 'app', requests: 1, spend_nusd: 1_000_000, baseline_nusd: 4_000_000 },
+  ],
+  clients: [{ key: 'vscode', requests: 1, spend_nusd: 2_000_000, baseline_nusd: 8_000_000 }],
 };
 
 const row: SpendRow = {
-  id: 1, at: '2026-11-25T10:00:00.000Z', source: 'app', conversation_id: 'c1', conversation_title: 'Sort a list',
+  id: 1, at: '2026-11-25T10:00:00.000Z', source: 'app', client: null, conversation_id: 'c1', conversation_title: 'Sort a list',
   provider: 'OpenAI', model: 'gpt-small', task: 'coding', rule: 'default', hop: 0, outcome: 'answered',
   error_code: null, input_tokens: 100, output_tokens: 50, cost_nusd: 1_500_000, cost_estimated: false,
   baseline_cost_nusd: 6_000_000, first_token_ms: 40, latency_ms: 120, usage_flag: null,
@@ -79,6 +84,25 @@ describe('SpendScreen', () => {
     await userEvent.selectOptions(screen.getByLabelText('Rule filter'), 'default');
     await userEvent.selectOptions(screen.getByLabelText('Outcome filter'), 'skipped');
     await waitFor(() => expect(lastFilter).toMatchObject({ model: null, task: 'coding', rule: 'default', outcome: 'skipped' }));
+  });
+
+  it('breaks spend down by source and endpoint client, and filters the requests by them', async () => {
+    const fromEndpoint = { ...row, id: 3, source: 'endpoint', client: 'vscode', conversation_id: null, conversation_title: null };
+    fakeBackend(dashboard, [fromEndpoint]);
+    render(SpendScreen, { onopenconversation: () => {} });
+    expect(await screen.findByTestId('spend-by-source')).toHaveTextContent('endpoint1$0.002');
+    expect(screen.getByTestId('spend-by-client')).toHaveTextContent('vscode1$0.002');
+    expect(screen.getByTestId('spend-requests')).toHaveTextContent('endpoint · vscode');
+    await userEvent.selectOptions(screen.getByLabelText('Source filter'), 'endpoint');
+    await userEvent.selectOptions(screen.getByLabelText('Client filter'), 'vscode');
+    await waitFor(() => expect(lastFilter).toMatchObject({ source: 'endpoint', client: 'vscode' }));
+  });
+
+  it('says when nothing came through the endpoint', async () => {
+    fakeBackend({ ...dashboard, clients: [] });
+    render(SpendScreen, { onopenconversation: () => {} });
+    expect(await screen.findByTestId('spend-by-client')).toHaveTextContent('No calls through the local endpoint');
+    expect(screen.queryByLabelText('Client filter')).toBeNull();
   });
 
   it('reads the ledger again when the window regains focus', async () => {

@@ -119,6 +119,10 @@ pub struct Dashboard {
     pub tasks: Vec<GroupSpend>,
     pub rules: Vec<GroupSpend>,
     pub latency: Vec<ModelLatency>,
+    /// Spend by where requests came from: `app`, `cli`, `endpoint`.
+    pub sources: Vec<GroupSpend>,
+    /// Spend by endpoint client (the token's name).
+    pub clients: Vec<GroupSpend>,
 }
 
 /// What a spend report groups by.
@@ -129,15 +133,21 @@ pub enum GroupBy {
     Task,
     Rule,
     Provider,
+    /// `app`, `cli` or `endpoint`.
+    Source,
+    /// The endpoint's clients (token names); calls from the app and the CLI are left out.
+    Client,
 }
 
 /// Every call of a split period with the keys the dashboard groups by: whole days from the
 /// rollups, part days from the ledger (bound by `rollups::Split::bind`).
 const CALLS: &str = "
-    SELECT model, provider_id, task, rule, requests, calls, cost_nusd, baseline_nusd
+    SELECT model, provider_id, task, rule, source, client, requests, calls, cost_nusd,
+           baseline_nusd
     FROM usage_daily WHERE day >= ?1 AND day < ?2
     UNION ALL
-    SELECT model, provider_id, COALESCE(task, ''), COALESCE(rule, ''),
+    SELECT model, provider_id, COALESCE(task, ''), COALESCE(rule, ''), source,
+           COALESCE(client, ''),
            outcome IN ('answered', 'partial', 'stopped'), outcome != 'correction', cost_nusd,
            COALESCE(baseline_cost_nusd, cost_nusd)
     FROM usage WHERE ((at >= ?3 AND at < ?4) OR (at >= ?5 AND at < ?6))";
@@ -237,12 +247,19 @@ impl Store {
             GroupBy::Task => "task",
             GroupBy::Rule => "rule",
             GroupBy::Provider => "provider_id",
+            GroupBy::Source => "source",
+            GroupBy::Client => "client",
             GroupBy::Day => return self.spend_per_day(r).await,
+        };
+        let only_clients = if by == GroupBy::Client {
+            "WHERE client != ''"
+        } else {
+            ""
         };
         let split = self.split(&r.from, &r.to).await?;
         let sql = format!(
             "SELECT {column} AS k, SUM(requests), SUM(cost_nusd), SUM(baseline_nusd)
-             FROM ({CALLS}) GROUP BY k ORDER BY 3 DESC, 1"
+             FROM ({CALLS}) {only_clients} GROUP BY k ORDER BY 3 DESC, 1"
         );
         let rows = split.bind(sqlx::query(&sql)).fetch_all(self.pool()).await?;
         Ok(rows.iter().map(group_row).collect::<Result<_, _>>()?)
@@ -250,13 +267,15 @@ impl Store {
 
     /// Every figure of the Spend screen, read side by side on the pool's connections.
     pub async fn spend_dashboard(&self, r: &SpendRange) -> Result<Dashboard, EngineError> {
-        let (totals, models, days, tasks, rules, latency) = tokio::try_join!(
+        let (totals, models, days, tasks, rules, latency, sources, clients) = tokio::try_join!(
             self.spend_totals(r),
             self.spend_by_model(r),
             self.spend_by_day(r),
             self.spend_by(r, GroupBy::Task),
             self.spend_by(r, GroupBy::Rule),
             self.latency_by_model(r),
+            self.spend_by(r, GroupBy::Source),
+            self.spend_by(r, GroupBy::Client),
         )?;
         Ok(Dashboard {
             totals,
@@ -265,6 +284,8 @@ impl Store {
             tasks,
             rules,
             latency,
+            sources,
+            clients,
         })
     }
 

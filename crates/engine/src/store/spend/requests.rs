@@ -16,6 +16,14 @@ pub struct SpendFilter {
     pub task: Option<String>,
     pub rule: Option<String>,
     pub outcome: Option<String>,
+    /// `app`, `cli` or `endpoint`.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub source: Option<String>,
+    /// An endpoint client (a token's name).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub client: Option<String>,
     /// At most this many rows, newest first.
     pub limit: u32,
 }
@@ -28,6 +36,8 @@ pub struct SpendRow {
     pub id: i64,
     pub at: String,
     pub source: String,
+    /// The endpoint client (the token's name) that made the call.
+    pub client: Option<String>,
     pub conversation_id: Option<String>,
     pub conversation_title: Option<String>,
     pub provider: String,
@@ -63,11 +73,12 @@ impl Store {
             "SELECT u.id, u.at, u.source, u.conversation_id, c.title, u.provider, u.model, u.task,
                     u.rule, u.hop, u.outcome, u.error_code, u.input_tokens, u.output_tokens,
                     u.cost_nusd, u.cost_estimated, u.baseline_cost_nusd, u.first_token_ms,
-                    u.latency_ms, u.usage_flag
+                    u.latency_ms, u.usage_flag, u.client
              FROM usage u LEFT JOIN conversations c ON c.id = u.conversation_id
              WHERE u.at >= ?1 AND u.at < ?2
                AND (?3 IS NULL OR u.model = ?3) AND (?4 IS NULL OR u.task = ?4)
                AND (?5 IS NULL OR u.rule = ?5) AND (?6 IS NULL OR u.outcome = ?6)
+               AND (?8 IS NULL OR u.source = ?8) AND (?9 IS NULL OR u.client = ?9)
              ORDER BY u.at DESC, u.id DESC LIMIT ?7",
         )
         .bind(&f.range.from)
@@ -77,6 +88,8 @@ impl Store {
         .bind(&f.rule)
         .bind(&f.outcome)
         .bind(f.limit)
+        .bind(&f.source)
+        .bind(&f.client)
         .fetch_all(self.pool())
         .await?;
         let rows = rows
@@ -103,6 +116,7 @@ impl Store {
                     first_token_ms: row.try_get(17)?,
                     latency_ms: row.try_get(18)?,
                     usage_flag: row.try_get(19)?,
+                    client: row.try_get(20)?,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()?;
@@ -148,13 +162,14 @@ fn csv_quoted(s: String) -> String {
 /// The request table as CSV, one ledger row per line.
 pub fn to_csv(rows: &[SpendRow]) -> String {
     let mut out = String::from(
-        "time,source,conversation,provider,model,task,rule,hop,outcome,error,input_tokens,\
+        "time,source,client,conversation,provider,model,task,rule,hop,outcome,error,input_tokens,\
          output_tokens,cost_usd,cost_estimated,baseline_cost_usd,first_token_ms,latency_ms,usage_flag\n",
     );
     for r in rows {
         let line = [
             csv_field(&r.at),
             csv_field(&r.source),
+            csv_field(r.client.as_deref().unwrap_or_default()),
             csv_field(r.conversation_title.as_deref().unwrap_or_default()),
             csv_field(&r.provider),
             csv_field(&r.model),
@@ -187,6 +202,7 @@ mod tests {
             id: 1,
             at: "2026-11-02T10:00:00.000Z".into(),
             source: "app".into(),
+            client: None,
             conversation_id: Some("c".into()),
             conversation_title: Some(title.into()),
             provider: "OpenAI".into(),

@@ -1,0 +1,90 @@
+"""The official `anthropic` Python client against `switchyard serve` on the fake provider."""
+import anthropic
+
+from common import TOKEN, URL, expect_error, fault, run, set_budget
+
+client = anthropic.Anthropic(base_url=URL, api_key=TOKEN, max_retries=0)
+
+
+def ask(text):
+    return [{"role": "user", "content": text}]
+
+
+def auto_not_streaming_answered_by_openai():
+    raw = client.messages.with_raw_response.create(
+        model="auto", max_tokens=200, system="Be brief.", messages=ask("Say hello to the yard"))
+    assert raw.headers["x-switchyard-model"] == "gpt-4o-mini", raw.headers
+    assert raw.headers["x-switchyard-provider"] == "Local", raw.headers
+    m = raw.parse()
+    assert m.model == "gpt-4o-mini"
+    assert m.content[0].text == "Echo: Say hello to the yard", m
+    assert m.stop_reason == "end_turn"
+    assert m.usage.output_tokens > 0
+
+
+def pinned_streaming():
+    with client.messages.stream(model="claude-haiku", max_tokens=200,
+                                messages=ask("Name a station")) as stream:
+        text = "".join(stream.text_stream)
+        final = stream.get_final_message()
+    assert text == "Echo: Name a station", text
+    assert final.model == "claude-haiku"
+    assert final.usage.output_tokens > 0
+
+
+def auto_streaming_raw_events():
+    events = [e.type for e in client.messages.create(
+        model="auto", max_tokens=200, messages=ask("Count"), stream=True)]
+    assert events[0] == "message_start" and events[-1] == "message_stop", events
+    assert "content_block_delta" in events
+
+
+def models_listed():
+    ids = {m.id for m in client.models.list()}
+    assert {"auto", "switchyard/everything", "claude-haiku"} <= ids, ids
+
+
+def fallback_after_a_503():
+    fault({"model": "gpt-4o-mini", "status": 503})
+    try:
+        raw = client.messages.with_raw_response.create(
+            model="auto", max_tokens=200, messages=ask("Say hello again"))
+    finally:
+        fault(None)
+    assert raw.headers["x-switchyard-fallback"] == "true", raw.headers
+    assert raw.parse().model == "claude-haiku"
+
+
+def bad_token():
+    bad = anthropic.Anthropic(base_url=URL, api_key="sy-not-a-token", max_retries=0)
+    expect_error(anthropic.AuthenticationError, 401, lambda: bad.messages.create(
+        model="auto", max_tokens=10, messages=ask("hi")))
+
+
+def malformed_body():
+    e = expect_error(anthropic.BadRequestError, 400, lambda: client.post(
+        "/v1/messages", cast_to=object, content=b'{"model": "auto", "messages": [',
+        options={"headers": {"Content-Type": "application/json"}}))
+    assert "not valid JSON" in e.message, e.message
+
+
+def oversized_body():
+    expect_error(anthropic.ContentTooLargeError, 413, lambda: client.messages.create(
+        model="auto", max_tokens=10, messages=ask("x" * (100 * 1024))))
+
+
+def unknown_model():
+    expect_error(anthropic.NotFoundError, 404, lambda: client.messages.create(
+        model="claude-17", max_tokens=10, messages=ask("hi")))
+
+
+def budget_block():
+    set_budget(0.000001)
+    e = expect_error(anthropic.RateLimitError, 429, lambda: client.messages.create(
+        model="auto", max_tokens=10, messages=ask("One more")))
+    assert "daily" in e.message.lower(), e.message
+
+
+run([auto_not_streaming_answered_by_openai, pinned_streaming, auto_streaming_raw_events,
+     models_listed, fallback_after_a_503, bad_token, malformed_body, oversized_body,
+     unknown_model, budget_block])

@@ -1,0 +1,119 @@
+// The official `openai` Node client against `switchyard serve` on the fake provider.
+import { execFileSync } from 'node:child_process';
+import assert from 'node:assert/strict';
+import OpenAI from 'openai';
+
+const { SWITCHYARD_URL: URL, SWITCHYARD_TOKEN: TOKEN, FAKE_URL: FAKE } = process.env;
+const client = new OpenAI({ baseURL: `${URL}/v1`, apiKey: TOKEN, maxRetries: 0 });
+const ask = (text) => [{ role: 'user', content: text }];
+
+async function fault(body) {
+  await fetch(`${FAKE}/_control/faults`, body === null
+    ? { method: 'DELETE' }
+    : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+async function expectError(Kind, status, call) {
+  try {
+    await call();
+  } catch (e) {
+    assert.ok(e instanceof Kind, `${e.constructor.name} is not ${Kind.name}: ${e.message}`);
+    assert.equal(e.status, status);
+    return e;
+  }
+  assert.fail(`no ${Kind.name} thrown`);
+}
+
+const cases = {
+  async autoNotStreaming() {
+    const { data, response } = await client.chat.completions
+      .create({ model: 'auto', messages: ask('Say hello to the yard') })
+      .withResponse();
+    assert.equal(response.headers.get('x-switchyard-model'), 'gpt-4o-mini');
+    assert.equal(response.headers.get('x-switchyard-rule'), 'everything');
+    assert.equal(data.model, 'gpt-4o-mini');
+    assert.equal(data.choices[0].message.content, 'Echo: Say hello to the yard');
+    assert.ok(data.usage.completion_tokens > 0);
+  },
+  async pinnedStreamingAnsweredByClaude() {
+    const stream = await client.chat.completions.create({
+      model: 'claude-haiku', messages: ask('Name a station'), stream: true,
+    });
+    let text = '';
+    for await (const chunk of stream) {
+      assert.equal(chunk.model, 'claude-haiku');
+      text += chunk.choices[0]?.delta?.content ?? '';
+    }
+    assert.equal(text, 'Echo: Name a station');
+  },
+  async autoStreaming() {
+    const stream = await client.chat.completions.create({
+      model: 'auto', messages: ask('Count the platforms'), stream: true,
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    assert.equal(text, 'Echo: Count the platforms');
+  },
+  async modelsListed() {
+    const ids = [];
+    for await (const m of client.models.list()) ids.push(m.id);
+    for (const id of ['auto', 'switchyard/code', 'gpt-4o-mini', 'claude-haiku']) {
+      assert.ok(ids.includes(id), `${id} missing from ${ids}`);
+    }
+  },
+  async fallbackAfterA503() {
+    await fault({ model: 'gpt-4o-mini', status: 503 });
+    try {
+      const { data, response } = await client.chat.completions
+        .create({ model: 'auto', messages: ask('Say hello again') })
+        .withResponse();
+      assert.equal(response.headers.get('x-switchyard-fallback'), 'true');
+      assert.equal(data.model, 'claude-haiku');
+    } finally {
+      await fault(null);
+    }
+  },
+  async badToken() {
+    const bad = new OpenAI({ baseURL: `${URL}/v1`, apiKey: 'sy-not-a-token', maxRetries: 0 });
+    await expectError(OpenAI.AuthenticationError, 401,
+      () => bad.chat.completions.create({ model: 'auto', messages: ask('hi') }));
+  },
+  async malformedBody() {
+    const e = await expectError(OpenAI.BadRequestError, 400, () => client.post('/chat/completions', {
+      body: '{"model": "auto", "messages": [', headers: { 'content-type': 'application/json' },
+    }));
+    assert.match(e.message, /not valid JSON/);
+  },
+  async oversizedBody() {
+    const e = await expectError(OpenAI.APIError, 413,
+      () => client.chat.completions.create({ model: 'auto', messages: ask('x'.repeat(100 * 1024)) }));
+    assert.match(e.message, /limit/);
+  },
+  async unknownModel() {
+    const e = await expectError(OpenAI.NotFoundError, 404,
+      () => client.chat.completions.create({ model: 'gpt-17', messages: ask('hi') }));
+    assert.equal(e.code, 'model_not_found');
+  },
+  async budgetBlock() {
+    execFileSync(process.env.SWITCHYARD_BIN, ['--db', process.env.SWITCHYARD_DB, 'budgets', 'set',
+      '--period', 'day', '--limit', '0.000001']);
+    const e = await expectError(OpenAI.RateLimitError, 429,
+      () => client.chat.completions.create({ model: 'auto', messages: ask('One more') }));
+    assert.match(e.message, /daily/i);
+  },
+};
+
+let passed = 0;
+let failed = 0;
+for (const [name, run] of Object.entries(cases)) {
+  try {
+    await run();
+    passed += 1;
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed += 1;
+    console.log(`FAIL ${name}\n${e.stack}`);
+  }
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

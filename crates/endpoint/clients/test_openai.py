@@ -1,0 +1,101 @@
+"""The official `openai` Python client against `switchyard serve` on the fake provider."""
+import openai
+
+from common import TOKEN, URL, expect_error, fault, run, set_budget
+
+client = openai.OpenAI(base_url=f"{URL}/v1", api_key=TOKEN, max_retries=0)
+
+
+def ask(text):
+    return [{"role": "user", "content": text}]
+
+
+def auto_not_streaming():
+    raw = client.chat.completions.with_raw_response.create(
+        model="auto", messages=ask("Say hello to the yard"))
+    assert raw.headers["x-switchyard-model"] == "gpt-4o-mini", raw.headers
+    assert raw.headers["x-switchyard-rule"] == "everything", raw.headers
+    assert float(raw.headers["x-switchyard-cost-usd"]) > 0, raw.headers
+    r = raw.parse()
+    assert r.model == "gpt-4o-mini", r.model
+    assert r.choices[0].message.content == "Echo: Say hello to the yard", r
+    assert r.choices[0].finish_reason == "stop"
+    assert r.usage.completion_tokens > 0
+
+
+def pinned_streaming_answered_by_claude():
+    stream = client.chat.completions.create(
+        model="claude-haiku", messages=ask("Name a station"), stream=True,
+        stream_options={"include_usage": True})
+    text, usage, models = "", None, set()
+    for chunk in stream:
+        models.add(chunk.model)
+        if chunk.choices and chunk.choices[0].delta.content:
+            text += chunk.choices[0].delta.content
+        if chunk.usage:
+            usage = chunk.usage
+    assert text == "Echo: Name a station", text
+    assert models == {"claude-haiku"}, models
+    assert usage is not None and usage.total_tokens > 0
+
+
+def a_forced_rule():
+    raw = client.chat.completions.with_raw_response.create(
+        model="switchyard/code", messages=ask("Say hi"))
+    assert raw.headers["x-switchyard-provider"] == "Claude", raw.headers
+    assert raw.parse().choices[0].message.content == "Echo: Say hi"
+
+
+def models_listed():
+    ids = {m.id for m in client.models.list()}
+    assert {"auto", "switchyard/code", "switchyard/everything", "gpt-4o-mini",
+            "claude-haiku"} <= ids, ids
+
+
+def fallback_after_a_503():
+    fault({"model": "gpt-4o-mini", "status": 503})
+    try:
+        raw = client.chat.completions.with_raw_response.create(
+            model="auto", messages=ask("Say hello again"))
+    finally:
+        fault(None)
+    assert raw.headers["x-switchyard-fallback"] == "true", raw.headers
+    assert raw.parse().model == "claude-haiku"
+
+
+def bad_token():
+    bad = openai.OpenAI(base_url=f"{URL}/v1", api_key="sy-not-a-token", max_retries=0)
+    e = expect_error(openai.AuthenticationError, 401,
+                     lambda: bad.chat.completions.create(model="auto", messages=ask("hi")))
+    assert "token" in e.message, e.message
+
+
+def malformed_body():
+    e = expect_error(openai.BadRequestError, 400, lambda: client.post(
+        "/chat/completions", cast_to=object, content=b'{"model": "auto", "messages": [',
+        options={"headers": {"Content-Type": "application/json"}}))
+    assert "not valid JSON" in e.message, e.message
+
+
+def oversized_body():
+    e = expect_error(openai.APIStatusError, 413, lambda: client.chat.completions.create(
+        model="auto", messages=ask("x" * (100 * 1024))))
+    assert "limit" in e.message, e.message
+
+
+def unknown_model():
+    e = expect_error(openai.NotFoundError, 404, lambda: client.chat.completions.create(
+        model="gpt-17", messages=ask("hi")))
+    assert e.code == "model_not_found", e.code
+
+
+def budget_block():
+    set_budget(0.000001)
+    e = expect_error(openai.RateLimitError, 429, lambda: client.chat.completions.create(
+        model="auto", messages=ask("One more")))
+    assert "daily" in e.message.lower(), e.message
+
+
+run([auto_not_streaming, pinned_streaming_answered_by_claude, a_forced_rule, models_listed,
+     fallback_after_a_503, bad_token, malformed_body, oversized_body, unknown_model,
+     budget_block])

@@ -1,0 +1,119 @@
+//! A request as the engine takes it, whichever format it came in, and what the two formats
+//! share when reading one: text content only, and no tools (yet).
+use serde_json::Value;
+use switchyard_engine::providers::FinishReason;
+use switchyard_router::Message;
+
+use crate::wire::{ApiError, Format, Problem};
+
+/// One chat request, read from either format.
+#[derive(Debug, Clone)]
+pub struct Inbound {
+    /// As the client wrote it: `auto`, `switchyard/<rule>` or a catalog model id.
+    pub model: String,
+    pub messages: Vec<Message>,
+    pub stream: bool,
+    pub max_tokens: Option<u32>,
+    /// OpenAI's `stream_options.include_usage`: a last chunk with the usage.
+    pub include_usage: bool,
+}
+
+pub fn bad(format: Format, message: impl Into<String>) -> ApiError {
+    ApiError::new(format, Problem::BadRequest, message)
+}
+
+pub const NO_TOOLS: &str = "Tool and function calling is not available through the Switchyard endpoint: none of its routes can pass tools through yet. Remove `tools` (and tool messages) from the request, or call the provider directly.";
+
+/// The text of a `content` that is a string or an array of text parts; other parts (images,
+/// audio, files, tool calls and results) are refused with a message naming them.
+pub fn text_content(format: Format, content: &Value, at: &str) -> Result<String, ApiError> {
+    match content {
+        Value::String(s) => Ok(s.clone()),
+        Value::Null => Ok(String::new()),
+        Value::Array(parts) => {
+            let mut text = String::new();
+            for part in parts {
+                let kind = part.get("type").and_then(Value::as_str).unwrap_or("");
+                match kind {
+                    "text" | "input_text" => {
+                        let t = part.get("text").and_then(Value::as_str).ok_or_else(|| {
+                            bad(format, format!("{at}: a text part needs a string `text`."))
+                        })?;
+                        text.push_str(t);
+                    }
+                    "tool_use" | "tool_result" => return Err(bad(format, NO_TOOLS)),
+                    other => {
+                        return Err(bad(
+                            format,
+                            format!(
+                                "{at}: content of type '{other}' is not supported; the endpoint passes text only."
+                            ),
+                        ))
+                    }
+                }
+            }
+            Ok(text)
+        }
+        _ => Err(bad(
+            format,
+            format!("{at}: `content` must be a string or an array of text parts."),
+        )),
+    }
+}
+
+/// A positive token limit, when given.
+pub fn token_limit(
+    format: Format,
+    v: &Value,
+    field: &'static str,
+) -> Result<Option<u32>, ApiError> {
+    match v.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(n) => n
+            .as_u64()
+            .filter(|n| *n > 0)
+            .map(|n| Some(u32::try_from(n).unwrap_or(u32::MAX)))
+            .ok_or_else(|| {
+                bad(format, format!("`{field}` must be a positive integer.")).param(field)
+            }),
+    }
+}
+
+pub fn model_name(format: Format, v: &Value) -> Result<String, ApiError> {
+    match v.get("model") {
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_string()),
+        _ => Err(bad(
+            format,
+            "`model` is required: `auto`, `switchyard/<rule>` or a model id from GET /v1/models.",
+        )
+        .param("model")),
+    }
+}
+
+pub fn stream_flag(format: Format, v: &Value) -> Result<bool, ApiError> {
+    match v.get("stream") {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(_) => Err(bad(format, "`stream` must be true or false.").param("stream")),
+    }
+}
+
+/// OpenAI's finish reasons for the engine's.
+pub fn openai_finish(f: Option<&FinishReason>) -> &'static str {
+    match f {
+        Some(FinishReason::Length) => "length",
+        Some(FinishReason::ContentFilter) => "content_filter",
+        Some(FinishReason::ToolCalls) => "tool_calls",
+        _ => "stop",
+    }
+}
+
+/// Anthropic's stop reasons for the engine's.
+pub fn anthropic_stop(f: Option<&FinishReason>) -> &'static str {
+    match f {
+        Some(FinishReason::Length) => "max_tokens",
+        Some(FinishReason::ContentFilter) => "refusal",
+        Some(FinishReason::ToolCalls) => "tool_use",
+        _ => "end_turn",
+    }
+}
