@@ -98,7 +98,7 @@ async fn openai_and_anthropic_requests_route_stream_fall_back_and_are_billed_to_
         !body.contains(ANTHROPIC_KEY) && !body.contains("0123456789"),
         "{body}"
     );
-    let seen = fake.requests();
+    let seen = fake.chat_requests();
     let last = seen.last().unwrap();
     assert_eq!(last.format, "anthropic");
 
@@ -250,7 +250,7 @@ async fn bad_tokens_bodies_and_model_names_get_each_formats_own_errors() {
     assert_eq!(r.status(), 401);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"]["type"], "authentication_error");
-    assert!(fake.requests().is_empty());
+    assert!(fake.chat_requests().is_empty());
 
     // Malformed JSON.
     let r = c
@@ -293,7 +293,7 @@ async fn bad_tokens_bodies_and_model_names_get_each_formats_own_errors() {
     assert_eq!(r.status(), 400);
     let body: Value = r.json().await.unwrap();
     assert!(body["error"]["message"].as_str().unwrap().contains("Tool"));
-    assert!(fake.requests().is_empty(), "nothing was sent upstream");
+    assert!(fake.chat_requests().is_empty(), "nothing was sent upstream");
 
     // The model list: auto, each rule, the models that can be called now, in both shapes.
     let r = c
