@@ -12,7 +12,15 @@ let fake;
 /** Picks the preset whose entry starts with `label` (it may say how many models are unavailable). */
 async function choosePreset(label) {
   const select = await $('#preset');
-  const value = await browser.execute((el, l) => [...el.options].find((o) => o.textContent.trim().startsWith(l))?.value, select, label);
+  // The presets arrive from the backend after the screen opens.
+  let value = null;
+  await browser.waitUntil(
+    async () => {
+      value = await browser.execute((el, l) => [...el.options].find((o) => o.textContent.trim().startsWith(l))?.value ?? null, select, label);
+      return value !== null;
+    },
+    { timeoutMsg: `no preset starting with “${label}”` },
+  );
   await select.selectByAttribute('value', value);
 }
 

@@ -58,12 +58,19 @@ pub fn decide(
             .unwrap_or_else(|| set.settings.expected_output_tokens.get(tier)),
         reasoning: set.settings.expected_reasoning_tokens.get(tier),
     };
+    let seen = Seen {
+        tasks,
+        features,
+        complexity,
+        tokens,
+        system,
+    };
     let facts = Facts {
         text,
         folded: &folded,
-        tasks: &tasks,
-        features: &features,
-        complexity: &complexity,
+        tasks: &seen.tasks,
+        features: &seen.features,
+        complexity: &seen.complexity,
         messages: request.messages.len(),
         prompt_tokens: tokens.approx,
     };
@@ -89,18 +96,7 @@ pub fn decide(
                 candidates: vec![candidate],
                 reason: format!("the message names @{name}"),
             };
-            return Ok(finish(
-                pick,
-                trials,
-                Seen {
-                    tasks,
-                    features,
-                    complexity,
-                    tokens,
-                    system,
-                },
-                catalog,
-            ));
+            return Ok(finish(pick, trials, seen, catalog));
         }
     }
 
@@ -125,18 +121,7 @@ pub fn decide(
                 "all conditions hold".to_string()
             };
             trials.push(trial(rule, RuleOutcome::Matched, detail));
-            return Ok(finish(
-                pick,
-                trials,
-                Seen {
-                    tasks,
-                    features,
-                    complexity,
-                    tokens,
-                    system,
-                },
-                catalog,
-            ));
+            return Ok(finish(pick, trials, seen, catalog));
         }
         let excluded: Vec<String> = pick
             .candidates
@@ -169,18 +154,7 @@ pub fn decide(
         candidates: fitting,
         reason: "no rule had a usable model; the cheapest enabled model whose context fits".into(),
     };
-    Ok(finish(
-        pick,
-        trials,
-        Seen {
-            tasks,
-            features,
-            complexity,
-            tokens,
-            system,
-        },
-        catalog,
-    ))
+    Ok(finish(pick, trials, seen, catalog))
 }
 
 /// The candidates `rule` offers a request like `request` of `tier` with `prompt_tokens`: the

@@ -35,10 +35,12 @@ pub struct ChatResume {
 impl Store {
     /// A value of the `settings` table (a flag or a choice kept with the database).
     pub async fn setting(&self, key: &str) -> Result<Option<String>, EngineError> {
-        Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
-            .bind(key)
-            .fetch_optional(self.pool())
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+                .bind(key)
+                .fetch_optional(self.pool())
+                .await?,
+        )
     }
 
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), EngineError> {
@@ -110,7 +112,10 @@ impl Store {
 
     pub async fn preferences(&self) -> Result<Preferences, EngineError> {
         Ok(Preferences {
-            theme: self.setting(THEME).await?.unwrap_or_else(|| "system".into()),
+            theme: self
+                .setting(THEME)
+                .await?
+                .unwrap_or_else(|| "system".into()),
             default_model: self
                 .setting(DEFAULT_MODEL)
                 .await?
