@@ -119,15 +119,7 @@ impl Store {
         id: &str,
         model: &str,
     ) -> Result<Conversation, EngineError> {
-        let done = sqlx::query("UPDATE conversations SET model = ? WHERE id = ?")
-            .bind(model)
-            .bind(id)
-            .execute(self.pool())
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(not_found(id));
-        }
-        self.conversation(id).await
+        self.set_conversation_field(id, "model", Some(model)).await
     }
 
     /// Sets (or, with a blank text, clears) the conversation's system prompt.
@@ -137,11 +129,23 @@ impl Store {
         system_prompt: Option<&str>,
     ) -> Result<Conversation, EngineError> {
         let text = system_prompt.map(str::trim).filter(|t| !t.is_empty());
-        let done = sqlx::query("UPDATE conversations SET system_prompt = ? WHERE id = ?")
-            .bind(text)
-            .bind(id)
-            .execute(self.pool())
-            .await?;
+        self.set_conversation_field(id, "system_prompt", text).await
+    }
+
+    /// Writes one of the conversation's own columns (`column` is always a literal name).
+    async fn set_conversation_field(
+        &self,
+        id: &str,
+        column: &'static str,
+        value: Option<&str>,
+    ) -> Result<Conversation, EngineError> {
+        let done = sqlx::query(&format!(
+            "UPDATE conversations SET {column} = ? WHERE id = ?"
+        ))
+        .bind(value)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
         if done.rows_affected() == 0 {
             return Err(not_found(id));
         }
