@@ -8,7 +8,7 @@ import ChatScreen from './ChatScreen.svelte';
 const trains: Conversation = { id: 'c1', title: 'Trains', model: 'gpt-4o-mini', system_prompt: null, created_at: '', updated_at: '' };
 const poems: Conversation = { id: 'c2', title: 'Poems', model: 'auto', system_prompt: null, created_at: '', updated_at: '' };
 
-function backend(resume: { conversation_id: string | null; draft: string }, defaultModel = 'auto') {
+function backend(resume: { conversation_id: string | null; draft: string }, defaultModel = 'auto', resumeAfter: Promise<void> = Promise.resolve()) {
   const saved: { conversationId: string | null; text: string }[] = [];
   const drafts = new Map<string | null, string>([['c2', 'a poem about rails']]);
   mockIPC((cmd, args) => {
@@ -21,7 +21,7 @@ function backend(resume: { conversation_id: string | null; draft: string }, defa
       case 'chat_models':
         return [{ model: 'gpt-4o-mini', catalog_provider: 'openai', available: true, provider_id: 'o', provider: 'OpenAI', reason: '' }];
       case 'chat_resume':
-        return resume;
+        return resumeAfter.then(() => resume);
       case 'preferences':
         return { theme: 'system', default_model: defaultModel };
       case 'chat_draft':
@@ -59,5 +59,16 @@ describe('Picking up where you left off', () => {
     await waitFor(() => expect(screen.getByLabelText('Message')).toHaveValue('unsent'));
     expect(screen.getByRole('heading', { name: 'New chat' })).toBeInTheDocument();
     await waitFor(() => expect(screen.getByLabelText('Model')).toHaveValue('gpt-4o-mini'));
+  });
+
+  it('keeps what was typed before the last conversation came back', async () => {
+    const user = userEvent.setup();
+    let arrive!: () => void;
+    backend({ conversation_id: 'c1', draft: 'the saved draft' }, 'auto', new Promise<void>((r) => (arrive = r)));
+    render(ChatScreen, { onopensettings: () => {} });
+    await user.type(screen.getByLabelText('Message'), 'typed at once');
+    arrive();
+    await waitFor(() => expect(screen.getByRole('heading', { name: 'Trains' })).toBeInTheDocument());
+    expect(screen.getByLabelText('Message')).toHaveValue('typed at once');
   });
 });
