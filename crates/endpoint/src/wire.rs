@@ -1,7 +1,7 @@
 //! What both wire formats share: errors in each format's own shape, reading a body up to the
 //! size limit, and the `x-switchyard-*` facts of an answer.
 use axum::body::Body;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde_json::{json, Value};
@@ -105,6 +105,13 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert("x-should-retry", HeaderValue::from_static("false"));
+        }
+        if self.problem == Problem::TooLarge {
+            // The rest of the body is never read, so this connection cannot carry another
+            // request: say so, or a client's pool reuses it and its next request finds it shut.
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         response
     }
