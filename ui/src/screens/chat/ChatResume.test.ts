@@ -8,7 +8,12 @@ import ChatScreen from './ChatScreen.svelte';
 const trains: Conversation = { id: 'c1', title: 'Trains', model: 'gpt-4o-mini', system_prompt: null, created_at: '', updated_at: '' };
 const poems: Conversation = { id: 'c2', title: 'Poems', model: 'auto', system_prompt: null, created_at: '', updated_at: '' };
 
-function backend(resume: { conversation_id: string | null; draft: string }, defaultModel = 'auto', resumeAfter: Promise<void> = Promise.resolve()) {
+function backend(
+  resume: { conversation_id: string | null; draft: string },
+  defaultModel = 'auto',
+  resumeAfter: Promise<void> = Promise.resolve(),
+  messagesAfter: Record<string, Promise<void>> = {},
+) {
   const saved: { conversationId: string | null; text: string }[] = [];
   const drafts = new Map<string | null, string>([['c2', 'a poem about rails']]);
   mockIPC((cmd, args) => {
@@ -17,7 +22,7 @@ function backend(resume: { conversation_id: string | null; draft: string }, defa
       case 'list_conversations':
         return [trains, poems];
       case 'conversation_messages':
-        return [];
+        return (messagesAfter[a.id as string] ?? Promise.resolve()).then(() => []);
       case 'chat_models':
         return [{ model: 'gpt-4o-mini', catalog_provider: 'openai', available: true, provider_id: 'o', provider: 'OpenAI', reason: '' }];
       case 'chat_resume':
@@ -70,5 +75,29 @@ describe('Picking up where you left off', () => {
     arrive();
     await waitFor(() => expect(screen.getByRole('heading', { name: 'Trains' })).toBeInTheDocument());
     expect(screen.getByLabelText('Message')).toHaveValue('typed at once');
+  });
+
+  it('keeps the conversation clicked while the last one was still coming back', async () => {
+    const user = userEvent.setup();
+    let arrive!: () => void;
+    let poems!: () => void;
+    let trains!: () => void;
+    const resumeAfter = new Promise<void>((r) => (arrive = r));
+    backend({ conversation_id: 'c1', draft: '' }, 'auto', resumeAfter, {
+      c1: new Promise<void>((r) => (trains = r)),
+      c2: new Promise<void>((r) => (poems = r)),
+    });
+    render(ChatScreen, { onopensettings: () => {} });
+    // Poems is still loading when the resume answers with Trains; Trains loads last.
+    await user.click(await screen.findByRole('button', { name: 'Poems' }));
+    arrive();
+    await new Promise((r) => setTimeout(r, 20));
+    poems();
+    await new Promise((r) => setTimeout(r, 20));
+    trains();
+    await waitFor(() => expect(screen.getByRole('heading', { name: 'Poems' })).toBeInTheDocument());
+    await new Promise((r) => setTimeout(r, 50));
+    expect(screen.getByRole('heading', { name: 'Poems' })).toBeInTheDocument();
+    expect(screen.getByLabelText('Message')).toHaveValue('a poem about rails');
   });
 });
