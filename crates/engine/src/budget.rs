@@ -152,6 +152,11 @@ impl Budgets {
         chain: &mut Vec<String>,
         catalog: &Catalog,
     ) -> Result<(), EngineError> {
+        // Most requests meet no downgrade budget: one small read, not the spend of each.
+        let budgets = self.store.list_budgets().await?;
+        if !budgets.iter().any(|b| b.policy == BudgetPolicy::Downgrade) {
+            return Ok(());
+        }
         for s in self.status(catalog).await? {
             if s.level != BudgetLevel::Over || s.budget.policy != BudgetPolicy::Downgrade {
                 continue;

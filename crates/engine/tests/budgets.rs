@@ -190,3 +190,80 @@ async fn two_requests_racing_at_the_limit_overshoot_by_at_most_one_estimate() {
     let refused = third.open(start()).await.unwrap_err();
     assert_eq!(refused.code, "budget_exceeded");
 }
+
+/// Many calls admitted at once, through two stores on one file (two processes' writers, each
+/// batching its own calls into shared transactions): the budget admits exactly as many as its
+/// limit holds, no more, and every admitted call becomes exactly one ledger row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn batched_admissions_from_two_writers_stay_within_the_budget_exactly() {
+    use switchyard_engine::store::calls::{Admission, NewCall};
+    let (dir, a) = store().await;
+    let b = Store::open(&dir.path().join("app.db")).await.unwrap();
+    a.save_budget(&budget(None, 10 * 1_000, BudgetPolicy::Block))
+        .await
+        .unwrap();
+    let call = NewCall {
+        row: LedgerRow {
+            source: "test".into(),
+            provider_id: "p".into(),
+            provider: "P".into(),
+            model: "gpt-large".into(),
+            attempt: 1,
+            ..LedgerRow::default()
+        },
+        estimate_nusd: 1_000,
+        lease_secs: 60,
+    };
+    let mut tasks = Vec::new();
+    for i in 0..60 {
+        let store = if i % 2 == 0 { a.clone() } else { b.clone() };
+        let call = call.clone();
+        tasks.push(tokio::spawn(async move {
+            store.admit_call(&call, |_| false).await.unwrap()
+        }));
+    }
+    let mut admitted = Vec::new();
+    for t in tasks {
+        if let Admission::Admitted(id) = t.await.unwrap() {
+            admitted.push(id);
+        }
+    }
+    assert_eq!(admitted.len(), 10, "a $10,000-nano budget holds ten 1,000-nano reservations");
+    assert_eq!(a.calls_in_flight().await.unwrap(), 10);
+
+    // Settled in parallel from both writers: one ledger row per call, nothing left in flight.
+    let mut settles = Vec::new();
+    for (i, id) in admitted.iter().copied().enumerate() {
+        let store = if i % 2 == 0 { a.clone() } else { b.clone() };
+        let mut row = call.row.clone();
+        row.outcome = "answered".into();
+        row.cost_nusd = 900;
+        settles.push(tokio::spawn(async move { store.settle_call(id, &row).await.unwrap() }));
+    }
+    for s in settles {
+        s.await.unwrap();
+    }
+    // Settling twice (another process after the lease) writes nothing more.
+    let mut row = call.row.clone();
+    row.outcome = "answered".into();
+    b.settle_call(admitted[0], &row).await.unwrap();
+    assert_eq!(a.calls_in_flight().await.unwrap(), 0);
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM usage")
+        .fetch_one(a.pool())
+        .await
+        .unwrap();
+    assert_eq!(rows, 10);
+    // 9,000 spent of 10,000: one more fits, the one after does not.
+    assert!(matches!(a.admit_call(&call, |_| false).await.unwrap(), Admission::Admitted(_)));
+    assert!(matches!(b.admit_call(&call, |_| false).await.unwrap(), Admission::Refused(_)));
+}
+
+/// A closed store refuses calls with a clear error instead of hanging.
+#[tokio::test]
+async fn a_closed_store_refuses_calls() {
+    use switchyard_engine::store::calls::NewCall;
+    let (_dir, s) = store().await;
+    s.close().await;
+    let e = s.admit_call(&NewCall::default(), |_| false).await.unwrap_err();
+    assert!(e.to_string().contains("closed"), "{e}");
+}

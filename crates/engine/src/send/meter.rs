@@ -1,7 +1,7 @@
 //! The engine's [`Meter`]: before each provider call, the budgets are checked and the call is
 //! recorded as in flight in one database transaction; when it ends, it becomes a ledger row.
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use switchyard_router::{Catalog, Cost, Model, Usage};
 
@@ -61,7 +61,7 @@ pub struct RequestContext {
 /// Budgets and ledger for one request.
 pub struct Metering {
     store: Store,
-    catalog: Catalog,
+    catalog: Arc<Catalog>,
     context: RequestContext,
     baseline: Option<Model>,
     open: Mutex<HashMap<i64, LedgerRow>>,
@@ -77,7 +77,7 @@ impl Metering {
         let baseline = baseline_model(&catalog, baseline_setting).cloned();
         Self {
             store,
-            catalog,
+            catalog: Arc::new(catalog),
             context,
             baseline,
             open: Mutex::default(),
@@ -137,9 +137,10 @@ impl Meter for Metering {
                 estimate_nusd,
                 lease_secs: LEASE_SECS,
             };
+            let (model, catalog) = (target.model.clone(), self.catalog.clone());
             let admitted = self
                 .store
-                .admit_call(&new, |b| lets_through(b, &target.model, &self.catalog))
+                .admit_call(&new, move |b| lets_through(b, &model, &catalog))
                 .await
                 .map_err(|e| {
                     ErrorInfo::new(

@@ -80,15 +80,22 @@ fn budget_from(row: &sqlx::sqlite::SqliteRow) -> Result<Budget, EngineError> {
     })
 }
 
+/// Every budget, read on any connection (inside a caller's transaction).
+pub(super) async fn list_budgets_on<'c>(
+    on: impl sqlx::SqliteExecutor<'c>,
+) -> Result<Vec<Budget>, EngineError> {
+    let rows = sqlx::query(
+        "SELECT id, provider_id, period, limit_nusd, policy, min_quality FROM budgets
+         ORDER BY provider_id, period",
+    )
+    .fetch_all(on)
+    .await?;
+    rows.iter().map(budget_from).collect()
+}
+
 impl Store {
     pub async fn list_budgets(&self) -> Result<Vec<Budget>, EngineError> {
-        let rows = sqlx::query(
-            "SELECT id, provider_id, period, limit_nusd, policy, min_quality FROM budgets
-             ORDER BY provider_id, period",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(budget_from).collect()
+        list_budgets_on(self.pool()).await
     }
 
     /// Creates the budget, or replaces the one with the same provider and period.

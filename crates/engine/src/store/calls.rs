@@ -1,12 +1,15 @@
 //! Provider calls in flight (`calls_in_flight`), and the step that turns one into a ledger row.
 //! Admission (the budget check) and recording the call happen in one `BEGIN IMMEDIATE`
-//! transaction, so any number of processes on one database share one view of the headroom.
+//! transaction (shared with other calls of this process by the writer, `writer.rs`), so any
+//! number of processes on one database share one view of the headroom.
 use sqlx::{Row, SqliteConnection};
 
 use super::budgets::{Budget, BudgetPeriod};
 use super::ledger::LedgerRow;
+use super::writer::Job;
 use super::Store;
 use crate::error::EngineError;
+use tokio::sync::oneshot;
 
 /// A call about to be sent: its ledger context and its reservation.
 #[derive(Debug, Clone, Default)]
@@ -27,104 +30,144 @@ pub struct Over {
 }
 
 /// What a budget lets through.
+#[derive(Debug)]
 pub enum Admission {
     Admitted(i64),
     /// Every budget that refuses, in the order they were checked.
     Refused(Vec<Over>),
 }
 
+/// The budgets as one write transaction sees them, each with the start of its current period.
+pub(super) struct BudgetView {
+    budgets: Vec<(Budget, String)>,
+}
+
+impl BudgetView {
+    pub(super) async fn read(conn: &mut SqliteConnection) -> Result<Self, EngineError> {
+        let mut budgets = Vec::new();
+        for b in super::budgets::list_budgets_on(&mut *conn).await? {
+            let start = period_start_on(&mut *conn, b.period).await?;
+            budgets.push((b, start));
+        }
+        Ok(Self { budgets })
+    }
+}
+
+/// Inside the writer's transaction: sums what each budget covering the call's provider has
+/// spent and has reserved in flight (the jobs before this one in the batch included); when
+/// `allow` accepts every over-limit budget (or none is over), records the call.
+pub(super) async fn admit_on(
+    conn: &mut SqliteConnection,
+    view: &BudgetView,
+    call: &NewCall,
+    allow: &super::writer::Allow,
+) -> Result<Admission, EngineError> {
+    let mut over = Vec::new();
+    for (b, start) in &view.budgets {
+        if b.provider_id
+            .as_deref()
+            .is_some_and(|p| p != call.row.provider_id)
+        {
+            continue;
+        }
+        let spent =
+            super::spend::spent_since_on(&mut *conn, start, b.provider_id.as_deref()).await?;
+        let reserved = reserved_on(&mut *conn, b.provider_id.as_deref()).await?;
+        let used = spent.saturating_add(reserved);
+        if used >= b.limit_nusd && !allow(b) {
+            over.push(Over {
+                budget: b.clone(),
+                used_nusd: used,
+            });
+        }
+    }
+    if !over.is_empty() {
+        return Ok(Admission::Refused(over));
+    }
+    let r = &call.row;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO calls_in_flight (expires_at, pid, source, conversation_id, message_id,
+             provider_id, provider, model, task, rule, hop, attempt, estimate_nusd,
+             input_tokens, output_tokens, baseline_model, baseline_cost_nusd, tier,
+             complexity_score, client)
+         VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
+             ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+         RETURNING id",
+    )
+    .bind(format!("+{} seconds", call.lease_secs))
+    .bind(i64::from(std::process::id()))
+    .bind(&r.source)
+    .bind(&r.conversation_id)
+    .bind(r.message_id)
+    .bind(&r.provider_id)
+    .bind(&r.provider)
+    .bind(&r.model)
+    .bind(&r.task)
+    .bind(&r.rule)
+    .bind(r.hop)
+    .bind(r.attempt)
+    .bind(call.estimate_nusd)
+    .bind(r.input_tokens)
+    .bind(r.output_tokens)
+    .bind(&r.baseline_model)
+    .bind(
+        r.baseline_cost_nusd
+            .map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
+    )
+    .bind(&r.tier)
+    .bind(r.complexity_score)
+    .bind(&r.client)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Admission::Admitted(id))
+}
+
+/// Inside the writer's transaction: ends an in-flight call, its ledger row written and its
+/// reservation released together.
+pub(super) async fn settle_on(
+    conn: &mut SqliteConnection,
+    id: i64,
+    row: &LedgerRow,
+) -> Result<(), EngineError> {
+    let gone = sqlx::query("DELETE FROM calls_in_flight WHERE id = ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    // Already settled by another process (after its lease ran out): one row per call.
+    if gone == 1 {
+        super::ledger::insert(conn, row).await?;
+    }
+    Ok(())
+}
+
 impl Store {
-    /// In one write transaction: sums what each budget covering `provider_id` has spent and has
-    /// reserved in flight; when `allow` accepts every over-limit budget (or none is over),
-    /// records the call and returns its id.
+    /// Checks the budgets and records the call in flight, in one write transaction that the
+    /// process's writer may share with other calls (see `writer`): the answer comes once it is
+    /// committed. `allow` says whether an over-limit budget still lets this call through.
     pub async fn admit_call(
         &self,
         call: &NewCall,
-        allow: impl Fn(&Budget) -> bool,
+        allow: impl Fn(&Budget) -> bool + Send + 'static,
     ) -> Result<Admission, EngineError> {
-        let budgets = self.list_budgets().await?;
-        let mut starts = Vec::new();
-        for b in &budgets {
-            if b.provider_id
-                .as_deref()
-                .is_some_and(|p| p != call.row.provider_id)
-            {
-                continue;
-            }
-            starts.push((b.clone(), self.period_start(b.period).await?));
-        }
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let mut over = Vec::new();
-        for (b, start) in starts {
-            let spent = self
-                .spent_since_on(&mut tx, &start, b.provider_id.as_deref())
-                .await?;
-            let reserved = reserved_on(&mut tx, b.provider_id.as_deref()).await?;
-            let used = spent.saturating_add(reserved);
-            if used >= b.limit_nusd && !allow(&b) {
-                over.push(Over {
-                    budget: b,
-                    used_nusd: used,
-                });
-            }
-        }
-        if !over.is_empty() {
-            tx.rollback().await?;
-            return Ok(Admission::Refused(over));
-        }
-        let r = &call.row;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO calls_in_flight (expires_at, pid, source, conversation_id, message_id,
-                 provider_id, provider, model, task, rule, hop, attempt, estimate_nusd,
-                 input_tokens, output_tokens, baseline_model, baseline_cost_nusd, tier,
-                 complexity_score, client)
-             VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
-                 ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
-             RETURNING id",
-        )
-        .bind(format!("+{} seconds", call.lease_secs))
-        .bind(i64::from(std::process::id()))
-        .bind(&r.source)
-        .bind(&r.conversation_id)
-        .bind(r.message_id)
-        .bind(&r.provider_id)
-        .bind(&r.provider)
-        .bind(&r.model)
-        .bind(&r.task)
-        .bind(&r.rule)
-        .bind(r.hop)
-        .bind(r.attempt)
-        .bind(call.estimate_nusd)
-        .bind(r.input_tokens)
-        .bind(r.output_tokens)
-        .bind(&r.baseline_model)
-        .bind(
-            r.baseline_cost_nusd
-                .map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
-        )
-        .bind(&r.tier)
-        .bind(r.complexity_score)
-        .bind(&r.client)
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(Admission::Admitted(id))
+        let (reply, answer) = oneshot::channel();
+        self.writer.send(Job::Admit {
+            call: call.clone(),
+            allow: Box::new(allow),
+            reply,
+        })?;
+        answer.await.map_err(|_| writer_gone())?
     }
 
     /// Ends an in-flight call: its ledger row written and its reservation released together.
     pub async fn settle_call(&self, id: i64, row: &LedgerRow) -> Result<(), EngineError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let gone = sqlx::query("DELETE FROM calls_in_flight WHERE id = ?")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        // Already settled by another process (after its lease ran out): one row per call.
-        if gone == 1 {
-            super::ledger::insert(&mut tx, row).await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        let (reply, answer) = oneshot::channel();
+        self.writer.send(Job::Settle {
+            id,
+            row: Box::new(row.clone()),
+            reply,
+        })?;
+        answer.await.map_err(|_| writer_gone())?
     }
 
     /// Settles, as estimated, the calls left in flight by processes that are gone or whose
@@ -196,16 +239,23 @@ impl Store {
             .fetch_one(self.pool())
             .await?)
     }
+}
 
-    /// The start of the current `period` (the user's local day or month), as a UTC timestamp.
-    async fn period_start(&self, period: BudgetPeriod) -> Result<String, EngineError> {
-        Ok(sqlx::query_scalar(
-            "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now', 'localtime', ?1, 'utc')",
-        )
-        .bind(period.start_modifier())
-        .fetch_one(self.pool())
-        .await?)
-    }
+fn writer_gone() -> EngineError {
+    EngineError::Database("the database writer stopped".into())
+}
+
+/// The start of the current `period` (the user's local day or month), as a UTC timestamp.
+async fn period_start_on(
+    conn: &mut SqliteConnection,
+    period: BudgetPeriod,
+) -> Result<String, EngineError> {
+    Ok(sqlx::query_scalar(
+        "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now', 'localtime', ?1, 'utc')",
+    )
+    .bind(period.start_modifier())
+    .fetch_one(conn)
+    .await?)
 }
 
 /// What calls in flight have reserved (live leases only), for one provider or all.

@@ -1,12 +1,14 @@
 //! The SQLite store: one file, WAL mode, migrations embedded at build time.
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
 use crate::error::EngineError;
+use writer::Writer;
 
 pub mod assistants;
 pub mod budgets;
@@ -22,10 +24,13 @@ pub mod providers;
 mod rollups;
 pub mod rules;
 pub mod spend;
+mod writer;
 
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// The writer of provider calls (admissions and ledger rows), shared by every clone.
+    writer: Arc<Writer>,
 }
 
 impl Store {
@@ -49,11 +54,16 @@ impl Store {
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(options)
+            // A SQLite connection does not go stale: no round trip to test it on every use.
+            .test_before_acquire(false)
+            .connect_with(options.clone())
             .await
             .map_err(|e| EngineError::Database(format!("cannot open {}: {e}", path.display())))?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            writer: Writer::start(options),
+        })
     }
 
     /// Opens an existing database for reading only, for commands that never write (listing
@@ -94,7 +104,10 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(cannot)?;
-        let store = Self { pool };
+        let store = Self {
+            pool,
+            writer: Writer::none(),
+        };
         let applied: Option<i64> =
             sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
                 .fetch_one(store.pool())
@@ -135,6 +148,7 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
 }

@@ -192,27 +192,6 @@ impl Store {
         })
     }
 
-    /// Nano-dollars spent from `from` on, for one provider or all, read on `conn` (inside a
-    /// caller's transaction).
-    pub(crate) async fn spent_since_on(
-        &self,
-        conn: &mut sqlx::SqliteConnection,
-        from: &str,
-        provider_id: Option<&str>,
-    ) -> Result<i64, EngineError> {
-        // Past any time the ledger can hold.
-        let split = self.split(from, "9999-12-31").await?;
-        let sql = format!(
-            "SELECT COALESCE(SUM(cost_nusd), 0) FROM ({CALLS}) WHERE ?7 IS NULL OR provider_id = ?7"
-        );
-        let row = split
-            .bind(sqlx::query(&sql))
-            .bind(provider_id)
-            .fetch_one(conn)
-            .await?;
-        Ok(row.try_get(0)?)
-    }
-
     /// Spend per model, the most expensive first.
     pub async fn spend_by_model(&self, r: &SpendRange) -> Result<Vec<ModelSpend>, EngineError> {
         let split = self.split(&r.from, &r.to).await?;
@@ -298,4 +277,24 @@ impl Store {
                 .await?,
         )
     }
+}
+
+/// Nano-dollars spent from `from` on, for one provider or all, read on `conn` (inside a
+/// caller's transaction).
+pub(crate) async fn spent_since_on(
+    conn: &mut sqlx::SqliteConnection,
+    from: &str,
+    provider_id: Option<&str>,
+) -> Result<i64, EngineError> {
+    // Past any time the ledger can hold.
+    let split = super::rollups::split_on(&mut *conn, from, "9999-12-31").await?;
+    let sql = format!(
+        "SELECT COALESCE(SUM(cost_nusd), 0) FROM ({CALLS}) WHERE ?7 IS NULL OR provider_id = ?7"
+    );
+    let row = split
+        .bind(sqlx::query(&sql))
+        .bind(provider_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(row.try_get(0)?)
 }

@@ -1,0 +1,227 @@
+//! The process's one writer of provider calls: admissions (budget check + in-flight row) and
+//! settlements (ledger row) from every request in this process go through one connection on
+//! its own thread, and all that are waiting when it is free are written in one `BEGIN
+//! IMMEDIATE` transaction (group commit). Each job inside the batch runs in order and sees the
+//! ones before it, and the transaction holds the database's write lock, so budgets stay exact
+//! across any number of processes while a busy endpoint pays one commit per batch instead of
+//! two per request. A caller hears back only once its batch is committed: an admitted call is
+//! on disk before it is sent.
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{Connection, SqliteConnection};
+use tokio::sync::{mpsc, oneshot};
+
+use super::budgets::Budget;
+use super::calls::{Admission, NewCall};
+use super::ledger::LedgerRow;
+use crate::error::EngineError;
+
+/// Whether an over-limit budget still lets the call through (a downgrade budget's own model).
+pub type Allow = Box<dyn Fn(&Budget) -> bool + Send>;
+
+/// At most this many jobs share one transaction, so other processes never wait long for the
+/// write lock.
+const MAX_BATCH: usize = 128;
+
+pub(super) enum Job {
+    Admit {
+        call: NewCall,
+        allow: Allow,
+        reply: oneshot::Sender<Result<Admission, EngineError>>,
+    },
+    Settle {
+        id: i64,
+        row: Box<LedgerRow>,
+        reply: oneshot::Sender<Result<(), EngineError>>,
+    },
+    Close(oneshot::Sender<()>),
+}
+
+/// The handle every clone of a [`super::Store`] shares.
+pub(super) struct Writer {
+    jobs: Mutex<Option<mpsc::UnboundedSender<Job>>>,
+}
+
+impl Writer {
+    /// Starts the writer thread with its own connection to the database `options` open.
+    pub fn start(options: SqliteConnectOptions) -> Arc<Self> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        thread::Builder::new()
+            .name("switchyard-writer".into())
+            .spawn(move || run(options, rx))
+            .expect("the writer thread starts");
+        Arc::new(Self {
+            jobs: Mutex::new(Some(tx)),
+        })
+    }
+
+    /// A writer that refuses every job (a read-only store).
+    pub fn none() -> Arc<Self> {
+        Arc::new(Self {
+            jobs: Mutex::new(None),
+        })
+    }
+
+    pub fn send(&self, job: Job) -> Result<(), EngineError> {
+        let jobs = self.jobs.lock().expect("writer");
+        match jobs.as_ref() {
+            Some(tx) => tx.send(job).map_err(|_| closed()),
+            None => Err(closed()),
+        }
+    }
+
+    /// Finishes the jobs already sent, then closes the writer's connection.
+    pub async fn close(&self) {
+        let tx = self.jobs.lock().expect("writer").take();
+        if let Some(tx) = tx {
+            let (done, wait) = oneshot::channel();
+            if tx.send(Job::Close(done)).is_ok() {
+                let _ = wait.await;
+            }
+        }
+    }
+}
+
+fn closed() -> EngineError {
+    EngineError::Database("the database is closed for writing".into())
+}
+
+fn run(options: SqliteConnectOptions, mut rx: mpsc::UnboundedReceiver<Job>) {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "the database writer could not start");
+            return;
+        }
+    };
+    runtime.block_on(async move {
+        let mut conn = match SqliteConnection::connect_with(&options).await {
+            Ok(c) => Some(c),
+            Err(e) => {
+                tracing::error!(error = %e, "the database writer could not connect");
+                None
+            }
+        };
+        while let Some(first) = rx.recv().await {
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
+            }
+            let close = batch.iter().position(|j| matches!(j, Job::Close(_)));
+            let rest = close.map(|i| batch.split_off(i));
+            match conn.as_mut() {
+                Some(c) => write(c, batch).await,
+                None => refuse(batch, "the database writer could not connect"),
+            }
+            if let Some(rest) = rest {
+                let mut rest = rest.into_iter();
+                let Some(Job::Close(done)) = rest.next() else {
+                    unreachable!("the batch was cut at its close")
+                };
+                refuse(rest.collect(), "the database was closed");
+                if let Some(c) = conn.take() {
+                    let _ = c.close().await;
+                }
+                rx.close();
+                while let Ok(job) = rx.try_recv() {
+                    refuse(vec![job], "the database was closed");
+                }
+                let _ = done.send(());
+                return;
+            }
+        }
+    });
+}
+
+fn refuse(batch: Vec<Job>, why: &str) {
+    for job in batch {
+        let e = || EngineError::Database(why.to_string());
+        match job {
+            Job::Admit { reply, .. } => drop(reply.send(Err(e()))),
+            Job::Settle { reply, .. } => drop(reply.send(Err(e()))),
+            Job::Close(done) => drop(done.send(())),
+        }
+    }
+}
+
+/// Writes a batch in one transaction and answers each job once it is committed. When the
+/// transaction fails as a whole, each job is tried again on its own, so one bad row does not
+/// fail the others.
+async fn write(conn: &mut SqliteConnection, batch: Vec<Job>) {
+    if batch.len() > 1 {
+        match in_one_transaction(conn, &batch).await {
+            Ok(results) => {
+                for (job, result) in batch.into_iter().zip(results) {
+                    answer(job, result);
+                }
+                return;
+            }
+            Err(e) => tracing::warn!(error = %e, jobs = batch.len(), "a batch of calls failed; writing them one by one"),
+        }
+    }
+    for job in batch {
+        let result = in_one_transaction(conn, std::slice::from_ref(&job)).await;
+        match result {
+            Ok(mut r) => answer(job, r.pop().expect("one result")),
+            Err(e) => answer(job, Outcome::Failed(e)),
+        }
+    }
+}
+
+enum Outcome {
+    Admitted(Admission),
+    Settled,
+    Failed(EngineError),
+}
+
+fn answer(job: Job, outcome: Outcome) {
+    match (job, outcome) {
+        (Job::Admit { reply, .. }, Outcome::Admitted(a)) => drop(reply.send(Ok(a))),
+        (Job::Admit { reply, .. }, Outcome::Failed(e)) => drop(reply.send(Err(e))),
+        (Job::Settle { reply, .. }, Outcome::Settled) => drop(reply.send(Ok(()))),
+        (Job::Settle { reply, .. }, Outcome::Failed(e)) => drop(reply.send(Err(e))),
+        (Job::Close(done), _) => drop(done.send(())),
+        _ => unreachable!("each job gets the outcome of its own kind"),
+    }
+}
+
+async fn in_one_transaction(
+    conn: &mut SqliteConnection,
+    batch: &[Job],
+) -> Result<Vec<Outcome>, EngineError> {
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let mut budgets: Option<super::calls::BudgetView> = None;
+    let mut out = Vec::with_capacity(batch.len());
+    for job in batch {
+        out.push(match job {
+            Job::Admit { call, allow, .. } => {
+                if budgets.is_none() {
+                    budgets = Some(super::calls::BudgetView::read(&mut tx).await?);
+                }
+                let view = budgets.as_ref().expect("read above");
+                Outcome::Admitted(super::calls::admit_on(&mut tx, view, call, allow).await?)
+            }
+            Job::Settle { id, row, .. } => {
+                super::calls::settle_on(&mut tx, *id, row).await?;
+                Outcome::Settled
+            }
+            Job::Close(_) => unreachable!("a close ends the batch before it"),
+        });
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+impl std::fmt::Debug for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Writer")
+    }
+}
