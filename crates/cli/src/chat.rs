@@ -39,7 +39,7 @@ pub fn rule_file(path: &Path) -> anyhow::Result<Routing> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let (rules, catalog) = load(&text).with_context(|| format!("rule file {}", path.display()))?;
-    Ok(Routing { rules, catalog })
+    Ok(Routing::new(rules, catalog))
 }
 
 /// Cancels `token` on Ctrl-C or SIGTERM; resolves to the exit code the signal asks for.

@@ -59,10 +59,7 @@ async fn the_app_and_the_cli_store_and_bill_one_message_the_same_way() {
     );
     let (rules_compiled, catalog) = load(&rules_text).unwrap();
     let mut options = SendOptions::from(Source::App);
-    options.routing = Some(Routing {
-        rules: rules_compiled,
-        catalog,
-    });
+    options.routing = Some(Routing::new(rules_compiled, catalog));
     let mut events = Vec::new();
     let request = SendRequest {
         conversation_id: None,

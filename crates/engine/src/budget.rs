@@ -146,17 +146,13 @@ impl Budgets {
     }
 
     /// Appends to `chain` the model each over-limit downgrade budget sends requests to, so the
-    /// gate, which then skips the pricier models, has somewhere to go.
+    /// gate, which then skips the pricier models, has somewhere to go. (Callers skip this when
+    /// no budget downgrades: see `Store::send_settings`.)
     pub async fn extend_chain(
         &self,
         chain: &mut Vec<String>,
         catalog: &Catalog,
     ) -> Result<(), EngineError> {
-        // Most requests meet no downgrade budget: one small read, not the spend of each.
-        let budgets = self.store.list_budgets().await?;
-        if !budgets.iter().any(|b| b.policy == BudgetPolicy::Downgrade) {
-            return Ok(());
-        }
         for s in self.status(catalog).await? {
             if s.level != BudgetLevel::Over || s.budget.policy != BudgetPolicy::Downgrade {
                 continue;

@@ -41,10 +41,10 @@ fn input(name: &str, kind: ProviderKind, preset: &str, base_url: String) -> Prov
 async fn send(settings: Settings, catalog: Catalog, model: &str, text: &str) -> Reply {
     let engine = Engine::new(settings, Executor::new(Default::default()).unwrap());
     let mut options = SendOptions::from(Source::Cli);
-    options.routing = Some(Routing {
-        rules: CompiledRules::new(switchyard_router::presets::smart_router()).unwrap(),
+    options.routing = Some(Routing::new(
+        CompiledRules::new(switchyard_router::presets::smart_router()).unwrap(),
         catalog,
-    });
+    ));
     let request = SendRequest {
         conversation_id: None,
         text: text.into(),

@@ -146,7 +146,7 @@ pub async fn search_messages(
 pub async fn chat_models(state: State<'_, AppState>) -> AppResult<Vec<ModelAvailability>> {
     let engine = state.engine()?;
     let routing = engine.routing().await?;
-    let mut catalog = routing.catalog;
+    let mut catalog = (*routing.catalog).clone();
     catalog.models.retain(|m| m.enabled);
     Ok(engine.availability(&catalog).await?)
 }

@@ -70,14 +70,14 @@ pub struct Metering {
 impl Metering {
     pub fn new(
         store: Store,
-        catalog: Catalog,
+        catalog: Arc<Catalog>,
         context: RequestContext,
         baseline_setting: Option<&str>,
     ) -> Self {
         let baseline = baseline_model(&catalog, baseline_setting).cloned();
         Self {
             store,
-            catalog: Arc::new(catalog),
+            catalog,
             context,
             baseline,
             open: Mutex::default(),

@@ -8,6 +8,7 @@ pub mod meter;
 mod sink;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use switchyard_router::{
@@ -49,11 +50,20 @@ pub struct Engine {
     cache: Option<std::sync::Arc<ProviderCache>>,
 }
 
-/// The rules and catalog a send routes with.
+/// The rules and catalog a send routes with; shared, so a request's copy costs two counts.
 #[derive(Clone)]
 pub struct Routing {
-    pub rules: CompiledRules,
-    pub catalog: Catalog,
+    pub rules: Arc<CompiledRules>,
+    pub catalog: Arc<Catalog>,
+}
+
+impl Routing {
+    pub fn new(rules: CompiledRules, catalog: Catalog) -> Self {
+        Self {
+            rules: Arc::new(rules),
+            catalog: Arc::new(catalog),
+        }
+    }
 }
 
 /// What a send produced: the assistant message as saved, the reply it holds, and the decision.
@@ -130,7 +140,7 @@ impl Routing {
         only.rules = vec![rule];
         let rules = CompiledRules::new(only).ok()?;
         Some(Routing {
-            rules,
+            rules: Arc::new(rules),
             catalog: self.catalog.clone(),
         })
     }
@@ -181,7 +191,7 @@ impl Engine {
                 ),
             )
         })?;
-        Ok(Routing { rules, catalog })
+        Ok(Routing::new(rules, catalog))
     }
 
     /// Whether each model of `catalog` can be called now.
@@ -450,12 +460,14 @@ impl Engine {
         let mut chain = plan::chain(decision);
         // The rule's models that cannot be called now still show in the tries, as skipped and why.
         chain.extend(unavailable_in_chain(decision, routing));
-        self.budgets
-            .extend_chain(&mut chain, &routing.catalog)
-            .await?;
+        let (baseline, downgrades) = store.send_settings().await?;
+        if downgrades {
+            self.budgets
+                .extend_chain(&mut chain, &routing.catalog)
+                .await?;
+        }
         let keys = self.keys_for(&chain, &routing.catalog, providers).await;
         let plan = Plan::new(&chain, &routing.catalog, providers, &keys);
-        let baseline = store.baseline_setting().await?;
         let metering = Metering::new(
             store.clone(),
             routing.catalog.clone(),
@@ -755,10 +767,10 @@ mod tests {
     use crate::store::rules::RoutingConfig;
 
     fn routing() -> Routing {
-        Routing {
-            rules: CompiledRules::new(presets::smart_router()).unwrap(),
-            catalog: RoutingConfig::bundled().catalog,
-        }
+        Routing::new(
+            CompiledRules::new(presets::smart_router()).unwrap(),
+            RoutingConfig::bundled().catalog,
+        )
     }
 
     fn ask(text: &str) -> Vec<Message> {

@@ -160,6 +160,18 @@ impl Store {
         Ok(totals.spend_nusd)
     }
 
+    /// What a send reads before its calls, in one query: the baseline setting, and whether
+    /// any budget downgrades (only then does the chain need each budget's spend).
+    pub async fn send_settings(&self) -> Result<(Option<String>, bool), EngineError> {
+        Ok(sqlx::query_as(
+            "SELECT (SELECT value FROM settings WHERE key = ?1),
+                    EXISTS (SELECT 1 FROM budgets WHERE policy = 'downgrade')",
+        )
+        .bind(BASELINE_KEY)
+        .fetch_one(self.pool())
+        .await?)
+    }
+
     /// The model savings are measured against, when the user chose one.
     pub async fn baseline_setting(&self) -> Result<Option<String>, EngineError> {
         Ok(
