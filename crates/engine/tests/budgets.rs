@@ -228,7 +228,11 @@ async fn batched_admissions_from_two_writers_stay_within_the_budget_exactly() {
             admitted.push(id);
         }
     }
-    assert_eq!(admitted.len(), 10, "a $10,000-nano budget holds ten 1,000-nano reservations");
+    assert_eq!(
+        admitted.len(),
+        10,
+        "a $10,000-nano budget holds ten 1,000-nano reservations"
+    );
     assert_eq!(a.calls_in_flight().await.unwrap(), 10);
 
     // Settled in parallel from both writers: one ledger row per call, nothing left in flight.
@@ -238,7 +242,9 @@ async fn batched_admissions_from_two_writers_stay_within_the_budget_exactly() {
         let mut row = call.row.clone();
         row.outcome = "answered".into();
         row.cost_nusd = 900;
-        settles.push(tokio::spawn(async move { store.settle_call(id, &row).await.unwrap() }));
+        settles.push(tokio::spawn(async move {
+            store.settle_call(id, &row).await.unwrap()
+        }));
     }
     for s in settles {
         s.await.unwrap();
@@ -254,8 +260,14 @@ async fn batched_admissions_from_two_writers_stay_within_the_budget_exactly() {
         .unwrap();
     assert_eq!(rows, 10);
     // 9,000 spent of 10,000: one more fits, the one after does not.
-    assert!(matches!(a.admit_call(&call, |_| false).await.unwrap(), Admission::Admitted(_)));
-    assert!(matches!(b.admit_call(&call, |_| false).await.unwrap(), Admission::Refused(_)));
+    assert!(matches!(
+        a.admit_call(&call, |_| false).await.unwrap(),
+        Admission::Admitted(_)
+    ));
+    assert!(matches!(
+        b.admit_call(&call, |_| false).await.unwrap(),
+        Admission::Refused(_)
+    ));
 }
 
 /// A closed store refuses calls with a clear error instead of hanging.
@@ -264,6 +276,9 @@ async fn a_closed_store_refuses_calls() {
     use switchyard_engine::store::calls::NewCall;
     let (_dir, s) = store().await;
     s.close().await;
-    let e = s.admit_call(&NewCall::default(), |_| false).await.unwrap_err();
+    let e = s
+        .admit_call(&NewCall::default(), |_| false)
+        .await
+        .unwrap_err();
     assert!(e.to_string().contains("closed"), "{e}");
 }

@@ -250,12 +250,12 @@ async fn period_start_on(
     conn: &mut SqliteConnection,
     period: BudgetPeriod,
 ) -> Result<String, EngineError> {
-    Ok(sqlx::query_scalar(
-        "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now', 'localtime', ?1, 'utc')",
+    Ok(
+        sqlx::query_scalar("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now', 'localtime', ?1, 'utc')")
+            .bind(period.start_modifier())
+            .fetch_one(conn)
+            .await?,
     )
-    .bind(period.start_modifier())
-    .fetch_one(conn)
-    .await?)
 }
 
 /// What calls in flight have reserved (live leases only), for one provider or all.

@@ -164,7 +164,9 @@ async fn write(conn: &mut SqliteConnection, batch: Vec<Job>) {
                 }
                 return;
             }
-            Err(e) => tracing::warn!(error = %e, jobs = batch.len(), "a batch of calls failed; writing them one by one"),
+            Err(e) => {
+                tracing::warn!(error = %e, jobs = batch.len(), "a batch of calls failed; writing them one by one")
+            }
         }
     }
     for job in batch {

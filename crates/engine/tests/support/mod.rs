@@ -219,7 +219,12 @@ pub fn metering_against(store: &Store, catalog: &Catalog, baseline: Option<&str>
         complexity_score: None,
         client: None,
     };
-    Metering::new(store.clone(), std::sync::Arc::new(catalog.clone()), context, baseline)
+    Metering::new(
+        store.clone(),
+        std::sync::Arc::new(catalog.clone()),
+        context,
+        baseline,
+    )
 }
 
 /// Whether a Secret Service answers. Without one the keychain tests skip, unless
