@@ -209,6 +209,7 @@ mod tests {
         let msgs = [Message {
             role: "user".into(),
             content: "x".repeat(400),
+            images: Vec::new(),
         }];
         let u = Usage::estimate(&msgs, &"y".repeat(40));
         assert!(u.estimated);

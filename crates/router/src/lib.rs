@@ -9,6 +9,7 @@
 //! assert_eq!(decision.model, "o1");
 //! ```
 pub mod batch;
+mod attachment_limits;
 mod bundled;
 mod catalog;
 mod compiled;
@@ -34,6 +35,7 @@ mod toml_io;
 mod trace;
 mod validate;
 
+pub use attachment_limits::{size as file_size, AttachmentLimits, ImageFacts, LIMITS as ATTACHMENT_LIMITS, MAX_ANY_IMAGE_BYTES};
 pub use batch::decide_batch;
 pub use bundled::{default_catalog, PRICES_TAKEN};
 pub use catalog::{Catalog, Model};
@@ -50,7 +52,7 @@ pub use grid::{
     assign as assign_grid_cells, grid, CellRef, Grid, GridCell, GridException, SkippedModel,
 };
 pub use money::{PerMtok, Usd};
-pub use request::{Message, Request};
+pub use request::{Image, Message, Request};
 pub use rules::{Action, ChainAction, CheapestAction, Condition, Range, Rule, RuleSet, Settings};
 pub use task::Task;
 pub use tasks::{Evidence, Features, TaskDetection, TaskScore};

@@ -172,6 +172,7 @@ fn with_system(system: &str, user: &str) -> Request {
         switchyard_router::Message {
             role: "system".into(),
             content: system.into(),
+            images: Vec::new(),
         },
     );
     r
