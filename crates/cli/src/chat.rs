@@ -79,6 +79,7 @@ pub async fn run(args: ChatArgs, db: &Path) -> anyhow::Result<()> {
         mode: SendMode::New,
         model_once: false,
         system_prompt: None,
+        attachments: Vec::new(),
     };
     let cancel = CancellationToken::new();
     let signals = stop_on_signals(cancel.clone());

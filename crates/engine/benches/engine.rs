@@ -109,6 +109,7 @@ impl Bench {
         let messages = [Message {
             role: "user".into(),
             content: prompt.into(),
+            images: Vec::new(),
         }];
         let mut sink = Arrivals::new(started);
         let reply = self
@@ -237,6 +238,7 @@ async fn per_chunk(b: &Bench) {
     let messages = [Message {
         role: "user".into(),
         content: "a b c d e f g h i j".into(),
+        images: Vec::new(),
     }];
     let mut sink = Arrivals::new(started);
     b.executor

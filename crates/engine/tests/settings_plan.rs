@@ -52,6 +52,7 @@ async fn send(settings: Settings, catalog: Catalog, model: &str, text: &str) -> 
         mode: SendMode::New,
         model_once: false,
         system_prompt: None,
+        attachments: Vec::new(),
     };
     engine
         .send(request, options, |_| {}, CancellationToken::new())

@@ -33,6 +33,10 @@ impl Message {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Image {
+    /// The file's name, for messages about it (never sent to a provider).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[ts(optional, as = "Option<String>")]
+    pub name: String,
     /// `image/png`, `image/jpeg`, `image/webp` or `image/gif`.
     pub media_type: String,
     /// The file's bytes, base64 (standard alphabet, padded).

@@ -129,6 +129,7 @@ fn model_from_row(row: &SqliteRow) -> Result<Model, EngineError> {
         context_window: row.try_get("context_window")?,
         quality: row.try_get("quality")?,
         enabled: row.try_get("enabled")?,
+        vision: row.try_get("vision")?,
     })
 }
 
@@ -201,7 +202,7 @@ impl Store {
         .await?;
         let models = sqlx::query(
             "SELECT id, provider, api_id, input, output, cached_input, reasoning, context_window,
-                    quality, enabled
+                    quality, enabled, vision
              FROM models WHERE version_id = ? ORDER BY position",
         )
         .bind(id)
@@ -291,8 +292,9 @@ impl Store {
         for (position, m) in config.catalog.models.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO models (version_id, position, id, provider, api_id, input, output,
-                                     cached_input, reasoning, context_window, quality, enabled)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                     cached_input, reasoning, context_window, quality, enabled,
+                                     vision)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(id)
             .bind(position as i64)
@@ -306,6 +308,7 @@ impl Store {
             .bind(m.context_window)
             .bind(m.quality)
             .bind(m.enabled)
+            .bind(m.vision)
             .execute(&mut *tx)
             .await?;
         }
