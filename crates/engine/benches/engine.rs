@@ -50,6 +50,7 @@ impl Bench {
             context_window: 128_000,
             quality: 0.9,
             enabled: true,
+            vision: false,
         };
         let catalog = Catalog {
             prices_taken: None,

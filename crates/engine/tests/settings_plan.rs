@@ -23,6 +23,7 @@ fn model(id: &str, provider: &str) -> Model {
         context_window: 8_000,
         quality: 0.7,
         enabled: true,
+        vision: false,
     }
 }
 

@@ -119,6 +119,7 @@ mod tests {
             context_window: 128_000,
             quality: 0.9,
             enabled: true,
+            vision: false,
         }
     }
 

@@ -25,6 +25,16 @@ pub struct NewAttachment {
     pub data: String,
 }
 
+impl NewAttachment {
+    /// A file's bytes as the send path takes them (the CLI's `--attach`).
+    pub fn from_bytes(name: &str, bytes: &[u8]) -> Self {
+        Self {
+            name: name.to_string(),
+            data: BASE64.encode(bytes),
+        }
+    }
+}
+
 fn invalid(message: String) -> EngineError {
     EngineError::Invalid {
         field: "attachments".into(),

@@ -299,7 +299,10 @@ impl Engine {
         mut on_event: impl FnMut(ChatEvent) + Send,
         cancel: CancellationToken,
     ) -> Result<Sent, EngineError> {
-        if request.mode != SendMode::Regenerate && request.text.trim().is_empty() {
+        if request.mode != SendMode::Regenerate
+            && request.text.trim().is_empty()
+            && request.attachments.is_empty()
+        {
             return Err(EngineError::Invalid {
                 field: "text".into(),
                 message: "Type a message first: an empty prompt is not sent.".into(),

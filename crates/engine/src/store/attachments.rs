@@ -213,6 +213,24 @@ impl Store {
         })
     }
 
+    /// An image attachment as a `data:` URL, for the app to show as a thumbnail.
+    pub async fn image_data_url(&self, id: i64) -> Result<String, EngineError> {
+        use base64::Engine as _;
+        let attachment = self.attachment(id).await?;
+        if attachment.kind != AttachmentKind::Image {
+            return Err(EngineError::Invalid {
+                field: "id".into(),
+                message: format!("'{}' is not an image.", attachment.name),
+            });
+        }
+        let bytes = self.attachment_bytes(&attachment).await?;
+        Ok(format!(
+            "data:{};base64,{}",
+            attachment.mime_type,
+            base64::engine::general_purpose::STANDARD.encode(bytes)
+        ))
+    }
+
     /// Removes a deleted conversation's files.
     pub(super) async fn remove_attachment_files(&self, conversation_id: &str) -> Result<(), EngineError> {
         let dir = self.attachments_dir(conversation_id)?;
