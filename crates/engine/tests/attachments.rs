@@ -179,7 +179,7 @@ async fn an_image_and_a_text_file_reach_an_image_reading_model_and_are_kept_on_d
     assert_eq!(got.images[0].data, PNG);
     assert_eq!(got.images[0].media_type, "image/png");
     let body = got.body.to_string();
-    assert!(body.contains("```notes.txt\\nremember the milk\\n```"), "{body}");
+    assert!(body.contains("File notes.txt:\\nremember the milk\\n(end of notes.txt)"), "{body}");
 
     // Saved: rows linked to the user message, files under the data directory by hash.
     let Some(ChatEvent::Accepted { user, attachments, conversation, .. }) = events.first() else {

@@ -1,6 +1,6 @@
 //! Files the user attaches: checked when they arrive (an image of a type providers take, or
 //! text; anything else refused with what to do), and put into the conversation the providers
-//! see (images as image parts, text files as a fenced block headed by the file's name).
+//! see (images as image parts, text files headed by the file's name: code fenced, prose framed).
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use serde::Deserialize;
@@ -154,8 +154,8 @@ pub struct Part<'a> {
     pub bytes: &'a [u8],
 }
 
-/// A user message's text with its files: text files appended as fenced blocks headed by their
-/// names (a fence longer than any run of backticks inside), images as image parts.
+/// A user message's text with its files: text files appended under their names (see
+/// [`framed`]), images as image parts.
 pub fn with_parts(text: &str, parts: &[Part<'_>]) -> (String, Vec<Image>) {
     let mut content = text.to_string();
     let mut images = Vec::new();
@@ -164,15 +164,10 @@ pub fn with_parts(text: &str, parts: &[Part<'_>]) -> (String, Vec<Image>) {
             AttachmentKind::Text => {
                 let body = String::from_utf8_lossy(part.bytes);
                 let body = body.strip_prefix('\u{feff}').unwrap_or(&body);
-                let fence = "`".repeat(longest_backtick_run(body).max(2) + 1);
                 if !content.is_empty() {
                     content.push_str("\n\n");
                 }
-                content.push_str(&format!("{fence}{}\n{}", part.name, body));
-                if !body.ends_with('\n') {
-                    content.push('\n');
-                }
-                content.push_str(&fence);
+                content.push_str(&framed(part.name, part.mime_type, body));
             }
             AttachmentKind::Image => images.push(Image {
                 name: part.name.to_string(),
@@ -182,6 +177,18 @@ pub fn with_parts(text: &str, parts: &[Part<'_>]) -> (String, Vec<Image>) {
         }
     }
     (content, images)
+}
+
+/// A text file as the prompt carries it, headed by its name: code and data in a fence (longer
+/// than any run of backticks inside), prose (plain text, Markdown, CSV) between two lines that
+/// name it, so a note or a list is read as what it is, not as code, by the router too.
+fn framed(name: &str, mime_type: &str, body: &str) -> String {
+    let newline = if body.ends_with('\n') { "" } else { "\n" };
+    if matches!(mime_type, "text/plain" | "text/markdown" | "text/csv") {
+        return format!("File {name}:\n{body}{newline}(end of {name})");
+    }
+    let fence = "`".repeat(longest_backtick_run(body).max(2) + 1);
+    format!("{fence}{name}\n{body}{newline}{fence}")
 }
 
 fn longest_backtick_run(text: &str) -> usize {
@@ -223,7 +230,7 @@ mod tests {
     }
 
     #[test]
-    fn text_files_go_into_the_prompt_fenced_under_their_name() {
+    fn text_files_go_into_the_prompt_under_their_name_code_fenced() {
         let code = b"fn main() {}\n";
         let (content, images) = with_parts(
             "Review this",
@@ -233,8 +240,13 @@ mod tests {
         assert!(images.is_empty());
         let (content, _) = with_parts(
             "",
-            &[Part { name: "doc.md", kind: AttachmentKind::Text, mime_type: "text/markdown", bytes: b"a ``` b" }],
+            &[Part { name: "doc.json", kind: AttachmentKind::Text, mime_type: "application/json", bytes: b"a ``` b" }],
         );
-        assert_eq!(content, "````doc.md\na ``` b\n````");
+        assert_eq!(content, "````doc.json\na ``` b\n````");
+        let (content, _) = with_parts(
+            "Which platform?",
+            &[Part { name: "timetable.txt", kind: AttachmentKind::Text, mime_type: "text/plain", bytes: b"Basel: 9\n" }],
+        );
+        assert_eq!(content, "Which platform?\n\nFile timetable.txt:\nBasel: 9\n(end of timetable.txt)");
     }
 }
