@@ -47,9 +47,10 @@ fn attachments(paths: &[PathBuf]) -> anyhow::Result<Vec<NewAttachment>> {
         .map(|path| {
             let bytes =
                 std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-            let name = path
-                .file_name()
-                .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let name = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
             Ok(NewAttachment::from_bytes(&name, &bytes))
         })
         .collect()

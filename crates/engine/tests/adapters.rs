@@ -247,7 +247,11 @@ async fn an_image_goes_in_each_format_s_own_shape() {
                 {"inline_data": {"mime_type": "image/png", "data": "iVBORw0KGgo="}}
             ]}]),
         };
-        let field = if provider == "gemini" { "contents" } else { "messages" };
+        let field = if provider == "gemini" {
+            "contents"
+        } else {
+            "messages"
+        };
         assert_eq!(sent.body[field], expected, "{provider}");
         assert_eq!(sent.images.len(), 1, "{provider}");
         assert_eq!(sent.images[0].media_type, "image/png");

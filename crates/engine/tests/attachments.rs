@@ -49,7 +49,11 @@ async fn harness() -> Harness {
     let mut provider_ids = Vec::new();
     for (preset, kind, base) in [
         ("openai", ProviderKind::Openai, server.openai_base()),
-        ("anthropic", ProviderKind::Anthropic, server.anthropic_base()),
+        (
+            "anthropic",
+            ProviderKind::Anthropic,
+            server.anthropic_base(),
+        ),
         ("gemini", ProviderKind::Gemini, server.gemini_base()),
     ] {
         let input = ProviderInput {
@@ -101,7 +105,10 @@ fn request(model: &str, text: &str, attachments: Vec<NewAttachment>) -> SendRequ
     }
 }
 
-async fn send(h: &Harness, request: SendRequest) -> Result<(switchyard_engine::send::Sent, Vec<ChatEvent>), EngineError> {
+async fn send(
+    h: &Harness,
+    request: SendRequest,
+) -> Result<(switchyard_engine::send::Sent, Vec<ChatEvent>), EngineError> {
     let mut events = Vec::new();
     let sent = h
         .engine
@@ -127,7 +134,11 @@ async fn an_image_and_a_text_file_reach_an_image_reading_model_and_are_kept_on_d
         enabled: true,
         when: vec![],
         then: switchyard_router::Action::Chain(switchyard_router::ChainAction {
-            models: vec!["claude-haiku".into(), "gpt-4o-mini".into(), "gemini-flash".into()],
+            models: vec![
+                "claude-haiku".into(),
+                "gpt-4o-mini".into(),
+                "gemini-flash".into(),
+            ],
             prefer_cost: false,
         }),
     };
@@ -135,31 +146,35 @@ async fn an_image_and_a_text_file_reach_an_image_reading_model_and_are_kept_on_d
         rules: switchyard_router::RuleSet::with_rules(vec![rule]),
         catalog: switchyard_router::default_catalog(),
     };
-    h.engine.settings().store.save_routing(&config, "haiku first").await.unwrap();
+    h.engine
+        .settings()
+        .store
+        .save_routing(&config, "haiku first")
+        .await
+        .unwrap();
     let prompt = "hi, what is this?";
     let catalog = h.engine.routing().await.unwrap().catalog;
     // Without the image, a model that cannot read images is among those weighed…
     let notes = || file("notes.txt", b"remember the milk\n");
-    let text_only = h.engine.preview(&request("auto", prompt, vec![notes()])).await.unwrap();
+    let text_only = h
+        .engine
+        .preview(&request("auto", prompt, vec![notes()]))
+        .await
+        .unwrap();
     let blind: Vec<String> = text_only
         .trace
         .candidates
         .iter()
-        .filter(|c| c.status != CandidateStatus::Excluded && !catalog.find(&c.model).unwrap().vision)
+        .filter(|c| {
+            c.status != CandidateStatus::Excluded && !catalog.find(&c.model).unwrap().vision
+        })
         .map(|c| c.model.clone())
         .collect();
     assert_eq!(blind, ["claude-haiku"]);
     assert_eq!(text_only.model, "claude-haiku");
-    let (sent, events) = send(
-        &h,
-        request(
-            "auto",
-            prompt,
-            vec![png("dot.png"), notes()],
-        ),
-    )
-    .await
-    .unwrap();
+    let (sent, events) = send(&h, request("auto", prompt, vec![png("dot.png"), notes()]))
+        .await
+        .unwrap();
     let decision = &sent.decision;
     assert_eq!(decision.model, "gpt-4o-mini");
     for id in std::iter::once(&decision.model).chain(&decision.fallbacks) {
@@ -167,7 +182,12 @@ async fn an_image_and_a_text_file_reach_an_image_reading_model_and_are_kept_on_d
     }
     // …and with it, excluded, with the trace saying why.
     for model in &blind {
-        let c = decision.trace.candidates.iter().find(|c| &c.model == model).unwrap();
+        let c = decision
+            .trace
+            .candidates
+            .iter()
+            .find(|c| &c.model == model)
+            .unwrap();
         assert_eq!(c.status, CandidateStatus::Excluded);
         assert_eq!(c.note, "cannot read images (the conversation has an image)");
     }
@@ -179,20 +199,35 @@ async fn an_image_and_a_text_file_reach_an_image_reading_model_and_are_kept_on_d
     assert_eq!(got.images[0].data, PNG);
     assert_eq!(got.images[0].media_type, "image/png");
     let body = got.body.to_string();
-    assert!(body.contains("File notes.txt:\\nremember the milk\\n(end of notes.txt)"), "{body}");
+    assert!(
+        body.contains("File notes.txt:\\nremember the milk\\n(end of notes.txt)"),
+        "{body}"
+    );
 
     // Saved: rows linked to the user message, files under the data directory by hash.
-    let Some(ChatEvent::Accepted { user, attachments, conversation, .. }) = events.first() else {
+    let Some(ChatEvent::Accepted {
+        user,
+        attachments,
+        conversation,
+        ..
+    }) = events.first()
+    else {
         panic!("no Accepted event");
     };
     assert_eq!(attachments.len(), 2);
     assert!(attachments.iter().all(|a| a.message_id == user.id));
     assert_eq!(attachments[0].kind, AttachmentKind::Image);
-    assert_eq!((attachments[1].name.as_str(), attachments[1].size), ("notes.txt", 18));
+    assert_eq!(
+        (attachments[1].name.as_str(), attachments[1].size),
+        ("notes.txt", 18)
+    );
     assert_eq!(user.content, prompt, "the message row holds the text only");
     let store = &h.engine.settings().store;
     let dir = store.attachments_dir(&conversation.id).unwrap();
-    assert_eq!(dir, h.dir.path().join("data/attachments").join(&conversation.id));
+    assert_eq!(
+        dir,
+        h.dir.path().join("data/attachments").join(&conversation.id)
+    );
     let mut files: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -204,10 +239,11 @@ async fn an_image_and_a_text_file_reach_an_image_reading_model_and_are_kept_on_d
     ];
     expected.sort();
     assert_eq!(files, expected);
-    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM messages WHERE content LIKE '%iVBOR%'")
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
+    let rows: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM messages WHERE content LIKE '%iVBOR%'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
     assert_eq!(rows, 0, "no base64 in message rows");
 
     // Answering again sends the image and the file again.
@@ -244,7 +280,9 @@ async fn each_format_gets_the_image_in_its_own_shape_through_the_send_path() {
         ("gemini-2.5-flash", "gemini"),
     ] {
         h.server.clear_requests();
-        send(&h, request(model, "Describe", vec![png("dot.png")])).await.unwrap();
+        send(&h, request(model, "Describe", vec![png("dot.png")]))
+            .await
+            .unwrap();
         let got = h.server.requests().pop().unwrap();
         assert_eq!(got.format, format);
         assert_eq!(got.images.len(), 1, "{format}");
@@ -269,7 +307,10 @@ async fn what_cannot_be_sent_is_refused_before_anything_is_saved_or_sent() {
             .unwrap(),
     );
     assert!(e.contains("claude-haiku cannot read images"), "{e}");
-    assert!(e.contains("an image (cat.png)") && e.contains("Choose Auto"), "{e}");
+    assert!(
+        e.contains("an image (cat.png)") && e.contains("Choose Auto"),
+        "{e}"
+    );
     // The preview says the same before the user sends.
     let e = refused(
         h.engine
@@ -283,12 +324,18 @@ async fn what_cannot_be_sent_is_refused_before_anything_is_saved_or_sent() {
     let mut big = BASE64.decode(PNG).unwrap();
     big.resize(6 * 1024 * 1024, 0);
     let e = refused(
-        send(&h, request("claude-sonnet-4", "Look", vec![file("huge.png", &big)]))
-            .await
-            .err()
-            .unwrap(),
+        send(
+            &h,
+            request("claude-sonnet-4", "Look", vec![file("huge.png", &big)]),
+        )
+        .await
+        .err()
+        .unwrap(),
     );
-    assert!(e.contains("huge.png is 6.0 MB") && e.contains("Anthropic"), "{e}");
+    assert!(
+        e.contains("huge.png is 6.0 MB") && e.contains("Anthropic"),
+        "{e}"
+    );
     // The same image is within OpenAI's 20 MB.
     assert!(h
         .engine
@@ -298,15 +345,24 @@ async fn what_cannot_be_sent_is_refused_before_anything_is_saved_or_sent() {
 
     // A binary file that is not an image.
     let e = refused(
-        send(&h, request("auto", "Read", vec![file("a.zip", b"PK\x03\x04\0\0")]))
-            .await
-            .err()
-            .unwrap(),
+        send(
+            &h,
+            request("auto", "Read", vec![file("a.zip", b"PK\x03\x04\0\0")]),
+        )
+        .await
+        .err()
+        .unwrap(),
     );
     assert!(e.contains("a.zip is not a text file or an image"), "{e}");
 
-    assert!(h.server.requests().is_empty(), "nothing reached the provider");
-    assert!(store.list_conversations().await.unwrap().is_empty(), "nothing was saved");
+    assert!(
+        h.server.requests().is_empty(),
+        "nothing reached the provider"
+    );
+    assert!(
+        store.list_conversations().await.unwrap().is_empty(),
+        "nothing was saved"
+    );
     assert!(!h.dir.path().join("data/attachments").exists());
 }
 
@@ -325,9 +381,18 @@ async fn a_text_file_counts_toward_the_estimate() {
     let long = "word ".repeat(4_000);
     let with_file = h
         .engine
-        .preview(&request("gpt-4o", "Summarise", vec![file("long.txt", long.as_bytes())]))
+        .preview(&request(
+            "gpt-4o",
+            "Summarise",
+            vec![file("long.txt", long.as_bytes())],
+        ))
         .await
         .unwrap();
     let tokens = |d: &switchyard_router::Decision| d.prompt_tokens;
-    assert!(tokens(&with_file) >= tokens(&plain) + 4_000, "{} vs {}", tokens(&with_file), tokens(&plain));
+    assert!(
+        tokens(&with_file) >= tokens(&plain) + 4_000,
+        "{} vs {}",
+        tokens(&with_file),
+        tokens(&plain)
+    );
 }

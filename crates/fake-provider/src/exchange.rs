@@ -108,7 +108,10 @@ pub async fn chat(
     };
     // A malformed image part is refused, as the real APIs refuse it.
     if crate::images::of(wire.name(), &body).is_err() {
-        return fail((StatusCode::BAD_REQUEST, wire.error_body(StatusCode::BAD_REQUEST)));
+        return fail((
+            StatusCode::BAD_REQUEST,
+            wire.error_body(StatusCode::BAD_REQUEST),
+        ));
     }
     let fault = state.take_fault(&model);
     if fault.delay_ms > 0 {

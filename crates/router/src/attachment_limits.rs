@@ -74,7 +74,12 @@ impl AttachmentLimits {
 
     /// Whether a request carrying `images` (and `other_bytes` of text) is within these limits;
     /// the error names the limit and the file, for a model called `model`.
-    pub fn check(&self, model: &str, images: &[ImageFacts<'_>], other_bytes: u64) -> Result<(), String> {
+    pub fn check(
+        &self,
+        model: &str,
+        images: &[ImageFacts<'_>],
+        other_bytes: u64,
+    ) -> Result<(), String> {
         let who = format!("{model} ({})", self.label);
         for image in images {
             if !self.image_types.contains(&image.media_type) {
@@ -143,7 +148,11 @@ mod tests {
     use super::*;
 
     fn image<'a>(name: &'a str, media_type: &'a str, bytes: u64) -> ImageFacts<'a> {
-        ImageFacts { name, media_type, bytes }
+        ImageFacts {
+            name,
+            media_type,
+            bytes,
+        }
     }
 
     #[test]
@@ -151,21 +160,38 @@ mod tests {
         let anthropic = AttachmentLimits::of("anthropic");
         let big = [image("cat.png", "image/png", 6 * MB)];
         let e = anthropic.check("claude-sonnet-4", &big, 0).unwrap_err();
-        assert!(e.contains("cat.png is 6.0 MB") && e.contains("at most 5.0 MB each"), "{e}");
-        assert!(AttachmentLimits::of("openai").check("gpt-4o", &big, 0).is_ok());
+        assert!(
+            e.contains("cat.png is 6.0 MB") && e.contains("at most 5.0 MB each"),
+            "{e}"
+        );
+        assert!(AttachmentLimits::of("openai")
+            .check("gpt-4o", &big, 0)
+            .is_ok());
 
         let gif = [image("dance.gif", "image/gif", 1000)];
-        let e = AttachmentLimits::of("gemini").check("gemini-2.5-pro", &gif, 0).unwrap_err();
+        let e = AttachmentLimits::of("gemini")
+            .check("gemini-2.5-pro", &gif, 0)
+            .unwrap_err();
         assert!(e.contains("does not take GIF images (dance.gif)"), "{e}");
 
         let many: Vec<_> = (0..101).map(|_| image("a.png", "image/png", 10)).collect();
         let e = anthropic.check("claude-sonnet-4", &many, 0).unwrap_err();
         assert!(e.contains("101 images") && e.contains("at most 100"), "{e}");
 
-        let two = [image("a.png", "image/png", 8 * MB), image("b.jpg", "image/jpeg", 7 * MB)];
-        let e = AttachmentLimits::of("gemini").check("gemini-2.5-pro", &two, 0).unwrap_err();
-        assert!(e.contains("largest: a.png") && e.contains("at most 20.0 MB in one request"), "{e}");
-        assert!(AttachmentLimits::of("openai").check("gpt-4o", &two, 0).is_ok());
+        let two = [
+            image("a.png", "image/png", 8 * MB),
+            image("b.jpg", "image/jpeg", 7 * MB),
+        ];
+        let e = AttachmentLimits::of("gemini")
+            .check("gemini-2.5-pro", &two, 0)
+            .unwrap_err();
+        assert!(
+            e.contains("largest: a.png") && e.contains("at most 20.0 MB in one request"),
+            "{e}"
+        );
+        assert!(AttachmentLimits::of("openai")
+            .check("gpt-4o", &two, 0)
+            .is_ok());
     }
 
     #[test]

@@ -68,12 +68,29 @@ const ROWS: &[Row] = &[
 /// Not these: DeepSeek's chat models, Mistral Large 2411 and Codestral, the Groq Llama text
 /// models, and Claude 3.5 Haiku (launched text-only).
 const VISION: &[&str] = &[
-    "gpt-4o", "gpt-4o-mini", "o1", "o3", "o4-mini", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano",
-    "gpt-5", "gpt-5-mini", "gpt-5-nano",
-    "claude-opus-4", "claude-opus-4-1", "claude-opus-4-5", "claude-sonnet-4", "claude-sonnet-4-5",
+    "gpt-4o",
+    "gpt-4o-mini",
+    "o1",
+    "o3",
+    "o4-mini",
+    "gpt-4.1",
+    "gpt-4.1-mini",
+    "gpt-4.1-nano",
+    "gpt-5",
+    "gpt-5-mini",
+    "gpt-5-nano",
+    "claude-opus-4",
+    "claude-opus-4-1",
+    "claude-opus-4-5",
+    "claude-sonnet-4",
+    "claude-sonnet-4-5",
     "claude-haiku-4-5",
-    "gemini-flash", "gemini-2.5-flash-lite", "gemini-2.5-flash", "gemini-2.5-pro",
-    "mistral-medium-3", "mistral-small",
+    "gemini-flash",
+    "gemini-2.5-flash-lite",
+    "gemini-2.5-flash",
+    "gemini-2.5-pro",
+    "mistral-medium-3",
+    "mistral-small",
 ];
 
 fn price(usd: f64) -> PerMtok {

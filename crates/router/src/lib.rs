@@ -8,8 +8,8 @@
 //! let decision = decide(&Request::from_prompt("Prove that √2 is irrational."), &rules, &catalog).unwrap();
 //! assert_eq!(decision.model, "o1");
 //! ```
-pub mod batch;
 mod attachment_limits;
+pub mod batch;
 mod bundled;
 mod catalog;
 mod compiled;
@@ -35,7 +35,10 @@ mod toml_io;
 mod trace;
 mod validate;
 
-pub use attachment_limits::{size as file_size, AttachmentLimits, ImageFacts, LIMITS as ATTACHMENT_LIMITS, MAX_ANY_IMAGE_BYTES};
+pub use attachment_limits::{
+    size as file_size, AttachmentLimits, ImageFacts, LIMITS as ATTACHMENT_LIMITS,
+    MAX_ANY_IMAGE_BYTES,
+};
 pub use batch::decide_batch;
 pub use bundled::{default_catalog, PRICES_TAKEN};
 pub use catalog::{Catalog, Model};

@@ -239,9 +239,24 @@ fn an_image_routes_only_to_models_that_read_images() {
     let d = decide(&with_image, &smart(), &catalog).unwrap();
     assert_eq!(d.model, "gemini-flash");
     assert!(catalog.get(&d.model).unwrap().vision);
-    assert!(d.fallbacks.iter().all(|m| catalog.get(m).unwrap().vision), "{:?}", d.fallbacks);
-    let haiku = d.trace.candidates.iter().find(|c| c.model == "claude-haiku").unwrap();
+    assert!(
+        d.fallbacks.iter().all(|m| catalog.get(m).unwrap().vision),
+        "{:?}",
+        d.fallbacks
+    );
+    let haiku = d
+        .trace
+        .candidates
+        .iter()
+        .find(|c| c.model == "claude-haiku")
+        .unwrap();
     assert_eq!(haiku.status, CandidateStatus::Excluded);
-    assert_eq!(haiku.note, "cannot read images (the conversation has an image)");
-    assert_eq!(d.prompt_tokens, plain.prompt_tokens + switchyard_router::tokens::PER_IMAGE);
+    assert_eq!(
+        haiku.note,
+        "cannot read images (the conversation has an image)"
+    );
+    assert_eq!(
+        d.prompt_tokens,
+        plain.prompt_tokens + switchyard_router::tokens::PER_IMAGE
+    );
 }

@@ -46,11 +46,7 @@ fn invalid(message: String) -> EngineError {
 /// characters, at most 200 characters.
 pub fn clean_name(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let cleaned: String = last
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect();
+    let cleaned: String = last.chars().filter(|c| !c.is_control()).take(200).collect();
     let cleaned = cleaned.trim().to_string();
     if cleaned.is_empty() {
         "file".into()
@@ -94,11 +90,15 @@ fn text_type(name: &str) -> &'static str {
 /// names the file and says what can be attached.
 pub fn prepare(new: &NewAttachment) -> Result<NewFile, EngineError> {
     let name = clean_name(&new.name);
-    let bytes = BASE64
-        .decode(new.data.trim())
-        .map_err(|_| invalid(format!("{name} could not be read (its data is not base64).")))?;
+    let bytes = BASE64.decode(new.data.trim()).map_err(|_| {
+        invalid(format!(
+            "{name} could not be read (its data is not base64)."
+        ))
+    })?;
     if bytes.is_empty() {
-        return Err(invalid(format!("{name} is empty: there is nothing to attach.")));
+        return Err(invalid(format!(
+            "{name} is empty: there is nothing to attach."
+        )));
     }
     let sha256 = hex(&Sha256::digest(&bytes));
     if let Some((mime_type, extension)) = image_type(&bytes) {
@@ -118,7 +118,9 @@ pub fn prepare(new: &NewAttachment) -> Result<NewFile, EngineError> {
             extension,
         });
     }
-    let text = std::str::from_utf8(&bytes).ok().filter(|t| !t.contains('\0'));
+    let text = std::str::from_utf8(&bytes)
+        .ok()
+        .filter(|t| !t.contains('\0'));
     if text.is_none() {
         return Err(invalid(format!(
             "{name} is not a text file or an image providers take (PNG, JPEG, WebP, GIF), so \
@@ -214,16 +216,26 @@ mod tests {
     #[test]
     fn images_are_known_by_their_bytes_and_text_by_being_text() {
         let png = prepare(&new("shot.PNG", b"\x89PNG\r\n\x1a\nrest")).unwrap();
-        assert_eq!((png.kind, png.mime_type.as_str(), png.extension), (AttachmentKind::Image, "image/png", "png"));
+        assert_eq!(
+            (png.kind, png.mime_type.as_str(), png.extension),
+            (AttachmentKind::Image, "image/png", "png")
+        );
         let text = prepare(&new("C:\\work\\notes.md", b"# Notes\n")).unwrap();
-        assert_eq!((text.kind, text.name.as_str(), text.mime_type.as_str()), (AttachmentKind::Text, "notes.md", "text/markdown"));
+        assert_eq!(
+            (text.kind, text.name.as_str(), text.mime_type.as_str()),
+            (AttachmentKind::Text, "notes.md", "text/markdown")
+        );
         assert_eq!(text.sha256.len(), 64);
     }
 
     #[test]
     fn binary_files_are_refused_by_name() {
         let e = prepare(&new("report.pdf", b"%PDF-1.7\n\0\x01\x02")).unwrap_err();
-        assert!(e.to_string().contains("report.pdf is not a text file or an image"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("report.pdf is not a text file or an image"),
+            "{e}"
+        );
         let e = prepare(&new("photo.bmp", b"BM\x00\x00\x01")).unwrap_err();
         assert!(e.to_string().contains("photo.bmp"), "{e}");
         assert!(prepare(&new("empty.txt", b"")).is_err());
@@ -234,19 +246,37 @@ mod tests {
         let code = b"fn main() {}\n";
         let (content, images) = with_parts(
             "Review this",
-            &[Part { name: "main.rs", kind: AttachmentKind::Text, mime_type: "text/x-rust", bytes: code }],
+            &[Part {
+                name: "main.rs",
+                kind: AttachmentKind::Text,
+                mime_type: "text/x-rust",
+                bytes: code,
+            }],
         );
         assert_eq!(content, "Review this\n\n```main.rs\nfn main() {}\n```");
         assert!(images.is_empty());
         let (content, _) = with_parts(
             "",
-            &[Part { name: "doc.json", kind: AttachmentKind::Text, mime_type: "application/json", bytes: b"a ``` b" }],
+            &[Part {
+                name: "doc.json",
+                kind: AttachmentKind::Text,
+                mime_type: "application/json",
+                bytes: b"a ``` b",
+            }],
         );
         assert_eq!(content, "````doc.json\na ``` b\n````");
         let (content, _) = with_parts(
             "Which platform?",
-            &[Part { name: "timetable.txt", kind: AttachmentKind::Text, mime_type: "text/plain", bytes: b"Basel: 9\n" }],
+            &[Part {
+                name: "timetable.txt",
+                kind: AttachmentKind::Text,
+                mime_type: "text/plain",
+                bytes: b"Basel: 9\n",
+            }],
         );
-        assert_eq!(content, "Which platform?\n\nFile timetable.txt:\nBasel: 9\n(end of timetable.txt)");
+        assert_eq!(
+            content,
+            "Which platform?\n\nFile timetable.txt:\nBasel: 9\n(end of timetable.txt)"
+        );
     }
 }

@@ -29,10 +29,10 @@ use crate::chat::history;
 use crate::error::{EngineError, ErrorCode};
 use crate::execute::{plan, Executor, Plan};
 use crate::provider::{Provider, ProviderKind};
-use crate::store::attachments::NewFile;
 use crate::reply::{Reply, ReplyStatus};
 use crate::secrets::Secret;
 use crate::settings::Settings;
+use crate::store::attachments::NewFile;
 use crate::store::conversations::Conversation;
 use crate::store::messages::{ChatMessage, Finished, MessageStatus, Role};
 use cache::ProviderCache;
@@ -727,7 +727,11 @@ fn prepare_files(request: &SendRequest) -> Result<Vec<NewFile>, EngineError> {
                 .into(),
         });
     }
-    request.attachments.iter().map(attachments::prepare).collect()
+    request
+        .attachments
+        .iter()
+        .map(attachments::prepare)
+        .collect()
 }
 
 /// The images of `messages`: how many, and the first one's name.

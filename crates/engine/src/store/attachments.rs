@@ -180,7 +180,10 @@ impl Store {
     }
 
     /// Every attachment of a conversation, by message then position.
-    pub async fn attachments_of(&self, conversation_id: &str) -> Result<Vec<Attachment>, EngineError> {
+    pub async fn attachments_of(
+        &self,
+        conversation_id: &str,
+    ) -> Result<Vec<Attachment>, EngineError> {
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM attachments WHERE conversation_id = ?
              ORDER BY message_id, position"
@@ -232,7 +235,10 @@ impl Store {
     }
 
     /// Removes a deleted conversation's files.
-    pub(super) async fn remove_attachment_files(&self, conversation_id: &str) -> Result<(), EngineError> {
+    pub(super) async fn remove_attachment_files(
+        &self,
+        conversation_id: &str,
+    ) -> Result<(), EngineError> {
         let dir = self.attachments_dir(conversation_id)?;
         match tokio::fs::remove_dir_all(&dir).await {
             Ok(()) => Ok(()),

@@ -136,7 +136,9 @@ mod tests {
         assert_eq!(attached["name"], "timetable.txt");
         assert_eq!(attached["message_id"], m.id);
         assert_eq!(
-            BASE64.decode(attached["data_base64"].as_str().unwrap()).unwrap(),
+            BASE64
+                .decode(attached["data_base64"].as_str().unwrap())
+                .unwrap(),
             b"08:15 Bern"
         );
         assert_eq!(out["assistants"][0]["name"], "Conductor");
