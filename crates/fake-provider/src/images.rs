@@ -92,7 +92,7 @@ fn image(role: &Value, media_type: &str, data: &str) -> Result<RecordedImage, St
 /// The decoded length of padded standard base64, or None when it is not that.
 fn decoded_len(data: &str) -> Option<usize> {
     let b = data.as_bytes();
-    if b.is_empty() || b.len() % 4 != 0 {
+    if b.is_empty() || !b.len().is_multiple_of(4) {
         return None;
     }
     let pad = b.iter().rev().take_while(|c| **c == b'=').count();
