@@ -1,7 +1,8 @@
 // Attachments in the real window: an image and a text file picked with the file input show as a
 // thumbnail and a chip, go out with the message (the fake provider records the image part and
 // the file's text), are still shown after a restart, and their files leave the data directory
-// with their conversation. Screenshots in light and dark.
+// with their conversation; the model catalog says which models read images. Screenshots in
+// light and dark.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +33,14 @@ async function attach(paths) {
   for (const p of paths) await input.addValue(p);
   await browser.execute(() => {
     document.querySelector('input[data-testid="attach-input"]').hidden = true;
+  });
+}
+
+/** Scrolls the (wide) catalog table to its right end, where the Images column is. */
+async function showImagesColumn() {
+  await browser.execute(() => {
+    const box = document.querySelector('table[aria-label="Model catalog"]').parentElement;
+    box.scrollLeft = box.scrollWidth;
   });
 }
 
@@ -120,6 +129,17 @@ describe('Attachments', () => {
     expect(left.value).toEqual([]);
   });
 
+  it('shows in the model catalog which models read images', async () => {
+    await openScreen('rules');
+    await (await $('button[role="tab"]*=Model catalog')).click();
+    const reads = async (id) => (await $(`input[aria-label="${id} reads images"]`)).isSelected();
+    expect(await reads('gpt-4o')).toBe(true);
+    expect(await reads('claude-haiku')).toBe(false);
+    expect(await reads('deepseek-v3')).toBe(false);
+    await showImagesColumn();
+    await screenshot('attachments-catalog');
+  });
+
   it('looks right in the dark theme', async () => {
     const dark = path.join(root, 'e2e/bin/switchyard-dark');
     await browser.reloadSession({ 'wdio:enforceWebDriverClassic': true, 'tauri:options': { application: dark } });
@@ -131,5 +151,10 @@ describe('Attachments', () => {
     await browser.waitUntil(async () => (await $('[data-testid="sent-attachments"] [data-testid="attachment-thumbnail"]')).isDisplayed());
     await attach([path.join(files, 'timetable.txt')]);
     await screenshot('attachments-dark');
+    await openScreen('rules');
+    await (await $('button[role="tab"]*=Model catalog')).click();
+    await $('input[aria-label="gpt-4o reads images"]').waitForExist();
+    await showImagesColumn();
+    await screenshot('attachments-catalog-dark');
   });
 });
