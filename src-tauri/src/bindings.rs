@@ -26,6 +26,7 @@ fn export_all(dir: &Path) {
         chat::export::ExportFormat::export_all_to(dir).unwrap();
         store::messages::SearchHit::export_all_to(dir).unwrap();
         store::assistants::Assistant::export_all_to(dir).unwrap();
+        store::attachments::Attachment::export_all_to(dir).unwrap();
         switchyard_engine::availability::ModelAvailability::export_all_to(dir).unwrap();
     }
     // The rule editor's types; the router's (rules, catalog, decision, trace) come with them.

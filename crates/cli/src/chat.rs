@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context as _};
 use clap::Args;
 use serde_json::{json, Value};
+use switchyard_engine::chat::attachments::NewAttachment;
 use switchyard_engine::reply::{Hop, HopOutcome, Reply, ReplyStatus};
 use switchyard_engine::send::{ChatEvent, Routing, SendMode, SendOptions, SendRequest, Source};
 use switchyard_router::load;
@@ -31,8 +32,28 @@ pub struct ChatArgs {
     /// Continue this conversation (its id, as `--json` prints it) instead of starting one.
     #[arg(long, value_name = "ID")]
     pub conversation: Option<String>,
+    /// Send this file with the prompt: an image (PNG, JPEG, WebP, GIF; only models that read
+    /// images are then used) or a text file (put into the prompt under its name). Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub attach: Vec<PathBuf>,
     /// The prompt.
     pub prompt: String,
+}
+
+/// The files of `--attach`, read.
+fn attachments(paths: &[PathBuf]) -> anyhow::Result<Vec<NewAttachment>> {
+    paths
+        .iter()
+        .map(|path| {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            let name = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            Ok(NewAttachment::from_bytes(&name, &bytes))
+        })
+        .collect()
 }
 
 pub fn rule_file(path: &Path) -> anyhow::Result<Routing> {
@@ -79,6 +100,7 @@ pub async fn run(args: ChatArgs, db: &Path) -> anyhow::Result<()> {
         mode: SendMode::New,
         model_once: false,
         system_prompt: None,
+        attachments: attachments(&args.attach)?,
     };
     let cancel = CancellationToken::new();
     let signals = stop_on_signals(cancel.clone());

@@ -68,6 +68,7 @@ async fn the_app_and_the_cli_store_and_bill_one_message_the_same_way() {
         mode: SendMode::New,
         model_once: false,
         system_prompt: None,
+        attachments: Vec::new(),
     };
     let sent = engine
         .send(

@@ -21,6 +21,7 @@ pub fn parse(v: &Value) -> Result<Inbound, ApiError> {
             messages.push(Message {
                 role: "system".into(),
                 content: text,
+                images: Vec::new(),
             });
         }
     }
@@ -46,6 +47,7 @@ pub fn parse(v: &Value) -> Result<Inbound, ApiError> {
         messages.push(Message {
             role: role.into(),
             content,
+            images: Vec::new(),
         });
     }
     Ok(Inbound {

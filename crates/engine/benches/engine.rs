@@ -50,6 +50,7 @@ impl Bench {
             context_window: 128_000,
             quality: 0.9,
             enabled: true,
+            vision: false,
         };
         let catalog = Catalog {
             prices_taken: None,
@@ -109,6 +110,7 @@ impl Bench {
         let messages = [Message {
             role: "user".into(),
             content: prompt.into(),
+            images: Vec::new(),
         }];
         let mut sink = Arrivals::new(started);
         let reply = self
@@ -237,6 +239,7 @@ async fn per_chunk(b: &Bench) {
     let messages = [Message {
         role: "user".into(),
         content: "a b c d e f g h i j".into(),
+        images: Vec::new(),
     }];
     let mut sink = Arrivals::new(started);
     b.executor

@@ -48,10 +48,12 @@ fn with_system(user: &str) -> Vec<Message> {
         Message {
             role: "system".into(),
             content: "Be brief.".into(),
+            images: Vec::new(),
         },
         Message {
             role: "user".into(),
             content: user.into(),
+            images: Vec::new(),
         },
     ]
 }
@@ -202,5 +204,59 @@ async fn a_wrong_key_is_reported_without_the_key() {
             !format!("{e} {e:?}").contains("sk-wrong-key-that-must-not-leak"),
             "{provider}: {e}"
         );
+    }
+}
+
+/// An image goes in each format's own shape: OpenAI an `image_url` part with a data: URL,
+/// Anthropic an `image` block with a base64 source (before the text), Gemini an `inline_data`
+/// part; the fake reads each back as the same image.
+#[tokio::test]
+async fn an_image_goes_in_each_format_s_own_shape() {
+    use serde_json::json;
+    let setup = Setup::new().await;
+    let image = switchyard_router::Image {
+        name: "dot.png".into(),
+        media_type: "image/png".into(),
+        data: "iVBORw0KGgo=".into(),
+    };
+    let messages = [Message {
+        role: "user".into(),
+        content: "What is this?".into(),
+        images: vec![image],
+    }];
+    for (provider, model) in [
+        ("openai", "gpt-4o-mini"),
+        ("anthropic", "claude-x"),
+        ("gemini", "gemini-2.0-flash"),
+    ] {
+        setup.server.clear_requests();
+        let events = collect(&setup, provider, model, &messages).await;
+        assert_eq!(text(&events), "Echo: What is this?", "{provider}");
+        let sent = setup.server.requests().pop().unwrap();
+        let expected = match provider {
+            "openai" => json!([{"role": "user", "content": [
+                {"type": "text", "text": "What is this?"},
+                {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}
+            ]}]),
+            "anthropic" => json!([{"role": "user", "content": [
+                {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="}},
+                {"type": "text", "text": "What is this?"}
+            ]}]),
+            _ => json!([{"role": "user", "parts": [
+                {"text": "What is this?"},
+                {"inline_data": {"mime_type": "image/png", "data": "iVBORw0KGgo="}}
+            ]}]),
+        };
+        let field = if provider == "gemini" {
+            "contents"
+        } else {
+            "messages"
+        };
+        assert_eq!(sent.body[field], expected, "{provider}");
+        assert_eq!(sent.images.len(), 1, "{provider}");
+        assert_eq!(sent.images[0].media_type, "image/png");
+        assert_eq!(sent.images[0].bytes, 8);
+        // The file name is for messages about the image, never sent.
+        assert!(!sent.body.to_string().contains("dot.png"), "{provider}");
     }
 }

@@ -133,6 +133,7 @@ fn request(conversation: Option<&str>, text: &str) -> SendRequest {
         mode: SendMode::New,
         model_once: false,
         system_prompt: None,
+        attachments: Vec::new(),
     }
 }
 
@@ -327,6 +328,7 @@ async fn regenerate_and_edit_replace_the_last_turn() {
                 mode: SendMode::Regenerate,
                 model_once: false,
                 system_prompt: None,
+                attachments: Vec::new(),
             },
             |_| {},
         )
@@ -349,6 +351,7 @@ async fn regenerate_and_edit_replace_the_last_turn() {
                 mode: SendMode::EditLast,
                 model_once: false,
                 system_prompt: None,
+                attachments: Vec::new(),
             },
             |_| {},
         )

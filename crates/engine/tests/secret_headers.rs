@@ -165,6 +165,7 @@ async fn a_chat_sends_the_secret_header_read_from_the_keychain() {
                 mode: SendMode::New,
                 model_once: false,
                 system_prompt: None,
+                attachments: Vec::new(),
             },
             SendOptions::from(Source::App),
             |_| {},

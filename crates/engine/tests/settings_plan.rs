@@ -23,6 +23,7 @@ fn model(id: &str, provider: &str) -> Model {
         context_window: 8_000,
         quality: 0.7,
         enabled: true,
+        vision: false,
     }
 }
 
@@ -52,6 +53,7 @@ async fn send(settings: Settings, catalog: Catalog, model: &str, text: &str) -> 
         mode: SendMode::New,
         model_once: false,
         system_prompt: None,
+        attachments: Vec::new(),
     };
     engine
         .send(request, options, |_| {}, CancellationToken::new())

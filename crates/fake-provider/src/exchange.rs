@@ -106,6 +106,13 @@ pub async fn chat(
         Ok(call) => call,
         Err(e) => return fail(e),
     };
+    // A malformed image part is refused, as the real APIs refuse it.
+    if crate::images::of(wire.name(), &body).is_err() {
+        return fail((
+            StatusCode::BAD_REQUEST,
+            wire.error_body(StatusCode::BAD_REQUEST),
+        ));
+    }
     let fault = state.take_fault(&model);
     if fault.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;

@@ -15,7 +15,9 @@
 //! DELETE /_control/faults    forget every fault
 //! GET    /_control/requests  every request seen: format, path, model, stream, headers (never
 //!                            credential headers: those are under `credentials`, last four
-//!                            characters only), body, status, outcome
+//!                            characters only), body, images (the image parts of any
+//!                            of the three formats: role, media_type, data, bytes), status,
+//!                            outcome
 //! DELETE /_control/requests  forget them
 //! ```
 //!
@@ -29,6 +31,7 @@ mod exchange;
 pub mod fault;
 mod gemini;
 mod hostile;
+pub mod images;
 mod openai;
 mod reply;
 mod state;

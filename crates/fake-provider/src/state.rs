@@ -55,6 +55,9 @@ pub struct RecordedRequest {
     #[serde(default)]
     pub key_headers: Vec<String>,
     pub body: Value,
+    /// The images the body carried, in whichever format it spoke.
+    #[serde(default)]
+    pub images: Vec<crate::images::RecordedImage>,
     /// The HTTP status sent; 0 until the request is answered.
     pub status: u16,
     /// How the exchange ended: "answered", "completed", "cut", "malformed", "stream_error",
@@ -157,6 +160,7 @@ impl State {
             headers: plain,
             credentials,
             key_headers,
+            images: crate::images::of(format, &body).unwrap_or_default(),
             body,
             status: 0,
             outcome: String::new(),

@@ -64,6 +64,35 @@ const ROWS: &[Row] = &[
     ("llama-3.1-8b-instant", "groq", None, 0.05, 0.08, None, None, 131_072, 0.72),
 ];
 
+/// The models that read images sent with a message, from each provider's model documentation.
+/// Not these: DeepSeek's chat models, Mistral Large 2411 and Codestral, the Groq Llama text
+/// models, and Claude 3.5 Haiku (launched text-only).
+const VISION: &[&str] = &[
+    "gpt-4o",
+    "gpt-4o-mini",
+    "o1",
+    "o3",
+    "o4-mini",
+    "gpt-4.1",
+    "gpt-4.1-mini",
+    "gpt-4.1-nano",
+    "gpt-5",
+    "gpt-5-mini",
+    "gpt-5-nano",
+    "claude-opus-4",
+    "claude-opus-4-1",
+    "claude-opus-4-5",
+    "claude-sonnet-4",
+    "claude-sonnet-4-5",
+    "claude-haiku-4-5",
+    "gemini-flash",
+    "gemini-2.5-flash-lite",
+    "gemini-2.5-flash",
+    "gemini-2.5-pro",
+    "mistral-medium-3",
+    "mistral-small",
+];
+
 fn price(usd: f64) -> PerMtok {
     PerMtok::from_usd(usd).expect("bundled prices are valid dollar amounts")
 }
@@ -85,6 +114,7 @@ pub fn default_catalog() -> Catalog {
                     context_window,
                     quality,
                     enabled: true,
+                    vision: VISION.contains(&id),
                 }
             },
         )
@@ -127,5 +157,9 @@ mod tests {
         assert_eq!(catalog.get("claude-opus-4").unwrap().quality, 0.98);
         assert_eq!(catalog.get("gpt-4o-mini").unwrap().quality, 0.85);
         assert_eq!(catalog.find("deepseek-chat").unwrap().id, "deepseek-v3");
+        for id in VISION {
+            assert!(catalog.get(id).is_some_and(|m| m.vision), "{id}");
+        }
+        assert!(!catalog.get("deepseek-v3").unwrap().vision);
     }
 }

@@ -39,6 +39,10 @@ pub struct Model {
     pub quality: f64,
     #[serde(default = "enabled_by_default")]
     pub enabled: bool,
+    /// Reads images sent with a message. A conversation with an image is routed only to
+    /// models that do.
+    #[serde(default)]
+    pub vision: bool,
 }
 
 fn enabled_by_default() -> bool {

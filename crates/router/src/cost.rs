@@ -119,6 +119,7 @@ mod tests {
             context_window: 128_000,
             quality: 0.9,
             enabled: true,
+            vision: false,
         }
     }
 
@@ -209,6 +210,7 @@ mod tests {
         let msgs = [Message {
             role: "user".into(),
             content: "x".repeat(400),
+            images: Vec::new(),
         }];
         let u = Usage::estimate(&msgs, &"y".repeat(40));
         assert!(u.estimated);

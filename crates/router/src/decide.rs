@@ -287,6 +287,12 @@ impl Context<'_> {
             (CandidateStatus::Excluded, "disabled".to_string())
         } else if let Some(why) = self.request.unavailable.get(&model.id) {
             (CandidateStatus::Excluded, format!("unavailable: {why}"))
+        } else if self.request.images > 0 && !model.vision {
+            let note = match self.request.images {
+                1 => "cannot read images (the conversation has an image)".to_string(),
+                n => format!("cannot read images (the conversation has {n} images)"),
+            };
+            (CandidateStatus::Excluded, note)
         } else if !cost::fits(model, prompt, self.output) {
             let note = format!(
                 "context window {} is too small for {prompt} prompt + {} output tokens",

@@ -8,6 +8,7 @@
 //! let decision = decide(&Request::from_prompt("Prove that √2 is irrational."), &rules, &catalog).unwrap();
 //! assert_eq!(decision.model, "o1");
 //! ```
+mod attachment_limits;
 pub mod batch;
 mod bundled;
 mod catalog;
@@ -34,6 +35,10 @@ mod toml_io;
 mod trace;
 mod validate;
 
+pub use attachment_limits::{
+    size as file_size, AttachmentLimits, ImageFacts, LIMITS as ATTACHMENT_LIMITS,
+    MAX_ANY_IMAGE_BYTES,
+};
 pub use batch::decide_batch;
 pub use bundled::{default_catalog, PRICES_TAKEN};
 pub use catalog::{Catalog, Model};
@@ -50,7 +55,7 @@ pub use grid::{
     assign as assign_grid_cells, grid, CellRef, Grid, GridCell, GridException, SkippedModel,
 };
 pub use money::{PerMtok, Usd};
-pub use request::{Message, Request};
+pub use request::{Image, Message, Request};
 pub use rules::{Action, ChainAction, CheapestAction, Condition, Range, Rule, RuleSet, Settings};
 pub use task::Task;
 pub use tasks::{Evidence, Features, TaskDetection, TaskScore};

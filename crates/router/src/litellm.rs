@@ -21,6 +21,7 @@ struct Entry {
     cache_read_input_token_cost: Option<f64>,
     output_cost_per_reasoning_token: Option<f64>,
     supports_reasoning: Option<bool>,
+    supports_vision: Option<bool>,
 }
 
 /// What an import changed.
@@ -77,6 +78,7 @@ pub fn import(json: &str, base: &Catalog) -> Result<(Catalog, ImportReport), Con
                 m.cached_input = model.cached_input.or(m.cached_input);
                 m.reasoning = model.reasoning.or(m.reasoning);
                 m.context_window = model.context_window;
+                m.vision = m.vision || model.vision;
                 if !report.updated.contains(&m.id) {
                     report.updated.push(m.id.clone());
                 }
@@ -125,6 +127,7 @@ fn to_model(key: &str, e: &Entry) -> Option<Model> {
         context_window,
         quality: UNRATED_QUALITY,
         enabled: false,
+        vision: e.supports_vision.unwrap_or(false),
     })
 }
 

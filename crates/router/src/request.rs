@@ -6,12 +6,41 @@ use ts_rs::TS;
 
 use crate::tokens;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Message {
     /// `user`, `assistant` or `system`, as the OpenAI wire format spells them.
     pub role: String,
     pub content: String,
+    /// Images sent with the message, after its text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<Image>>", optional)]
+    pub images: Vec<Image>,
+}
+
+impl Message {
+    /// A message of text only.
+    pub fn text(role: impl Into<String>, content: impl Into<String>) -> Self {
+        Message {
+            role: role.into(),
+            content: content.into(),
+            images: Vec::new(),
+        }
+    }
+}
+
+/// An image as the providers take it inline: its media type and its bytes in base64.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Image {
+    /// The file's name, for messages about it (never sent to a provider).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[ts(optional, as = "Option<String>")]
+    pub name: String,
+    /// `image/png`, `image/jpeg`, `image/webp` or `image/gif`.
+    pub media_type: String,
+    /// The file's bytes, base64 (standard alphabet, padded).
+    pub data: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -35,16 +64,21 @@ pub struct Request {
     /// router treats them as excluded candidates, so a chain starts at a model that can answer.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub unavailable: BTreeMap<String, String>,
+    /// How many images the conversation sends: when any, only models that read images
+    /// (`Model::vision`) are considered, the others excluded with that reason.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub images: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Request {
     /// A one-message conversation from the user.
     pub fn from_prompt(prompt: impl Into<String>) -> Self {
         Request {
-            messages: vec![Message {
-                role: "user".into(),
-                content: prompt.into(),
-            }],
+            messages: vec![Message::text("user", prompt)],
             ..Request::default()
         }
     }
@@ -72,7 +106,8 @@ impl Request {
         (!parts.is_empty()).then(|| parts.join("\n\n"))
     }
 
-    /// The approximate prompt size of the whole conversation, with the chat format's overhead.
+    /// The approximate prompt size of the whole conversation, with the chat format's overhead
+    /// and [`tokens::PER_IMAGE`] for each image.
     pub fn approx_prompt_tokens(&self) -> u32 {
         let body: u32 = self
             .messages
@@ -80,6 +115,15 @@ impl Request {
             .map(|m| tokens::approx_tokens(&m.content).saturating_add(tokens::PER_MESSAGE_OVERHEAD))
             .fold(0u32, u32::saturating_add);
         body.saturating_add(tokens::PER_REPLY_OVERHEAD)
+            .saturating_add(self.image_tokens())
+    }
+
+    /// What the images add to the prompt: [`Request::images`], or the images the messages
+    /// carry when that was not set.
+    fn image_tokens(&self) -> u32 {
+        let carried: usize = self.messages.iter().map(|m| m.images.len()).sum();
+        let count = self.images.max(u32::try_from(carried).unwrap_or(u32::MAX));
+        count.saturating_mul(tokens::PER_IMAGE)
     }
 
     /// Fills [`Request::openai_prompt_tokens`] with tiktoken's `o200k_base` count, the encoding
@@ -91,6 +135,9 @@ impl Request {
             .iter()
             .map(|m| tokens::openai_tokens(&m.content).saturating_add(tokens::PER_MESSAGE_OVERHEAD))
             .fold(0u32, u32::saturating_add);
-        self.openai_prompt_tokens = Some(body.saturating_add(tokens::PER_REPLY_OVERHEAD));
+        self.openai_prompt_tokens = Some(
+            body.saturating_add(tokens::PER_REPLY_OVERHEAD)
+                .saturating_add(self.image_tokens()),
+        );
     }
 }

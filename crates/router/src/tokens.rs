@@ -5,6 +5,10 @@
 pub const PER_MESSAGE_OVERHEAD: u32 = 4;
 /// …and primes the reply with this many.
 pub const PER_REPLY_OVERHEAD: u32 = 3;
+/// What one image is counted as in an estimate: about what OpenAI (765 for a 1024×1024 image
+/// at high detail) and Anthropic (width × height / 750, about 1,400 at that size) bill for a
+/// typical picture. The bill itself is the provider's count.
+pub const PER_IMAGE: u32 = 1_000;
 
 /// Approximate tokens: one per 4 bytes of ASCII text (the usual rate for English and code under
 /// the BPE tokenizers of OpenAI, Anthropic and Google) plus one per non-ASCII character (CJK,

@@ -172,6 +172,7 @@ fn with_system(system: &str, user: &str) -> Request {
         switchyard_router::Message {
             role: "system".into(),
             content: system.into(),
+            images: Vec::new(),
         },
     );
     r
@@ -222,4 +223,40 @@ fn the_system_prompt_is_read_for_the_task_and_shown_in_the_trace() {
     )
     .unwrap();
     assert_eq!(d.task, Task::Code);
+}
+
+/// With an image in the conversation only models that read images are considered: the summary
+/// that goes to Claude 3.5 Haiku (text only) goes to the next model of the chain, and the trace
+/// says why Haiku was left out; images count toward the prompt estimate.
+#[test]
+fn an_image_routes_only_to_models_that_read_images() {
+    let catalog = default_catalog();
+    let text = Request::from_prompt("Summarize this meeting in two lines.");
+    let mut with_image = text.clone();
+    with_image.images = 1;
+    let plain = decide(&text, &smart(), &catalog).unwrap();
+    assert_eq!(plain.model, "claude-haiku");
+    let d = decide(&with_image, &smart(), &catalog).unwrap();
+    assert_eq!(d.model, "gemini-flash");
+    assert!(catalog.get(&d.model).unwrap().vision);
+    assert!(
+        d.fallbacks.iter().all(|m| catalog.get(m).unwrap().vision),
+        "{:?}",
+        d.fallbacks
+    );
+    let haiku = d
+        .trace
+        .candidates
+        .iter()
+        .find(|c| c.model == "claude-haiku")
+        .unwrap();
+    assert_eq!(haiku.status, CandidateStatus::Excluded);
+    assert_eq!(
+        haiku.note,
+        "cannot read images (the conversation has an image)"
+    );
+    assert_eq!(
+        d.prompt_tokens,
+        plain.prompt_tokens + switchyard_router::tokens::PER_IMAGE
+    );
 }

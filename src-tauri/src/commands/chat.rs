@@ -4,6 +4,7 @@ use switchyard_engine::chat::export::{render, ExportFormat};
 use switchyard_engine::router::Decision;
 use switchyard_engine::send::{ChatEvent, SendOptions, SendRequest, Source};
 use switchyard_engine::store::assistants::Assistant;
+use switchyard_engine::store::attachments::Attachment;
 use switchyard_engine::store::conversations::Conversation;
 use switchyard_engine::store::messages::{ChatMessage, SearchHit};
 use tauri::ipc::Channel;
@@ -26,6 +27,21 @@ pub async fn conversation_messages(
     let store = &state.settings()?.store;
     store.conversation(&id).await?;
     Ok(store.messages(&id).await?)
+}
+
+/// The files sent in a conversation, by message.
+#[tauri::command]
+pub async fn conversation_attachments(
+    state: State<'_, AppState>,
+    id: String,
+) -> AppResult<Vec<Attachment>> {
+    Ok(state.settings()?.store.attachments_of(&id).await?)
+}
+
+/// An image attachment as a `data:` URL, for its thumbnail.
+#[tauri::command]
+pub async fn attachment_image(state: State<'_, AppState>, id: i64) -> AppResult<String> {
+    Ok(state.settings()?.store.image_data_url(id).await?)
 }
 
 #[tauri::command]

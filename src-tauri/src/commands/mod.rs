@@ -14,6 +14,8 @@ macro_rules! all {
         $($then)*![
             crate::commands::chat::list_conversations,
             crate::commands::chat::conversation_messages,
+            crate::commands::chat::conversation_attachments,
+            crate::commands::chat::attachment_image,
             crate::commands::chat::rename_conversation,
             crate::commands::chat::delete_conversation,
             crate::commands::chat::send_message,

@@ -2,6 +2,7 @@
 // so tests can stand in for the backend with `mockIPC`.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { openUrl } from '@tauri-apps/plugin-opener';
+import type { Attachment } from './bindings/Attachment';
 import type { AppError } from './bindings/AppError';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { AppInfo } from './bindings/AppInfo';
@@ -76,6 +77,9 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 export const backend = {
   listConversations: () => call<Conversation[]>('list_conversations'),
   conversationMessages: (id: string) => call<ChatMessage[]>('conversation_messages', { id }),
+  conversationAttachments: (id: string) => call<Attachment[]>('conversation_attachments', { id }),
+  /** An image attachment as a data: URL, for its thumbnail. */
+  attachmentImage: (id: number) => call<string>('attachment_image', { id }),
   renameConversation: (id: string, title: string) =>
     call<Conversation>('rename_conversation', { id, title }),
   deleteConversation: (id: string) => call<void>('delete_conversation', { id }),

@@ -15,6 +15,25 @@ use switchyard_router::Usage;
 /// The Messages API requires an output limit; this one fits every current Claude model.
 const DEFAULT_MAX_TOKENS: u32 = 4096;
 
+/// A message's content: its text, or with images, an `image` block per image (base64
+/// source) and then the text, the order Anthropic recommends.
+fn content(m: &switchyard_router::Message) -> Value {
+    if m.images.is_empty() {
+        return json!(m.content);
+    }
+    let mut blocks: Vec<Value> = m
+        .images
+        .iter()
+        .map(|i| {
+            json!({"type": "image", "source": {"type": "base64", "media_type": i.media_type, "data": i.data}})
+        })
+        .collect();
+    if !m.content.is_empty() {
+        blocks.push(json!({"type": "text", "text": m.content}));
+    }
+    Value::Array(blocks)
+}
+
 pub fn request(endpoint: &Endpoint, call: ChatCall<'_>) -> (String, Value) {
     let (system, turns) = split_system(call.messages);
     let messages: Vec<Value> = turns
@@ -24,7 +43,7 @@ pub fn request(endpoint: &Endpoint, call: ChatCall<'_>) -> (String, Value) {
             } else {
                 "user"
             };
-            json!({"role": role, "content": m.content})
+            json!({"role": role, "content": content(m)})
         })
         .collect();
     let mut body = json!({

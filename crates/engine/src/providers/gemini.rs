@@ -12,6 +12,20 @@ use super::sse::{parse, Decoder, SseStream};
 use super::{split_system, ChatCall, Endpoint};
 use switchyard_router::Usage;
 
+/// A message's parts: its text, then an `inline_data` part per image.
+fn parts(m: &switchyard_router::Message) -> Vec<Value> {
+    let mut parts = Vec::new();
+    if !m.content.is_empty() || m.images.is_empty() {
+        parts.push(json!({"text": m.content}));
+    }
+    parts.extend(
+        m.images
+            .iter()
+            .map(|i| json!({"inline_data": {"mime_type": i.media_type, "data": i.data}})),
+    );
+    parts
+}
+
 pub fn request(endpoint: &Endpoint, call: ChatCall<'_>) -> (String, Value) {
     let (system, turns) = split_system(call.messages);
     let contents: Vec<Value> = turns
@@ -21,7 +35,7 @@ pub fn request(endpoint: &Endpoint, call: ChatCall<'_>) -> (String, Value) {
             } else {
                 "user"
             };
-            json!({"role": role, "parts": [{"text": m.content}]})
+            json!({"role": role, "parts": parts(m)})
         })
         .collect();
     let mut body = json!({"contents": contents});

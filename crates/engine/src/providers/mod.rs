@@ -193,6 +193,7 @@ mod tests {
         let m = |role: &str, content: &str| Message {
             role: role.into(),
             content: content.into(),
+            images: Vec::new(),
         };
         let messages = [m("system", "a"), m("user", "q"), m("system", "b")];
         let (system, rest) = split_system(&messages);

@@ -17,7 +17,7 @@ pub fn request(endpoint: &Endpoint, call: ChatCall<'_>) -> (String, Value) {
     let messages: Vec<Value> = call
         .messages
         .iter()
-        .map(|m| json!({"role": m.role, "content": m.content}))
+        .map(|m| json!({"role": m.role, "content": content(m)}))
         .collect();
     let mut body = json!({"model": call.model, "messages": messages});
     body["stream"] = json!(true);
@@ -33,6 +33,22 @@ pub fn request(endpoint: &Endpoint, call: ChatCall<'_>) -> (String, Value) {
         body[field] = json!(max);
     }
     (format!("{}/chat/completions", endpoint.base_url), body)
+}
+
+/// A message's content: its text, or with images, a text part and an `image_url` part per
+/// image carrying a `data:` URL.
+fn content(m: &switchyard_router::Message) -> Value {
+    if m.images.is_empty() {
+        return json!(m.content);
+    }
+    let mut parts = Vec::new();
+    if !m.content.is_empty() {
+        parts.push(json!({"type": "text", "text": m.content}));
+    }
+    parts.extend(m.images.iter().map(|i| {
+        json!({"type": "image_url", "image_url": {"url": format!("data:{};base64,{}", i.media_type, i.data)}})
+    }));
+    Value::Array(parts)
 }
 
 #[derive(Deserialize)]

@@ -2,7 +2,9 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::chat::attachments::NewAttachment;
 use crate::reply::Hop;
+use crate::store::attachments::Attachment;
 use crate::store::conversations::Conversation;
 use crate::store::messages::ChatMessage;
 
@@ -36,6 +38,10 @@ pub struct SendRequest {
     /// A new conversation's system prompt (an existing one keeps its own).
     #[serde(default)]
     pub system_prompt: Option<String>,
+    /// Files sent with the message (with `EditLast`, added to the last message's). Answering
+    /// again sends the saved ones.
+    #[serde(default)]
+    pub attachments: Vec<NewAttachment>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -47,6 +53,8 @@ pub enum ChatEvent {
         conversation: Conversation,
         user: Box<ChatMessage>,
         assistant: Box<ChatMessage>,
+        /// The user message's files, as saved.
+        attachments: Vec<Attachment>,
     },
     /// A model started answering.
     Started { model: String, provider: String },

@@ -12,7 +12,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use switchyard_router::{
-    decide, CandidateStatus, Catalog, CompiledRules, Decision, Message, Request,
+    decide, AttachmentLimits, CandidateStatus, Catalog, CompiledRules, Decision, ImageFacts,
+    Message, Request,
 };
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -23,13 +24,15 @@ pub use meter::{baseline_model, Source};
 
 use crate::availability::{self, ModelAvailability};
 use crate::budget::Budgets;
+use crate::chat::attachments::{self, with_parts, Part};
 use crate::chat::history;
 use crate::error::{EngineError, ErrorCode};
 use crate::execute::{plan, Executor, Plan};
-use crate::provider::Provider;
+use crate::provider::{Provider, ProviderKind};
 use crate::reply::{Reply, ReplyStatus};
 use crate::secrets::Secret;
 use crate::settings::Settings;
+use crate::store::attachments::NewFile;
 use crate::store::conversations::Conversation;
 use crate::store::messages::{ChatMessage, Finished, MessageStatus, Role};
 use cache::ProviderCache;
@@ -204,27 +207,87 @@ impl Engine {
     }
 
     /// What sending `request` now would route to, with nothing saved or sent: the same history,
-    /// saved rules, availability and token counts as [`Engine::send`], so the composer's preview
-    /// and the send agree.
+    /// files, saved rules, availability and token counts as [`Engine::send`], so the composer's
+    /// preview and the send agree (an attachment a model or provider cannot take is the same
+    /// error here as there).
     pub async fn preview(&self, request: &SendRequest) -> Result<Decision, EngineError> {
         let model_choice = normalise_model(&request.model);
         let routing = self.routing().await?;
         check_model(&model_choice, &routing)?;
+        let files = prepare_files(request)?;
         let providers = self.settings.list().await?;
+        let messages = self.outgoing(request, &files).await?;
+        let decision = route(&messages, &model_choice, &routing, &providers)?;
+        check_limits(&decision, &messages, &routing.catalog, &providers)?;
+        Ok(decision)
+    }
+
+    /// The conversation as it will be sent, before anything is saved: the system prompt, the
+    /// saved messages with their files (up to the last user message when answering again, with
+    /// its new text when editing it), and the new message with its files.
+    async fn outgoing(
+        &self,
+        request: &SendRequest,
+        files: &[NewFile],
+    ) -> Result<Vec<Message>, EngineError> {
         let store = &self.settings.store;
-        let (system, mut messages) = match &request.conversation_id {
+        let (system, mut history, saved) = match &request.conversation_id {
             Some(id) => (
                 store.conversation(id).await?.system_prompt,
-                history::to_messages(&store.messages(id).await?),
+                store.messages(id).await?,
+                store.attachments_of(id).await?,
             ),
-            None => (request.system_prompt.clone(), Vec::new()),
+            None => (request.system_prompt.clone(), Vec::new(), Vec::new()),
         };
+        let mut edited = None;
+        if request.mode != SendMode::New {
+            let last = history
+                .iter()
+                .rposition(|m| m.role == Role::User)
+                .ok_or_else(nothing_to_answer)?;
+            history.truncate(last + 1);
+            if request.mode == SendMode::EditLast {
+                history[last].content = request.text.clone();
+            }
+            edited = Some(history[last].id);
+        }
+        let mut bytes = Vec::with_capacity(saved.len());
+        for a in &saved {
+            bytes.push(store.attachment_bytes(a).await?);
+        }
+        let mut parts: HashMap<i64, Vec<Part<'_>>> = HashMap::new();
+        for (a, b) in saved.iter().zip(&bytes) {
+            parts.entry(a.message_id).or_default().push(Part {
+                name: &a.name,
+                kind: a.kind,
+                mime_type: &a.mime_type,
+                bytes: b,
+            });
+        }
+        let new_parts: Vec<Part<'_>> = files
+            .iter()
+            .map(|f| Part {
+                name: &f.name,
+                kind: f.kind,
+                mime_type: &f.mime_type,
+                bytes: &f.bytes,
+            })
+            .collect();
+        if let Some(id) = edited {
+            parts.entry(id).or_default().extend(new_parts);
+            let mut messages = history::to_messages(&history, &parts);
+            with_system(&mut messages, system.as_deref());
+            return Ok(messages);
+        }
+        let mut messages = history::to_messages(&history, &parts);
         with_system(&mut messages, system.as_deref());
+        let (content, images) = with_parts(&request.text, &new_parts);
         messages.push(Message {
             role: "user".into(),
-            content: request.text.clone(),
+            content,
+            images,
         });
-        route(&messages, &model_choice, &routing, &providers)
+        Ok(messages)
     }
 
     /// Saves the user's message, routes it, streams the reply into `on_event`, and returns the
@@ -236,7 +299,10 @@ impl Engine {
         mut on_event: impl FnMut(ChatEvent) + Send,
         cancel: CancellationToken,
     ) -> Result<Sent, EngineError> {
-        if request.mode != SendMode::Regenerate && request.text.trim().is_empty() {
+        if request.mode != SendMode::Regenerate
+            && request.text.trim().is_empty()
+            && request.attachments.is_empty()
+        {
             return Err(EngineError::Invalid {
                 field: "text".into(),
                 message: "Type a message first: an empty prompt is not sent.".into(),
@@ -249,14 +315,26 @@ impl Engine {
             None => self.routing().await?,
         };
         check_model(&model_choice, &routing)?;
+        let files = prepare_files(&request)?;
         let providers = self.providers_for_calls().await?;
+        // Routed and checked before anything is saved: a file no model or provider can take
+        // is an error that loses nothing.
+        let messages = self.outgoing(&request, &files).await?;
+        let decision = route(&messages, &model_choice, &routing, &providers)?;
+        check_limits(&decision, &messages, &routing.catalog, &providers)?;
         let conversation = self.conversation_for(&request, &model_choice).await?;
         let user = self
             .user_message(&conversation, &request, &model_choice)
             .await?;
-        let mut messages = history::to_messages(&store.messages(&conversation.id).await?);
-        with_system(&mut messages, conversation.system_prompt.as_deref());
-        let decision = route(&messages, &model_choice, &routing, &providers)?;
+        store
+            .add_attachments(&conversation.id, user.id, &files)
+            .await?;
+        let attachments = store
+            .attachments_of(&conversation.id)
+            .await?
+            .into_iter()
+            .filter(|a| a.message_id == user.id)
+            .collect();
 
         let assistant = store
             .insert_message(
@@ -276,6 +354,7 @@ impl Engine {
             conversation: conversation.clone(),
             user: Box::new(user),
             assistant: Box::new(assistant.clone()),
+            attachments,
         });
 
         let context = RequestContext {
@@ -617,10 +696,7 @@ impl Engine {
             .into_iter()
             .rev()
             .find(|m| m.role == Role::User)
-            .ok_or_else(|| EngineError::Invalid {
-                field: "mode".into(),
-                message: "There is no message to answer again in this conversation.".into(),
-            })?;
+            .ok_or_else(nothing_to_answer)?;
         if request.mode == SendMode::EditLast {
             store
                 .update_message_content(last_user.id, &request.text)
@@ -634,6 +710,85 @@ impl Engine {
     }
 }
 
+fn nothing_to_answer() -> EngineError {
+    EngineError::Invalid {
+        field: "mode".into(),
+        message: "There is no message to answer again in this conversation.".into(),
+    }
+}
+
+/// The request's files, checked. Answering again sends the saved files and takes no new ones.
+fn prepare_files(request: &SendRequest) -> Result<Vec<NewFile>, EngineError> {
+    if request.mode == SendMode::Regenerate && !request.attachments.is_empty() {
+        return Err(EngineError::Invalid {
+            field: "attachments".into(),
+            message: "Answering again sends the message's own files; attach new ones to a new \
+                      message."
+                .into(),
+        });
+    }
+    request
+        .attachments
+        .iter()
+        .map(attachments::prepare)
+        .collect()
+}
+
+/// The images of `messages`: how many, and the first one's name.
+fn images_in(messages: &[Message]) -> (u32, Option<&str>) {
+    let all = messages.iter().flat_map(|m| &m.images);
+    let first = all.clone().next().map(|i| i.name.as_str());
+    (u32::try_from(all.count()).unwrap_or(u32::MAX), first)
+}
+
+/// The chosen model's provider's limits on images (size, count, types, request size), checked
+/// against every image the conversation sends. The error names the limit and the file.
+fn check_limits(
+    decision: &Decision,
+    messages: &[Message],
+    catalog: &Catalog,
+    providers: &[Provider],
+) -> Result<(), EngineError> {
+    let images: Vec<ImageFacts<'_>> = messages
+        .iter()
+        .flat_map(|m| &m.images)
+        .map(|i| ImageFacts {
+            name: &i.name,
+            media_type: &i.media_type,
+            bytes: base64_len(&i.data),
+        })
+        .collect();
+    if images.is_empty() {
+        return Ok(());
+    }
+    let Some(model) = catalog.find(&decision.model) else {
+        return Ok(());
+    };
+    let kind = availability::of_model(model, providers)
+        .provider_id
+        .and_then(|id| providers.iter().find(|p| p.id == id))
+        .map(|p| p.row.kind);
+    let format = match kind {
+        Some(ProviderKind::Anthropic) => "anthropic",
+        Some(ProviderKind::Gemini) => "gemini",
+        Some(_) => "openai",
+        None => model.provider.as_str(),
+    };
+    let text: u64 = messages.iter().map(|m| m.content.len() as u64).sum();
+    AttachmentLimits::of(format)
+        .check(&model.id, &images, text)
+        .map_err(|message| EngineError::Invalid {
+            field: "attachments".into(),
+            message,
+        })
+}
+
+/// How many bytes padded base64 decodes to.
+fn base64_len(data: &str) -> u64 {
+    let pad = data.bytes().rev().take_while(|b| *b == b'=').count();
+    (data.len() / 4 * 3).saturating_sub(pad) as u64
+}
+
 /// Puts the conversation's system prompt first, where every provider format expects it.
 fn with_system(messages: &mut Vec<Message>, system: Option<&str>) {
     if let Some(text) = system.map(str::trim).filter(|t| !t.is_empty()) {
@@ -642,6 +797,7 @@ fn with_system(messages: &mut Vec<Message>, system: Option<&str>) {
             Message {
                 role: "system".into(),
                 content: text.into(),
+                images: Vec::new(),
             },
         );
     }
@@ -705,6 +861,35 @@ fn unavailable_in_chain(decision: &Decision, routing: &Routing) -> Vec<String> {
         .collect()
 }
 
+/// What to say when the model the user chose cannot read the conversation's images.
+fn cannot_read_images(
+    chosen: &switchyard_router::Model,
+    images: u32,
+    first: Option<&str>,
+    routing: &Routing,
+) -> EngineError {
+    let what = match (images, first.filter(|n| !n.is_empty())) {
+        (1, Some(name)) => format!("an image ({name})"),
+        (1, None) => "an image".to_string(),
+        (n, _) => format!("{n} images"),
+    };
+    let other = routing
+        .catalog
+        .enabled()
+        .filter(|m| m.vision)
+        .max_by_key(|m| m.provider == chosen.provider)
+        .map(|m| format!(" such as {}", m.id))
+        .unwrap_or_default();
+    EngineError::Invalid {
+        field: "model".into(),
+        message: format!(
+            "{} cannot read images, and this conversation sends {what}. Choose Auto or a model \
+             that reads images{other}, or remove the image. Nothing was sent.",
+            chosen.id
+        ),
+    }
+}
+
 /// Auto asks the router, told which models cannot be called now; a chosen model still gets the
 /// router's trace, with the choice first.
 pub fn route(
@@ -713,8 +898,14 @@ pub fn route(
     routing: &Routing,
     providers: &[Provider],
 ) -> Result<Decision, EngineError> {
+    let (images, first_image) = images_in(messages);
+    // The router counts images; it never needs their bytes.
     let mut request = Request {
-        messages: messages.to_vec(),
+        messages: messages
+            .iter()
+            .map(|m| Message::text(m.role.clone(), m.content.clone()))
+            .collect(),
+        images,
         ..Request::default()
     };
     let found = availability::of_models(routing.catalog.enabled(), providers);
@@ -733,6 +924,9 @@ pub fn route(
     })?;
     if model != "auto" {
         let chosen = routing.catalog.find(model).expect("checked by the caller");
+        if images > 0 && !chosen.vision {
+            return Err(cannot_read_images(chosen, images, first_image, routing));
+        }
         decision.trace.reason = format!(
             "You chose {} for this conversation. Auto would have picked {} ({}).",
             chosen.id, decision.model, decision.trace.reason
@@ -777,6 +971,7 @@ mod tests {
         vec![Message {
             role: "user".into(),
             content: text.into(),
+            images: Vec::new(),
         }]
     }
 

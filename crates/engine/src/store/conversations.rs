@@ -169,6 +169,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(not_found(id));
         }
+        self.remove_attachment_files(id).await?;
         self.forget_drafts_of(id).await
     }
 }

@@ -1,6 +1,10 @@
 //! Everything the user keeps in Switchyard in one JSON file: conversations with their messages,
 //! the routing rules and their history, assistants, budgets and the whole usage ledger. Keys are
-//! never in the database, so never in the file.
+//! never in the database, so never in the file. Attachments are in it with their conversation,
+//! each with its bytes in base64 (`data_base64`), so the one file is the whole of it; a file
+//! missing from the data directory is listed with `data_base64: null` and why.
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use serde_json::{json, Value};
 use sqlx::Row;
 
@@ -15,7 +19,23 @@ impl Store {
         let mut conversations = Vec::new();
         for c in self.list_conversations().await? {
             let messages = self.messages(&c.id).await?;
-            conversations.push(json!({ "conversation": c, "messages": messages }));
+            let mut attachments = Vec::new();
+            for a in self.attachments_of(&c.id).await? {
+                let mut entry = json!(a);
+                match self.attachment_bytes(&a).await {
+                    Ok(bytes) => entry["data_base64"] = json!(BASE64.encode(bytes)),
+                    Err(e) => {
+                        entry["data_base64"] = Value::Null;
+                        entry["missing"] = json!(e.to_string());
+                    }
+                }
+                attachments.push(entry);
+            }
+            conversations.push(json!({
+                "conversation": c,
+                "messages": messages,
+                "attachments": attachments,
+            }));
         }
         let mut tables = serde_json::Map::new();
         for table in TABLES {
@@ -66,7 +86,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("e.db")).await.unwrap();
         let c = store.create_conversation("Trains", "auto").await.unwrap();
-        store
+        let m = store
             .insert_message(
                 &c.id,
                 Role::User,
@@ -76,6 +96,12 @@ mod tests {
             )
             .await
             .unwrap();
+        let file = crate::chat::attachments::prepare(&crate::chat::attachments::NewAttachment {
+            name: "timetable.txt".into(),
+            data: BASE64.encode("08:15 Bern"),
+        })
+        .unwrap();
+        store.add_attachments(&c.id, m.id, &[file]).await.unwrap();
         store
             .save_assistant(&crate::store::assistants::Assistant {
                 id: None,
@@ -105,6 +131,15 @@ mod tests {
         assert_eq!(
             out["conversations"][0]["messages"][0]["content"],
             "How fast?"
+        );
+        let attached = &out["conversations"][0]["attachments"][0];
+        assert_eq!(attached["name"], "timetable.txt");
+        assert_eq!(attached["message_id"], m.id);
+        assert_eq!(
+            BASE64
+                .decode(attached["data_base64"].as_str().unwrap())
+                .unwrap(),
+            b"08:15 Bern"
         );
         assert_eq!(out["assistants"][0]["name"], "Conductor");
         assert!(

@@ -1,5 +1,5 @@
 //! The SQLite store: one file, WAL mode, migrations embedded at build time.
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,6 +11,7 @@ use crate::error::EngineError;
 use writer::Writer;
 
 pub mod assistants;
+pub mod attachments;
 pub mod budgets;
 pub mod calls;
 pub mod conversations;
@@ -31,6 +32,8 @@ pub struct Store {
     pool: SqlitePool,
     /// The writer of provider calls (admissions and ledger rows), shared by every clone.
     writer: Arc<Writer>,
+    /// The folder the database file is in: attachments are kept under it.
+    dir: Arc<PathBuf>,
 }
 
 impl Store {
@@ -63,6 +66,7 @@ impl Store {
         Ok(Self {
             pool,
             writer: Writer::start(options),
+            dir: Arc::new(folder_of(path)),
         })
     }
 
@@ -107,6 +111,7 @@ impl Store {
         let store = Self {
             pool,
             writer: Writer::none(),
+            dir: Arc::new(folder_of(path)),
         };
         let applied: Option<i64> =
             sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
@@ -138,6 +143,11 @@ impl Store {
         &self.pool
     }
 
+    /// The folder of the database file, where the attachments folder is.
+    pub fn data_dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Copies the write-ahead log into the database file and empties it, so the file alone
     /// holds every change (and pages the log held, such as removed values, are gone).
     pub async fn checkpoint(&self) -> Result<(), EngineError> {
@@ -151,6 +161,13 @@ impl Store {
         self.writer.close().await;
         self.pool.close().await;
     }
+}
+
+/// The folder a database file is in (the current folder for a bare file name).
+fn folder_of(path: &Path) -> PathBuf {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 /// Whether a non-empty write-ahead log sits beside the database (changes not yet in the file).

@@ -129,6 +129,7 @@ fn model_from_row(row: &SqliteRow) -> Result<Model, EngineError> {
         context_window: row.try_get("context_window")?,
         quality: row.try_get("quality")?,
         enabled: row.try_get("enabled")?,
+        vision: row.try_get("vision")?,
     })
 }
 
@@ -201,7 +202,7 @@ impl Store {
         .await?;
         let models = sqlx::query(
             "SELECT id, provider, api_id, input, output, cached_input, reasoning, context_window,
-                    quality, enabled
+                    quality, enabled, vision
              FROM models WHERE version_id = ? ORDER BY position",
         )
         .bind(id)
@@ -291,8 +292,9 @@ impl Store {
         for (position, m) in config.catalog.models.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO models (version_id, position, id, provider, api_id, input, output,
-                                     cached_input, reasoning, context_window, quality, enabled)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                     cached_input, reasoning, context_window, quality, enabled,
+                                     vision)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(id)
             .bind(position as i64)
@@ -306,6 +308,7 @@ impl Store {
             .bind(m.context_window)
             .bind(m.quality)
             .bind(m.enabled)
+            .bind(m.vision)
             .execute(&mut *tx)
             .await?;
         }
@@ -319,6 +322,87 @@ mod tests {
     use switchyard_router::{Action, ChainAction, Condition, IssueKind, Task};
 
     use super::*;
+
+    /// A catalog saved before models said whether they read images (migration 0012) gets the
+    /// bundled catalog's answer for the models it knows, and no for the others.
+    #[tokio::test]
+    async fn a_catalog_saved_before_vision_existed_gets_the_bundled_answer() {
+        use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let pool = SqlitePoolOptions::new()
+            .connect_with(
+                SqliteConnectOptions::new()
+                    .filename(&path)
+                    .create_if_missing(true),
+            )
+            .await
+            .unwrap();
+        let all = sqlx::migrate!("./migrations");
+        let before = sqlx::migrate::Migrator {
+            migrations: all
+                .migrations
+                .iter()
+                .filter(|m| m.version < 12)
+                .cloned()
+                .collect::<Vec<_>>()
+                .into(),
+            ignore_missing: false,
+            locking: true,
+            no_tx: false,
+        };
+        before.run(&pool).await.unwrap();
+        let set = RoutingConfig::bundled().rules;
+        let version: i64 = sqlx::query_scalar(
+            "INSERT INTO rule_versions (note, settings, detector, complexity)
+             VALUES ('old', ?, ?, ?) RETURNING id",
+        )
+        .bind(to_json(&set.settings))
+        .bind(to_json(&set.detector))
+        .bind(to_json(&set.complexity))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        for (position, id) in ["gpt-4o", "deepseek-v3", "my-local-model"]
+            .iter()
+            .enumerate()
+        {
+            sqlx::query(
+                "INSERT INTO models (version_id, position, id, provider, input, output,
+                                     context_window, quality, enabled)
+                 VALUES (?, ?, ?, 'openai', 1, 1, 128000, 0.9, 1)",
+            )
+            .bind(version)
+            .bind(position as i64)
+            .bind(id)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        pool.close().await;
+
+        let store = Store::open(&path).await.unwrap();
+        let (_, catalog) = store.routing().await.unwrap();
+        let vision: Vec<(&str, bool)> = catalog
+            .models
+            .iter()
+            .map(|m| (m.id.as_str(), m.vision))
+            .collect();
+        assert_eq!(
+            vision,
+            [
+                ("gpt-4o", true),
+                ("deepseek-v3", false),
+                ("my-local-model", false)
+            ]
+        );
+        // The migration's list is the bundled catalog's.
+        let bundled = switchyard_router::default_catalog();
+        let text = include_str!("../../migrations/0012_attachments.sql");
+        for m in &bundled.models {
+            assert_eq!(text.contains(&format!("'{}'", m.id)), m.vision, "{}", m.id);
+        }
+    }
 
     async fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();

@@ -51,6 +51,7 @@ pub fn model(id: &str, provider: &str, window: u32, input: u64, output: u64) -> 
         context_window: window,
         quality: 0.9,
         enabled: true,
+        vision: true,
     }
 }
 
@@ -151,6 +152,7 @@ pub fn ask(text: &str) -> Vec<Message> {
     vec![Message {
         role: "user".into(),
         content: text.into(),
+        images: Vec::new(),
     }]
 }
 

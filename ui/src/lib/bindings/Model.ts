@@ -42,4 +42,9 @@ context_window: number,
  * 0..1, how good the model's answers are; anchored at gpt-4o-mini 0.85 … claude-opus-4 0.98.
  * The cost-aware action's minimum quality per tier is compared with it.
  */
-quality: number, enabled: boolean, };
+quality: number, enabled: boolean, 
+/**
+ * Reads images sent with a message. A conversation with an image is routed only to
+ * models that do.
+ */
+vision: boolean, };

@@ -23,4 +23,9 @@ openai_prompt_tokens?: number | null,
  * Catalog models that cannot be called now (no provider, no key), with the reason. The
  * router treats them as excluded candidates, so a chain starts at a model that can answer.
  */
-unavailable?: { [key in string]?: string }, };
+unavailable?: { [key in string]?: string }, 
+/**
+ * How many images the conversation sends: when any, only models that read images
+ * (`Model::vision`) are considered, the others excluded with that reason.
+ */
+images?: number, };

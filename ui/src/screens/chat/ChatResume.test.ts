@@ -23,6 +23,8 @@ function backend(
         return [trains, poems];
       case 'conversation_messages':
         return (messagesAfter[a.id as string] ?? Promise.resolve()).then(() => []);
+      case 'conversation_attachments':
+        return [];
       case 'chat_models':
         return [{ model: 'gpt-4o-mini', catalog_provider: 'openai', available: true, provider_id: 'o', provider: 'OpenAI', reason: '' }];
       case 'chat_resume':

@@ -44,7 +44,7 @@ describe('ChatScreen', () => {
 
     const user1 = msg(1, 'user', 'Tell me about trains');
     const streaming = msg(2, 'assistant', '', 'streaming');
-    channel!.onmessage({ type: 'accepted', conversation, user: user1, assistant: streaming });
+    channel!.onmessage({ type: 'accepted', conversation, user: user1, assistant: streaming, attachments: [] });
     channel!.onmessage({ type: 'started', model: 'gpt-4o-mini', provider: 'OpenAI' });
     channel!.onmessage({ type: 'text', delta: 'Trains ' });
     channel!.onmessage({ type: 'text', delta: 'are long.' });
@@ -69,6 +69,7 @@ describe('ChatScreen', () => {
     mockIPC((cmd) => {
       if (cmd === 'list_conversations') return [conversation];
       if (cmd === 'conversation_messages') return many;
+      if (cmd === 'conversation_attachments') return [];
       if (cmd === 'chat_models') return [];
       return null;
     });

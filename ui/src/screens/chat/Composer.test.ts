@@ -13,7 +13,7 @@ describe('Composer', () => {
     expect(box).toHaveValue('first line\nsecond line');
     expect(onsend).not.toHaveBeenCalled();
     await user.keyboard('{Enter}');
-    expect(onsend).toHaveBeenCalledWith('first line\nsecond line');
+    expect(onsend).toHaveBeenCalledWith('first line\nsecond line', []);
     expect(box).toHaveValue('');
   });
 
