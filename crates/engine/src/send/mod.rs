@@ -3,6 +3,7 @@
 //! plans, checks budgets, carries out the chain with retries and fallback, and saves the
 //! messages and the ledger as it goes, so a crash, a stop or a failure keeps what came.
 mod cache;
+pub mod compare;
 mod events;
 pub mod meter;
 mod sink;
@@ -72,6 +73,8 @@ pub struct SendOptions {
     pub max_output_tokens: Option<u32>,
     /// Who asked, for the ledger: the endpoint token's name.
     pub client: Option<String>,
+    /// This send is one column of a compare (see [`compare`]).
+    pub compare: Option<compare::Column>,
 }
 
 impl SendOptions {
@@ -81,6 +84,7 @@ impl SendOptions {
             routing: None,
             max_output_tokens: None,
             client: None,
+            compare: None,
         }
     }
 }
@@ -226,7 +230,9 @@ impl Engine {
         mut on_event: impl FnMut(ChatEvent) + Send,
         cancel: CancellationToken,
     ) -> Result<Sent, EngineError> {
-        if request.mode != SendMode::Regenerate && request.text.trim().is_empty() {
+        let answering_again = request.mode == SendMode::Regenerate
+            || options.compare.is_some_and(|c| c.answers.is_some());
+        if !answering_again && request.text.trim().is_empty() {
             return Err(EngineError::Invalid {
                 field: "text".into(),
                 message: "Type a message first: an empty prompt is not sent.".into(),
@@ -242,9 +248,12 @@ impl Engine {
         let providers = self.providers_for_calls().await?;
         let conversation = self.conversation_for(&request, &model_choice).await?;
         let user = self
-            .user_message(&conversation, &request, &model_choice)
+            .user_message(&conversation, &request, &model_choice, &options)
             .await?;
-        let mut messages = history::to_messages(&store.messages(&conversation.id).await?);
+        let mut history_rows = store.messages(&conversation.id).await?;
+        // A compared column answers the user message, not the routed answer streaming beside it.
+        history_rows.retain(|m| m.id <= user.id);
+        let mut messages = history::to_messages(&history_rows);
         with_system(&mut messages, conversation.system_prompt.as_deref());
         let decision = route(&messages, &model_choice, &routing, &providers)?;
 
@@ -261,6 +270,11 @@ impl Engine {
         store
             .set_message_decision(assistant.id, &decision_json)
             .await?;
+        if let Some(column) = options.compare {
+            store
+                .mark_compared(assistant.id, user.id, column.column)
+                .await?;
+        }
         let assistant = store.message(assistant.id).await?;
         on_event(ChatEvent::Accepted {
             conversation: conversation.clone(),
@@ -586,8 +600,19 @@ impl Engine {
         conversation: &Conversation,
         request: &SendRequest,
         model: &str,
+        options: &SendOptions,
     ) -> Result<ChatMessage, EngineError> {
         let store = &self.settings.store;
+        if let Some(user_id) = options.compare.and_then(|c| c.answers) {
+            let user = store.message(user_id).await?;
+            if user.role != Role::User || user.conversation_id != conversation.id {
+                return Err(EngineError::Invalid {
+                    field: "compare".into(),
+                    message: "A compared answer must answer a message of its conversation.".into(),
+                });
+            }
+            return Ok(user);
+        }
         if request.mode == SendMode::New {
             return store
                 .insert_message(
@@ -609,6 +634,9 @@ impl Engine {
                 field: "mode".into(),
                 message: "There is no message to answer again in this conversation.".into(),
             })?;
+        if request.mode == SendMode::Regenerate && request.model_once {
+            compare::record_regenerate(store, &conversation.id, last_user.id, model).await?;
+        }
         if request.mode == SendMode::EditLast {
             store
                 .update_message_content(last_user.id, &request.text)

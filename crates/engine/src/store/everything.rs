@@ -1,5 +1,6 @@
 //! Everything the user keeps in Switchyard in one JSON file: conversations with their messages,
-//! the routing rules and their history, assistants, budgets and the whole usage ledger. Keys are
+//! the routing rules and their history, assistants, budgets, the whole usage ledger, and the
+//! votes and answered suggestions that tune the rules. Keys are
 //! never in the database, so never in the file.
 use serde_json::{json, Value};
 use sqlx::Row;
@@ -8,7 +9,7 @@ use super::Store;
 use crate::error::EngineError;
 
 /// Tables whose rows go into the export as they are, every column by name.
-const TABLES: &[&str] = &["usage", "budgets", "rule_versions"];
+const TABLES: &[&str] = &["usage", "budgets", "rule_versions", "votes", "suggestions"];
 
 impl Store {
     pub async fn export_everything(&self, app_version: &str) -> Result<String, EngineError> {

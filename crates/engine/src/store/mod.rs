@@ -22,6 +22,7 @@ pub mod providers;
 mod rollups;
 pub mod rules;
 pub mod spend;
+pub mod votes;
 
 #[derive(Debug, Clone)]
 pub struct Store {
