@@ -30,11 +30,22 @@ describe('Compare, thumbs and the Quality view', () => {
   before(async () => {
     fake = await startFakeProvider([key]);
     await addFakeProviders(fake.url, key);
-    await browser.reloadSession();
+    // Fetch each provider's model list now, so what can be called is settled before choosing.
+    for (const p of (await invokeInApp('list_providers')).value) {
+      expect((await invokeInApp('test_provider_connection', { id: p.id })).ok).toBe(true);
+    }
     routed = routeOf(prompt).model;
-    baseline = (await invokeInApp('baseline')).value.effective;
-    expect(baseline).not.toBe(routed);
+    // The baseline: the priciest model the fake serves (Spend's setting, which Compare starts with).
     const catalog = (await invokeInApp('saved_routing')).value.config.catalog.models;
+    const served = (await invokeInApp('chat_models')).value.filter((m) => m.available).map((m) => m.model);
+    const price = (id) => {
+      const m = catalog.find((x) => x.id === id);
+      return m.input + m.output;
+    };
+    baseline = served.filter((m) => m !== routed).sort((a, b) => price(b) - price(a))[0];
+    expect(price(baseline)).toBeGreaterThan(price(routed));
+    expect((await invokeInApp('set_baseline', { model: baseline })).ok).toBe(true);
+    await browser.reloadSession();
     const api = catalog.find((m) => m.id === baseline);
     await setFaults(fake.url, [
       { model: api.api_id ?? api.id, reply: otherAnswer, chunk_delay_ms: 30 },
@@ -45,6 +56,7 @@ describe('Compare, thumbs and the Quality view', () => {
   after(() => fake?.stop());
 
   it('sends to the routed model and the baseline side by side, and continues with the pick', async () => {
+    await browser.setWindowSize(1400, 900);
     // The baseline is the model Compare starts with.
     await expect($('[data-testid="compare-model"]')).toHaveText(expect.stringContaining(baseline));
     const compareButton = await $('button=Compare');
@@ -55,9 +67,9 @@ describe('Compare, thumbs and the Quality view', () => {
     await browser.waitUntil(async () => (await columns()).length === 2, { timeout: 15000, timeoutMsg: 'no columns' });
     await browser.waitUntil(
       async () => {
-        const all = await columns();
-        const states = await Promise.all(all.map((c) => c.getAttribute('data-status')));
-        return states.every((s) => s === 'complete');
+        const states = [];
+        for (const c of await columns()) states.push(await c.getAttribute('data-status'));
+        return states.length === 2 && states.every((s) => s === 'complete');
       },
       { timeout: 20000, timeoutMsg: 'the compared answers never completed' },
     );
@@ -119,8 +131,9 @@ describe('Compare, thumbs and the Quality view', () => {
     await expect(row).toHaveText(expect.stringContaining(routed));
     await expect(row).toHaveText(expect.stringContaining(`${baseline} (baseline)`));
     // Wins, ties, losses: the baseline's answer was picked.
-    const cells = await row.$$('td');
-    expect(await Promise.all(cells.slice(3, 6).map((c) => c.getText()))).toEqual(['0', '0', '1']);
+    const cells = [];
+    for (const c of await row.$$('td')) cells.push(await c.getText());
+    expect(cells.slice(3, 6)).toEqual(['0', '0', '1']);
     const thumbs = await $('[data-testid="quality-thumbs"]');
     await expect(thumbs).toHaveText(expect.stringContaining('100%'));
 
@@ -134,6 +147,7 @@ describe('Compare, thumbs and the Quality view', () => {
     await expect(suggestion).toBeDisplayed();
     await expect(suggestion).toHaveText(expect.stringContaining(`start with ${baseline}`));
     await expect(suggestion.$('[data-testid="suggestion-cost"]')).toHaveText(expect.stringMatching(/Estimate over \d+ past request/));
+    await suggestion.scrollIntoView();
     await screenshot('quality-light');
     const before = (await invokeInApp('rule_versions')).value.length;
     await (await suggestion.$('button*=Accept')).click();
@@ -160,9 +174,9 @@ describe('Compare, thumbs and the Quality view', () => {
     await (await list.$('button*=Write a short poem')).click();
     await browser.waitUntil(async () => (await columns()).length === 2, { timeout: 15000 });
     await screenshot('compare-dark');
-    await browser.setWindowSize(800, 800);
+    await browser.setWindowSize(860, 800);
     await browser.pause(300);
-    // Too narrow for two columns beside the conversation list: they stack, each full width.
+    // At the narrowest window two columns no longer fit beside the conversation list: they stack.
     const [a, b] = await columns();
     const [ra, rb] = [await a.getLocation(), await b.getLocation()];
     expect(rb.y).toBeGreaterThan(ra.y);

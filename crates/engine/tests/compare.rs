@@ -232,6 +232,7 @@ async fn a_compare_answers_in_columns_with_a_ledger_row_each_and_continues_with_
     assert_eq!(saved[1].compare_of, Some(user.id));
     assert_eq!(saved[2].compare_of, Some(user.id));
     assert!(!saved[1].alternative && saved[2].alternative);
+    assert!(saved.iter().all(|m| m.verdict.is_none()), "no pick yet");
 
     // Pick the other model's answer: it continues, the routed one becomes the alternative.
     let picked = h

@@ -140,8 +140,8 @@ pub struct SearchHit {
 
 const COLUMNS: &str = "id, conversation_id, role, content, status, requested_model, model, provider, decision, details, created_at,
     compare_of, compare_column, alternative,
-    (SELECT CASE WHEN min(v.result) = 'tie' THEN 'tie' ELSE 'picked' END FROM votes v
-     WHERE v.kind = 'compare' AND v.compare_of = messages.compare_of) AS verdict,
+    (SELECT CASE WHEN v.result = 'tie' THEN 'tie' ELSE 'picked' END FROM votes v
+     WHERE v.kind = 'compare' AND v.compare_of = messages.compare_of LIMIT 1) AS verdict,
     (SELECT v.result FROM votes v WHERE v.kind = 'thumb' AND v.message_id = messages.id) AS thumb";
 
 fn json(text: Option<String>) -> Option<serde_json::Value> {
