@@ -34,8 +34,12 @@ pub async fn compare_message(
             request,
             SendOptions::from(Source::App),
             |event| {
-                if let (0, ChatEvent::Accepted { conversation, user, .. }) =
-                    (event.column, &event.event)
+                if let (
+                    0,
+                    ChatEvent::Accepted {
+                        conversation, user, ..
+                    },
+                ) = (event.column, &event.event)
                 {
                     compare_of = Some(user.id);
                     if registered.as_deref() != Some(conversation.id.as_str()) {
