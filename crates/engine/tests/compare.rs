@@ -405,6 +405,7 @@ async fn thumbs_toggle_one_vote_per_reply_and_count_per_model() {
         (0, 1),
         "one vote per reply"
     );
+    assert_eq!(q.thumbs[0].up_percent, Some(0));
     let cleared = engine.thumb(reply.id, Thumb::Down).await.unwrap();
     assert_eq!(cleared.thumb, None, "the same thumb again takes it back");
     assert!(engine

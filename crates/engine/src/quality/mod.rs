@@ -46,6 +46,8 @@ pub struct ModelThumbs {
     pub model: String,
     pub up: u32,
     pub down: u32,
+    /// Thumbs up out of all thumbs, in percent (rounded); None with no thumbs.
+    pub up_percent: Option<u32>,
 }
 
 /// The Quality view: matchups per task (routed model against each other model), the baseline
@@ -101,10 +103,15 @@ pub fn aggregate(votes: &[Vote]) -> (Vec<Matchup>, Vec<ModelThumbs>) {
             }
         }
     }
-    (
-        matchups.into_values().collect(),
-        thumbs.into_values().collect(),
-    )
+    let thumbs = thumbs
+        .into_values()
+        .map(|t| ModelThumbs {
+            up_percent: (t.up + t.down > 0)
+                .then(|| (t.up * 100 + (t.up + t.down) / 2) / (t.up + t.down)),
+            ..t
+        })
+        .collect();
+    (matchups.into_values().collect(), thumbs)
 }
 
 impl Engine {
@@ -154,6 +161,7 @@ mod tests {
             vote(Thumb, "chat", "mini", None, "up"),
             vote(Thumb, "chat", "mini", None, "down"),
             vote(Thumb, "chat", "big", None, "down"),
+            vote(Thumb, "chat", "mini", None, "up"),
         ];
         let (matchups, thumbs) = aggregate(&votes);
         let find = |task: &str, other: &str| {
@@ -185,12 +193,14 @@ mod tests {
                 ModelThumbs {
                     model: "big".into(),
                     up: 0,
-                    down: 1
+                    down: 1,
+                    up_percent: Some(0),
                 },
                 ModelThumbs {
                     model: "mini".into(),
-                    up: 2,
-                    down: 1
+                    up: 3,
+                    down: 1,
+                    up_percent: Some(75),
                 },
             ]
         );

@@ -3,4 +3,8 @@
 /**
  * Thumbs on one model's replies.
  */
-export type ModelThumbs = { model: string, up: number, down: number, };
+export type ModelThumbs = { model: string, up: number, down: number, 
+/**
+ * Thumbs up out of all thumbs, in percent (rounded); None with no thumbs.
+ */
+up_percent: number | null, };

@@ -10,6 +10,7 @@ import type { Conversation } from '../../lib/bindings/Conversation';
 import ChatScreen from './ChatScreen.svelte';
 import Composer from './Composer.svelte';
 import CompareRow from './CompareRow.svelte';
+import MessageView from './MessageView.svelte';
 import { defaultCompareModels, groupRows, verdictOf } from './compare';
 
 const conversation: Conversation = { id: 'c1', title: 'Trains', model: 'auto', system_prompt: null, created_at: '', updated_at: '' };
@@ -213,5 +214,28 @@ describe('ChatScreen compare', () => {
     await waitFor(() => expect(columns[0]).toHaveTextContent('Mini says hi.'));
     expect(columns[1]).toHaveTextContent('Big says hi.');
     expect(columns[0]).not.toHaveTextContent('Big says hi.');
+  });
+});
+
+describe('Regenerate with…', () => {
+  it('offers the other models and answers again with the one picked', async () => {
+    const user = userEvent.setup();
+    const onregenerate = vi.fn();
+    render(MessageView, {
+      message: msg(2, 'assistant', 'An answer', { model: 'mini' }),
+      editable: false,
+      regenerable: true,
+      onedit: vi.fn(),
+      onregenerate,
+      onopensettings: vi.fn(),
+      models: ['mini', 'big'],
+    });
+    const menu = screen.getByLabelText('Regenerate with another model') as HTMLSelectElement;
+    expect([...menu.options].map((o) => o.value)).toEqual(['', 'big']);
+    expect(menu.title).toContain('counts against mini');
+    await user.selectOptions(menu, 'big');
+    expect(onregenerate).toHaveBeenCalledWith('big');
+    await user.click(screen.getByRole('button', { name: 'Regenerate' }));
+    expect(onregenerate).toHaveBeenLastCalledWith();
   });
 });
