@@ -169,6 +169,7 @@ describe('Compare, thumbs and the Quality view', () => {
   it('lays the columns out in the dark theme and in a narrower window', async () => {
     const dark = path.join(root, 'e2e/bin/switchyard-dark');
     await browser.reloadSession({ 'wdio:enforceWebDriverClassic': true, 'tauri:options': { application: dark } });
+    await browser.setWindowSize(1400, 900);
     await openScreen('chat');
     const list = await $('aside[aria-label="Conversations"]');
     await (await list.$('button*=Write a short poem')).click();
