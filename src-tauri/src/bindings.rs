@@ -59,6 +59,17 @@ fn export_all(dir: &Path) {
         prefs::ChatResume::export_all_to(dir).unwrap();
         crate::commands::preferences::AppInfo::export_all_to(dir).unwrap();
     }
+    // Compare, thumbs and the Quality view.
+    {
+        use switchyard_engine::{quality, send::compare, store::messages};
+        compare::CompareRequest::export_all_to(dir).unwrap();
+        compare::CompareEvent::export_all_to(dir).unwrap();
+        compare::ComparePick::export_all_to(dir).unwrap();
+        messages::Thumb::export_all_to(dir).unwrap();
+        quality::QualityReport::export_all_to(dir).unwrap();
+        quality::suggest::Suggestion::export_all_to(dir).unwrap();
+        quality::suggest::Thresholds::export_all_to(dir).unwrap();
+    }
     // Settings → Local endpoint.
     crate::commands::endpoint::EndpointStatus::export_all_to(dir).unwrap();
     switchyard_engine::store::endpoint::TokenName::export_all_to(dir).unwrap();

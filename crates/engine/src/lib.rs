@@ -10,6 +10,7 @@ pub mod money;
 pub mod paths;
 pub mod provider;
 pub mod providers;
+pub mod quality;
 pub mod redact;
 pub mod redirect;
 pub mod reply;

@@ -5,6 +5,7 @@ pub mod endpoint;
 pub mod local_servers;
 pub mod preferences;
 pub mod providers;
+pub mod quality;
 pub mod rules;
 pub mod spend;
 
@@ -77,6 +78,15 @@ macro_rules! all {
             crate::commands::endpoint::endpoint_tokens,
             crate::commands::endpoint::create_endpoint_token,
             crate::commands::endpoint::revoke_endpoint_token,
+            crate::commands::quality::compare_message,
+            crate::commands::quality::pick_compared,
+            crate::commands::quality::thumb_reply,
+            crate::commands::quality::quality_report,
+            crate::commands::quality::quality_suggestions,
+            crate::commands::quality::accept_suggestion,
+            crate::commands::quality::dismiss_suggestion,
+            crate::commands::quality::quality_thresholds,
+            crate::commands::quality::set_quality_thresholds,
         ]
     };
 }

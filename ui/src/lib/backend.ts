@@ -43,6 +43,13 @@ import type { SpendRange } from './bindings/SpendRange';
 import type { SpendRow } from './bindings/SpendRow';
 import type { EndpointStatus } from './bindings/EndpointStatus';
 import type { TokenName } from './bindings/TokenName';
+import type { CompareEvent } from './bindings/CompareEvent';
+import type { ComparePick } from './bindings/ComparePick';
+import type { CompareRequest } from './bindings/CompareRequest';
+import type { QualityReport } from './bindings/QualityReport';
+import type { Suggestion } from './bindings/Suggestion';
+import type { Thresholds } from './bindings/Thresholds';
+import type { Thumb } from './bindings/Thumb';
 import { externalLink } from './links';
 
 /** Failures the UI meets before Rust answers: the IPC call failed, or the browser did not open. */
@@ -166,6 +173,30 @@ export const backend = {
   /** Resolves with the new token's value: shown once, never stored by the page. */
   createEndpointToken: (name: string) => call<string>('create_endpoint_token', { name }),
   revokeEndpointToken: (name: string) => call<void>('revoke_endpoint_token', { name }),
+  /**
+   * Sends to the routed model and to `request.models` at once, each column's events to
+   * `onEvent`; resolves with the compared answers as saved, by column. Stop with `stopMessage`.
+   */
+  compareMessage: (request: CompareRequest, onEvent: (event: CompareEvent) => void) => {
+    const channel = new Channel<CompareEvent>();
+    channel.onmessage = onEvent;
+    return call<ChatMessage[]>('compare_message', { request, onEvent: channel });
+  },
+  /** `chosen: null` is "about the same". Resolves with the compared answers as saved. */
+  pickCompared: (pick: ComparePick) => call<ChatMessage[]>('pick_compared', { pick }),
+  /** Toggles the thumb; resolves with the reply as saved. */
+  thumbReply: (messageId: number, thumb: Thumb) =>
+    call<ChatMessage>('thumb_reply', { messageId, thumb }),
+  qualityReport: (range: SpendRange) => call<QualityReport>('quality_report', { range }),
+  qualitySuggestions: (range: SpendRange) =>
+    call<Suggestion[]>('quality_suggestions', { range }),
+  acceptSuggestion: (key: string, range: SpendRange) =>
+    call<RuleVersion>('accept_suggestion', { key, range }),
+  dismissSuggestion: (key: string, range: SpendRange) =>
+    call<void>('dismiss_suggestion', { key, range }),
+  qualityThresholds: () => call<Thresholds>('quality_thresholds'),
+  setQualityThresholds: (thresholds: Thresholds) =>
+    call<Thresholds>('set_quality_thresholds', { thresholds }),
   /**
    * Opens an http, https or mailto link from a reply in the system browser or mail client;
    * resolves false (and opens nothing) for any other link.

@@ -57,6 +57,11 @@ fn markdown(conversation: &Conversation, messages: &[ChatMessage]) -> String {
             MessageStatus::Interrupted => " — interrupted",
             MessageStatus::Complete | MessageStatus::Streaming => "",
         };
+        let note = if m.alternative {
+            format!("{note} — compared, not chosen")
+        } else {
+            note.to_string()
+        };
         out.push_str(&format!("\n## {who}{note}\n\n{}\n", m.content.trim_end()));
     }
     out
@@ -87,6 +92,11 @@ mod tests {
             decision: None,
             details: None,
             created_at: "2026-11-25T10:00:00Z".into(),
+            compare_of: None,
+            compare_column: None,
+            alternative: false,
+            verdict: None,
+            thumb: None,
         }
     }
 

@@ -3,6 +3,7 @@
 //! plans, checks budgets, carries out the chain with retries and fallback, and saves the
 //! messages and the ledger as it goes, so a crash, a stop or a failure keeps what came.
 mod cache;
+pub mod compare;
 mod events;
 pub mod meter;
 mod sink;
@@ -85,6 +86,8 @@ pub struct SendOptions {
     pub max_output_tokens: Option<u32>,
     /// Who asked, for the ledger: the endpoint token's name.
     pub client: Option<String>,
+    /// This send is one column of a compare (see [`compare`]).
+    pub compare: Option<compare::Column>,
 }
 
 impl SendOptions {
@@ -94,6 +97,7 @@ impl SendOptions {
             routing: None,
             max_output_tokens: None,
             client: None,
+            compare: None,
         }
     }
 }
@@ -216,7 +220,7 @@ impl Engine {
         check_model(&model_choice, &routing)?;
         let files = prepare_files(request)?;
         let providers = self.settings.list().await?;
-        let messages = self.outgoing(request, &files).await?;
+        let messages = self.outgoing(request, &files, None).await?;
         let decision = route(&messages, &model_choice, &routing, &providers)?;
         check_limits(&decision, &messages, &routing.catalog, &providers)?;
         Ok(decision)
@@ -229,6 +233,7 @@ impl Engine {
         &self,
         request: &SendRequest,
         files: &[NewFile],
+        answers: Option<i64>,
     ) -> Result<Vec<Message>, EngineError> {
         let store = &self.settings.store;
         let (system, mut history, saved) = match &request.conversation_id {
@@ -240,7 +245,11 @@ impl Engine {
             None => (request.system_prompt.clone(), Vec::new(), Vec::new()),
         };
         let mut edited = None;
-        if request.mode != SendMode::New {
+        if let Some(user_id) = answers {
+            // A compared column answers a saved user message, not the routed answer streaming
+            // beside it.
+            history.retain(|m| m.id <= user_id);
+        } else if request.mode != SendMode::New {
             let last = history
                 .iter()
                 .rposition(|m| m.role == Role::User)
@@ -275,6 +284,8 @@ impl Engine {
             .collect();
         if let Some(id) = edited {
             parts.entry(id).or_default().extend(new_parts);
+        }
+        if edited.is_some() || answers.is_some() {
             let mut messages = history::to_messages(&history, &parts);
             with_system(&mut messages, system.as_deref());
             return Ok(messages);
@@ -299,10 +310,9 @@ impl Engine {
         mut on_event: impl FnMut(ChatEvent) + Send,
         cancel: CancellationToken,
     ) -> Result<Sent, EngineError> {
-        if request.mode != SendMode::Regenerate
-            && request.text.trim().is_empty()
-            && request.attachments.is_empty()
-        {
+        let answering_again = request.mode == SendMode::Regenerate
+            || options.compare.is_some_and(|c| c.answers.is_some());
+        if !answering_again && request.text.trim().is_empty() && request.attachments.is_empty() {
             return Err(EngineError::Invalid {
                 field: "text".into(),
                 message: "Type a message first: an empty prompt is not sent.".into(),
@@ -319,12 +329,13 @@ impl Engine {
         let providers = self.providers_for_calls().await?;
         // Routed and checked before anything is saved: a file no model or provider can take
         // is an error that loses nothing.
-        let messages = self.outgoing(&request, &files).await?;
+        let answers = options.compare.and_then(|c| c.answers);
+        let messages = self.outgoing(&request, &files, answers).await?;
         let decision = route(&messages, &model_choice, &routing, &providers)?;
         check_limits(&decision, &messages, &routing.catalog, &providers)?;
         let conversation = self.conversation_for(&request, &model_choice).await?;
         let user = self
-            .user_message(&conversation, &request, &model_choice)
+            .user_message(&conversation, &request, &model_choice, &options)
             .await?;
         store
             .add_attachments(&conversation.id, user.id, &files)
@@ -349,6 +360,11 @@ impl Engine {
         store
             .set_message_decision(assistant.id, &decision_json)
             .await?;
+        if let Some(column) = options.compare {
+            store
+                .mark_compared(assistant.id, user.id, column.column)
+                .await?;
+        }
         let assistant = store.message(assistant.id).await?;
         on_event(ChatEvent::Accepted {
             conversation: conversation.clone(),
@@ -677,8 +693,19 @@ impl Engine {
         conversation: &Conversation,
         request: &SendRequest,
         model: &str,
+        options: &SendOptions,
     ) -> Result<ChatMessage, EngineError> {
         let store = &self.settings.store;
+        if let Some(user_id) = options.compare.and_then(|c| c.answers) {
+            let user = store.message(user_id).await?;
+            if user.role != Role::User || user.conversation_id != conversation.id {
+                return Err(EngineError::Invalid {
+                    field: "compare".into(),
+                    message: "A compared answer must answer a message of its conversation.".into(),
+                });
+            }
+            return Ok(user);
+        }
         if request.mode == SendMode::New {
             return store
                 .insert_message(
@@ -697,6 +724,9 @@ impl Engine {
             .rev()
             .find(|m| m.role == Role::User)
             .ok_or_else(nothing_to_answer)?;
+        if request.mode == SendMode::Regenerate && request.model_once {
+            compare::record_regenerate(store, &conversation.id, last_user.id, model).await?;
+        }
         if request.mode == SendMode::EditLast {
             store
                 .update_message_content(last_user.id, &request.text)

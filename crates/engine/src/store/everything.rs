@@ -1,8 +1,9 @@
 //! Everything the user keeps in Switchyard in one JSON file: conversations with their messages,
-//! the routing rules and their history, assistants, budgets and the whole usage ledger. Keys are
-//! never in the database, so never in the file. Attachments are in it with their conversation,
-//! each with its bytes in base64 (`data_base64`), so the one file is the whole of it; a file
-//! missing from the data directory is listed with `data_base64: null` and why.
+//! the routing rules and their history, assistants, budgets, the whole usage ledger, and the
+//! votes and answered suggestions that tune the rules. Keys are never in the database, so never
+//! in the file. Attachments are in it with their conversation, each with its bytes in base64
+//! (`data_base64`), so the one file is the whole of it; a file missing from the data directory
+//! is listed with `data_base64: null` and why.
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use serde_json::{json, Value};
@@ -12,7 +13,7 @@ use super::Store;
 use crate::error::EngineError;
 
 /// Tables whose rows go into the export as they are, every column by name.
-const TABLES: &[&str] = &["usage", "budgets", "rule_versions"];
+const TABLES: &[&str] = &["usage", "budgets", "rule_versions", "votes", "suggestions"];
 
 impl Store {
     pub async fn export_everything(&self, app_version: &str) -> Result<String, EngineError> {

@@ -85,6 +85,45 @@ pub struct ChatMessage {
     #[ts(as = "Option<crate::reply::Reply>")]
     pub details: Option<serde_json::Value>,
     pub created_at: String,
+    /// A compared answer: the user message every column of the compare answered.
+    #[ts(type = "number | null")]
+    pub compare_of: Option<i64>,
+    /// Its column: 0 for the routed model, 1.. for the models it was compared with.
+    pub compare_column: Option<u32>,
+    /// A compared answer that was not chosen: shown, never sent upstream.
+    pub alternative: bool,
+    /// How the user picked among the compared answers, once they have.
+    pub verdict: Option<Verdict>,
+    /// The user's thumb on this reply.
+    pub thumb: Option<Thumb>,
+}
+
+/// How a compare was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum Verdict {
+    /// One answer was picked (the one that is not an alternative).
+    Picked,
+    /// "About the same": the routed answer continues.
+    Tie,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum Thumb {
+    Up,
+    Down,
+}
+
+impl Thumb {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Up => "up",
+            Self::Down => "down",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -99,7 +138,11 @@ pub struct SearchHit {
     pub snippet: String,
 }
 
-const COLUMNS: &str = "id, conversation_id, role, content, status, requested_model, model, provider, decision, details, created_at";
+const COLUMNS: &str = "id, conversation_id, role, content, status, requested_model, model, provider, decision, details, created_at,
+    compare_of, compare_column, alternative,
+    (SELECT CASE WHEN v.result = 'tie' THEN 'tie' ELSE 'picked' END FROM votes v
+     WHERE v.kind = 'compare' AND v.compare_of = messages.compare_of LIMIT 1) AS verdict,
+    (SELECT v.result FROM votes v WHERE v.kind = 'thumb' AND v.message_id = messages.id) AS thumb";
 
 fn json(text: Option<String>) -> Option<serde_json::Value> {
     text.and_then(|t| serde_json::from_str(&t).ok())
@@ -123,6 +166,23 @@ fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ChatMessage, EngineError> {
         decision: json(row.try_get("decision")?),
         details: json(row.try_get("details")?),
         created_at: row.try_get("created_at")?,
+        compare_of: row.try_get("compare_of")?,
+        compare_column: row.try_get("compare_column")?,
+        alternative: row.try_get("alternative")?,
+        verdict: row.try_get::<Option<String>, _>("verdict")?.map(|v| {
+            if v == "tie" {
+                Verdict::Tie
+            } else {
+                Verdict::Picked
+            }
+        }),
+        thumb: row.try_get::<Option<String>, _>("thumb")?.map(|t| {
+            if t == "up" {
+                Thumb::Up
+            } else {
+                Thumb::Down
+            }
+        }),
     })
 }
 
@@ -268,6 +328,48 @@ impl Store {
         sqlx::query("DELETE FROM messages WHERE conversation_id = ? AND id > ?")
             .bind(conversation_id)
             .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Marks a reply as one column of a compare of `compare_of`; the routed column (0) is the
+    /// one the conversation continues with until the user picks.
+    pub async fn mark_compared(
+        &self,
+        id: i64,
+        compare_of: i64,
+        column: u32,
+    ) -> Result<(), EngineError> {
+        sqlx::query(
+            "UPDATE messages SET compare_of = ?, compare_column = ?, alternative = ? WHERE id = ?",
+        )
+        .bind(compare_of)
+        .bind(column)
+        .bind(column != 0)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The answers of the compare of user message `compare_of`, by column.
+    pub async fn compared(&self, compare_of: i64) -> Result<Vec<ChatMessage>, EngineError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM messages WHERE compare_of = ? ORDER BY compare_column"
+        ))
+        .bind(compare_of)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// Makes `chosen` the answer of the compare of `compare_of` that the conversation continues
+    /// with; the others become alternatives.
+    pub async fn choose_compared(&self, compare_of: i64, chosen: i64) -> Result<(), EngineError> {
+        sqlx::query("UPDATE messages SET alternative = (id != ?) WHERE compare_of = ?")
+            .bind(chosen)
+            .bind(compare_of)
             .execute(self.pool())
             .await?;
         Ok(())

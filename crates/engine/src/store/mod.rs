@@ -26,6 +26,7 @@ mod rollups;
 pub mod rules;
 pub mod spend;
 mod writer;
+pub mod votes;
 
 #[derive(Debug, Clone)]
 pub struct Store {

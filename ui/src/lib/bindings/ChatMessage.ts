@@ -3,6 +3,8 @@ import type { Decision } from "./Decision";
 import type { MessageStatus } from "./MessageStatus";
 import type { Reply } from "./Reply";
 import type { Role } from "./Role";
+import type { Thumb } from "./Thumb";
+import type { Verdict } from "./Verdict";
 
 export type ChatMessage = { id: number, conversation_id: string, role: Role, content: string, status: MessageStatus, 
 /**
@@ -20,4 +22,24 @@ decision: Decision | null,
 /**
  * How the reply went: tokens, cost, timings, every hop.
  */
-details: Reply | null, created_at: string, };
+details: Reply | null, created_at: string, 
+/**
+ * A compared answer: the user message every column of the compare answered.
+ */
+compare_of: number | null, 
+/**
+ * Its column: 0 for the routed model, 1.. for the models it was compared with.
+ */
+compare_column: number | null, 
+/**
+ * A compared answer that was not chosen: shown, never sent upstream.
+ */
+alternative: boolean, 
+/**
+ * How the user picked among the compared answers, once they have.
+ */
+verdict: Verdict | null, 
+/**
+ * The user's thumb on this reply.
+ */
+thumb: Thumb | null, };

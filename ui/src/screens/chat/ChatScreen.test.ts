@@ -12,7 +12,7 @@ import ChatScreen from './ChatScreen.svelte';
 const conversation: Conversation = { id: 'c1', title: 'Trains', model: 'auto', system_prompt: null, created_at: '', updated_at: '' };
 
 function msg(id: number, role: 'user' | 'assistant', content: string, status: ChatMessage['status'] = 'complete'): ChatMessage {
-  return { id, conversation_id: 'c1', role, content, status, requested_model: 'auto', model: role === 'assistant' ? 'gpt-4o-mini' : null, provider: null, decision: null, details: null, created_at: '' };
+  return { id, conversation_id: 'c1', role, content, status, requested_model: 'auto', model: role === 'assistant' ? 'gpt-4o-mini' : null, provider: null, decision: null, details: null, created_at: '', compare_of: null, compare_column: null, alternative: false, verdict: null, thumb: null };
 }
 
 describe('ChatScreen', () => {

@@ -72,6 +72,11 @@ function assistant(over: Partial<ChatMessage> = {}): ChatMessage {
       failing_keys: [],
     },
     created_at: '2026-11-25T10:00:00Z',
+    compare_of: null,
+    compare_column: null,
+    alternative: false,
+    verdict: null,
+    thumb: null,
     ...over,
   } as ChatMessage;
 }

@@ -43,7 +43,7 @@ function backend() {
         sent.push(a.request as SendRequest);
         conversations = [{ ...conversation, system_prompt: (a.request as SendRequest).system_prompt ?? null }];
         const channel = a.onEvent as Channel<ChatEvent>;
-        const done = { id: 2, conversation_id: 'c1', role: 'assistant', content: 'Hallo', status: 'complete', requested_model: 'auto', model: 'gpt-4o-mini', provider: null, decision: null, details: null, created_at: '' };
+        const done = { id: 2, conversation_id: 'c1', role: 'assistant', content: 'Hallo', status: 'complete', requested_model: 'auto', model: 'gpt-4o-mini', provider: null, decision: null, details: null, created_at: '', compare_of: null, compare_column: null, alternative: false, verdict: null, thumb: null };
         channel.onmessage({ type: 'accepted', conversation: conversations[0], user: { ...done, id: 1, role: 'user', content: 'Hello' }, assistant: { ...done, content: '', status: 'streaming' }, attachments: [] } as unknown as ChatEvent);
         channel.onmessage({ type: 'done', message: done } as unknown as ChatEvent);
         return done;

@@ -24,6 +24,11 @@ function message(i: number): ChatMessage {
     decision: null,
     details: null,
     created_at: '',
+    compare_of: null,
+    compare_column: null,
+    alternative: false,
+    verdict: null,
+    thumb: null,
   };
 }
 
