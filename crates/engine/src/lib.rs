@@ -12,6 +12,7 @@ pub mod provider;
 pub mod providers;
 pub mod redact;
 pub mod redirect;
+pub mod replay;
 pub mod reply;
 pub mod routing;
 pub mod secrets;
