@@ -14,7 +14,10 @@ use serde::Serialize;
 use switchyard_router::{Catalog, CompiledRules};
 use ts_rs::TS;
 
+use crate::availability::unavailable_set;
 use crate::error::{EngineError, ErrorCode};
+use crate::send::Engine;
+use crate::store::rules::RoutingConfig;
 use crate::store::spend::SpendRange;
 use crate::store::Store;
 
@@ -241,6 +244,42 @@ pub async fn replay(
     // A panic while routing is a bug: pass it on unchanged.
     .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
     Ok(report)
+}
+
+/// Replays a rule editor's draft (saved or not) as the app would route with it now: models
+/// that cannot be called now are skipped, and at most `requests_per_move` requests are listed
+/// per move. A draft the router refuses is an error saying what to fix.
+pub async fn replay_draft(
+    engine: &Engine,
+    draft: &RoutingConfig,
+    range: &SpendRange,
+    requests_per_move: Option<usize>,
+) -> Result<ReplayReport, EngineError> {
+    let rules = CompiledRules::new(draft.rules.clone()).map_err(|issues| {
+        EngineError::coded(
+            ErrorCode::InvalidRules,
+            format!(
+                "These rules cannot be replayed until they are fixed: {}",
+                issues
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        )
+    })?;
+    let options = ReplayOptions {
+        unavailable: unavailable_set(engine.availability(&draft.catalog).await?),
+        requests_per_move,
+    };
+    replay(
+        &engine.settings().store,
+        &rules,
+        &draft.catalog,
+        range,
+        &options,
+    )
+    .await
 }
 
 #[cfg(test)]
