@@ -200,10 +200,19 @@ fn replay_conversation(
         let r = &requests[i];
         let upto = r.first.message_id.unwrap_or(i64::MAX);
         while let Some(m) = c.messages.get(next).filter(|m| m.id < upto) {
-            if is_said(m.user, m.failed, &m.content) {
+            // A plain-ASCII reply comes without its text (the store read only its length):
+            // as many spaces stand in for it, which the router counts as the same tokens
+            // (a quarter per ASCII byte), and it reads no reply's words, only the last
+            // user message's.
+            let content = match &m.content {
+                Some(text) if is_said(m.user, m.failed, text) => Some(text.clone()),
+                Some(_) => None,
+                None => Some(" ".repeat(m.bytes)),
+            };
+            if let Some(content) = content {
                 request.messages.push(Message {
                     role: if m.user { "user" } else { "assistant" }.into(),
-                    content: m.content.clone(),
+                    content,
                 });
                 asked |= m.user;
             }

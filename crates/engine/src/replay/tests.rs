@@ -399,3 +399,107 @@ async fn a_catalog_with_no_enabled_model_is_refused_with_what_to_do() {
     .unwrap_err();
     assert!(e.to_string().contains("Enable a model"), "{e}");
 }
+
+#[tokio::test]
+async fn a_request_is_rebuilt_with_the_size_the_send_path_gave_the_router() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("app.db")).await.unwrap();
+    let c = store.create_conversation("Sizes", "auto").await.unwrap();
+    store
+        .set_conversation_system_prompt(&c.id, Some("Answer in English."))
+        .await
+        .unwrap();
+    // Replies of every kind: plain ASCII (read by length only), non-ASCII, blank, failed.
+    let replies = [
+        (
+            "Tell me about tea",
+            "Tea is brewed from leaves. ".repeat(40),
+            MessageStatus::Complete,
+        ),
+        (
+            "And in Russian?",
+            "Чай заваривают из листьев — ".repeat(20),
+            MessageStatus::Complete,
+        ),
+        ("Once more", " \n\t ".to_string(), MessageStatus::Complete),
+        ("Again", "half a reply".to_string(), MessageStatus::Failed),
+    ];
+    for (prompt, reply, status) in &replies {
+        store
+            .insert_message(&c.id, Role::User, prompt, MessageStatus::Complete, None)
+            .await
+            .unwrap();
+        store
+            .insert_message(&c.id, Role::Assistant, reply, *status, None)
+            .await
+            .unwrap();
+    }
+    store
+        .insert_message(
+            &c.id,
+            Role::User,
+            "Thanks, and coffee?",
+            MessageStatus::Complete,
+            None,
+        )
+        .await
+        .unwrap();
+    let last = store
+        .insert_message(&c.id, Role::Assistant, "", MessageStatus::Complete, None)
+        .await
+        .unwrap();
+    let row = LedgerRow {
+        conversation_id: Some(c.id.clone()),
+        message_id: Some(last.id),
+        ..call("gpt-4o-mini", "default", "answered", 10, 10)
+    };
+    store.record_usage(&[row]).await.unwrap();
+
+    // What the send path gave the router for the last message.
+    let saved = store.messages(&c.id).await.unwrap();
+    let mut messages = crate::chat::history::to_messages(&saved[..saved.len() - 1]);
+    messages.insert(
+        0,
+        switchyard_router::Message {
+            role: "system".into(),
+            content: "Answer in English.".into(),
+        },
+    );
+    let sent = Request {
+        messages,
+        ..Request::default()
+    };
+    let (tokens, count) = (sent.approx_prompt_tokens(), sent.messages.len() as u32);
+    let exactly = |n: u32| switchyard_router::Range {
+        min: Some(n),
+        max: Some(n),
+    };
+    let mut set = rules("gpt-4o").rule_set().clone();
+    set.rules.insert(
+        0,
+        Rule {
+            name: "this size".into(),
+            enabled: true,
+            when: vec![
+                Condition::PromptTokens(exactly(tokens)),
+                Condition::Messages(exactly(count)),
+            ],
+            then: chain(&["claude-haiku"]),
+        },
+    );
+    let report = replay(
+        &store,
+        &CompiledRules::new(set).unwrap(),
+        &default_catalog(),
+        &all_time(),
+        &ReplayOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        report.moved, 1,
+        "{:?} (sent {tokens} tokens in {count} messages)",
+        report.rules
+    );
+    assert_eq!(report.moves[0].rule, "this size");
+}

@@ -1,6 +1,8 @@
 //! What a replay reads: the ledger's calls of a period, and the saved conversations their
 //! prompts came from (see `crate::replay`).
-use sqlx::Row;
+use std::collections::HashMap;
+
+use serde::Deserialize;
 
 use super::spend::SpendRange;
 use super::Store;
@@ -35,7 +37,11 @@ pub struct PastMessage {
     pub id: i64,
     pub user: bool,
     pub failed: bool,
-    pub content: String,
+    /// The text; `None` for an assistant reply that is plain ASCII and part of the
+    /// conversation (see [`Store::past_conversations`]), of which only the length is read.
+    pub content: Option<String>,
+    /// The text's length in bytes.
+    pub bytes: usize,
 }
 
 /// A saved conversation whose messages a replay reads: every message before its last request
@@ -54,101 +60,150 @@ const WANTED: &str = "WITH wanted AS (
         WHERE at >= ?1 AND at < ?2 AND message_id IS NOT NULL AND conversation_id IS NOT NULL
         GROUP BY conversation_id)";
 
+/// A ledger row as the query packs it (see [`Store::past_calls`]).
+#[derive(Deserialize)]
+struct CallRow(
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+    i64,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<String>,
+);
+
+/// A message as the query packs it: conversation, id, is the user's, failed, text, bytes.
+#[derive(Deserialize)]
+struct MessageRow(String, i64, i64, i64, Option<String>, i64);
+
+fn tokens(n: i64) -> u32 {
+    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+fn unpack<T: serde::de::DeserializeOwned>(json: Option<String>) -> Result<Vec<T>, EngineError> {
+    match json {
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|e| EngineError::Database(format!("unreadable ledger history: {e}"))),
+        None => Ok(Vec::new()),
+    }
+}
+
+// Both reads pack their rows into one JSON value inside SQLite and parse it here: a hundred
+// thousand rows read one by one cost seconds of per-row overhead; as one value, a fraction.
 impl Store {
     /// Every ledger row of `range`, oldest first.
     pub async fn past_calls(&self, range: &SpendRange) -> Result<Vec<PastCall>, EngineError> {
-        let rows = sqlx::query(
-            "SELECT id, at, source, conversation_id, message_id, model, task, rule, hop, attempt,
-                    outcome, input_tokens, output_tokens, cached_tokens, reasoning_tokens,
-                    cost_nusd, cost_estimated, usage_flag
-             FROM usage WHERE at >= ?1 AND at < ?2 ORDER BY id",
+        let json: Option<String> = sqlx::query_scalar(
+            "SELECT json_group_array(json_array(id, at, source, conversation_id, message_id,
+                    model, task, rule, hop, attempt, outcome, input_tokens, output_tokens,
+                    cached_tokens, reasoning_tokens, cost_nusd, cost_estimated, usage_flag))
+             FROM usage WHERE at >= ?1 AND at < ?2",
         )
         .bind(&range.from)
         .bind(&range.to)
-        .fetch_all(self.pool())
+        .fetch_one(self.pool())
         .await?;
-        let tokens = |row: &sqlx::sqlite::SqliteRow, i: usize| -> Result<u32, sqlx::Error> {
-            let n: i64 = row.try_get(i)?;
-            Ok(u32::try_from(n.max(0)).unwrap_or(u32::MAX))
-        };
-        let calls = rows
-            .iter()
-            .map(|row| {
-                Ok(PastCall {
-                    id: row.try_get(0)?,
-                    at: row.try_get(1)?,
-                    source: row.try_get(2)?,
-                    conversation_id: row.try_get(3)?,
-                    message_id: row.try_get(4)?,
-                    model: row.try_get(5)?,
-                    task: row.try_get(6)?,
-                    rule: row.try_get(7)?,
-                    hop: row.try_get(8)?,
-                    attempt: row.try_get(9)?,
-                    outcome: row.try_get(10)?,
-                    input_tokens: tokens(row, 11)?,
-                    output_tokens: tokens(row, 12)?,
-                    cached_tokens: tokens(row, 13)?,
-                    reasoning_tokens: tokens(row, 14)?,
-                    cost_nusd: row.try_get(15)?,
-                    cost_estimated: row.try_get(16)?,
-                    usage_flag: row.try_get(17)?,
-                })
+        let mut calls: Vec<PastCall> = unpack::<CallRow>(json)?
+            .into_iter()
+            .map(|r| PastCall {
+                id: r.0,
+                at: r.1,
+                source: r.2,
+                conversation_id: r.3,
+                message_id: r.4,
+                model: r.5,
+                task: r.6,
+                rule: r.7,
+                hop: r.8,
+                attempt: r.9,
+                outcome: r.10,
+                input_tokens: tokens(r.11),
+                output_tokens: tokens(r.12),
+                cached_tokens: tokens(r.13),
+                reasoning_tokens: tokens(r.14),
+                cost_nusd: r.15,
+                cost_estimated: r.16 != 0,
+                usage_flag: r.17,
             })
-            .collect::<Result<_, sqlx::Error>>()?;
+            .collect();
+        calls.sort_unstable_by_key(|c| c.id);
         Ok(calls)
     }
 
     /// The conversations the requests of `range` were made in (those still saved), each with
-    /// its messages up to its last request of the period.
+    /// its messages up to its last request of the period, oldest first. A reply matters to the
+    /// router only through its size, and most replies are plain ASCII, whose approximate token
+    /// count is their length alone: those that are part of the conversation (not failed, not
+    /// blank) come without their text, which is most of what there is to read.
     pub async fn past_conversations(
         &self,
         range: &SpendRange,
     ) -> Result<Vec<PastConversation>, EngineError> {
-        let heads = sqlx::query(&format!(
-            "{WANTED} SELECT c.id, c.title, c.system_prompt FROM wanted w
-             JOIN conversations c ON c.id = w.conversation_id ORDER BY c.id"
+        let heads: Option<String> = sqlx::query_scalar(&format!(
+            "{WANTED} SELECT json_group_array(json_array(c.id, c.title, c.system_prompt))
+             FROM wanted w JOIN conversations c ON c.id = w.conversation_id"
         ))
         .bind(&range.from)
         .bind(&range.to)
-        .fetch_all(self.pool())
+        .fetch_one(self.pool())
         .await?;
-        let mut conversations = heads
-            .iter()
-            .map(|row| {
-                Ok(PastConversation {
-                    id: row.try_get(0)?,
-                    title: row.try_get(1)?,
-                    system_prompt: row.try_get(2)?,
+        let messages: Option<String> = sqlx::query_scalar(&format!(
+            "{WANTED}, picked AS (
+                 SELECT m.conversation_id, m.id, m.role = 'user' AS user,
+                        m.status = 'failed' AS failed, m.content,
+                        length(CAST(m.content AS BLOB)) AS bytes,
+                        length(CAST(m.content AS BLOB)) = length(m.content) AS ascii
+                 FROM wanted w JOIN messages m
+                   ON m.conversation_id = w.conversation_id AND m.id < w.upto)
+             SELECT json_group_array(json_array(conversation_id, id, user, failed,
+                        CASE WHEN user OR NOT ascii THEN content END, bytes))
+             FROM picked
+             WHERE user OR NOT ascii
+                OR (NOT failed AND trim(content, ' ' || char(9, 10, 11, 12, 13)) != '')"
+        ))
+        .bind(&range.from)
+        .bind(&range.to)
+        .fetch_one(self.pool())
+        .await?;
+        let mut conversations: Vec<PastConversation> =
+            unpack::<(String, String, Option<String>)>(heads)?
+                .into_iter()
+                .map(|(id, title, system_prompt)| PastConversation {
+                    id,
+                    title,
+                    system_prompt,
                     messages: Vec::new(),
                 })
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        let messages = sqlx::query(&format!(
-            "{WANTED} SELECT m.conversation_id, m.id, m.role = 'user', m.status = 'failed', m.content
-             FROM wanted w JOIN messages m
-               ON m.conversation_id = w.conversation_id AND m.id < w.upto
-             ORDER BY m.conversation_id, m.id"
-        ))
-        .bind(&range.from)
-        .bind(&range.to)
-        .fetch_all(self.pool())
-        .await?;
-        let mut at = 0;
-        for row in &messages {
-            let conversation: &str = row.try_get(0)?;
-            while at < conversations.len() && conversations[at].id.as_str() < conversation {
-                at += 1;
+                .collect();
+        let index: HashMap<String, usize> = conversations
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
+        for m in unpack::<MessageRow>(messages)? {
+            if let Some(&i) = index.get(&m.0) {
+                conversations[i].messages.push(PastMessage {
+                    id: m.1,
+                    user: m.2 != 0,
+                    failed: m.3 != 0,
+                    content: m.4,
+                    bytes: usize::try_from(m.5).unwrap_or(0),
+                });
             }
-            let Some(c) = conversations.get_mut(at).filter(|c| c.id == conversation) else {
-                continue;
-            };
-            c.messages.push(PastMessage {
-                id: row.try_get(1)?,
-                user: row.try_get(2)?,
-                failed: row.try_get(3)?,
-                content: row.try_get(4)?,
-            });
+        }
+        for c in &mut conversations {
+            c.messages.sort_unstable_by_key(|m| m.id);
         }
         Ok(conversations)
     }
