@@ -64,9 +64,17 @@ describe('Replay history', () => {
     // Rules with a code rule: saved, so the chats below are made under them.
     await openScreen('rules');
     const select = await $('#preset');
-    const value = await browser.execute(
-      (el) => [...el.options].find((o) => o.textContent.trim().startsWith('SmartRouter'))?.value,
-      select,
+    // The presets arrive after the screen opens.
+    let value;
+    await browser.waitUntil(
+      async () => {
+        value = await browser.execute(
+          (el) => [...el.options].find((o) => o.textContent.trim().startsWith('SmartRouter'))?.value ?? null,
+          select,
+        );
+        return value !== null;
+      },
+      { timeoutMsg: 'the presets did not load' },
     );
     await select.selectByAttribute('value', value);
     await (await $('button=Load')).click();
@@ -112,6 +120,10 @@ describe('Replay history', () => {
     await expect(requests).toHaveText(expect.stringContaining('claude-opus-4 · code'));
     await expect(requests).toHaveText(expect.stringContaining('gpt-4o-mini · code'));
     await screenshot('replay');
+    await (await $('[data-testid="replay-basis"]')).scrollIntoView();
+    await expect($('[data-testid="replay-rules"]')).toHaveText(expect.stringContaining('code'));
+    await screenshot('replay-per-task-and-rule');
+    await (await $('[data-testid="replay-requests"]')).scrollIntoView();
     await (await requests.$('button=Open in Chat')).click();
     const user = await $('[data-testid="message-user"]');
     await user.waitForDisplayed();
