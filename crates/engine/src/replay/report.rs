@@ -60,10 +60,11 @@ pub(super) fn build(
         basis: BasisCounts::default(),
     };
     let mut skipped: BTreeMap<(String, Unreplayable), (u64, i64)> = BTreeMap::new();
-    let mut moves: HashMap<(String, String, String, String), Move> = HashMap::new();
     let mut tasks: BTreeMap<String, TaskCost> = BTreeMap::new();
     let mut rules: BTreeMap<String, RuleCount> = BTreeMap::new();
-    for (r, outcome) in requests.into_iter().zip(outcomes) {
+    // The moved requests, oldest first: (request, decision now, estimate, basis).
+    let mut moved_list: Vec<(usize, Choice, i64, Basis)> = Vec::new();
+    for (i, (r, outcome)) in requests.iter().zip(outcomes).enumerate() {
         let after = match outcome {
             Outcome::Routed(after) => after,
             Outcome::Pinned => {
@@ -82,7 +83,7 @@ pub(super) fn build(
                 continue;
             }
         };
-        let (estimated, basis) = estimate(&r, &after, catalog);
+        let (estimated, basis) = estimate(r, &after, catalog);
         let moved = after.model != r.first.model;
         report.replayed += 1;
         report.moved += u64::from(moved);
@@ -94,67 +95,103 @@ pub(super) fn build(
             Basis::RepricedEstimate => report.basis.repriced_estimate += 1,
             Basis::NoTokens => report.basis.no_tokens += 1,
         }
-        let task = tasks.entry(after.task.clone()).or_insert_with(|| TaskCost {
-            task: after.task.clone(),
-            requests: 0,
-            moved: 0,
-            paid_nusd: 0,
-            estimated_nusd: 0,
-            difference_nusd: 0,
-        });
+        if !tasks.contains_key(&after.task) {
+            tasks.insert(
+                after.task.clone(),
+                TaskCost {
+                    task: after.task.clone(),
+                    requests: 0,
+                    moved: 0,
+                    paid_nusd: 0,
+                    estimated_nusd: 0,
+                    difference_nusd: 0,
+                },
+            );
+        }
+        let task = tasks.get_mut(&after.task).expect("inserted above");
         task.requests += 1;
         task.moved += u64::from(moved);
         task.paid_nusd = task.paid_nusd.saturating_add(r.paid_nusd);
         task.estimated_nusd = task.estimated_nusd.saturating_add(estimated);
-        let rule = rules
-            .entry(after.rule.clone())
-            .or_insert_with(|| RuleCount {
-                rule: after.rule.clone(),
-                requests: 0,
-                moved: 0,
-            });
+        if !rules.contains_key(&after.rule) {
+            rules.insert(
+                after.rule.clone(),
+                RuleCount {
+                    rule: after.rule.clone(),
+                    requests: 0,
+                    moved: 0,
+                },
+            );
+        }
+        let rule = rules.get_mut(&after.rule).expect("inserted above");
         rule.requests += 1;
         rule.moved += u64::from(moved);
-        if !moved {
-            continue;
+        if moved {
+            moved_list.push((i, after, estimated, basis));
         }
-        let key = (
-            r.first.model.clone(),
-            after.model.clone(),
-            after.task.clone(),
-            after.rule.clone(),
-        );
-        let entry = moves.entry(key).or_insert_with(|| Move {
-            from: r.first.model.clone(),
-            to: after.model.clone(),
-            task: after.task.clone(),
-            rule: after.rule.clone(),
-            count: 0,
-            paid_nusd: 0,
-            estimated_nusd: 0,
-            requests: Vec::new(),
-        });
-        entry.count += 1;
-        entry.paid_nusd = entry.paid_nusd.saturating_add(r.paid_nusd);
-        entry.estimated_nusd = entry.estimated_nusd.saturating_add(estimated);
-        let conversation_id = r.first.conversation_id.clone().unwrap_or_default();
-        entry.requests.push(ReplayedRequest {
-            request_id: r.first.id,
-            message_id: r.first.message_id.unwrap_or_default(),
-            at: r.first.at.clone(),
-            source: r.first.source.clone(),
-            conversation_title: titles
-                .get(conversation_id.as_str())
-                .map(|t| (*t).to_string())
-                .unwrap_or_default(),
-            conversation_id,
-            before: r.before(),
-            after,
-            paid_nusd: r.paid_nusd,
-            estimated_nusd: estimated,
-            basis,
-        });
     }
+    // Moves by (from, to, task, rule), each with its requests' places in `moved_list`.
+    let mut groups: HashMap<(&str, &str, &str, &str), (Move, Vec<usize>)> = HashMap::new();
+    for (at, (i, after, estimated, _)) in moved_list.iter().enumerate() {
+        let r = &requests[*i];
+        let key = (
+            r.first.model.as_str(),
+            after.model.as_str(),
+            after.task.as_str(),
+            after.rule.as_str(),
+        );
+        let (m, members) = groups.entry(key).or_insert_with(|| {
+            let m = Move {
+                from: r.first.model.clone(),
+                to: after.model.clone(),
+                task: after.task.clone(),
+                rule: after.rule.clone(),
+                count: 0,
+                paid_nusd: 0,
+                estimated_nusd: 0,
+                requests: Vec::new(),
+            };
+            (m, Vec::new())
+        });
+        m.count += 1;
+        m.paid_nusd = m.paid_nusd.saturating_add(r.paid_nusd);
+        m.estimated_nusd = m.estimated_nusd.saturating_add(*estimated);
+        members.push(at);
+    }
+    // Only the requests listed are built: the newest (requests are oldest first).
+    report.moves = groups
+        .into_values()
+        .map(|(mut m, members)| {
+            let keep = options.requests_per_move.unwrap_or(usize::MAX);
+            m.requests = members
+                .iter()
+                .rev()
+                .take(keep)
+                .map(|&at| {
+                    let (i, after, estimated, basis) = &moved_list[at];
+                    let r = &requests[*i];
+                    let conversation_id = r.first.conversation_id.clone().unwrap_or_default();
+                    ReplayedRequest {
+                        request_id: r.first.id,
+                        message_id: r.first.message_id.unwrap_or_default(),
+                        at: r.first.at.clone(),
+                        source: r.first.source.clone(),
+                        conversation_title: titles
+                            .get(conversation_id.as_str())
+                            .map(|t| (*t).to_string())
+                            .unwrap_or_default(),
+                        conversation_id,
+                        before: r.before(),
+                        after: after.clone(),
+                        paid_nusd: r.paid_nusd,
+                        estimated_nusd: *estimated,
+                        basis: *basis,
+                    }
+                })
+                .collect();
+            m
+        })
+        .collect();
     report.not_replayed = skipped
         .into_iter()
         .map(|((source, reason), (requests, paid_nusd))| NotReplayed {
@@ -164,13 +201,6 @@ pub(super) fn build(
             paid_nusd,
         })
         .collect();
-    report.moves = moves.into_values().collect();
-    for m in &mut report.moves {
-        m.requests.sort_by(|a, b| b.request_id.cmp(&a.request_id));
-        if let Some(limit) = options.requests_per_move {
-            m.requests.truncate(limit);
-        }
-    }
     report.moves.sort_by(|a, b| {
         b.count.cmp(&a.count).then_with(|| {
             (&a.from, &a.to, &a.task, &a.rule).cmp(&(&b.from, &b.to, &b.task, &b.rule))

@@ -150,32 +150,39 @@ impl Store {
         &self,
         range: &SpendRange,
     ) -> Result<Vec<PastConversation>, EngineError> {
-        let heads: Option<String> = sqlx::query_scalar(&format!(
-            "{WANTED} SELECT json_group_array(json_array(c.id, c.title, c.system_prompt))
-             FROM wanted w JOIN conversations c ON c.id = w.conversation_id"
-        ))
-        .bind(&range.from)
-        .bind(&range.to)
-        .fetch_one(self.pool())
-        .await?;
-        let messages: Option<String> = sqlx::query_scalar(&format!(
-            "{WANTED}, picked AS (
-                 SELECT m.conversation_id, m.id, m.role = 'user' AS user,
-                        m.status = 'failed' AS failed, m.content,
-                        length(CAST(m.content AS BLOB)) AS bytes,
-                        length(CAST(m.content AS BLOB)) = length(m.content) AS ascii
-                 FROM wanted w JOIN messages m
-                   ON m.conversation_id = w.conversation_id AND m.id < w.upto)
-             SELECT json_group_array(json_array(conversation_id, id, user, failed,
-                        CASE WHEN user OR NOT ascii THEN content END, bytes))
-             FROM picked
-             WHERE user OR NOT ascii
-                OR (NOT failed AND trim(content, ' ' || char(9, 10, 11, 12, 13)) != '')"
-        ))
-        .bind(&range.from)
-        .bind(&range.to)
-        .fetch_one(self.pool())
-        .await?;
+        let heads = async {
+            let json: Option<String> = sqlx::query_scalar(&format!(
+                "{WANTED} SELECT json_group_array(json_array(c.id, c.title, c.system_prompt))
+                 FROM wanted w JOIN conversations c ON c.id = w.conversation_id"
+            ))
+            .bind(&range.from)
+            .bind(&range.to)
+            .fetch_one(self.pool())
+            .await?;
+            Ok::<_, EngineError>(json)
+        };
+        let messages = async {
+            let json: Option<String> = sqlx::query_scalar(&format!(
+                "{WANTED}, picked AS (
+                     SELECT m.conversation_id, m.id, m.role = 'user' AS user,
+                            m.status = 'failed' AS failed, m.content,
+                            octet_length(m.content) AS bytes,
+                            octet_length(m.content) = length(m.content) AS ascii
+                     FROM wanted w JOIN messages m
+                       ON m.conversation_id = w.conversation_id AND m.id < w.upto)
+                 SELECT json_group_array(json_array(conversation_id, id, user, failed,
+                            CASE WHEN user OR NOT ascii THEN content END, bytes))
+                 FROM picked
+                 WHERE user OR NOT ascii
+                    OR (NOT failed AND content GLOB '*[^ ' || char(9, 10, 11, 12, 13) || ']*')"
+            ))
+            .bind(&range.from)
+            .bind(&range.to)
+            .fetch_one(self.pool())
+            .await?;
+            Ok::<_, EngineError>(json)
+        };
+        let (heads, messages) = tokio::try_join!(heads, messages)?;
         let mut conversations: Vec<PastConversation> =
             unpack::<(String, String, Option<String>)>(heads)?
                 .into_iter()
