@@ -137,8 +137,31 @@ fn table(r: &ReplayReport, rules: &str) -> String {
             r.chosen_by_user
         ));
     }
+    // Columns as wide as their longest entry, so long model and rule names stay aligned.
+    let arrow = |m: &switchyard_engine::replay::Move| format!("{} -> {}", m.from, m.to);
+    let wm = r
+        .moves
+        .iter()
+        .map(|m| arrow(m).len())
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    let wt = r
+        .moves
+        .iter()
+        .map(|m| m.task.len())
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    let wr = r
+        .moves
+        .iter()
+        .map(|m| m.rule.len())
+        .max()
+        .unwrap_or(0)
+        .max(4);
     s.push_str(&format!(
-        "\n{:<44} {:<14} {:<20} {:>8} {:>12} {:>12} {:>12}\n",
+        "\n{:<wm$} {:<wt$} {:<wr$} {:>8} {:>12} {:>12} {:>12}\n",
         "move", "task", "rule", "requests", "paid", "under rules", "difference"
     ));
     if r.moves.is_empty() {
@@ -146,8 +169,8 @@ fn table(r: &ReplayReport, rules: &str) -> String {
     }
     for m in &r.moves {
         s.push_str(&format!(
-            "{:<44} {:<14} {:<20} {:>8} {:>12} {:>12} {:>12}\n",
-            format!("{} -> {}", m.from, m.to),
+            "{:<wm$} {:<wt$} {:<wr$} {:>8} {:>12} {:>12} {:>12}\n",
+            arrow(m),
             m.task,
             m.rule,
             m.count,
@@ -180,13 +203,20 @@ fn table(r: &ReplayReport, rules: &str) -> String {
         usd(r.estimated_nusd),
         usd(r.estimated_nusd - r.paid_nusd)
     ));
+    let wr = r
+        .rules
+        .iter()
+        .map(|x| x.rule.len())
+        .max()
+        .unwrap_or(0)
+        .max(4);
     s.push_str(&format!(
-        "\n{:<32} {:>8} {:>8}\n",
+        "\n{:<wr$} {:>8} {:>8}\n",
         "rule", "requests", "moved"
     ));
     for rule in &r.rules {
         s.push_str(&format!(
-            "{:<32} {:>8} {:>8}\n",
+            "{:<wr$} {:>8} {:>8}\n",
             rule.rule, rule.requests, rule.moved
         ));
     }
