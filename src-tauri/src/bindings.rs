@@ -40,6 +40,7 @@ fn export_all(dir: &Path) {
         router::Request::export_all_to(dir).unwrap();
         router::Grid::export_all_to(dir).unwrap();
         router::CellRef::export_all_to(dir).unwrap();
+        switchyard_engine::replay::ReplayReport::export_all_to(dir).unwrap();
     }
     // The Spend screen's types: the dashboard, the request table, budgets and the baseline.
     {

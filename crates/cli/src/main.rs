@@ -9,6 +9,7 @@ mod chat;
 mod eval;
 mod keys;
 mod providers;
+mod replay;
 mod route;
 mod serve;
 mod spend;
@@ -45,6 +46,8 @@ enum Command {
     Budgets(budgets::BudgetsCommand),
     /// Spend from the usage ledger, grouped, with savings against the baseline model.
     Spend(spend::SpendArgs),
+    /// Replay past requests under the saved rules or a rule file: moves and cost difference.
+    Replay(replay::ReplayArgs),
     /// Measure task accuracy and APGR on labelled prompt sets.
     Eval(eval::EvalArgs),
     /// Serve a local OpenAI- and Anthropic-compatible endpoint (default 127.0.0.1:4141).
@@ -66,6 +69,7 @@ async fn main() -> ExitCode {
         Command::Chat(args) => chat::run(args, &db).await,
         Command::Route(args) => route::run(args, &db).await,
         Command::Spend(args) => spend::run(args, &db).await,
+        Command::Replay(args) => replay::run(args, &db).await,
         Command::Budgets(cmd) => budgets::run(cmd, &db).await,
         Command::Eval(args) => eval::run(args),
         Command::Serve(args) => serve::run(args, &db).await,

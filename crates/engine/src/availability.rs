@@ -1,5 +1,7 @@
 //! The one answer to "can this model be called now?", used by the router (through the request's
 //! unavailable set), the plan, the chat's model picker and the rule editor's pickers.
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use switchyard_router::Model;
 use ts_rs::TS;
@@ -102,6 +104,20 @@ pub fn of_models<'a>(
     providers: &[Provider],
 ) -> Vec<ModelAvailability> {
     models.into_iter().map(|m| of_model(m, providers)).collect()
+}
+
+/// What the router is told cannot be called (a request's `unavailable`): the models `found`
+/// unavailable, with why. With nothing callable at all it is empty: the router still names a
+/// model, and the plan says what to set up.
+pub fn unavailable_set(found: Vec<ModelAvailability>) -> BTreeMap<String, String> {
+    if !found.iter().any(|a| a.available) {
+        return BTreeMap::new();
+    }
+    found
+        .into_iter()
+        .filter(|a| !a.available)
+        .map(|a| (a.model, a.reason))
+        .collect()
 }
 
 #[cfg(test)]

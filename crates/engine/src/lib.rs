@@ -13,6 +13,7 @@ pub mod providers;
 pub mod quality;
 pub mod redact;
 pub mod redirect;
+pub mod replay;
 pub mod reply;
 pub mod routing;
 pub mod secrets;

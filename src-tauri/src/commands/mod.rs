@@ -64,6 +64,7 @@ macro_rules! all {
             crate::commands::rules::export_rules_toml,
             crate::commands::rules::save_rules_toml,
             crate::commands::rules::import_litellm_prices,
+            crate::commands::rules::replay_rules,
             crate::commands::spend::spend_dashboard,
             crate::commands::spend::spend_requests,
             crate::commands::spend::grid_usage,

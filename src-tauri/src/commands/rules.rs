@@ -1,10 +1,12 @@
 //! Rules: the rule editor's commands. Drafts are checked and tried by the engine; only a
 //! configuration the router accepts is saved, and a refused import changes nothing.
+use switchyard_engine::replay::{replay_draft, ReplayReport};
 use switchyard_engine::router::{
     default_catalog, from_toml, to_toml, Catalog, CellRef, ConfigError, Grid, Request,
 };
 use switchyard_engine::routing::{self, CatalogImport, Preview, RoutingPreset};
 use switchyard_engine::store::rules::{RoutingConfig, RuleVersion, SavedRouting};
+use switchyard_engine::store::spend::SpendRange;
 use tauri::State;
 
 use crate::error::{AppError, AppResult};
@@ -147,4 +149,15 @@ pub async fn save_rules_toml(
 #[tauri::command]
 pub async fn import_litellm_prices(json: String, catalog: Catalog) -> AppResult<CatalogImport> {
     routing::import_litellm(&json, &catalog).map_err(config_error)
+}
+
+/// What the rules on screen (saved or not) would have done with the requests of `range`: the
+/// Rules screen's "Replay history". At most 200 requests are listed per move.
+#[tauri::command]
+pub async fn replay_rules(
+    state: State<'_, AppState>,
+    draft: RoutingConfig,
+    range: SpendRange,
+) -> AppResult<ReplayReport> {
+    Ok(replay_draft(state.engine()?, &draft, &range, Some(200)).await?)
 }

@@ -34,6 +34,7 @@ import type { RoutingConfig } from './bindings/RoutingConfig';
 import type { RoutingPreset } from './bindings/RoutingPreset';
 import type { RuleVersion } from './bindings/RuleVersion';
 import type { SavedRouting } from './bindings/SavedRouting';
+import type { ReplayReport } from './bindings/ReplayReport';
 import type { Baseline } from './bindings/Baseline';
 import type { Budget } from './bindings/Budget';
 import type { BudgetStatus } from './bindings/BudgetStatus';
@@ -156,6 +157,9 @@ export const backend = {
   saveRulesToml: (config: RoutingConfig) => call<string | null>('save_rules_toml', { config }),
   importLitellmPrices: (json: string, catalog: Catalog) =>
     call<CatalogImport>('import_litellm_prices', { json, catalog }),
+  /** The rules on screen (saved or not) replayed over the ledger's requests of `range`. */
+  replayRules: (draft: RoutingConfig, range: SpendRange) =>
+    call<ReplayReport>('replay_rules', { draft, range }),
   spendDashboard: (range: SpendRange) => call<Dashboard>('spend_dashboard', { range }),
   spendRequests: (filter: SpendFilter) => call<SpendRow[]>('spend_requests', { filter }),
   gridUsage: (range: SpendRange) => call<GridUsage>('grid_usage', { range }),

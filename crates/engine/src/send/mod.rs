@@ -40,6 +40,9 @@ use cache::ProviderCache;
 use meter::{Metering, RequestContext};
 use sink::ChannelSink;
 
+/// The rule a decision names when the user chose the model for the conversation (not Auto).
+pub const CHOSEN_BY_YOU: &str = "chosen by you";
+
 /// How often streamed text is written to the database.
 const SAVE_EVERY: Duration = Duration::from_millis(250);
 
@@ -938,15 +941,10 @@ pub fn route(
         images,
         ..Request::default()
     };
-    let found = availability::of_models(routing.catalog.enabled(), providers);
-    // With nothing callable the router still names a model, and the plan says what to set up.
-    if found.iter().any(|a| a.available) {
-        request.unavailable = found
-            .into_iter()
-            .filter(|a| !a.available)
-            .map(|a| (a.model, a.reason))
-            .collect();
-    }
+    request.unavailable = availability::unavailable_set(availability::of_models(
+        routing.catalog.enabled(),
+        providers,
+    ));
     request.count_openai_tokens();
     let mut decision = decide(&request, &routing.rules, &routing.catalog).map_err(|e| {
         let info = crate::routing::route_error(&e);
@@ -965,7 +963,7 @@ pub fn route(
         decision.provider = chosen.provider.clone();
         decision.api_model = chosen.api_name().to_string();
         decision.fallbacks.clear();
-        decision.rule = "chosen by you".into();
+        decision.rule = CHOSEN_BY_YOU.into();
         // The trace shows the model the user chose as the one chosen, Auto's picks as weighed.
         for c in &mut decision.trace.candidates {
             c.status = if c.model == chosen.id {

@@ -22,6 +22,7 @@ pub mod messages;
 pub mod prefs;
 pub mod provider_models;
 pub mod providers;
+pub mod replay;
 mod rollups;
 pub mod rules;
 pub mod spend;

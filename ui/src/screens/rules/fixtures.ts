@@ -10,6 +10,8 @@ import type { RoutingPreset } from '../../lib/bindings/RoutingPreset';
 import type { Rule } from '../../lib/bindings/Rule';
 import type { RuleSet } from '../../lib/bindings/RuleSet';
 import type { RuleVersion } from '../../lib/bindings/RuleVersion';
+import type { ReplayedRequest } from '../../lib/bindings/ReplayedRequest';
+import type { ReplayReport } from '../../lib/bindings/ReplayReport';
 import type { SavedRouting } from '../../lib/bindings/SavedRouting';
 
 export function model(id: string, provider: string, quality: number): Model {
@@ -96,6 +98,52 @@ function route(c: RoutingConfig, requests: Request[]): Preview {
   return { issues, compiles, outcomes };
 }
 
+/** The fake ledger: two code requests made on claude-opus-4 under rule `code`, one writing
+ * request on gpt-4o-mini, one endpoint request. Replayed, code requests go to the code rule's
+ * first model. */
+export function replay(draft: RoutingConfig): ReplayReport {
+  const to = draft.rules.rules.find((r) => r.name === 'code')?.then;
+  const model = to && to.type === 'chain' ? to.models[0] : 'claude-opus-4';
+  const moved = model !== 'claude-opus-4';
+  const request = (id: number, conversation: string): ReplayedRequest => ({
+    request_id: id,
+    message_id: id * 2,
+    at: '2025-07-01T10:00:00Z',
+    source: 'app',
+    conversation_id: conversation,
+    conversation_title: `Title of ${conversation}`,
+    before: { model: 'claude-opus-4', rule: 'code', task: 'code' },
+    after: { model, rule: 'code', task: 'code' },
+    paid_nusd: 30_000_000,
+    estimated_nusd: moved ? 2_000_000 : 30_000_000,
+    basis: moved ? 'repriced' : 'as_paid',
+  });
+  const estimated = moved ? 4_000_000 : 60_000_000;
+  return {
+    from: '2025-06-01T00:00:00Z',
+    to: '2025-07-02T00:00:00Z',
+    requests: 4,
+    replayed: 3,
+    moved: moved ? 2 : 0,
+    chosen_by_user: 0,
+    not_replayed: [{ source: 'endpoint', reason: 'not_stored', requests: 1, paid_nusd: 5_000_000 }],
+    moves: moved
+      ? [{ from: 'claude-opus-4', to: model, task: 'code', rule: 'code', count: 2, paid_nusd: 60_000_000, estimated_nusd: estimated, requests: [request(7, 'c-7'), request(3, 'c-3')] }]
+      : [],
+    tasks: [
+      { task: 'code', requests: 2, moved: moved ? 2 : 0, paid_nusd: 60_000_000, estimated_nusd: estimated, difference_nusd: estimated - 60_000_000 },
+      { task: 'writing', requests: 1, moved: 0, paid_nusd: 1_000_000, estimated_nusd: 1_000_000, difference_nusd: 0 },
+    ],
+    rules: [
+      { rule: 'code', requests: 2, moved: moved ? 2 : 0 },
+      { rule: 'default', requests: 1, moved: 0 },
+    ],
+    paid_nusd: 61_000_000,
+    estimated_nusd: estimated + 1_000_000,
+    basis: { as_paid: moved ? 1 : 3, repriced: moved ? 2 : 0, repriced_estimate: 0, no_tokens: 0 },
+  };
+}
+
 export type Call = { cmd: string; args: Record<string, unknown> };
 
 export function fakeRulesBackend(opts: { saved?: RoutingConfig; versions?: RuleVersion[] } = {}) {
@@ -152,6 +200,8 @@ export function fakeRulesBackend(opts: { saved?: RoutingConfig; versions?: RuleV
         return '[[rules]]\nname = "code"\n';
       case 'bundled_catalog':
         return config().catalog;
+      case 'replay_rules':
+        return replay(args.draft as RoutingConfig);
       default:
         throw { code: 'unknown', message: `unexpected command ${cmd}` };
     }
