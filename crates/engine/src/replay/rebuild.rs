@@ -207,9 +207,10 @@ fn replay_conversation(
                 None => Some(" ".repeat(m.bytes)),
             };
             if let Some(content) = content {
-                request
-                    .messages
-                    .push(Message::text(if m.user { "user" } else { "assistant" }, content));
+                request.messages.push(Message::text(
+                    if m.user { "user" } else { "assistant" },
+                    content,
+                ));
                 asked |= m.user;
             }
             next += 1;

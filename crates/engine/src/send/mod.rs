@@ -285,10 +285,10 @@ impl Engine {
                 bytes: &f.bytes,
             })
             .collect();
-        if let Some(id) = edited {
-            parts.entry(id).or_default().extend(new_parts);
-        }
         if edited.is_some() || answers.is_some() {
+            if let Some(id) = edited {
+                parts.entry(id).or_default().extend(new_parts);
+            }
             let mut messages = history::to_messages(&history, &parts);
             with_system(&mut messages, system.as_deref());
             return Ok(messages);

@@ -26,8 +26,8 @@ pub mod replay;
 mod rollups;
 pub mod rules;
 pub mod spend;
-mod writer;
 pub mod votes;
+mod writer;
 
 #[derive(Debug, Clone)]
 pub struct Store {
