@@ -205,8 +205,8 @@ describe('ChatScreen compare', () => {
     const user1 = msg(1, 'user', 'Tell me about trains');
     const routed = compared(2, 0, 'mini', '', { status: 'streaming' });
     const other = compared(3, 1, 'big', '', { status: 'streaming' });
-    channel!.onmessage({ column: 0, event: { type: 'accepted', conversation, user: user1, assistant: routed } });
-    channel!.onmessage({ column: 1, event: { type: 'accepted', conversation, user: user1, assistant: other } });
+    channel!.onmessage({ column: 0, event: { type: 'accepted', conversation, user: user1, assistant: routed, attachments: [] } });
+    channel!.onmessage({ column: 1, event: { type: 'accepted', conversation, user: user1, assistant: other, attachments: [] } });
     channel!.onmessage({ column: 1, event: { type: 'text', delta: 'Big says hi.' } });
     channel!.onmessage({ column: 0, event: { type: 'text', delta: 'Mini says hi.' } });
     const columns = await screen.findAllByTestId('compare-column');
