@@ -26,11 +26,44 @@ pub fn data_dir() -> PathBuf {
 pub fn data_dir_in(base: &Path) -> PathBuf {
     let new = base.join(IDENTIFIER);
     let old = base.join(OLD_IDENTIFIER);
-    if !new.exists() && old.is_dir() {
+    if !holds_data(&new) && old.is_dir() {
         old
     } else {
         new
     }
+}
+
+/// Whether `dir` holds anything but logs. A folder with only its `logs` (written by a run that
+/// never got to open a database there, or by a closing app whose folder was removed under it)
+/// is no data, and must not hide the data of the old identifier.
+fn holds_data(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut entries| {
+        entries.any(|e| !e.is_ok_and(|e| e.file_name() == "logs"))
+    })
+}
+
+/// Moves the log files of `from` (a folder with nothing but logs) into `to/logs` (appended to a
+/// file of the same name), then removes `from`.
+fn fold_logs_into(from: &Path, to: &Path) -> std::io::Result<()> {
+    let logs = from.join("logs");
+    if logs.is_dir() {
+        let target = to.join("logs");
+        std::fs::create_dir_all(&target)?;
+        for entry in std::fs::read_dir(&logs)? {
+            let entry = entry?;
+            let dest = target.join(entry.file_name());
+            if dest.exists() {
+                let text = std::fs::read(entry.path())?;
+                let mut file = std::fs::OpenOptions::new().append(true).open(&dest)?;
+                std::io::Write::write_all(&mut file, &text)?;
+                std::fs::remove_file(entry.path())?;
+            } else {
+                std::fs::rename(entry.path(), &dest)?;
+            }
+        }
+        std::fs::remove_dir(&logs)?;
+    }
+    std::fs::remove_dir(from)
 }
 
 /// The database file: `SWITCHYARD_DB` when set, else `switchyard.db` in the data directory.
@@ -103,8 +136,18 @@ pub fn relocate_in(base: &Path) -> Relocation {
     if !old.is_dir() {
         return Relocation::Nothing;
     }
-    if new.exists() {
+    if holds_data(&new) {
         return Relocation::BothExist { old, new };
+    }
+    if new.exists() {
+        // Only logs there: they join the old folder's, and the old folder moves as usual.
+        if let Err(e) = fold_logs_into(&new, &old) {
+            return Relocation::Failed {
+                from: old,
+                to: new,
+                error: e.to_string(),
+            };
+        }
     }
     // A rename within one folder: atomic, and it never replaces a directory that has files.
     match std::fs::rename(&old, &new) {
@@ -166,6 +209,39 @@ mod tests {
             relocate_in(base.path()),
             Relocation::Nothing,
             "a second start has nothing to move"
+        );
+    }
+
+    #[test]
+    fn a_new_folder_with_only_logs_does_not_hide_the_old_data() {
+        let base = tempfile::tempdir().unwrap();
+        let old = base.path().join(OLD_IDENTIFIER);
+        let new = base.path().join(IDENTIFIER);
+        write(&old.join("switchyard.db"), "database");
+        write(&old.join("logs/switchyard.log"), "old log\n");
+        write(&new.join("logs/switchyard.log"), "new log\n");
+        write(&new.join("logs/other.log"), "other\n");
+        assert_eq!(data_dir_in(base.path()), old, "logs alone are not data");
+
+        assert_eq!(
+            relocate_in(base.path()),
+            Relocation::Moved {
+                from: old.clone(),
+                to: new.clone()
+            }
+        );
+        assert!(!old.exists());
+        assert_eq!(
+            fs::read_to_string(new.join("switchyard.db")).unwrap(),
+            "database"
+        );
+        assert_eq!(
+            fs::read_to_string(new.join("logs/switchyard.log")).unwrap(),
+            "old log\nnew log\n"
+        );
+        assert_eq!(
+            fs::read_to_string(new.join("logs/other.log")).unwrap(),
+            "other\n"
         );
     }
 
