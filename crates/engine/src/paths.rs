@@ -37,9 +37,8 @@ pub fn data_dir_in(base: &Path) -> PathBuf {
 /// never got to open a database there, or by a closing app whose folder was removed under it)
 /// is no data, and must not hide the data of the old identifier.
 fn holds_data(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|mut entries| {
-        entries.any(|e| !e.is_ok_and(|e| e.file_name() == "logs"))
-    })
+    std::fs::read_dir(dir)
+        .is_ok_and(|mut entries| entries.any(|e| !e.is_ok_and(|e| e.file_name() == "logs")))
 }
 
 /// Moves the log files of `from` (a folder with nothing but logs) into `to/logs` (appended to a

@@ -131,7 +131,8 @@ pub(super) fn build(
         }
     }
     // Moves by (from, to, task, rule), each with its requests' places in `moved_list`.
-    let mut groups: HashMap<(&str, &str, &str, &str), (Move, Vec<usize>)> = HashMap::new();
+    type Key<'a> = (&'a str, &'a str, &'a str, &'a str);
+    let mut groups: HashMap<Key<'_>, (Move, Vec<usize>)> = HashMap::new();
     for (at, (i, after, estimated, _)) in moved_list.iter().enumerate() {
         let r = &requests[*i];
         let key = (

@@ -152,7 +152,7 @@ impl Store {
     ) -> Result<Admission, EngineError> {
         let (reply, answer) = oneshot::channel();
         self.writer.send(Job::Admit {
-            call: call.clone(),
+            call: Box::new(call.clone()),
             allow: Box::new(allow),
             reply,
         })?;

@@ -27,7 +27,7 @@ const MAX_BATCH: usize = 128;
 
 pub(super) enum Job {
     Admit {
-        call: NewCall,
+        call: Box<NewCall>,
         allow: Allow,
         reply: oneshot::Sender<Result<Admission, EngineError>>,
     },
