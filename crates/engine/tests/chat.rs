@@ -3,139 +3,14 @@
 mod support;
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use support::harness::{harness, request};
 use support::keyring_or_skip;
 
-use switchyard_engine::execute::{Executor, Policy};
-use switchyard_engine::provider::{ProviderInput, ProviderKind};
-use switchyard_engine::secrets::Keychain;
-use switchyard_engine::send::{ChatEvent, Engine, SendMode, SendOptions, SendRequest, Source};
-use switchyard_engine::settings::Settings;
+use switchyard_engine::send::{ChatEvent, SendMode, SendRequest};
 use switchyard_engine::store::messages::ChatMessage;
 use switchyard_engine::store::messages::{MessageStatus, Role};
-use switchyard_engine::store::Store;
-use switchyard_engine::EngineError;
-use switchyard_fake_provider::{FakeProvider, Fault};
+use switchyard_fake_provider::Fault;
 use switchyard_router::{Cost, Usage};
-use tokio_util::sync::CancellationToken;
-
-const KEY: &str = "sk-chat-test-key-5555";
-
-struct Harness {
-    _dir: tempfile::TempDir,
-    server: FakeProvider,
-    chat: Chat,
-    provider_ids: Vec<String>,
-}
-
-/// The app's command in miniature: sends through the engine and stops by conversation.
-#[derive(Clone)]
-struct Chat {
-    engine: Engine,
-    active: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, CancellationToken>>>,
-}
-
-impl Chat {
-    fn settings(&self) -> &Settings {
-        self.engine.settings()
-    }
-
-    async fn send(
-        &self,
-        request: SendRequest,
-        mut on_event: impl FnMut(ChatEvent) + Send,
-    ) -> Result<ChatMessage, EngineError> {
-        let cancel = CancellationToken::new();
-        let active = self.active.clone();
-        let token = cancel.clone();
-        let sent = self
-            .engine
-            .send(
-                request,
-                SendOptions::from(Source::App),
-                move |e| {
-                    if let ChatEvent::Accepted { conversation, .. } = &e {
-                        active
-                            .lock()
-                            .unwrap()
-                            .insert(conversation.id.clone(), token.clone());
-                    }
-                    on_event(e)
-                },
-                cancel,
-            )
-            .await?;
-        Ok(sent.message)
-    }
-
-    fn stop(&self, conversation: &str) -> bool {
-        let token = self.active.lock().unwrap().remove(conversation);
-        token.map(|t| t.cancel()).is_some()
-    }
-}
-
-async fn harness() -> Harness {
-    let dir = tempfile::tempdir().unwrap();
-    let server = FakeProvider::start(&[KEY]).await.unwrap();
-    let store = Store::open(&dir.path().join("chat.db")).await.unwrap();
-    let settings = Settings::new(store, Keychain::default());
-    let mut provider_ids = Vec::new();
-    for (preset, kind, base) in [
-        ("openai", ProviderKind::Openai, server.openai_base()),
-        (
-            "anthropic",
-            ProviderKind::Anthropic,
-            server.anthropic_base(),
-        ),
-        ("gemini", ProviderKind::Gemini, server.gemini_base()),
-    ] {
-        let input = ProviderInput {
-            name: format!("Fake {preset} {}", uuid::Uuid::new_v4()),
-            kind,
-            preset: preset.into(),
-            base_url: base,
-            headers: vec![],
-            enabled: true,
-        };
-        provider_ids.push(settings.add(input, Some(KEY.into())).await.unwrap().row.id);
-    }
-    let policy = Policy {
-        backoff_base: Duration::from_millis(5),
-        backoff_max: Duration::from_millis(20),
-        ..Policy::default()
-    };
-    let chat = Chat {
-        engine: Engine::new(settings, Executor::new(policy).unwrap()),
-        active: Default::default(),
-    };
-    Harness {
-        _dir: dir,
-        server,
-        chat,
-        provider_ids,
-    }
-}
-
-impl Drop for Harness {
-    fn drop(&mut self) {
-        // Keys of these throwaway providers must not pile up in the test keyring.
-        for id in &self.provider_ids {
-            let _ = self.chat.settings().keychain.delete(id);
-        }
-    }
-}
-
-fn request(conversation: Option<&str>, text: &str) -> SendRequest {
-    SendRequest {
-        conversation_id: conversation.map(Into::into),
-        text: text.into(),
-        model: "auto".into(),
-        mode: SendMode::New,
-        model_once: false,
-        system_prompt: None,
-        attachments: Vec::new(),
-    }
-}
 
 #[tokio::test]
 async fn a_reply_is_saved_priced_and_recorded() {

@@ -2,6 +2,8 @@
 //! each format pointing at it, and a catalog of models on those providers.
 #![allow(dead_code)] // each test file uses its own part of this module
 
+pub mod harness;
+
 use std::collections::HashMap;
 use std::time::Duration;
 
