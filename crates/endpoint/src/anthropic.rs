@@ -21,7 +21,7 @@ pub fn parse(v: &Value) -> Result<Inbound, ApiError> {
             messages.push(Message {
                 role: "system".into(),
                 content: text,
-                images: Vec::new(),
+                ..Default::default()
             });
         }
     }
@@ -47,7 +47,7 @@ pub fn parse(v: &Value) -> Result<Inbound, ApiError> {
         messages.push(Message {
             role: role.into(),
             content,
-            images: Vec::new(),
+            ..Default::default()
         });
     }
     Ok(Inbound {

@@ -60,7 +60,7 @@ pub fn parse(v: &Value) -> Result<Inbound, ApiError> {
         messages.push(Message {
             role: role.into(),
             content,
-            images: Vec::new(),
+            ..Default::default()
         });
     }
     let max_tokens = match inbound::token_limit(F, v, "max_completion_tokens")? {

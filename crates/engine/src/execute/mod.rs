@@ -22,7 +22,7 @@ pub use meter::{Billed, CallEnd, CallStart, CallTicket, Meter, MeterFuture};
 pub use plan::{Plan, Target, Unplanned};
 
 use crate::error::{EngineError, ErrorCode, ErrorInfo};
-use crate::providers::{ErrorKind, FinishReason, Limits, ProviderError};
+use crate::providers::{ErrorKind, FinishReason, Limits, ProviderError, Tools};
 use crate::reply::{Hop, HopOutcome, Reply, ReplyStatus};
 
 /// Where the executor sends what happens while a reply is produced.
@@ -150,6 +150,7 @@ struct Run<'a> {
     started: Instant,
     hops: Vec<Hop>,
     text: String,
+    tool_calls: Vec<switchyard_router::ToolCall>,
     first_token: Option<Instant>,
     failing_keys: Vec<String>,
 }
@@ -282,6 +283,7 @@ impl Run<'_> {
             latency_ms,
             first_token_ms,
             text: self.text,
+            tool_calls: self.tool_calls,
             hops: self.hops,
             error,
             failing_keys: self.failing_keys,
@@ -324,6 +326,7 @@ impl Executor {
         plan: &Plan,
         messages: &[Message],
         max_output_tokens: Option<u32>,
+        tools: Option<&Tools>,
         meter: Option<&dyn Meter>,
         sink: &mut dyn ReplySink,
         cancel: &CancellationToken,
@@ -345,6 +348,7 @@ impl Executor {
             started: Instant::now(),
             hops: Vec::new(),
             text: String::new(),
+            tool_calls: Vec::new(),
             first_token: None,
             failing_keys: Vec::new(),
         };
@@ -437,9 +441,10 @@ impl Executor {
                     target,
                     messages,
                     max_output_tokens,
+                    tools,
                     &mut *run.sink,
                     cancel,
-                    &mut run.text,
+                    (&mut run.text, &mut run.tool_calls),
                     &mut run.first_token,
                     run.started + self.policy.request_deadline,
                 )

@@ -152,7 +152,7 @@ pub fn ask(text: &str) -> Vec<Message> {
     vec![Message {
         role: "user".into(),
         content: text.into(),
-        images: Vec::new(),
+        ..Default::default()
     }]
 }
 
@@ -184,6 +184,7 @@ pub async fn run(executor: &Executor, plan: &Plan, prompt: &str) -> (Reply, Vec<
         .execute(
             plan,
             &ask(prompt),
+            None,
             None,
             None,
             &mut events,
