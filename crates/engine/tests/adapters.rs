@@ -226,6 +226,7 @@ async fn an_image_goes_in_each_format_s_own_shape() {
         role: "user".into(),
         content: "What is this?".into(),
         images: vec![image],
+        ..Default::default()
     }];
     for (provider, model) in [
         ("openai", "gpt-4o-mini"),

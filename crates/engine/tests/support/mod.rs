@@ -52,6 +52,7 @@ pub fn model(id: &str, provider: &str, window: u32, input: u64, output: u64) -> 
         quality: 0.9,
         enabled: true,
         vision: true,
+        tools: true,
     }
 }
 
