@@ -359,4 +359,101 @@ mod tests {
         assert_eq!(body["type"], "error");
         assert_eq!(body["error"]["type"], "invalid_request_error");
     }
+
+    #[test]
+    fn tool_use_and_tool_result_blocks_become_the_engines_messages() {
+        let r = parse(&json!({
+            "model": "auto", "max_tokens": 10,
+            "tools": [{"name": "get_weather", "input_schema": {"type": "object"}}],
+            "tool_choice": {"type": "tool", "name": "get_weather"},
+            "messages": [
+                {"role": "user", "content": "Weather?"},
+                {"role": "assistant", "content": [
+                    {"type": "text", "text": "Checking."},
+                    {"type": "tool_use", "id": "toolu_1", "name": "get_weather", "input": {"q": 1}},
+                    {"type": "tool_use", "id": "toolu_2", "name": "get_weather", "input": {"q": 2}}]},
+                {"role": "user", "content": [
+                    {"type": "tool_result", "tool_use_id": "toolu_1", "content": "4C"},
+                    {"type": "tool_result", "tool_use_id": "toolu_2", "is_error": true,
+                     "content": [{"type": "text", "text": "no station"}]},
+                    {"type": "text", "text": "And tomorrow?"}]},
+            ],
+        }))
+        .unwrap();
+        assert_eq!(
+            r.tools.unwrap().choice,
+            Some(ToolChoice::Tool("get_weather".into()))
+        );
+        let roles: Vec<&str> = r.messages.iter().map(|m| m.role.as_str()).collect();
+        assert_eq!(roles, ["user", "assistant", "tool", "tool", "user"]);
+        assert_eq!(r.messages[1].content, "Checking.");
+        assert_eq!(r.messages[1].tool_calls.len(), 2);
+        assert_eq!(r.messages[1].tool_calls[0].arguments, r#"{"q":1}"#);
+        assert_eq!(r.messages[2].tool_call_id.as_deref(), Some("toolu_1"));
+        assert_eq!(r.messages[3].content, "Error: no station");
+        assert_eq!(r.messages[4].content, "And tomorrow?");
+        let unknown = parse(&json!({"model": "auto", "messages": [],
+            "tools": [{"name": "a", "input_schema": {}}],
+            "tool_choice": {"type": "tool", "name": "b"}}))
+        .unwrap_err();
+        assert!(unknown.message.contains("'b'"), "{}", unknown.message);
+    }
+
+    #[test]
+    fn tool_calls_are_tool_use_blocks_whole_and_streamed() {
+        let reply =
+            crate::inbound::test_reply("Checking.", &[("call.1", "get_weather", r#"{"q":1}"#)]);
+        let facts = Facts::default();
+        let v = message("msg", &facts, &reply);
+        assert_eq!(v["stop_reason"], "tool_use");
+        assert_eq!(
+            v["content"],
+            json!([{"type": "text", "text": "Checking."},
+                   {"type": "tool_use", "id": "call_1", "name": "get_weather", "input": {"q": 1}}])
+        );
+        let mut events = Events {
+            id: "msg".into(),
+            model: "m".into(),
+            text_open: false,
+        };
+        let mut out = events.start();
+        out.push_str(&events.text("Checking."));
+        out.push_str(&events.end(&facts, &reply));
+        let data: Vec<Value> = out
+            .lines()
+            .filter_map(|l| l.strip_prefix("data: "))
+            .map(|d| serde_json::from_str(d).unwrap())
+            .collect();
+        let shape: Vec<(String, Value)> = data
+            .iter()
+            .map(|e| (e["type"].as_str().unwrap().to_string(), e["index"].clone()))
+            .collect();
+        let at = |t: &str, i: Value| (t.to_string(), i);
+        assert_eq!(
+            shape,
+            [
+                at("message_start", Value::Null),
+                at("content_block_start", json!(0)),
+                at("content_block_delta", json!(0)),
+                at("content_block_stop", json!(0)),
+                at("content_block_start", json!(1)),
+                at("content_block_delta", json!(1)),
+                at("content_block_stop", json!(1)),
+                at("message_delta", Value::Null),
+                at("message_stop", Value::Null),
+            ]
+        );
+        assert_eq!(data[4]["content_block"]["input"], json!({}));
+        assert_eq!(data[5]["delta"]["partial_json"], r#"{"q":1}"#);
+        // A reply that only calls a tool has no text block.
+        let only = crate::inbound::test_reply("", &[("t", "get_weather", "{}")]);
+        let mut events = Events {
+            id: "msg".into(),
+            model: "m".into(),
+            text_open: false,
+        };
+        let end = events.end(&facts, &only);
+        assert!(!end.contains(r#""type":"text""#), "{end}");
+        assert_eq!(message("msg", &facts, &only)["content"][0]["type"], "tool_use");
+    }
 }

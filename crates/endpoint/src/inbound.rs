@@ -201,3 +201,31 @@ pub fn anthropic_stop(f: Option<&FinishReason>) -> &'static str {
         _ => "end_turn",
     }
 }
+
+/// A reply for the writers' tests: `text`, then `calls`.
+#[cfg(test)]
+pub fn test_reply(text: &str, calls: &[(&str, &str, &str)]) -> switchyard_engine::reply::Reply {
+    use switchyard_engine::reply::{Reply, ReplyStatus};
+    Reply {
+        status: ReplyStatus::Complete,
+        model: Some("m".into()),
+        provider: Some("p".into()),
+        text: text.into(),
+        tool_calls: calls
+            .iter()
+            .map(|(id, name, arguments)| switchyard_router::ToolCall {
+                id: (*id).into(),
+                name: (*name).into(),
+                arguments: (*arguments).into(),
+            })
+            .collect(),
+        finish: Some(FinishReason::ToolCalls),
+        usage: None,
+        cost: None,
+        hops: Vec::new(),
+        latency_ms: 0,
+        first_token_ms: None,
+        error: None,
+        failing_keys: Vec::new(),
+    }
+}

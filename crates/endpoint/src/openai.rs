@@ -369,4 +369,77 @@ mod tests {
             parse(&json!({"model": "auto", "max_tokens": -1, "messages": []})).unwrap_err();
         assert_eq!(bad_limit.param, Some("max_tokens"));
     }
+
+    #[test]
+    fn a_tool_exchange_becomes_the_engines_messages_and_tools() {
+        let r = parse(&json!({
+            "model": "auto",
+            "tools": [{"type": "function", "function": {"name": "get_weather",
+                "description": "Weather", "parameters": {"type": "object"}}}],
+            "tool_choice": "required",
+            "messages": [
+                {"role": "user", "content": "Weather?"},
+                {"role": "assistant", "content": null, "tool_calls": [
+                    {"id": "call_1", "type": "function",
+                     "function": {"name": "get_weather", "arguments": "{\"q\":1}"}}]},
+                {"role": "tool", "tool_call_id": "call_1",
+                 "content": [{"type": "text", "text": "4C"}]},
+            ],
+        }))
+        .unwrap();
+        let tools = r.tools.unwrap();
+        assert_eq!(tools.list[0].name, "get_weather");
+        assert_eq!(tools.list[0].description.as_deref(), Some("Weather"));
+        assert_eq!(tools.choice, Some(ToolChoice::Required));
+        assert_eq!(r.messages[1].content, "");
+        assert_eq!(
+            r.messages[1].tool_calls,
+            [ToolCall {
+                id: "call_1".into(),
+                name: "get_weather".into(),
+                arguments: "{\"q\":1}".into()
+            }]
+        );
+        assert_eq!(r.messages[2].role, "tool");
+        assert_eq!(r.messages[2].content, "4C");
+        assert_eq!(r.messages[2].tool_call_id.as_deref(), Some("call_1"));
+        let bad_name = parse(&json!({"model": "auto", "messages": [],
+            "tools": [{"type": "function", "function": {"name": "has space"}}]}))
+        .unwrap_err();
+        assert!(bad_name.message.contains("has space"), "{}", bad_name.message);
+    }
+
+    #[test]
+    fn tool_calls_are_written_whole_and_streamed_as_chunks() {
+        let reply = crate::inbound::test_reply("", &[("toolu_1", "get_weather", "{\"q\":1}")]);
+        let facts = Facts::default();
+        let v = completion("c", 0, &facts, &reply);
+        let choice = &v["choices"][0];
+        assert_eq!(choice["finish_reason"], "tool_calls");
+        assert_eq!(choice["message"]["content"], Value::Null);
+        assert_eq!(
+            choice["message"]["tool_calls"],
+            json!([{"id": "toolu_1", "type": "function",
+                    "function": {"name": "get_weather", "arguments": "{\"q\":1}"}}])
+        );
+        let chunks = Chunks {
+            id: "c".into(),
+            created: 0,
+            model: "m".into(),
+            include_usage: false,
+        };
+        let end = chunks.end(&facts, &reply);
+        let frames: Vec<Value> = end
+            .lines()
+            .filter_map(|l| l.strip_prefix("data: "))
+            .filter(|d| *d != "[DONE]")
+            .map(|d| serde_json::from_str(d).unwrap())
+            .collect();
+        assert_eq!(
+            frames[0]["choices"][0]["delta"]["tool_calls"],
+            json!([{"index": 0, "id": "toolu_1", "type": "function",
+                    "function": {"name": "get_weather", "arguments": "{\"q\":1}"}}])
+        );
+        assert_eq!(frames[1]["choices"][0]["finish_reason"], "tool_calls");
+    }
 }
