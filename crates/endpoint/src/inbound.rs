@@ -104,7 +104,8 @@ pub fn tools(
 }
 
 /// The text of a `content` that is a string or an array of text parts; other parts (images,
-/// audio, files, tool calls and results) are refused with a message naming them.
+/// audio, files; tool blocks outside the turns that carry them) are refused with a message
+/// naming them.
 pub fn text_content(format: Format, content: &Value, at: &str) -> Result<String, ApiError> {
     match content {
         Value::String(s) => Ok(s.clone()),

@@ -229,7 +229,20 @@ impl Run<'_> {
     /// What the call that produced `text` on `model` is billed: the provider's report when it
     /// is believable, else an estimate from the prompt and the text.
     fn billed(&self, model: &switchyard_router::Model, reported: Option<Usage>) -> Billed {
-        let estimate = || Usage::estimate(self.messages, &self.text);
+        // Tool calls are output too: their names and arguments count with the text.
+        let estimate = || {
+            if self.tool_calls.is_empty() {
+                return Usage::estimate(self.messages, &self.text);
+            }
+            let mut output = self.text.clone();
+            for c in &self.tool_calls {
+                output.push(' ');
+                output.push_str(&c.name);
+                output.push(' ');
+                output.push_str(&c.arguments);
+            }
+            Usage::estimate(self.messages, &output)
+        };
         match reported {
             Some(r) if plausible(model, &r, self.max_output_tokens) => Billed {
                 usage: r,

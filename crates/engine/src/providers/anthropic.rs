@@ -72,10 +72,23 @@ fn turns<'a>(turns: impl Iterator<Item = &'a switchyard_router::Message>) -> Vec
             results_open = true;
             continue;
         }
-        results_open = false;
         if m.role.eq_ignore_ascii_case("assistant") {
+            results_open = false;
             messages.push(json!({"role": "assistant", "content": assistant_content(m)}));
-        } else {
+            continue;
+        }
+        // A user's words right after the results join their turn, after them.
+        let joined = results_open
+            && messages
+                .last_mut()
+                .and_then(|last| last["content"].as_array_mut())
+                .map(|blocks| match content(m) {
+                    Value::Array(more) => blocks.extend(more),
+                    text => blocks.push(json!({"type": "text", "text": text})),
+                })
+                .is_some();
+        results_open = false;
+        if !joined {
             messages.push(json!({"role": "user", "content": content(m)}));
         }
     }

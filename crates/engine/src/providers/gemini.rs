@@ -58,12 +58,23 @@ fn contents<'a>(
             results_open = true;
             continue;
         }
-        results_open = false;
         let role = if m.role.eq_ignore_ascii_case("assistant") {
             "model"
         } else {
             "user"
         };
+        if role == "user" && results_open {
+            // A user's words right after the results join their turn, after them.
+            if let Some(parts) = contents
+                .last_mut()
+                .and_then(|last| last["parts"].as_array_mut())
+            {
+                parts.extend(self::parts(m));
+                results_open = false;
+                continue;
+            }
+        }
+        results_open = false;
         let mut p = if m.tool_calls.is_empty() || !m.content.is_empty() {
             parts(m)
         } else {

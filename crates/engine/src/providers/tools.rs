@@ -195,6 +195,7 @@ mod wire_tests {
             },
             result("call_1", "18C sunny"),
             result("call.2", r#"{"temp":"4C"}"#),
+            Message::text("user", "Which is warmer?"),
         ]
     }
 
@@ -231,6 +232,7 @@ mod wire_tests {
                 ]},
                 {"role": "tool", "tool_call_id": "call_1", "content": "18C sunny"},
                 {"role": "tool", "tool_call_id": "call.2", "content": "{\"temp\":\"4C\"}"},
+                {"role": "user", "content": "Which is warmer?"},
             ])
         );
         assert_eq!(
@@ -262,6 +264,7 @@ mod wire_tests {
                 {"role": "user", "content": [
                     {"type": "tool_result", "tool_use_id": "call_1", "content": "18C sunny"},
                     {"type": "tool_result", "tool_use_id": "call_2", "content": "{\"temp\":\"4C\"}"},
+                    {"type": "text", "text": "Which is warmer?"},
                 ]},
             ])
         );
@@ -288,6 +291,7 @@ mod wire_tests {
                 {"role": "user", "parts": [
                     {"functionResponse": {"name": "get_weather", "response": {"result": "18C sunny"}}},
                     {"functionResponse": {"name": "get_weather", "response": {"temp": "4C"}}},
+                    {"text": "Which is warmer?"},
                 ]},
             ])
         );
