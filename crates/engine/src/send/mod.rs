@@ -1008,6 +1008,15 @@ pub fn route_offering(
     ));
     request.count_openai_tokens();
     let mut decision = decide(&request, &routing.rules, &routing.catalog).map_err(|e| {
+        if tools && matches!(e, switchyard_router::RouteError::NoModelFits { .. }) {
+            return EngineError::Invalid {
+                field: "tools".into(),
+                message: "No model that calls tools can answer now: none in the catalog is \
+                          enabled, callable and marked as calling tools. Mark the ones that do \
+                          (Rules → Model catalog → Tools), or send the request without tools."
+                    .into(),
+            };
+        }
         let info = crate::routing::route_error(&e);
         EngineError::coded(info.code, info.message)
     })?;
@@ -1065,6 +1074,26 @@ mod tests {
             content: text.into(),
             ..Default::default()
         }]
+    }
+
+    #[test]
+    fn tools_go_only_to_models_that_call_them_or_are_refused_saying_so() {
+        let prompt = ask("What is the weather in Oslo?");
+        let d = route_offering(&prompt, "auto", &routing(), &[], true).unwrap();
+        assert!(routing().catalog.get(&d.model).unwrap().tools);
+        let pinned = route_offering(&prompt, "deepseek-r1", &routing(), &[], true).unwrap_err();
+        assert_eq!(pinned.field(), Some("tools"));
+        assert!(pinned.to_string().starts_with("deepseek-r1 cannot call tools"), "{pinned}");
+        assert!(route_offering(&prompt, "deepseek-r1", &routing(), &[], false).is_ok());
+        // A catalog where nothing calls tools: a clear refusal, not a routing failure.
+        let mut catalog = RoutingConfig::bundled().catalog;
+        for m in &mut catalog.models {
+            m.tools = false;
+        }
+        let none = Routing::new(CompiledRules::new(presets::smart_router()).unwrap(), catalog);
+        let e = route_offering(&prompt, "auto", &none, &[], true).unwrap_err();
+        assert_eq!(e.field(), Some("tools"));
+        assert!(e.to_string().contains("No model that calls tools"), "{e}");
     }
 
     #[test]
