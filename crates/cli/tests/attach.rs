@@ -43,7 +43,7 @@ async fn chat_attach_sends_an_image_and_a_text_file() {
         None,
     );
     assert!(out.status.success(), "{out:?}");
-    let sent = server.requests();
+    let sent = server.chat_requests();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].images.len(), 1);
     assert_eq!(sent[0].images[0].bytes, PNG.len());
@@ -80,5 +80,5 @@ async fn chat_attach_sends_an_image_and_a_text_file() {
         err.contains("archive.zip is not a text file or an image"),
         "{err}"
     );
-    assert_eq!(server.requests().len(), 1, "nothing more was sent");
+    assert_eq!(server.chat_requests().len(), 1, "nothing more was sent");
 }

@@ -28,14 +28,28 @@ fn serve(fake: &FakeProvider) -> Served {
     ] {
         let out = switchyard(
             &db,
-            &["providers", "add", "--kind", kind, "--name", name, "--base-url", &base],
+            &[
+                "providers",
+                "add",
+                "--kind",
+                kind,
+                "--name",
+                name,
+                "--base-url",
+                &base,
+            ],
             None,
         );
         assert!(out.status.success(), "{}", text(&out));
-        let out = switchyard(&db, &["keys", "set", name], Some("sk-tools-test-key-0123456789"));
+        let out = switchyard(
+            &db,
+            &["keys", "set", name],
+            Some("sk-tools-test-key-0123456789"),
+        );
         assert!(out.status.success(), "{}", text(&out));
     }
-    let (_, mut catalog) = switchyard_router::load(&std::fs::read_to_string(&rules).unwrap()).unwrap();
+    let (_, mut catalog) =
+        switchyard_router::load(&std::fs::read_to_string(&rules).unwrap()).unwrap();
     for m in &mut catalog.models {
         match m.id.as_str() {
             "deepseek-r1" => m.provider = "Local".into(),
@@ -54,7 +68,12 @@ fn header<'a>(r: &'a Response, name: &str) -> &'a str {
 }
 
 async fn post(c: &Client, url: &str, token: &str, body: Value) -> Response {
-    c.post(url).bearer_auth(token).json(&body).send().await.unwrap()
+    c.post(url)
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
 }
 
 fn openai_tools() -> Value {
@@ -76,7 +95,8 @@ async fn tools_route_to_models_that_call_them_and_round_trip_through_gemini() {
     let anthropic = format!("{}/v1/messages", served.url);
 
     // Without tools the rule's first model answers.
-    let plain = json!({"model": "auto", "messages": [{"role": "user", "content": "Weather in Oslo"}]});
+    let plain =
+        json!({"model": "auto", "messages": [{"role": "user", "content": "Weather in Oslo"}]});
     let r = post(&c, &openai, &token, plain).await;
     assert_eq!(r.status(), 200);
     assert_eq!(header(&r, "x-switchyard-model"), "deepseek-r1");
@@ -97,7 +117,10 @@ async fn tools_route_to_models_that_call_them_and_round_trip_through_gemini() {
     let id = call["id"].as_str().unwrap().to_string();
     assert!(id.starts_with("call_"), "{id}");
     assert_eq!(call["function"]["name"], "get_weather");
-    assert_eq!(call["function"]["arguments"], r#"{"query":"Weather in Oslo"}"#);
+    assert_eq!(
+        call["function"]["arguments"],
+        r#"{"query":"Weather in Oslo"}"#
+    );
     let sent = fake.chat_requests().last().unwrap().clone();
     assert_eq!(sent.format, "gemini");
     assert_eq!(sent.tools, ["get_weather"]);
@@ -108,7 +131,10 @@ async fn tools_route_to_models_that_call_them_and_round_trip_through_gemini() {
     );
     // The same request again gets the same id.
     let again: Value = post(&c, &openai, &token, ask).await.json().await.unwrap();
-    assert_eq!(again["choices"][0]["message"]["tool_calls"][0]["id"], id.as_str());
+    assert_eq!(
+        again["choices"][0]["message"]["tool_calls"][0]["id"],
+        id.as_str()
+    );
 
     // The result comes back under that id; Gemini gets it named by its function.
     let mut messages = messages.as_array().unwrap().clone();
@@ -178,17 +204,26 @@ async fn tools_route_to_models_that_call_them_and_round_trip_through_gemini() {
     );
     assert_eq!(events[1]["content_block"]["type"], "tool_use");
     assert_eq!(events[1]["content_block"]["name"], "get_weather");
-    assert!(events[1]["content_block"]["id"].as_str().unwrap().starts_with("toolu_"));
+    assert!(events[1]["content_block"]["id"]
+        .as_str()
+        .unwrap()
+        .starts_with("toolu_"));
     assert_eq!(events[2]["delta"]["type"], "input_json_delta");
     assert_eq!(
-        serde_json::from_str::<Value>(events[2]["delta"]["partial_json"].as_str().unwrap()).unwrap(),
+        serde_json::from_str::<Value>(events[2]["delta"]["partial_json"].as_str().unwrap())
+            .unwrap(),
         json!({"query": "Weather in Lima"})
     );
     assert_eq!(events[4]["delta"]["stop_reason"], "tool_use");
-    assert!(stream.contains(": switchyard model=claude-haiku"), "{stream}");
+    assert!(
+        stream.contains(": switchyard model=claude-haiku"),
+        "{stream}"
+    );
 
     // Every call is in the ledger as the endpoint's, under the token's name.
-    let store = switchyard_engine::store::Store::open(&served.db).await.unwrap();
+    let store = switchyard_engine::store::Store::open(&served.db)
+        .await
+        .unwrap();
     let rows: Vec<(String, Option<String>, String, String)> =
         sqlx::query_as("SELECT source, client, model, outcome FROM usage ORDER BY id")
             .fetch_all(store.pool())
@@ -202,11 +237,21 @@ async fn tools_route_to_models_that_call_them_and_round_trip_through_gemini() {
         .collect();
     assert_eq!(
         answered,
-        ["deepseek-r1", "gemini-flash", "gemini-flash", "gemini-flash", "claude-haiku"],
+        [
+            "deepseek-r1",
+            "gemini-flash",
+            "gemini-flash",
+            "gemini-flash",
+            "claude-haiku"
+        ],
         "{rows:?}"
     );
     // The 503s were tried (and retried) on Gemini before the fallback.
-    assert!(rows.iter().any(|r| r.2 == "gemini-flash" && r.3 == "failed"), "{rows:?}");
+    assert!(
+        rows.iter()
+            .any(|r| r.2 == "gemini-flash" && r.3 == "failed"),
+        "{rows:?}"
+    );
     assert!(rows
         .iter()
         .all(|r| r.0 == "endpoint" && r.1.as_deref() == Some("agent")));
@@ -233,7 +278,10 @@ async fn a_pinned_model_that_cannot_call_tools_is_a_400_naming_it() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"]["type"], "invalid_request_error");
     let message = body["error"]["message"].as_str().unwrap();
-    assert!(message.starts_with("deepseek-r1 cannot call tools"), "{message}");
+    assert!(
+        message.starts_with("deepseek-r1 cannot call tools"),
+        "{message}"
+    );
     assert!(message.contains("such as gpt-4o-mini"), "{message}");
 
     // A conversation that carries tool calls needs a tool-capable model too (Anthropic shape).
@@ -251,6 +299,12 @@ async fn a_pinned_model_that_cannot_call_tools_is_a_400_naming_it() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["type"], "error");
     assert_eq!(body["error"]["type"], "invalid_request_error");
-    assert!(body["error"]["message"].as_str().unwrap().contains("deepseek-r1"), "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("deepseek-r1"),
+        "{body}"
+    );
     assert!(fake.chat_requests().is_empty(), "nothing was sent");
 }

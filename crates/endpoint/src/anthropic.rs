@@ -1,9 +1,9 @@
 //! The Anthropic messages format: reading a request, writing a `message` and the stream of
 //! `message_start` … `message_stop` events.
 use serde_json::{json, Value};
-use switchyard_engine::reply::Reply;
 use switchyard_engine::providers::tools::{anthropic_id, arguments_object};
 use switchyard_engine::providers::{Tool, ToolChoice};
+use switchyard_engine::reply::Reply;
 use switchyard_router::{Message, ToolCall};
 
 use crate::inbound::{self, bad, text_content, Inbound};
@@ -83,7 +83,10 @@ fn turn_with_tools(
                 let id = b.get("id").and_then(Value::as_str).unwrap_or("");
                 let name = b.get("name").and_then(Value::as_str).unwrap_or("");
                 if id.is_empty() || name.is_empty() {
-                    return Err(bad(F, format!("{at}: a tool_use block needs an `id` and a `name`.")));
+                    return Err(bad(
+                        F,
+                        format!("{at}: a tool_use block needs an `id` and a `name`."),
+                    ));
                 }
                 let input = b.get("input").cloned().unwrap_or_else(|| json!({}));
                 calls.push(ToolCall {
@@ -354,7 +357,11 @@ mod tests {
         let server = parse(&json!({"model": "auto", "messages": [],
             "tools": [{"type": "web_search_20250305", "name": "web_search"}]}))
         .unwrap_err();
-        assert!(server.message.contains("web_search_20250305"), "{}", server.message);
+        assert!(
+            server.message.contains("web_search_20250305"),
+            "{}",
+            server.message
+        );
         let body = tool.body();
         assert_eq!(body["type"], "error");
         assert_eq!(body["error"]["type"], "invalid_request_error");
@@ -454,6 +461,9 @@ mod tests {
         };
         let end = events.end(&facts, &only);
         assert!(!end.contains(r#""type":"text""#), "{end}");
-        assert_eq!(message("msg", &facts, &only)["content"][0]["type"], "tool_use");
+        assert_eq!(
+            message("msg", &facts, &only)["content"][0]["type"],
+            "tool_use"
+        );
     }
 }

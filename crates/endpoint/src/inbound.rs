@@ -63,7 +63,7 @@ pub fn tool(
         Some(Value::String(d)) => Some(d.clone()),
         Some(_) => {
             return Err(
-                bad(format, format!("{at}: `description` must be a string.")).param("tools")
+                bad(format, format!("{at}: `description` must be a string.")).param("tools"),
             )
         }
     };

@@ -1,8 +1,8 @@
 //! The OpenAI chat completions format: reading a request, writing `chat.completion` and the
 //! `chat.completion.chunk` stream that ends with `data: [DONE]`.
 use serde_json::{json, Value};
-use switchyard_engine::reply::Reply;
 use switchyard_engine::providers::{Tool, ToolChoice};
+use switchyard_engine::reply::Reply;
 use switchyard_router::{Message, ToolCall};
 
 use crate::inbound::{self, bad, text_content, Inbound};
@@ -75,15 +75,23 @@ pub fn parse(v: &Value) -> Result<Inbound, ApiError> {
                 .and_then(Value::as_str)
                 .filter(|id| !id.is_empty())
                 .ok_or_else(|| {
-                    bad(F, format!("{at}: a tool message needs the `tool_call_id` of the call it answers."))
-                        .param("messages")
+                    bad(
+                        F,
+                        format!(
+                            "{at}: a tool message needs the `tool_call_id` of the call it answers."
+                        ),
+                    )
+                    .param("messages")
                 })?;
             message.tool_call_id = Some(id.to_string());
         }
         if let Some(calls) = m.get("tool_calls").filter(|t| !t.is_null()) {
             if role != "assistant" {
-                return Err(bad(F, format!("{at}: only assistant messages carry `tool_calls`."))
-                    .param("messages"));
+                return Err(bad(
+                    F,
+                    format!("{at}: only assistant messages carry `tool_calls`."),
+                )
+                .param("messages"));
             }
             message.tool_calls = tool_calls(calls, &at)?;
         }
@@ -168,7 +176,10 @@ fn tool_calls(calls: &Value, at: &str) -> Result<Vec<ToolCall>, ApiError> {
         .enumerate()
         .map(|(j, c)| {
             let id = c.get("id").and_then(Value::as_str).unwrap_or("");
-            let name = c.pointer("/function/name").and_then(Value::as_str).unwrap_or("");
+            let name = c
+                .pointer("/function/name")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             if id.is_empty() || name.is_empty() {
                 return Err(bad(
                     F,
@@ -350,14 +361,16 @@ mod tests {
         let tools = parse(&json!({"model": "auto", "functions": [], "messages": []})).unwrap_err();
         assert_eq!(tools.problem, Problem::BadRequest);
         assert!(tools.message.contains("`tools`"), "{}", tools.message);
-        let kind = parse(&json!({"model": "auto", "tools": [{"type": "web_search"}], "messages": []}))
-            .unwrap_err();
+        let kind =
+            parse(&json!({"model": "auto", "tools": [{"type": "web_search"}], "messages": []}))
+                .unwrap_err();
         assert!(kind.message.contains("'web_search'"), "{}", kind.message);
         let choice = parse(&json!({"model": "auto", "tool_choice": "required", "messages": []}))
             .unwrap_err();
         assert_eq!(choice.param, Some("tool_choice"));
-        let no_id = parse(&json!({"model": "auto", "messages": [{"role": "tool", "content": "42"}]}))
-            .unwrap_err();
+        let no_id =
+            parse(&json!({"model": "auto", "messages": [{"role": "tool", "content": "42"}]}))
+                .unwrap_err();
         assert!(no_id.message.contains("tool_call_id"), "{}", no_id.message);
         let image = parse(&json!({"model": "auto", "messages": [
             {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "x"}}]}]}))
@@ -406,7 +419,11 @@ mod tests {
         let bad_name = parse(&json!({"model": "auto", "messages": [],
             "tools": [{"type": "function", "function": {"name": "has space"}}]}))
         .unwrap_err();
-        assert!(bad_name.message.contains("has space"), "{}", bad_name.message);
+        assert!(
+            bad_name.message.contains("has space"),
+            "{}",
+            bad_name.message
+        );
     }
 
     #[test]

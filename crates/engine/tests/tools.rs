@@ -101,7 +101,11 @@ async fn each_format_calls_a_tool_and_answers_its_result() {
         assert_eq!(answer.status, ReplyStatus::Complete, "{format}");
         assert!(answer.tool_calls.is_empty(), "{format}");
         assert_eq!(answer.finish, Some(FinishReason::Stop), "{format}");
-        assert!(answer.text.contains("a metal band"), "{format}: {}", answer.text);
+        assert!(
+            answer.text.contains("a metal band"),
+            "{format}: {}",
+            answer.text
+        );
     }
 }
 
@@ -132,5 +136,7 @@ async fn a_fault_names_the_tool_and_arguments_and_usage_is_billed() {
         }]
     );
     assert!(reply.tool_calls[0].id.starts_with("toolu_"));
-    assert!(reply.usage.is_some_and(|u| !u.estimated && u.output_tokens > 0));
+    assert!(reply
+        .usage
+        .is_some_and(|u| !u.estimated && u.output_tokens > 0));
 }

@@ -282,7 +282,10 @@ impl Wire for Gemini {
             .map(|t| Frame::Content(chunk(candidate(t, None), prompt_only.clone())))
             .collect();
         if let Some(c) = &reply.tool_call {
-            frames.push(Frame::Content(chunk(call_candidate(c, None), prompt_only.clone())));
+            frames.push(Frame::Content(chunk(
+                call_candidate(c, None),
+                prompt_only.clone(),
+            )));
         }
         frames.push(Frame::Tail(chunk(
             candidate("", Some(reply.finish)),

@@ -302,7 +302,10 @@ impl Wire for OpenAi {
                 ))));
             }
         }
-        frames.push(Frame::Tail(data(&chunk(json!({}), Some(finish_reason(reply))))));
+        frames.push(Frame::Tail(data(&chunk(
+            json!({}),
+            Some(finish_reason(reply)),
+        ))));
         if call.include_usage && reply.usage.is_some() {
             let mut last = chunk(json!({}), None);
             last["choices"] = json!([]);

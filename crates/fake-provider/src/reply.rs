@@ -69,7 +69,11 @@ impl Reply {
     /// The tool rule (see [`crate::tools`]): a call instead of the text, or the text quoting
     /// the tool results the request ends with.
     pub fn with_tools(mut self, call: &crate::exchange::Call, fault: &Fault) -> Self {
-        if let Some(results) = call.tool_results.as_deref().filter(|_| fault.reply.is_none()) {
+        if let Some(results) = call
+            .tool_results
+            .as_deref()
+            .filter(|_| fault.reply.is_none())
+        {
             self.chunks = split_words(&format!("Tool result: {results}"));
             if let Some(u) = &mut self.usage {
                 u.output = self.chunks.len() as u64 + fault.reasoning_tokens;

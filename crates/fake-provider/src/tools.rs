@@ -25,13 +25,22 @@ pub struct FakeCall {
 /// The names of the tools a request offers, in order, in whichever format it spoke.
 pub fn offered(format: &str, body: &Value) -> Vec<String> {
     let list = body["tools"].as_array().cloned().unwrap_or_default();
-    let names = |v: &Value, pointer: &str| v.pointer(pointer).and_then(Value::as_str).map(String::from);
+    let names =
+        |v: &Value, pointer: &str| v.pointer(pointer).and_then(Value::as_str).map(String::from);
     match format {
-        "openai" => list.iter().filter_map(|t| names(t, "/function/name")).collect(),
+        "openai" => list
+            .iter()
+            .filter_map(|t| names(t, "/function/name"))
+            .collect(),
         "anthropic" => list.iter().filter_map(|t| names(t, "/name")).collect(),
         "gemini" => list
             .iter()
-            .flat_map(|t| t["functionDeclarations"].as_array().cloned().unwrap_or_default())
+            .flat_map(|t| {
+                t["functionDeclarations"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
             .filter_map(|d| names(&d, "/name"))
             .collect(),
         _ => Vec::new(),
@@ -120,7 +129,13 @@ mod tests {
         assert_eq!(offered("gemini", &gemini), ["c", "d"]);
         assert_eq!(last_results("gemini", &gemini), None);
         let call = call_for(&offered("gemini", &gemini), None, "q", None).unwrap();
-        assert_eq!(call, FakeCall { name: "c".into(), arguments: json!({"query": "q"}) });
+        assert_eq!(
+            call,
+            FakeCall {
+                name: "c".into(),
+                arguments: json!({"query": "q"})
+            }
+        );
         assert_eq!(call_for(&["c".into()], Some("7"), "q", None), None);
     }
 }

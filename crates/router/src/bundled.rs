@@ -167,7 +167,13 @@ mod tests {
         }
         assert!(!catalog.get("deepseek-v3").unwrap().vision);
         assert!(!catalog.get("deepseek-r1").unwrap().tools);
-        for id in ["gpt-4o-mini", "claude-haiku", "gemini-flash", "deepseek-v3", "mistral-small"] {
+        for id in [
+            "gpt-4o-mini",
+            "claude-haiku",
+            "gemini-flash",
+            "deepseek-v3",
+            "mistral-small",
+        ] {
             assert!(catalog.get(id).unwrap().tools, "{id}");
         }
     }

@@ -281,7 +281,10 @@ fn a_request_with_tools_routes_only_to_models_that_call_tools() {
         .find(|m| m.id == "claude-haiku")
         .unwrap()
         .tools = false;
-    assert_eq!(decide(&text, &smart(), &catalog).unwrap().model, "claude-haiku");
+    assert_eq!(
+        decide(&text, &smart(), &catalog).unwrap().model,
+        "claude-haiku"
+    );
     let d = decide(&with_tools, &smart(), &catalog).unwrap();
     assert_ne!(d.model, "claude-haiku");
     assert!(catalog.get(&d.model).unwrap().tools);

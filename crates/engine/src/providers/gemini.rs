@@ -9,9 +9,7 @@ use serde_json::{json, Value};
 use super::error::{stream_kind, ProviderError};
 use super::event::{FinishReason, StreamEvent};
 use super::sse::{parse, Decoder, SseStream};
-use super::tools::{
-    arguments_object, is_tool_result, name_of_call, stable_id, ToolChoice, Tools,
-};
+use super::tools::{arguments_object, is_tool_result, name_of_call, stable_id, ToolChoice, Tools};
 use super::{split_system, ChatCall, Endpoint};
 use switchyard_router::{ToolCall, Usage};
 
@@ -80,9 +78,9 @@ fn contents<'a>(
         } else {
             Vec::new()
         };
-        p.extend(m.tool_calls.iter().map(|c| {
-            json!({"functionCall": {"name": c.name, "args": arguments_object(&c.arguments)}})
-        }));
+        p.extend(m.tool_calls.iter().map(
+            |c| json!({"functionCall": {"name": c.name, "args": arguments_object(&c.arguments)}}),
+        ));
         contents.push(json!({"role": role, "parts": p}));
     }
     contents
@@ -255,7 +253,10 @@ pub struct GeminiDecoder {
 
 impl GeminiDecoder {
     fn calls(&mut self, candidate: &mut Candidate, out: &mut VecDeque<StreamEvent>) {
-        let parts = candidate.content.iter_mut().flat_map(|c| c.parts.iter_mut());
+        let parts = candidate
+            .content
+            .iter_mut()
+            .flat_map(|c| c.parts.iter_mut());
         for call in parts.filter_map(|p| p.function_call.take()) {
             let arguments = call
                 .args

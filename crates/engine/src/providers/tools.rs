@@ -142,7 +142,9 @@ mod wire_tests {
     use super::*;
     use crate::provider::ProviderKind;
     use crate::providers::sse::Decoder;
-    use crate::providers::{anthropic, gemini, openai, ChatCall, Endpoint, FinishReason, StreamEvent};
+    use crate::providers::{
+        anthropic, gemini, openai, ChatCall, Endpoint, FinishReason, StreamEvent,
+    };
     use crate::redact::Redactor;
 
     fn endpoint(kind: ProviderKind) -> Endpoint {
@@ -273,7 +275,10 @@ mod wire_tests {
             json!([{"name": "get_weather", "description": "The weather in a city",
                     "input_schema": tools().list[0].parameters}])
         );
-        assert_eq!(b["tool_choice"], json!({"type": "tool", "name": "get_weather"}));
+        assert_eq!(
+            b["tool_choice"],
+            json!({"type": "tool", "name": "get_weather"})
+        );
     }
 
     #[test]
@@ -319,7 +324,11 @@ mod wire_tests {
             max_output_tokens: None,
             tools: None,
         };
-        for kind in [ProviderKind::Openai, ProviderKind::Anthropic, ProviderKind::Gemini] {
+        for kind in [
+            ProviderKind::Openai,
+            ProviderKind::Anthropic,
+            ProviderKind::Gemini,
+        ] {
             let e = endpoint(kind);
             let b = match kind {
                 ProviderKind::Anthropic => anthropic::request(&e, call).1,

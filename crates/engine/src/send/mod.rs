@@ -441,7 +441,8 @@ impl Engine {
         let model_choice = normalise_model(&completion.model);
         check_model(&model_choice, &routing)?;
         let providers = self.providers_for_calls().await?;
-        let tools = completion.tools.is_some() || completion.messages.iter().any(Message::uses_tools);
+        let tools =
+            completion.tools.is_some() || completion.messages.iter().any(Message::uses_tools);
         let decision = route_offering(
             &completion.messages,
             &model_choice,
@@ -1083,14 +1084,22 @@ mod tests {
         assert!(routing().catalog.get(&d.model).unwrap().tools);
         let pinned = route_offering(&prompt, "deepseek-r1", &routing(), &[], true).unwrap_err();
         assert_eq!(pinned.field(), Some("tools"));
-        assert!(pinned.to_string().starts_with("deepseek-r1 cannot call tools"), "{pinned}");
+        assert!(
+            pinned
+                .to_string()
+                .starts_with("deepseek-r1 cannot call tools"),
+            "{pinned}"
+        );
         assert!(route_offering(&prompt, "deepseek-r1", &routing(), &[], false).is_ok());
         // A catalog where nothing calls tools: a clear refusal, not a routing failure.
         let mut catalog = RoutingConfig::bundled().catalog;
         for m in &mut catalog.models {
             m.tools = false;
         }
-        let none = Routing::new(CompiledRules::new(presets::smart_router()).unwrap(), catalog);
+        let none = Routing::new(
+            CompiledRules::new(presets::smart_router()).unwrap(),
+            catalog,
+        );
         let e = route_offering(&prompt, "auto", &none, &[], true).unwrap_err();
         assert_eq!(e.field(), Some("tools"));
         assert!(e.to_string().contains("No model that calls tools"), "{e}");
