@@ -87,18 +87,40 @@ fn contents<'a>(
 }
 
 /// A JSON schema as Gemini's `parameters` take it: an OpenAPI subset that refuses `$schema`
-/// and `additionalProperties`, which JSON-schema tools often carry.
+/// and `additionalProperties`, which JSON-schema tools often carry. (The names under
+/// `properties` are the tool's own and are kept whatever they are.)
 fn gemini_schema(v: &Value) -> Value {
     match v {
         Value::Object(map) => Value::Object(
             map.iter()
                 .filter(|(k, _)| !matches!(k.as_str(), "$schema" | "additionalProperties"))
-                .map(|(k, v)| (k.clone(), gemini_schema(v)))
+                .map(|(k, v)| match (k.as_str(), v) {
+                    ("properties", Value::Object(props)) => (
+                        k.clone(),
+                        Value::Object(
+                            props
+                                .iter()
+                                .map(|(name, s)| (name.clone(), gemini_schema(s)))
+                                .collect(),
+                        ),
+                    ),
+                    _ => (k.clone(), gemini_schema(v)),
+                })
                 .collect(),
         ),
         Value::Array(items) => Value::Array(items.iter().map(gemini_schema).collect()),
         other => other.clone(),
     }
+}
+
+/// Gemini refuses an object schema without properties ("should be non-empty for OBJECT
+/// type"): a tool that takes no arguments is declared without `parameters`.
+fn takes_arguments(schema: &Value) -> bool {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| !p.is_empty())
+        || schema.get("type").and_then(Value::as_str) != Some("object")
 }
 
 /// `tools: [{functionDeclarations}]` and `toolConfig`.
@@ -107,7 +129,11 @@ fn add_tools(body: &mut Value, tools: &Tools) {
         .list
         .iter()
         .map(|t| {
-            let mut d = json!({"name": t.name, "parameters": gemini_schema(&t.schema())});
+            let mut d = json!({"name": t.name});
+            let schema = t.schema();
+            if takes_arguments(&schema) {
+                d["parameters"] = gemini_schema(&schema);
+            }
             if let Some(desc) = &t.description {
                 d["description"] = json!(desc);
             }

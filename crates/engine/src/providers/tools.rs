@@ -158,17 +158,27 @@ mod wire_tests {
 
     fn tools() -> Tools {
         Tools {
-            list: vec![Tool {
-                name: "get_weather".into(),
-                description: Some("The weather in a city".into()),
-                parameters: Some(json!({
-                    "$schema": "http://json-schema.org/draft-07/schema#",
-                    "type": "object",
-                    "properties": {"city": {"type": "string"}},
-                    "required": ["city"],
-                    "additionalProperties": false,
-                })),
-            }],
+            list: vec![
+                Tool {
+                    name: "get_weather".into(),
+                    description: Some("The weather in a city".into()),
+                    parameters: Some(json!({
+                        "$schema": "http://json-schema.org/draft-07/schema#",
+                        "type": "object",
+                        "properties": {
+                            "city": {"type": "string"},
+                            "additionalProperties": {"type": "boolean"},
+                        },
+                        "required": ["city"],
+                        "additionalProperties": false,
+                    })),
+                },
+                Tool {
+                    name: "clock".into(),
+                    description: None,
+                    parameters: None,
+                },
+            ],
             choice: Some(ToolChoice::Tool("get_weather".into())),
         }
     }
@@ -239,10 +249,15 @@ mod wire_tests {
         );
         assert_eq!(
             b["tools"],
-            json!([{"type": "function", "function": {
-                "name": "get_weather", "description": "The weather in a city",
-                "parameters": tools().list[0].parameters,
-            }}])
+            json!([
+                {"type": "function", "function": {
+                    "name": "get_weather", "description": "The weather in a city",
+                    "parameters": tools().list[0].parameters,
+                }},
+                {"type": "function", "function": {
+                    "name": "clock", "parameters": {"type": "object", "properties": {}},
+                }},
+            ])
         );
         assert_eq!(
             b["tool_choice"],
@@ -272,8 +287,11 @@ mod wire_tests {
         );
         assert_eq!(
             b["tools"],
-            json!([{"name": "get_weather", "description": "The weather in a city",
-                    "input_schema": tools().list[0].parameters}])
+            json!([
+                {"name": "get_weather", "description": "The weather in a city",
+                 "input_schema": tools().list[0].parameters},
+                {"name": "clock", "input_schema": {"type": "object", "properties": {}}},
+            ])
         );
         assert_eq!(
             b["tool_choice"],
@@ -300,14 +318,18 @@ mod wire_tests {
                 ]},
             ])
         );
-        // Gemini's schema subset: `$schema` and `additionalProperties` left out.
+        // Gemini's schema subset: `$schema` and `additionalProperties` left out (a property of
+        // that name kept), and a tool without arguments declared without `parameters`.
         assert_eq!(
             b["tools"],
-            json!([{"functionDeclarations": [{
-                "name": "get_weather", "description": "The weather in a city",
-                "parameters": {"type": "object", "properties": {"city": {"type": "string"}},
-                               "required": ["city"]},
-            }]}])
+            json!([{"functionDeclarations": [
+                {"name": "get_weather", "description": "The weather in a city",
+                 "parameters": {"type": "object",
+                                "properties": {"city": {"type": "string"},
+                                               "additionalProperties": {"type": "boolean"}},
+                                "required": ["city"]}},
+                {"name": "clock"},
+            ]}])
         );
         assert_eq!(
             b["toolConfig"],
