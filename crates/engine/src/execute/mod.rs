@@ -334,6 +334,8 @@ impl Executor {
     /// reply: answered, cut short (the text so far kept) or failed. `meter` is asked before
     /// and told after every provider call (the budgets and the ledger). Cancelling `cancel`
     /// stops the call in flight; what arrived is kept and the call is settled as estimated.
+    /// `tools` are offered to every model tried (the local endpoint's requests).
+    #[allow(clippy::too_many_arguments)]
     pub async fn execute(
         &self,
         plan: &Plan,
