@@ -27,8 +27,8 @@ pub struct Failure {
 }
 
 /// Runs one try. Text is appended to `out.0` and forwarded through the sink as it arrives,
-/// whole tool calls to `out.1`; `first_token` is set when the first piece of either arrives. Nothing runs past `deadline`, the end of
-/// the whole request.
+/// whole tool calls to `out.1`; `first_token` is set when the first piece of either arrives.
+/// Nothing runs past `deadline`, the end of the whole request.
 #[allow(clippy::too_many_arguments)]
 pub async fn attempt(
     client: &Client,
