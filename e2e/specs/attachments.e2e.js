@@ -36,7 +36,7 @@ async function attach(paths) {
   });
 }
 
-/** Scrolls the (wide) catalog table to its right end, where the Images column is. */
+/** Scrolls the (wide) catalog table to its right end, where the Images and Tools columns are. */
 async function showImagesColumn() {
   await browser.execute(() => {
     const box = document.querySelector('table[aria-label="Model catalog"]').parentElement;
@@ -136,6 +136,10 @@ describe('Attachments', () => {
     expect(await reads('gpt-4o')).toBe(true);
     expect(await reads('claude-haiku')).toBe(false);
     expect(await reads('deepseek-v3')).toBe(false);
+    // Beside it, which call tools (the local endpoint routes requests with tools to these).
+    const calls = async (id) => (await $(`input[aria-label="${id} calls tools"]`)).isSelected();
+    expect(await calls('deepseek-v3')).toBe(true);
+    expect(await calls('deepseek-r1')).toBe(false);
     await showImagesColumn();
     await screenshot('attachments-catalog');
   });

@@ -263,6 +263,7 @@ mod tests {
             model: Some("claude-haiku".into()),
             provider: Some("anthropic".into()),
             text: "hi".into(),
+            tool_calls: Vec::new(),
             finish: None,
             usage: Some(Usage {
                 input_tokens: 10,

@@ -286,13 +286,18 @@ async fn bad_tokens_bodies_and_model_names_get_each_formats_own_errors() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"]["type"], "not_found_error");
 
-    // Tools cannot be carried yet: a clear 400.
+    // The deprecated form of tool calling gets a clear 400 saying what to send instead (tools
+    // themselves pass through: tests/endpoint_tools.rs).
     let mut req = ask("auto", "What is the weather?");
-    req["tools"] = json!([{"type": "function", "function": {"name": "weather"}}]);
+    req["functions"] = json!([{"name": "weather"}]);
     let r = post(&c, openai.clone(), &token, req).await;
     assert_eq!(r.status(), 400);
     let body: Value = r.json().await.unwrap();
-    assert!(body["error"]["message"].as_str().unwrap().contains("Tool"));
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("send `tools`"));
+    assert_eq!(body["error"]["param"], "functions");
     assert!(fake.chat_requests().is_empty(), "nothing was sent upstream");
 
     // The model list: auto, each rule, the models that can be called now, in both shapes.

@@ -59,7 +59,7 @@ async fn twenty_processes_at_once_overshoot_a_budget_by_at_most_one_estimate() {
     let messages = [Message {
         role: "user".into(),
         content: PROMPT.into(),
-        images: Vec::new(),
+        ..Default::default()
     }];
     let one = estimate(&model, &messages).1;
     let limit = 3 * one;

@@ -85,6 +85,64 @@ def budget_block():
     assert "daily" in e.message.lower(), e.message
 
 
-run([auto_not_streaming_answered_by_openai, pinned_streaming, auto_streaming_raw_events,
+WEATHER = {"name": "get_weather", "description": "The weather in a city",
+           "input_schema": {"type": "object", "properties": {"query": {"type": "string"}},
+                            "required": ["query"]}}
+CLOCK = {"name": "clock", "input_schema": {"type": "object", "properties": {}}}
+
+
+def tool_round_trip(model, stream):
+    """The client offers tools, gets a `tool_use` block in its own types, sends the
+    `tool_result` and gets the final text; `model` picks the upstream format (claude-haiku:
+    Anthropic, gpt-4o-mini: OpenAI)."""
+    messages = ask("Weather in Oslo")
+    if stream:
+        with client.messages.stream(model=model, max_tokens=200, messages=messages,
+                                    tools=[WEATHER, CLOCK]) as s:
+            kinds = [e.type for e in s]
+            first = s.get_final_message()
+        assert "input_json" in kinds and "content_block_stop" in kinds, kinds
+    else:
+        raw = client.messages.with_raw_response.create(
+            model=model, max_tokens=200, messages=messages, tools=[WEATHER, CLOCK],
+            tool_choice={"type": "auto"})
+        assert raw.headers["x-switchyard-model"] == model, raw.headers
+        first = raw.parse()
+    assert first.stop_reason == "tool_use", first
+    uses = [b for b in first.content if b.type == "tool_use"]
+    assert len(uses) == 1, first.content
+    use = uses[0]
+    assert isinstance(use, anthropic.types.ToolUseBlock), type(use)
+    assert use.name == "get_weather" and use.id, use
+    assert use.input == {"query": "Weather in Oslo"}, use.input
+    messages.append({"role": "assistant", "content": first.content})
+    messages.append({"role": "user", "content": [
+        {"type": "tool_result", "tool_use_id": use.id, "content": "4C and snowing"}]})
+    final = client.messages.create(model=model, max_tokens=200, messages=messages,
+                                   tools=[WEATHER, CLOCK])
+    assert final.stop_reason == "end_turn", final
+    assert [b.type for b in final.content] == ["text"], final.content
+    assert final.content[0].text == "Tool result: 4C and snowing", final.content
+
+
+def tools_answered_by_claude():
+    tool_round_trip("claude-haiku", stream=False)
+    tool_round_trip("claude-haiku", stream=True)
+
+
+def tools_answered_by_openai():
+    tool_round_trip("gpt-4o-mini", stream=False)
+    tool_round_trip("gpt-4o-mini", stream=True)
+
+
+def a_server_tool_is_refused():
+    e = expect_error(anthropic.BadRequestError, 400, lambda: client.messages.create(
+        model="auto", max_tokens=50, messages=ask("hi"),
+        tools=[{"type": "web_search_20250305", "name": "web_search"}]))
+    assert "web_search_20250305" in e.message, e.message
+
+
+run([tools_answered_by_claude, tools_answered_by_openai, a_server_tool_is_refused,
+     auto_not_streaming_answered_by_openai, pinned_streaming, auto_streaming_raw_events,
      models_listed, fallback_after_a_503, bad_token, malformed_body, oversized_body,
      unknown_model, budget_block])

@@ -24,7 +24,68 @@ async function expectError(Kind, status, call) {
   assert.fail(`no ${Kind.name} thrown`);
 }
 
+const WEATHER = {
+  type: 'function',
+  function: {
+    name: 'get_weather', description: 'The weather in a city',
+    parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] },
+  },
+};
+
+// The client offers a tool, gets the call in its own types, sends the result, gets the text;
+// `model` picks the upstream format (gpt-4o-mini: OpenAI, claude-haiku: Anthropic).
+async function toolRoundTrip(model, stream) {
+  const messages = ask('Weather in Oslo');
+  let first;
+  if (stream) {
+    const s = client.chat.completions.stream({ model, messages, tools: [WEATHER] });
+    const done = [];
+    s.on('tool_calls.function.arguments.done', (e) => done.push(e.name));
+    first = await s.finalChatCompletion();
+    assert.deepEqual(done, ['get_weather']);
+  } else {
+    first = await client.chat.completions.create({ model, messages, tools: [WEATHER], tool_choice: 'required' });
+  }
+  const choice = first.choices[0];
+  assert.equal(choice.finish_reason, 'tool_calls');
+  const call = choice.message.tool_calls[0];
+  assert.equal(call.type, 'function');
+  assert.ok(call.id);
+  assert.equal(call.function.name, 'get_weather');
+  assert.deepEqual(JSON.parse(call.function.arguments), { query: 'Weather in Oslo' });
+  messages.push({ role: 'assistant', content: choice.message.content ?? null, tool_calls: choice.message.tool_calls });
+  messages.push({ role: 'tool', tool_call_id: call.id, content: '4C and snowing' });
+  const final = await client.chat.completions.create({ model, messages, tools: [WEATHER] });
+  assert.equal(final.choices[0].finish_reason, 'stop');
+  assert.equal(final.choices[0].message.content, 'Tool result: 4C and snowing');
+}
+
 const cases = {
+  async toolsAnsweredByOpenai() {
+    await toolRoundTrip('gpt-4o-mini', false);
+    await toolRoundTrip('gpt-4o-mini', true);
+  },
+  async toolsAnsweredByClaude() {
+    await toolRoundTrip('claude-haiku', false);
+    await toolRoundTrip('claude-haiku', true);
+  },
+  // The client's own tool loop: it calls the function and sends the result back by itself.
+  async runToolsLoop() {
+    const runner = client.chat.completions.runTools({
+      model: 'claude-haiku',
+      messages: ask('Weather in Lima'),
+      tools: [{
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          parameters: WEATHER.function.parameters,
+          parse: JSON.parse,
+          function: ({ query }) => `sunny (${query})`,
+        },
+      }],
+    });
+    assert.equal(await runner.finalContent(), 'Tool result: sunny (Weather in Lima)');
+  },
   async autoNotStreaming() {
     const { data, response } = await client.chat.completions
       .create({ model: 'auto', messages: ask('Say hello to the yard') })

@@ -1,4 +1,6 @@
 """The official `openai` Python client against `switchyard serve` on the fake provider."""
+import json
+
 import openai
 
 from common import TOKEN, URL, expect_error, fault, run, set_budget
@@ -96,6 +98,73 @@ def budget_block():
     assert "daily" in e.message.lower(), e.message
 
 
-run([auto_not_streaming, pinned_streaming_answered_by_claude, a_forced_rule, models_listed,
+WEATHER = {"type": "function", "function": {
+    "name": "get_weather", "description": "The weather in a city",
+    "parameters": {"type": "object", "properties": {"query": {"type": "string"}},
+                   "required": ["query"]}}}
+CLOCK = {"type": "function", "function": {"name": "clock", "parameters": {"type": "object"}}}
+
+
+def tool_round_trip(model, stream):
+    """The client offers tools, gets a call in its own types, runs it, sends the result and
+    gets the final text; `model` picks the upstream format (gpt-4o-mini: OpenAI, claude-haiku:
+    Anthropic)."""
+    messages = ask("Weather in Oslo")
+    if stream:
+        with client.chat.completions.stream(model=model, messages=messages,
+                                            tools=[WEATHER, CLOCK]) as s:
+            kinds = [e.type for e in s]
+            first = s.get_final_completion()
+        assert "tool_calls.function.arguments.done" in kinds, kinds
+    else:
+        raw = client.chat.completions.with_raw_response.create(
+            model=model, messages=messages, tools=[WEATHER, CLOCK], tool_choice="auto")
+        assert raw.headers["x-switchyard-model"] == model, raw.headers
+        first = raw.parse()
+    choice = first.choices[0]
+    assert choice.finish_reason == "tool_calls", choice
+    assert choice.message.content in (None, ""), choice.message
+    call = choice.message.tool_calls[0]
+    assert isinstance(call, openai.types.chat.ChatCompletionMessageFunctionToolCall), type(call)
+    assert call.type == "function" and call.id, call
+    assert call.function.name == "get_weather", call
+    assert json.loads(call.function.arguments) == {"query": "Weather in Oslo"}, call
+    messages.append(choice.message.model_dump(exclude_none=True, exclude={"parsed"}))
+    messages.append({"role": "tool", "tool_call_id": call.id, "content": "4C and snowing"})
+    final = client.chat.completions.create(model=model, messages=messages,
+                                           tools=[WEATHER, CLOCK])
+    assert final.choices[0].message.content == "Tool result: 4C and snowing", final
+    assert final.choices[0].finish_reason == "stop"
+    assert not final.choices[0].message.tool_calls
+
+
+def tools_answered_by_openai():
+    tool_round_trip("gpt-4o-mini", stream=False)
+    tool_round_trip("gpt-4o-mini", stream=True)
+
+
+def tools_answered_by_claude():
+    tool_round_trip("claude-haiku", stream=False)
+    tool_round_trip("claude-haiku", stream=True)
+
+
+def tools_routed_by_auto():
+    r = client.chat.completions.create(model="auto", messages=ask("Weather in Rome"),
+                                       tools=[WEATHER],
+                                       tool_choice={"type": "function",
+                                                    "function": {"name": "get_weather"}})
+    assert r.model == "gpt-4o-mini", r.model
+    assert r.choices[0].message.tool_calls[0].function.name == "get_weather"
+
+
+def a_tool_choice_naming_no_tool():
+    e = expect_error(openai.BadRequestError, 400, lambda: client.chat.completions.create(
+        model="auto", messages=ask("hi"), tools=[WEATHER],
+        tool_choice={"type": "function", "function": {"name": "nope"}}))
+    assert "'nope'" in e.message, e.message
+
+
+run([tools_answered_by_openai, tools_answered_by_claude, tools_routed_by_auto,
+     a_tool_choice_naming_no_tool, auto_not_streaming, pinned_streaming_answered_by_claude, a_forced_rule, models_listed,
      fallback_after_a_503, bad_token, malformed_body, oversized_body, unknown_model,
      budget_block])

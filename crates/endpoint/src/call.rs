@@ -47,13 +47,13 @@ impl Writer {
             Writer::Anthropic(w) => w.start(),
         }
     }
-    fn text(&self, delta: &str) -> String {
+    fn text(&mut self, delta: &str) -> String {
         match self {
             Writer::OpenAi(w) => w.text(delta),
             Writer::Anthropic(w) => w.text(delta),
         }
     }
-    fn end(&self, facts: &Facts, done: &Completed) -> String {
+    fn end(&mut self, facts: &Facts, done: &Completed) -> String {
         match self {
             Writer::OpenAi(w) => w.end(facts, &done.reply),
             Writer::Anthropic(w) => w.end(facts, &done.reply),
@@ -141,6 +141,7 @@ pub async fn answer(
     let completion = Completion {
         messages: inbound.messages,
         model: resolved.model,
+        tools: inbound.tools,
     };
     let routed = match engine.route_completion(completion, options).await {
         Ok(r) => r,
@@ -261,6 +262,7 @@ fn stream(
         Format::Anthropic => Writer::Anthropic(anthropic::Events {
             id: format!("msg_{}", uuid::Uuid::new_v4().simple()),
             model,
+            text_open: false,
         }),
     };
     let head = writer.start();

@@ -1,7 +1,7 @@
 //! A request as the engine takes it, whichever format it came in, and what the two formats
-//! share when reading one: text content only, and no tools (yet).
+//! share when reading one: text content, tools and tool calls.
 use serde_json::Value;
-use switchyard_engine::providers::FinishReason;
+use switchyard_engine::providers::{FinishReason, Tool, Tools};
 use switchyard_router::Message;
 
 use crate::wire::{ApiError, Format, Problem};
@@ -16,16 +16,96 @@ pub struct Inbound {
     pub max_tokens: Option<u32>,
     /// OpenAI's `stream_options.include_usage`: a last chunk with the usage.
     pub include_usage: bool,
+    /// The tools offered, and which the model may call.
+    pub tools: Option<Tools>,
 }
 
 pub fn bad(format: Format, message: impl Into<String>) -> ApiError {
     ApiError::new(format, Problem::BadRequest, message)
 }
 
-pub const NO_TOOLS: &str = "Tool and function calling is not available through the Switchyard endpoint: none of its routes can pass tools through yet. Remove `tools` (and tool messages) from the request, or call the provider directly.";
+/// One tool definition: a name the providers accept and an object schema.
+pub fn tool(
+    format: Format,
+    name: Option<&Value>,
+    description: Option<&Value>,
+    parameters: Option<&Value>,
+    at: &str,
+) -> Result<Tool, ApiError> {
+    let name = name.and_then(Value::as_str).unwrap_or("");
+    let valid = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !valid {
+        return Err(bad(
+            format,
+            format!(
+                "{at}: a tool needs a `name` of 1 to 64 letters, digits, '_' or '-' (got {name:?})."
+            ),
+        )
+        .param("tools"));
+    }
+    let parameters = match parameters {
+        None | Some(Value::Null) => None,
+        Some(p @ Value::Object(_)) => Some(p.clone()),
+        Some(_) => {
+            return Err(bad(
+                format,
+                format!("{at}: the tool's schema must be a JSON object (a JSON schema)."),
+            )
+            .param("tools"))
+        }
+    };
+    let description = match description {
+        None | Some(Value::Null) => None,
+        Some(Value::String(d)) => Some(d.clone()),
+        Some(_) => {
+            return Err(
+                bad(format, format!("{at}: `description` must be a string.")).param("tools"),
+            )
+        }
+    };
+    Ok(Tool {
+        name: name.to_string(),
+        description,
+        parameters,
+    })
+}
+
+/// The tools of a request; a choice without tools, or naming a tool not offered, is refused.
+pub fn tools(
+    format: Format,
+    list: Vec<Tool>,
+    choice: Option<switchyard_engine::providers::ToolChoice>,
+) -> Result<Option<Tools>, ApiError> {
+    use switchyard_engine::providers::ToolChoice;
+    if let Some(ToolChoice::Tool(name)) = &choice {
+        if !list.iter().any(|t| &t.name == name) {
+            return Err(bad(
+                format,
+                format!("`tool_choice` names the tool '{name}', which is not among `tools`."),
+            )
+            .param("tool_choice"));
+        }
+    }
+    if list.is_empty() {
+        return match choice {
+            None | Some(ToolChoice::Auto | ToolChoice::None) => Ok(None),
+            Some(_) => Err(bad(
+                format,
+                "`tool_choice` asks for a tool call, but the request offers no `tools`.",
+            )
+            .param("tool_choice")),
+        };
+    }
+    Ok(Some(Tools { list, choice }))
+}
 
 /// The text of a `content` that is a string or an array of text parts; other parts (images,
-/// audio, files, tool calls and results) are refused with a message naming them.
+/// audio, files; tool blocks outside the turns that carry them) are refused with a message
+/// naming them.
 pub fn text_content(format: Format, content: &Value, at: &str) -> Result<String, ApiError> {
     match content {
         Value::String(s) => Ok(s.clone()),
@@ -41,7 +121,12 @@ pub fn text_content(format: Format, content: &Value, at: &str) -> Result<String,
                         })?;
                         text.push_str(t);
                     }
-                    "tool_use" | "tool_result" => return Err(bad(format, NO_TOOLS)),
+                    "tool_use" | "tool_result" => {
+                        return Err(bad(
+                            format,
+                            format!("{at}: a `{kind}` block belongs in an assistant turn (tool_use) or a user turn (tool_result)."),
+                        ))
+                    }
                     other => {
                         return Err(bad(
                             format,
@@ -115,5 +200,33 @@ pub fn anthropic_stop(f: Option<&FinishReason>) -> &'static str {
         Some(FinishReason::ContentFilter) => "refusal",
         Some(FinishReason::ToolCalls) => "tool_use",
         _ => "end_turn",
+    }
+}
+
+/// A reply for the writers' tests: `text`, then `calls`.
+#[cfg(test)]
+pub fn test_reply(text: &str, calls: &[(&str, &str, &str)]) -> switchyard_engine::reply::Reply {
+    use switchyard_engine::reply::{Reply, ReplyStatus};
+    Reply {
+        status: ReplyStatus::Complete,
+        model: Some("m".into()),
+        provider: Some("p".into()),
+        text: text.into(),
+        tool_calls: calls
+            .iter()
+            .map(|(id, name, arguments)| switchyard_router::ToolCall {
+                id: (*id).into(),
+                name: (*name).into(),
+                arguments: (*arguments).into(),
+            })
+            .collect(),
+        finish: Some(FinishReason::ToolCalls),
+        usage: None,
+        cost: None,
+        hops: Vec::new(),
+        latency_ms: 0,
+        first_token_ms: None,
+        error: None,
+        failing_keys: Vec::new(),
     }
 }

@@ -51,6 +51,7 @@ impl Bench {
             quality: 0.9,
             enabled: true,
             vision: false,
+            tools: false,
         };
         let catalog = Catalog {
             prices_taken: None,
@@ -110,7 +111,7 @@ impl Bench {
         let messages = [Message {
             role: "user".into(),
             content: prompt.into(),
-            images: Vec::new(),
+            ..Default::default()
         }];
         let mut sink = Arrivals::new(started);
         let reply = self
@@ -118,6 +119,7 @@ impl Bench {
             .execute(
                 &self.plan,
                 &messages,
+                None,
                 None,
                 None,
                 &mut sink,
@@ -239,13 +241,14 @@ async fn per_chunk(b: &Bench) {
     let messages = [Message {
         role: "user".into(),
         content: "a b c d e f g h i j".into(),
-        images: Vec::new(),
+        ..Default::default()
     }];
     let mut sink = Arrivals::new(started);
     b.executor
         .execute(
             &b.plan,
             &messages,
+            None,
             None,
             None,
             &mut sink,

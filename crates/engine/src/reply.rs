@@ -1,6 +1,6 @@
 //! What carrying out a chain produces: a [`Reply`], with one [`Hop`] per try.
 use serde::Serialize;
-use switchyard_router::{Cost, Usage};
+use switchyard_router::{Cost, ToolCall, Usage};
 use ts_rs::TS;
 
 use crate::error::ErrorInfo;
@@ -24,6 +24,10 @@ pub struct Reply {
     pub model: Option<String>,
     pub provider: Option<String>,
     pub text: String,
+    /// The tools the model called (only when the request offered tools: the local endpoint's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<ToolCall>>", optional)]
+    pub tool_calls: Vec<ToolCall>,
     pub finish: Option<FinishReason>,
     /// Tokens of the call that produced `text`; estimated when the provider reported none.
     pub usage: Option<Usage>,

@@ -36,6 +36,7 @@ async fn a_reply_claiming_billions_of_tokens_is_flagged_and_priced_from_the_esti
             &setup.plan(&["gpt-large"]),
             &ask("hello there"),
             None,
+            None,
             Some(&meter),
             &mut Recorder::default(),
             &CancellationToken::new(),

@@ -25,6 +25,7 @@ async fn collect(
         model,
         messages,
         max_output_tokens: None,
+        tools: None,
     };
     let client = reqwest::Client::new();
     let stream = providers::stream(&client, &endpoint(setup, provider), call)
@@ -48,12 +49,12 @@ fn with_system(user: &str) -> Vec<Message> {
         Message {
             role: "system".into(),
             content: "Be brief.".into(),
-            images: Vec::new(),
+            ..Default::default()
         },
         Message {
             role: "user".into(),
             content: user.into(),
-            images: Vec::new(),
+            ..Default::default()
         },
     ]
 }
@@ -128,6 +129,7 @@ async fn openai_compatible_servers_get_their_extra_headers_and_max_tokens() {
         model: "llama",
         messages: &messages,
         max_output_tokens: Some(3),
+        tools: None,
     };
     let client = reqwest::Client::new();
     let events: Vec<StreamEvent> = providers::stream(&client, &endpoint(&setup, "compat"), call)
@@ -193,6 +195,7 @@ async fn a_wrong_key_is_reported_without_the_key() {
             model: "m",
             messages: &messages,
             max_output_tokens: None,
+            tools: None,
         };
         let Err(e) =
             providers::stream(&client, &Endpoint::new(row, Some(&wrong)).unwrap(), call).await
@@ -223,6 +226,7 @@ async fn an_image_goes_in_each_format_s_own_shape() {
         role: "user".into(),
         content: "What is this?".into(),
         images: vec![image],
+        ..Default::default()
     }];
     for (provider, model) in [
         ("openai", "gpt-4o-mini"),

@@ -37,6 +37,7 @@ async fn run_metered(store: &Store, setup: &Setup, plan: &Plan) -> Reply {
             plan,
             &ask("hello"),
             None,
+            None,
             Some(&meter),
             &mut Recorder::default(),
             &CancellationToken::new(),

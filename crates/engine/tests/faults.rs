@@ -469,6 +469,7 @@ async fn a_slow_drip_within_the_limits_is_forwarded_chunk_by_chunk() {
             &support::ask("a b c d"),
             None,
             None,
+            None,
             &mut sink,
             &tokio_util::sync::CancellationToken::new(),
         )

@@ -172,7 +172,7 @@ async fn cancelling_stops_the_call_keeps_the_text_and_closes_the_connection() {
     });
     let mut events = Recorder::default();
     let reply = exec
-        .execute(&plan, &messages, None, None, &mut events, &cancel)
+        .execute(&plan, &messages, None, None, None, &mut events, &cancel)
         .await;
     assert_eq!(reply.status, ReplyStatus::Partial);
     assert!(reply.stopped());
@@ -196,7 +196,7 @@ async fn dropping_the_run_future_cancels_too() {
     let messages = ask("one two three four five six");
     let cancel = CancellationToken::new();
     let mut events = Recorder::default();
-    let run = exec.execute(&plan, &messages, None, None, &mut events, &cancel);
+    let run = exec.execute(&plan, &messages, None, None, None, &mut events, &cancel);
     assert!(tokio::time::timeout(Duration::from_millis(250), run)
         .await
         .is_err());

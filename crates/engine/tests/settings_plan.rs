@@ -24,6 +24,7 @@ fn model(id: &str, provider: &str) -> Model {
         quality: 0.7,
         enabled: true,
         vision: false,
+        tools: false,
     }
 }
 

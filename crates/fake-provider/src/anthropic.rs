@@ -61,11 +61,16 @@ fn event(value: &Value) -> String {
     )
 }
 
-fn stop_reason(finish: Finish) -> &'static str {
-    match finish {
-        Finish::Stop => "end_turn",
-        Finish::Length => "max_tokens",
+fn stop_reason(reply: &Reply) -> &'static str {
+    match (reply.finish, &reply.tool_call) {
+        (_, Some(_)) => "tool_use",
+        (Finish::Stop, None) => "end_turn",
+        (Finish::Length, None) => "max_tokens",
     }
+}
+
+fn tool_use_id(id: u64) -> String {
+    format!("toolu_fake{id}")
 }
 
 /// Anthropic counts cache reads apart from `input_tokens`.
@@ -148,6 +153,8 @@ impl Wire for Anthropic {
             last_user,
             max_tokens: Some(max_tokens),
             include_usage: true,
+            tools: Vec::new(),
+            tool_results: None,
         })
     }
 
@@ -227,8 +234,12 @@ impl Wire for Anthropic {
             "type": "message",
             "role": "assistant",
             "model": model,
-            "content": [{"type": "text", "text": reply.text()}],
-            "stop_reason": stop_reason(reply.finish),
+            "content": match &reply.tool_call {
+                None => json!([{"type": "text", "text": reply.text()}]),
+                Some(c) => json!([{"type": "tool_use", "id": tool_use_id(id), "name": c.name,
+                                   "input": c.arguments}]),
+            },
+            "stop_reason": stop_reason(reply),
             "stop_sequence": null,
             "usage": usage(reply, reply.usage.map_or(0, |u| u.output))
         })
@@ -239,18 +250,33 @@ impl Wire for Anthropic {
             "id": format!("msg_fake{id}"), "type": "message", "role": "assistant", "content": [],
             "model": model, "stop_reason": null, "stop_sequence": null, "usage": usage(reply, 1)
         }});
+        let block = match &reply.tool_call {
+            None => json!({"type": "text", "text": ""}),
+            Some(c) => {
+                json!({"type": "tool_use", "id": tool_use_id(id), "name": c.name, "input": {}})
+            }
+        };
         let mut frames = vec![
             Frame::Head(event(&start)),
             Frame::Head(event(
-                &json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+                &json!({"type": "content_block_start", "index": 0, "content_block": block}),
             )),
             Frame::Head(event(&json!({"type": "ping"}))),
         ];
         frames.extend(reply.chunks.iter().map(|t| {
             Frame::Content(event(&json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": t}})))
         }));
+        if let Some(c) = &reply.tool_call {
+            // The input in pieces, as Anthropic streams it: an empty one first.
+            let args = c.arguments.to_string();
+            let (a, b) = args.split_at(args.len() / 2);
+            frames.extend(["", a, b].iter().map(|piece| {
+                Frame::Content(event(&json!({"type": "content_block_delta", "index": 0,
+                    "delta": {"type": "input_json_delta", "partial_json": piece}})))
+            }));
+        }
         let output = reply.usage.map_or(0, |u| u.output);
-        let mut delta = json!({"type": "message_delta", "delta": {"stop_reason": stop_reason(reply.finish), "stop_sequence": null}});
+        let mut delta = json!({"type": "message_delta", "delta": {"stop_reason": stop_reason(reply), "stop_sequence": null}});
         if reply.usage.is_some() {
             delta["usage"] = json!({"output_tokens": output});
         }

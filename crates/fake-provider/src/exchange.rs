@@ -26,6 +26,10 @@ pub struct Call {
     pub max_tokens: Option<u64>,
     /// OpenAI sends usage in a stream only when `stream_options.include_usage` asks for it.
     pub include_usage: bool,
+    /// The tools offered, by name.
+    pub tools: Vec<String>,
+    /// The tool results the request ends with, joined.
+    pub tool_results: Option<String>,
 }
 
 /// One provider's wire format.
@@ -102,10 +106,12 @@ pub async fn chat(
     if parsed.is_none() {
         return fail(wire.unparsable_body());
     }
-    let call = match wire.parse(&body) {
+    let mut call = match wire.parse(&body) {
         Ok(call) => call,
         Err(e) => return fail(e),
     };
+    call.tools = crate::tools::offered(wire.name(), &body);
+    call.tool_results = crate::tools::last_results(wire.name(), &body);
     // A malformed image part is refused, as the real APIs refuse it.
     if crate::images::of(wire.name(), &body).is_err() {
         return fail((
@@ -146,7 +152,8 @@ pub async fn chat(
         let plan = wire.stream(id, &model, &piece, &call);
         return hostile::repeated(state, index, plan, times, fault.chunk_delay_ms);
     }
-    let reply = Reply::build(&call.texts, &call.last_user, call.max_tokens, &fault);
+    let reply = Reply::build(&call.texts, &call.last_user, call.max_tokens, &fault)
+        .with_tools(&call, &fault);
     if streaming {
         let mut plan = wire.stream(id, &model, &reply, &call);
         if let Some(echo) = echo {

@@ -56,6 +56,9 @@ pub struct Fault {
     pub endless_stream: bool,
     /// Report this many input and this many output tokens, whatever was sent.
     pub usage_tokens: Option<u64>,
+    /// Answer with a call of this tool (`{name, arguments}`, both optional: the first tool
+    /// offered, `{"query": <last user text>}`), even when the request offers no tools.
+    pub tool_call: Option<crate::tools::ToolCallFault>,
 }
 
 impl Fault {

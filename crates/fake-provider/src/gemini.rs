@@ -116,7 +116,19 @@ fn usage(reply: &Reply) -> Value {
 }
 
 fn candidate(text: &str, finish: Option<Finish>) -> Value {
-    let mut c = json!({"content": {"parts": [{"text": text}], "role": "model"}, "index": 0});
+    candidate_of(json!([{ "text": text }]), finish)
+}
+
+/// A tool call is one `functionCall` part, with no id (Gemini gives none), and finishes `STOP`.
+fn call_candidate(call: &crate::tools::FakeCall, finish: Option<Finish>) -> Value {
+    candidate_of(
+        json!([{"functionCall": {"name": call.name, "args": call.arguments}}]),
+        finish,
+    )
+}
+
+fn candidate_of(parts: Value, finish: Option<Finish>) -> Value {
+    let mut c = json!({"content": {"parts": parts, "role": "model"}, "index": 0});
     if let Some(f) = finish {
         c["finishReason"] = json!(finish_reason(f));
     }
@@ -179,6 +191,8 @@ impl Wire for Gemini {
             last_user,
             max_tokens,
             include_usage: true,
+            tools: Vec::new(),
+            tool_results: None,
         })
     }
 
@@ -237,7 +251,10 @@ impl Wire for Gemini {
 
     fn complete(&self, id: u64, model: &str, reply: &Reply) -> Value {
         let mut value = json!({
-            "candidates": [candidate(&reply.text(), Some(reply.finish))],
+            "candidates": [match &reply.tool_call {
+                None => candidate(&reply.text(), Some(reply.finish)),
+                Some(c) => call_candidate(c, Some(reply.finish)),
+            }],
             "modelVersion": model,
             "responseId": format!("fake{id}")
         });
@@ -264,6 +281,12 @@ impl Wire for Gemini {
             .iter()
             .map(|t| Frame::Content(chunk(candidate(t, None), prompt_only.clone())))
             .collect();
+        if let Some(c) = &reply.tool_call {
+            frames.push(Frame::Content(chunk(
+                call_candidate(c, None),
+                prompt_only.clone(),
+            )));
+        }
         frames.push(Frame::Tail(chunk(
             candidate("", Some(reply.finish)),
             usage(reply),

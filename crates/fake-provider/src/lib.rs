@@ -21,6 +21,11 @@
 //! DELETE /_control/requests  forget them
 //! ```
 //!
+//! Tools: a request that offers tools (any of the three formats) and does not end with a tool's
+//! result is answered with a call to its first tool, arguments `{"query": <last user text>}`
+//! (or the `tool_call` fault's `{name, arguments}`); one that ends with results is answered
+//! with `Tool result: <results>`. Requests record the tools they offered (`tools`).
+//!
 //! Besides failures, faults can make the server hostile: `redirect_to` (307 to another host),
 //! `echo_headers` (key headers echoed into error bodies and frames), `endless_line`,
 //! `huge_error_body_bytes`, `huge_reply_bytes`, `endless_stream` (bodies generated as they are
@@ -36,6 +41,7 @@ mod openai;
 mod reply;
 mod state;
 mod stream;
+pub mod tools;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

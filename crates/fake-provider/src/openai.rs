@@ -66,10 +66,25 @@ fn error(message: &str, kind: &str, param: Option<&str>, code: Option<&str>) -> 
     json!({"error": {"message": message, "type": kind, "param": param, "code": code}})
 }
 
-fn finish_reason(finish: Finish) -> &'static str {
-    match finish {
-        Finish::Stop => "stop",
-        Finish::Length => "length",
+fn finish_reason(reply: &Reply) -> &'static str {
+    match (reply.finish, &reply.tool_call) {
+        (_, Some(_)) => "tool_calls",
+        (Finish::Stop, None) => "stop",
+        (Finish::Length, None) => "length",
+    }
+}
+
+fn call_id(id: u64) -> String {
+    format!("call_fake{id}")
+}
+
+/// The reply's message: its text, or a `tool_calls` entry and no content.
+fn message(id: u64, reply: &Reply) -> Value {
+    match &reply.tool_call {
+        None => json!({"role": "assistant", "content": reply.text(), "refusal": null}),
+        Some(c) => json!({"role": "assistant", "content": null, "refusal": null,
+            "tool_calls": [{"id": call_id(id), "type": "function",
+                            "function": {"name": c.name, "arguments": c.arguments.to_string()}}]}),
     }
 }
 
@@ -152,6 +167,8 @@ impl Wire for OpenAi {
             include_usage: body["stream_options"]["include_usage"]
                 .as_bool()
                 .unwrap_or(false),
+            tools: Vec::new(),
+            tool_results: None,
         })
     }
 
@@ -230,9 +247,9 @@ impl Wire for OpenAi {
             "model": model,
             "choices": [{
                 "index": 0,
-                "message": {"role": "assistant", "content": reply.text(), "refusal": null},
+                "message": message(id, reply),
                 "logprobs": null,
-                "finish_reason": finish_reason(reply.finish)
+                "finish_reason": finish_reason(reply)
             }],
             "system_fingerprint": "fp_fake"
         });
@@ -268,9 +285,26 @@ impl Wire for OpenAi {
                 .iter()
                 .map(|t| Frame::Content(data(&chunk(json!({"content": t}), None)))),
         );
+        if let Some(c) = &reply.tool_call {
+            // As OpenAI streams a call: id and name first with empty arguments, then the
+            // arguments in pieces, all under index 0.
+            frames.push(Frame::Content(data(&chunk(
+                json!({"tool_calls": [{"index": 0, "id": call_id(id), "type": "function",
+                                       "function": {"name": c.name, "arguments": ""}}]}),
+                None,
+            ))));
+            let args = c.arguments.to_string();
+            let (a, b) = args.split_at(args.len() / 2);
+            for piece in [a, b] {
+                frames.push(Frame::Content(data(&chunk(
+                    json!({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}),
+                    None,
+                ))));
+            }
+        }
         frames.push(Frame::Tail(data(&chunk(
             json!({}),
-            Some(finish_reason(reply.finish)),
+            Some(finish_reason(reply)),
         ))));
         if call.include_usage && reply.usage.is_some() {
             let mut last = chunk(json!({}), None);

@@ -13,6 +13,8 @@ pub struct Reply {
     pub chunks: Vec<String>,
     pub finish: Finish,
     pub usage: Option<Usage>,
+    /// A call of a tool instead of text (the reply then has no chunks).
+    pub tool_call: Option<crate::tools::FakeCall>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -60,7 +62,42 @@ impl Reply {
             chunks,
             finish,
             usage,
+            tool_call: None,
         }
+    }
+
+    /// The tool rule (see [`crate::tools`]): a call instead of the text, or the text quoting
+    /// the tool results the request ends with.
+    pub fn with_tools(mut self, call: &crate::exchange::Call, fault: &Fault) -> Self {
+        if let Some(results) = call
+            .tool_results
+            .as_deref()
+            .filter(|_| fault.reply.is_none())
+        {
+            self.chunks = split_words(&format!("Tool result: {results}"));
+            if let Some(u) = &mut self.usage {
+                u.output = self.chunks.len() as u64 + fault.reasoning_tokens;
+            }
+            return self;
+        }
+        let made = crate::tools::call_for(
+            &call.tools,
+            call.tool_results.as_deref(),
+            &call.last_user,
+            fault.tool_call.as_ref(),
+        );
+        if let Some(c) = made {
+            let words = c.arguments.to_string().split_whitespace().count() as u64;
+            if let Some(u) = &mut self.usage {
+                if fault.usage_tokens.is_none() {
+                    u.output = words.max(1) + fault.reasoning_tokens;
+                }
+            }
+            self.chunks.clear();
+            self.finish = Finish::Stop;
+            self.tool_call = Some(c);
+        }
+        self
     }
 
     /// One piece of filler text (about 1 KiB of words), for replies sent as that piece over
@@ -75,6 +112,7 @@ impl Reply {
                 cached: 0,
                 reasoning: 0,
             }),
+            tool_call: None,
         }
     }
 

@@ -58,6 +58,9 @@ pub struct RecordedRequest {
     /// The images the body carried, in whichever format it spoke.
     #[serde(default)]
     pub images: Vec<crate::images::RecordedImage>,
+    /// The names of the tools the body offered, in whichever format it spoke.
+    #[serde(default)]
+    pub tools: Vec<String>,
     /// The HTTP status sent; 0 until the request is answered.
     pub status: u16,
     /// How the exchange ended: "answered", "completed", "cut", "malformed", "stream_error",
@@ -161,6 +164,7 @@ impl State {
             credentials,
             key_headers,
             images: crate::images::of(format, &body).unwrap_or_default(),
+            tools: crate::tools::offered(format, &body),
             body,
             status: 0,
             outcome: String::new(),

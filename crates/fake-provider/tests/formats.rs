@@ -367,3 +367,107 @@ async fn recorded_requests_keep_extra_headers_but_never_keys() {
     );
     assert!(!serde_json::to_string(&recorded).unwrap().contains(KEY));
 }
+
+/// A request that offers tools is answered, not streaming, with a call of its first tool in
+/// each format's shape; the tools are recorded; a tool's result is answered with text quoting
+/// it.
+#[tokio::test]
+async fn tools_are_answered_with_a_call_in_each_format_then_the_result_quoted() {
+    let s = server().await;
+    let c = Client::new();
+    let ask = "weather in Oslo";
+    // OpenAI.
+    let openai: Value = c
+        .post(format!("{}/chat/completions", s.openai_base()))
+        .bearer_auth(KEY)
+        .json(
+            &json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": ask}],
+            "tools": [{"type": "function", "function": {"name": "get_weather"}},
+                      {"type": "function", "function": {"name": "clock"}}]}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let choice = &openai["choices"][0];
+    assert_eq!(choice["finish_reason"], "tool_calls");
+    assert_eq!(choice["message"]["content"], Value::Null);
+    let call = &choice["message"]["tool_calls"][0];
+    assert_eq!(call["function"]["name"], "get_weather");
+    assert_eq!(
+        call["function"]["arguments"],
+        r#"{"query":"weather in Oslo"}"#
+    );
+    assert!(call["id"].as_str().unwrap().starts_with("call_"));
+    // Anthropic.
+    let anthropic: Value = c
+        .post(format!("{}/v1/messages", s.anthropic_base()))
+        .header("x-api-key", KEY)
+        .header("anthropic-version", "2023-06-01")
+        .json(&json!({"model": "claude-x", "max_tokens": 50,
+            "messages": [{"role": "user", "content": ask}],
+            "tools": [{"name": "get_weather", "input_schema": {"type": "object"}}]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(anthropic["stop_reason"], "tool_use");
+    assert_eq!(anthropic["content"][0]["type"], "tool_use");
+    assert_eq!(anthropic["content"][0]["input"], json!({"query": ask}));
+    // Gemini: no id, STOP.
+    let gemini: Value = c
+        .post(format!(
+            "{}/v1beta/models/gemini-2.0-flash:generateContent",
+            s.gemini_base()
+        ))
+        .header("x-goog-api-key", KEY)
+        .json(
+            &json!({"contents": [{"role": "user", "parts": [{"text": ask}]}],
+            "tools": [{"functionDeclarations": [{"name": "get_weather"}]}]}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let candidate = &gemini["candidates"][0];
+    assert_eq!(candidate["finishReason"], "STOP");
+    assert_eq!(
+        candidate["content"]["parts"][0]["functionCall"],
+        json!({"name": "get_weather", "args": {"query": ask}})
+    );
+    let tools: Vec<Vec<String>> = s.chat_requests().into_iter().map(|r| r.tools).collect();
+    assert_eq!(
+        tools,
+        [
+            vec!["get_weather".to_string(), "clock".to_string()],
+            vec!["get_weather".to_string()],
+            vec!["get_weather".to_string()]
+        ]
+    );
+
+    // The result comes back: text quoting it.
+    let answer: Value = c
+        .post(format!("{}/v1/messages", s.anthropic_base()))
+        .header("x-api-key", KEY)
+        .header("anthropic-version", "2023-06-01")
+        .json(&json!({"model": "claude-x", "max_tokens": 50,
+            "tools": [{"name": "get_weather", "input_schema": {"type": "object"}}],
+            "messages": [{"role": "user", "content": ask},
+                {"role": "assistant", "content": anthropic["content"]},
+                {"role": "user", "content": [{"type": "tool_result",
+                    "tool_use_id": anthropic["content"][0]["id"], "content": "4C"}]}]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["stop_reason"], "end_turn");
+    assert_eq!(answer["content"][0]["text"], "Tool result: 4C");
+}

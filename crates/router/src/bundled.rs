@@ -93,6 +93,10 @@ const VISION: &[&str] = &[
     "mistral-small",
 ];
 
+/// The models that cannot call tools (function calling), from each provider's documentation:
+/// DeepSeek's reasoner refuses `tools`. Every other bundled model takes them.
+const NO_TOOLS: &[&str] = &["deepseek-r1"];
+
 fn price(usd: f64) -> PerMtok {
     PerMtok::from_usd(usd).expect("bundled prices are valid dollar amounts")
 }
@@ -115,6 +119,7 @@ pub fn default_catalog() -> Catalog {
                     quality,
                     enabled: true,
                     vision: VISION.contains(&id),
+                    tools: !NO_TOOLS.contains(&id),
                 }
             },
         )
@@ -161,5 +166,15 @@ mod tests {
             assert!(catalog.get(id).is_some_and(|m| m.vision), "{id}");
         }
         assert!(!catalog.get("deepseek-v3").unwrap().vision);
+        assert!(!catalog.get("deepseek-r1").unwrap().tools);
+        for id in [
+            "gpt-4o-mini",
+            "claude-haiku",
+            "gemini-flash",
+            "deepseek-v3",
+            "mistral-small",
+        ] {
+            assert!(catalog.get(id).unwrap().tools, "{id}");
+        }
     }
 }

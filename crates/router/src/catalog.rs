@@ -43,6 +43,10 @@ pub struct Model {
     /// models that do.
     #[serde(default)]
     pub vision: bool,
+    /// Calls tools (function calling). A request that offers tools is routed only to models
+    /// that do.
+    #[serde(default)]
+    pub tools: bool,
 }
 
 fn enabled_by_default() -> bool {

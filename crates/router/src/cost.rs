@@ -120,6 +120,7 @@ mod tests {
             quality: 0.9,
             enabled: true,
             vision: false,
+            tools: false,
         }
     }
 
@@ -210,7 +211,7 @@ mod tests {
         let msgs = [Message {
             role: "user".into(),
             content: "x".repeat(400),
-            images: Vec::new(),
+            ..Default::default()
         }];
         let u = Usage::estimate(&msgs, &"y".repeat(40));
         assert!(u.estimated);

@@ -293,6 +293,11 @@ impl Context<'_> {
                 n => format!("cannot read images (the conversation has {n} images)"),
             };
             (CandidateStatus::Excluded, note)
+        } else if self.request.tools && !model.tools {
+            (
+                CandidateStatus::Excluded,
+                "cannot call tools (the request offers tools)".to_string(),
+            )
         } else if !cost::fits(model, prompt, self.output) {
             let note = format!(
                 "context window {} is too small for {prompt} prompt + {} output tokens",

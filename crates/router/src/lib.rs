@@ -55,7 +55,7 @@ pub use grid::{
     assign as assign_grid_cells, grid, CellRef, Grid, GridCell, GridException, SkippedModel,
 };
 pub use money::{PerMtok, Usd};
-pub use request::{Image, Message, Request};
+pub use request::{Image, Message, Request, ToolCall};
 pub use rules::{Action, ChainAction, CheapestAction, Condition, Range, Rule, RuleSet, Settings};
 pub use task::Task;
 pub use tasks::{Evidence, Features, TaskDetection, TaskScore};

@@ -22,6 +22,7 @@ struct Entry {
     output_cost_per_reasoning_token: Option<f64>,
     supports_reasoning: Option<bool>,
     supports_vision: Option<bool>,
+    supports_function_calling: Option<bool>,
 }
 
 /// What an import changed.
@@ -79,6 +80,7 @@ pub fn import(json: &str, base: &Catalog) -> Result<(Catalog, ImportReport), Con
                 m.reasoning = model.reasoning.or(m.reasoning);
                 m.context_window = model.context_window;
                 m.vision = m.vision || model.vision;
+                m.tools = m.tools || model.tools;
                 if !report.updated.contains(&m.id) {
                     report.updated.push(m.id.clone());
                 }
@@ -128,6 +130,7 @@ fn to_model(key: &str, e: &Entry) -> Option<Model> {
         quality: UNRATED_QUALITY,
         enabled: false,
         vision: e.supports_vision.unwrap_or(false),
+        tools: e.supports_function_calling.unwrap_or(false),
     })
 }
 

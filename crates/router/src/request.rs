@@ -16,6 +16,14 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[ts(as = "Option<Vec<Image>>", optional)]
     pub images: Vec<Image>,
+    /// The tools an assistant turn called (the local endpoint's clients send them back).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<ToolCall>>", optional)]
+    pub tool_calls: Vec<ToolCall>,
+    /// On a `tool` message (a tool's result, in `content`): the call it answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub tool_call_id: Option<String>,
 }
 
 impl Message {
@@ -24,9 +32,25 @@ impl Message {
         Message {
             role: role.into(),
             content: content.into(),
-            images: Vec::new(),
+            ..Message::default()
         }
     }
+
+    /// Whether this message is part of a tool exchange: it calls tools or answers a call.
+    pub fn uses_tools(&self) -> bool {
+        !self.tool_calls.is_empty() || self.tool_call_id.is_some()
+    }
+}
+
+/// One call of a tool the model asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ToolCall {
+    /// The provider's id for the call, or a stable one made for formats that have none.
+    pub id: String,
+    pub name: String,
+    /// The arguments, a JSON object as text (`{}` when the model gave none).
+    pub arguments: String,
 }
 
 /// An image as the providers take it inline: its media type and its bytes in base64.
@@ -68,6 +92,10 @@ pub struct Request {
     /// (`Model::vision`) are considered, the others excluded with that reason.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub images: u32,
+    /// The request offers tools (or carries tool calls and results): only models that can call
+    /// tools (`Model::tools`) are considered, the others excluded with that reason.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tools: bool,
 }
 
 fn is_zero(n: &u32) -> bool {

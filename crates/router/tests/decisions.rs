@@ -172,7 +172,7 @@ fn with_system(system: &str, user: &str) -> Request {
         switchyard_router::Message {
             role: "system".into(),
             content: system.into(),
-            images: Vec::new(),
+            ..Default::default()
         },
     );
     r
@@ -259,4 +259,44 @@ fn an_image_routes_only_to_models_that_read_images() {
         d.prompt_tokens,
         plain.prompt_tokens + switchyard_router::tokens::PER_IMAGE
     );
+}
+
+/// A request that offers tools considers only models that can call them: the summary that goes
+/// to Claude 3.5 Haiku goes elsewhere when Haiku cannot, and the trace says why; without tools
+/// nothing changes.
+#[test]
+fn a_request_with_tools_routes_only_to_models_that_call_tools() {
+    let mut catalog = default_catalog();
+    assert!(catalog.models.iter().filter(|m| m.tools).count() > 20);
+    let text = Request::from_prompt("Summarize this meeting in two lines.");
+    let mut with_tools = text.clone();
+    with_tools.tools = true;
+    assert_eq!(
+        decide(&with_tools, &smart(), &catalog).unwrap().model,
+        "claude-haiku"
+    );
+    catalog
+        .models
+        .iter_mut()
+        .find(|m| m.id == "claude-haiku")
+        .unwrap()
+        .tools = false;
+    assert_eq!(
+        decide(&text, &smart(), &catalog).unwrap().model,
+        "claude-haiku"
+    );
+    let d = decide(&with_tools, &smart(), &catalog).unwrap();
+    assert_ne!(d.model, "claude-haiku");
+    assert!(catalog.get(&d.model).unwrap().tools);
+    assert!(d.fallbacks.iter().all(|m| catalog.get(m).unwrap().tools));
+    let haiku = d
+        .trace
+        .candidates
+        .iter()
+        .find(|c| c.model == "claude-haiku")
+        .unwrap();
+    assert_eq!(haiku.status, CandidateStatus::Excluded);
+    assert_eq!(haiku.note, "cannot call tools (the request offers tools)");
+    // The bundled catalog's DeepSeek reasoner takes no tools.
+    assert!(!default_catalog().get("deepseek-r1").unwrap().tools);
 }

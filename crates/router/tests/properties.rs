@@ -38,7 +38,7 @@ fn message() -> impl Strategy<Value = Message> {
         .prop_map(|(role, content)| Message {
             role: role.to_string(),
             content,
-            images: Vec::new(),
+            ..Default::default()
         })
 }
 

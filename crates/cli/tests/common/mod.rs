@@ -146,7 +146,9 @@ impl Served {
         Self::spawn(dir, db, rules, extra)
     }
 
-    fn spawn(
+    /// Starts `switchyard serve --port 0 --rules RULES` on a database set up by the caller in
+    /// `dir`.
+    pub fn spawn(
         dir: tempfile::TempDir,
         db: std::path::PathBuf,
         rules: String,

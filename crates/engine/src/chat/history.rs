@@ -38,6 +38,7 @@ pub fn to_messages(history: &[ChatMessage], files: &HashMap<i64, Vec<Part<'_>>>)
                 },
                 content,
                 images,
+                ..Message::default()
             }
         })
         .collect()

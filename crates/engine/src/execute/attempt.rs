@@ -11,8 +11,8 @@ use super::plan::Target;
 use super::Policy;
 use super::ReplySink;
 use crate::providers::limits::size;
-use crate::providers::{self, ChatCall, FinishReason, ProviderError, StreamEvent};
-use switchyard_router::Usage;
+use crate::providers::{self, ChatCall, FinishReason, ProviderError, StreamEvent, Tools};
+use switchyard_router::{ToolCall, Usage};
 
 /// How a try that reached the end of its stream ended.
 pub struct Answer {
@@ -26,9 +26,9 @@ pub struct Failure {
     pub after_text: bool,
 }
 
-/// Runs one try. Text is appended to `text` and forwarded through `on_event` as it arrives;
-/// `first_token` is set when the first piece arrives. Nothing runs past `deadline`, the end of
-/// the whole request.
+/// Runs one try. Text is appended to `out.0` and forwarded through the sink as it arrives,
+/// whole tool calls to `out.1`; `first_token` is set when the first piece of either arrives.
+/// Nothing runs past `deadline`, the end of the whole request.
 #[allow(clippy::too_many_arguments)]
 pub async fn attempt(
     client: &Client,
@@ -36,16 +36,19 @@ pub async fn attempt(
     target: &Target,
     messages: &[Message],
     max_output_tokens: Option<u32>,
+    tools: Option<&Tools>,
     sink: &mut dyn ReplySink,
     cancel: &CancellationToken,
-    text: &mut String,
+    out: (&mut String, &mut Vec<ToolCall>),
     first_token: &mut Option<Instant>,
     deadline: Instant,
 ) -> Result<Answer, Failure> {
+    let (text, tool_calls) = out;
     let call = ChatCall {
         model: target.model.api_name(),
         messages,
         max_output_tokens,
+        tools,
     };
     let first_token_limit = if target.model.reasoning.is_some() {
         policy.reasoning_first_token_timeout
@@ -136,6 +139,27 @@ pub async fn attempt(
                     sink.text(&delta);
                 }
                 if too_large {
+                    let error = ProviderError::Refused {
+                        code: crate::error::ErrorCode::ReplyTooLarge,
+                        message: format!(
+                            "the reply passed the reply size limit ({})",
+                            size(policy.max_reply_bytes)
+                        ),
+                    };
+                    return Err(fail(error, after_text));
+                }
+            }
+            StreamEvent::ToolCall(call) => {
+                // A call is output like text: the answer has begun, and it counts against
+                // the reply size limit.
+                received += call.name.len() + call.arguments.len();
+                if !after_text {
+                    after_text = true;
+                    *first_token = Some(Instant::now());
+                    sink.started(&target.model.id, &target.provider.id);
+                }
+                tool_calls.push(call);
+                if received > policy.max_reply_bytes {
                     let error = ProviderError::Refused {
                         code: crate::error::ErrorCode::ReplyTooLarge,
                         message: format!(

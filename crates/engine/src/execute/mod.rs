@@ -22,7 +22,7 @@ pub use meter::{Billed, CallEnd, CallStart, CallTicket, Meter, MeterFuture};
 pub use plan::{Plan, Target, Unplanned};
 
 use crate::error::{EngineError, ErrorCode, ErrorInfo};
-use crate::providers::{ErrorKind, FinishReason, Limits, ProviderError};
+use crate::providers::{ErrorKind, FinishReason, Limits, ProviderError, Tools};
 use crate::reply::{Hop, HopOutcome, Reply, ReplyStatus};
 
 /// Where the executor sends what happens while a reply is produced.
@@ -150,6 +150,7 @@ struct Run<'a> {
     started: Instant,
     hops: Vec<Hop>,
     text: String,
+    tool_calls: Vec<switchyard_router::ToolCall>,
     first_token: Option<Instant>,
     failing_keys: Vec<String>,
 }
@@ -228,7 +229,20 @@ impl Run<'_> {
     /// What the call that produced `text` on `model` is billed: the provider's report when it
     /// is believable, else an estimate from the prompt and the text.
     fn billed(&self, model: &switchyard_router::Model, reported: Option<Usage>) -> Billed {
-        let estimate = || Usage::estimate(self.messages, &self.text);
+        // Tool calls are output too: their names and arguments count with the text.
+        let estimate = || {
+            if self.tool_calls.is_empty() {
+                return Usage::estimate(self.messages, &self.text);
+            }
+            let mut output = self.text.clone();
+            for c in &self.tool_calls {
+                output.push(' ');
+                output.push_str(&c.name);
+                output.push(' ');
+                output.push_str(&c.arguments);
+            }
+            Usage::estimate(self.messages, &output)
+        };
         match reported {
             Some(r) if plausible(model, &r, self.max_output_tokens) => Billed {
                 usage: r,
@@ -282,6 +296,7 @@ impl Run<'_> {
             latency_ms,
             first_token_ms,
             text: self.text,
+            tool_calls: self.tool_calls,
             hops: self.hops,
             error,
             failing_keys: self.failing_keys,
@@ -319,11 +334,14 @@ impl Executor {
     /// reply: answered, cut short (the text so far kept) or failed. `meter` is asked before
     /// and told after every provider call (the budgets and the ledger). Cancelling `cancel`
     /// stops the call in flight; what arrived is kept and the call is settled as estimated.
+    /// `tools` are offered to every model tried (the local endpoint's requests).
+    #[allow(clippy::too_many_arguments)]
     pub async fn execute(
         &self,
         plan: &Plan,
         messages: &[Message],
         max_output_tokens: Option<u32>,
+        tools: Option<&Tools>,
         meter: Option<&dyn Meter>,
         sink: &mut dyn ReplySink,
         cancel: &CancellationToken,
@@ -345,6 +363,7 @@ impl Executor {
             started: Instant::now(),
             hops: Vec::new(),
             text: String::new(),
+            tool_calls: Vec::new(),
             first_token: None,
             failing_keys: Vec::new(),
         };
@@ -437,9 +456,10 @@ impl Executor {
                     target,
                     messages,
                     max_output_tokens,
+                    tools,
                     &mut *run.sink,
                     cancel,
-                    &mut run.text,
+                    (&mut run.text, &mut run.tool_calls),
                     &mut run.first_token,
                     run.started + self.policy.request_deadline,
                 )

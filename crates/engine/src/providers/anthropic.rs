@@ -9,8 +9,9 @@ use serde_json::{json, Value};
 use super::error::{stream_kind, ProviderError};
 use super::event::{FinishReason, StreamEvent};
 use super::sse::{parse, Decoder, SseStream};
+use super::tools::{anthropic_id, arguments_object, is_tool_result, ToolChoice, Tools};
 use super::{split_system, ChatCall, Endpoint};
-use switchyard_router::Usage;
+use switchyard_router::{ToolCall, Usage};
 
 /// The Messages API requires an output limit; this one fits every current Claude model.
 const DEFAULT_MAX_TOKENS: u32 = 4096;
@@ -34,18 +35,92 @@ fn content(m: &switchyard_router::Message) -> Value {
     Value::Array(blocks)
 }
 
-pub fn request(endpoint: &Endpoint, call: ChatCall<'_>) -> (String, Value) {
-    let (system, turns) = split_system(call.messages);
-    let messages: Vec<Value> = turns
-        .map(|m| {
-            let role = if m.role.eq_ignore_ascii_case("assistant") {
-                "assistant"
-            } else {
-                "user"
-            };
-            json!({"role": role, "content": content(m)})
+/// An assistant turn's content with its tool calls as `tool_use` blocks after the text.
+fn assistant_content(m: &switchyard_router::Message) -> Value {
+    if m.tool_calls.is_empty() {
+        return content(m);
+    }
+    let mut blocks = Vec::new();
+    if !m.content.is_empty() {
+        blocks.push(json!({"type": "text", "text": m.content}));
+    }
+    blocks.extend(m.tool_calls.iter().map(|c| {
+        json!({"type": "tool_use", "id": anthropic_id(&c.id), "name": c.name,
+               "input": arguments_object(&c.arguments)})
+    }));
+    Value::Array(blocks)
+}
+
+/// The turns: tool results as `tool_result` blocks of a user turn, the results of one
+/// assistant turn's calls together in one.
+fn turns<'a>(turns: impl Iterator<Item = &'a switchyard_router::Message>) -> Vec<Value> {
+    let mut messages: Vec<Value> = Vec::new();
+    let mut results_open = false;
+    for m in turns {
+        if is_tool_result(m) {
+            let block = json!({"type": "tool_result",
+                               "tool_use_id": anthropic_id(m.tool_call_id.as_deref().unwrap_or_default()),
+                               "content": m.content});
+            match messages.last_mut() {
+                Some(last) if results_open => {
+                    if let Some(blocks) = last["content"].as_array_mut() {
+                        blocks.push(block);
+                    }
+                }
+                _ => messages.push(json!({"role": "user", "content": [block]})),
+            }
+            results_open = true;
+            continue;
+        }
+        if m.role.eq_ignore_ascii_case("assistant") {
+            results_open = false;
+            messages.push(json!({"role": "assistant", "content": assistant_content(m)}));
+            continue;
+        }
+        // A user's words right after the results join their turn, after them.
+        let joined = results_open
+            && messages
+                .last_mut()
+                .and_then(|last| last["content"].as_array_mut())
+                .map(|blocks| match content(m) {
+                    Value::Array(more) => blocks.extend(more),
+                    text => blocks.push(json!({"type": "text", "text": text})),
+                })
+                .is_some();
+        results_open = false;
+        if !joined {
+            messages.push(json!({"role": "user", "content": content(m)}));
+        }
+    }
+    messages
+}
+
+/// `tools` with their `input_schema`, and `tool_choice`.
+fn add_tools(body: &mut Value, tools: &Tools) {
+    body["tools"] = tools
+        .list
+        .iter()
+        .map(|t| {
+            let mut v = json!({"name": t.name, "input_schema": t.schema()});
+            if let Some(d) = &t.description {
+                v["description"] = json!(d);
+            }
+            v
         })
         .collect();
+    if let Some(choice) = &tools.choice {
+        body["tool_choice"] = match choice {
+            ToolChoice::Auto => json!({"type": "auto"}),
+            ToolChoice::None => json!({"type": "none"}),
+            ToolChoice::Required => json!({"type": "any"}),
+            ToolChoice::Tool(name) => json!({"type": "tool", "name": name}),
+        };
+    }
+}
+
+pub fn request(endpoint: &Endpoint, call: ChatCall<'_>) -> (String, Value) {
+    let (system, rest) = split_system(call.messages);
+    let messages = turns(rest);
     let mut body = json!({
         "model": call.model,
         "max_tokens": call.max_output_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
@@ -53,6 +128,9 @@ pub fn request(endpoint: &Endpoint, call: ChatCall<'_>) -> (String, Value) {
     });
     if let Some(system) = system {
         body["system"] = json!(system);
+    }
+    if let Some(tools) = call.tools {
+        add_tools(&mut body, tools);
     }
     body["stream"] = json!(true);
     (format!("{}/v1/messages", endpoint.base_url), body)
@@ -63,6 +141,9 @@ pub fn request(endpoint: &Endpoint, call: ChatCall<'_>) -> (String, Value) {
 struct Frame {
     #[serde(rename = "type")]
     kind: String,
+    /// The content block an event is about.
+    index: Option<usize>,
+    content_block: Option<Block>,
     message: Option<Message>,
     delta: Option<Delta>,
     usage: Option<WireUsage>,
@@ -75,11 +156,23 @@ struct Message {
     usage: Option<WireUsage>,
 }
 
+/// `content_block_start`'s block: a `tool_use` block names the call.
+#[derive(Deserialize)]
+struct Block {
+    #[serde(rename = "type")]
+    kind: String,
+    id: Option<String>,
+    name: Option<String>,
+    input: Option<Value>,
+}
+
 #[derive(Deserialize)]
 struct Delta {
     #[serde(rename = "type")]
     kind: Option<String>,
     text: Option<String>,
+    /// A piece of a `tool_use` block's input (`input_json_delta`).
+    partial_json: Option<String>,
     stop_reason: Option<String>,
 }
 
@@ -137,6 +230,8 @@ impl WireUsage {
 pub struct AnthropicDecoder {
     usage: WireUsage,
     reported_usage: bool,
+    /// `tool_use` blocks still open, by block index: the call, and the input the start gave.
+    calls: std::collections::BTreeMap<usize, (ToolCall, Option<Value>)>,
 }
 
 impl Decoder for AnthropicDecoder {
@@ -153,15 +248,45 @@ impl Decoder for AnthropicDecoder {
                     self.reported_usage = true;
                 }
             }
-            "content_block_delta" => {
-                // Only text deltas are the reply; thinking and tool-input deltas are not shown.
-                if let Some(d) = frame
-                    .delta
-                    .filter(|d| d.kind.as_deref() == Some("text_delta"))
-                {
-                    if let Some(text) = d.text.filter(|t| !t.is_empty()) {
-                        out.push_back(StreamEvent::Text(text));
+            "content_block_start" => {
+                if let (Some(index), Some(block)) = (frame.index, frame.content_block) {
+                    if block.kind == "tool_use" {
+                        let call = ToolCall {
+                            id: block.id.unwrap_or_default(),
+                            name: block.name.unwrap_or_default(),
+                            arguments: String::new(),
+                        };
+                        self.calls.insert(index, (call, block.input));
                     }
+                }
+            }
+            "content_block_delta" => {
+                // Text deltas are the reply, input deltas pieces of a tool call; thinking is
+                // not shown.
+                match frame.delta {
+                    Some(d) if d.kind.as_deref() == Some("text_delta") => {
+                        if let Some(text) = d.text.filter(|t| !t.is_empty()) {
+                            out.push_back(StreamEvent::Text(text));
+                        }
+                    }
+                    Some(d) if d.kind.as_deref() == Some("input_json_delta") => {
+                        let open = frame.index.and_then(|i| self.calls.get_mut(&i));
+                        if let (Some((call, _)), Some(piece)) = (open, d.partial_json) {
+                            call.arguments.push_str(&piece);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            "content_block_stop" => {
+                if let Some((mut call, input)) = frame.index.and_then(|i| self.calls.remove(&i)) {
+                    if call.arguments.trim().is_empty() {
+                        // No input deltas: the start's input is the whole input.
+                        call.arguments = input
+                            .filter(Value::is_object)
+                            .map_or_else(|| "{}".to_string(), |v| v.to_string());
+                    }
+                    out.push_back(StreamEvent::ToolCall(call));
                 }
             }
             "message_delta" => {
@@ -187,7 +312,7 @@ impl Decoder for AnthropicDecoder {
                     message: e.message,
                 });
             }
-            // ping, content_block_start, content_block_stop, and event types added later.
+            // ping and event types added later.
             _ => {}
         }
         Ok(false)

@@ -2,7 +2,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use switchyard_router::Usage;
+use switchyard_router::{ToolCall, Usage};
 
 /// One thing a provider said while streaming. Errors travel as the stream's `Err` items.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,6 +11,8 @@ pub enum StreamEvent {
     Text(String),
     /// Token counts; when a provider reports them in parts, the last event has them all.
     Usage(Usage),
+    /// A whole tool call, its argument fragments put together.
+    ToolCall(ToolCall),
     /// Why the model stopped.
     Finish(FinishReason),
 }
@@ -24,7 +26,7 @@ pub enum FinishReason {
     Length,
     /// The provider withheld or stopped the answer for safety reasons.
     ContentFilter,
-    /// The model wants to call a tool, which Switchyard does not offer.
+    /// The model called tools (the reply's `tool_calls`).
     ToolCalls,
     /// A reason this engine does not know, as the provider spelled it.
     Other(String),

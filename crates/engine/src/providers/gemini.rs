@@ -9,8 +9,9 @@ use serde_json::{json, Value};
 use super::error::{stream_kind, ProviderError};
 use super::event::{FinishReason, StreamEvent};
 use super::sse::{parse, Decoder, SseStream};
+use super::tools::{arguments_object, is_tool_result, name_of_call, stable_id, ToolChoice, Tools};
 use super::{split_system, ChatCall, Endpoint};
-use switchyard_router::Usage;
+use switchyard_router::{ToolCall, Usage};
 
 /// A message's parts: its text, then an `inline_data` part per image.
 fn parts(m: &switchyard_router::Message) -> Vec<Value> {
@@ -26,19 +27,137 @@ fn parts(m: &switchyard_router::Message) -> Vec<Value> {
     parts
 }
 
-pub fn request(endpoint: &Endpoint, call: ChatCall<'_>) -> (String, Value) {
-    let (system, turns) = split_system(call.messages);
-    let contents: Vec<Value> = turns
-        .map(|m| {
-            let role = if m.role.eq_ignore_ascii_case("assistant") {
-                "model"
-            } else {
-                "user"
+/// The contents: an assistant turn's calls as `functionCall` parts after its text, tool
+/// results as `functionResponse` parts of a user turn (one turn for the results of one
+/// assistant turn), named by the call they answer.
+fn contents<'a>(
+    all: &[switchyard_router::Message],
+    turns: impl Iterator<Item = &'a switchyard_router::Message>,
+) -> Vec<Value> {
+    let mut contents: Vec<Value> = Vec::new();
+    let mut results_open = false;
+    for m in turns {
+        if is_tool_result(m) {
+            let id = m.tool_call_id.as_deref().unwrap_or_default();
+            let name = name_of_call(all, id).unwrap_or(id);
+            let response = match serde_json::from_str::<Value>(&m.content) {
+                Ok(v @ Value::Object(_)) => v,
+                _ => json!({"result": m.content}),
             };
-            json!({"role": role, "parts": parts(m)})
+            let part = json!({"functionResponse": {"name": name, "response": response}});
+            match contents.last_mut() {
+                Some(last) if results_open => {
+                    if let Some(parts) = last["parts"].as_array_mut() {
+                        parts.push(part);
+                    }
+                }
+                _ => contents.push(json!({"role": "user", "parts": [part]})),
+            }
+            results_open = true;
+            continue;
+        }
+        let role = if m.role.eq_ignore_ascii_case("assistant") {
+            "model"
+        } else {
+            "user"
+        };
+        if role == "user" && results_open {
+            // A user's words right after the results join their turn, after them.
+            if let Some(parts) = contents
+                .last_mut()
+                .and_then(|last| last["parts"].as_array_mut())
+            {
+                parts.extend(self::parts(m));
+                results_open = false;
+                continue;
+            }
+        }
+        results_open = false;
+        let mut p = if m.tool_calls.is_empty() || !m.content.is_empty() {
+            parts(m)
+        } else {
+            Vec::new()
+        };
+        p.extend(m.tool_calls.iter().map(
+            |c| json!({"functionCall": {"name": c.name, "args": arguments_object(&c.arguments)}}),
+        ));
+        contents.push(json!({"role": role, "parts": p}));
+    }
+    contents
+}
+
+/// A JSON schema as Gemini's `parameters` take it: an OpenAPI subset that refuses `$schema`
+/// and `additionalProperties`, which JSON-schema tools often carry. (The names under
+/// `properties` are the tool's own and are kept whatever they are.)
+fn gemini_schema(v: &Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "$schema" | "additionalProperties"))
+                .map(|(k, v)| match (k.as_str(), v) {
+                    ("properties", Value::Object(props)) => (
+                        k.clone(),
+                        Value::Object(
+                            props
+                                .iter()
+                                .map(|(name, s)| (name.clone(), gemini_schema(s)))
+                                .collect(),
+                        ),
+                    ),
+                    _ => (k.clone(), gemini_schema(v)),
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(gemini_schema).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Gemini refuses an object schema without properties ("should be non-empty for OBJECT
+/// type"): a tool that takes no arguments is declared without `parameters`.
+fn takes_arguments(schema: &Value) -> bool {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| !p.is_empty())
+        || schema.get("type").and_then(Value::as_str) != Some("object")
+}
+
+/// `tools: [{functionDeclarations}]` and `toolConfig`.
+fn add_tools(body: &mut Value, tools: &Tools) {
+    let declarations: Vec<Value> = tools
+        .list
+        .iter()
+        .map(|t| {
+            let mut d = json!({"name": t.name});
+            let schema = t.schema();
+            if takes_arguments(&schema) {
+                d["parameters"] = gemini_schema(&schema);
+            }
+            if let Some(desc) = &t.description {
+                d["description"] = json!(desc);
+            }
+            d
         })
         .collect();
-    let mut body = json!({"contents": contents});
+    body["tools"] = json!([{ "functionDeclarations": declarations }]);
+    if let Some(choice) = &tools.choice {
+        let config = match choice {
+            ToolChoice::Auto => json!({"mode": "AUTO"}),
+            ToolChoice::None => json!({"mode": "NONE"}),
+            ToolChoice::Required => json!({"mode": "ANY"}),
+            ToolChoice::Tool(name) => json!({"mode": "ANY", "allowedFunctionNames": [name]}),
+        };
+        body["toolConfig"] = json!({ "functionCallingConfig": config });
+    }
+}
+
+pub fn request(endpoint: &Endpoint, call: ChatCall<'_>) -> (String, Value) {
+    let (system, turns) = split_system(call.messages);
+    let mut body = json!({"contents": contents(call.messages, turns)});
+    if let Some(tools) = call.tools {
+        add_tools(&mut body, tools);
+    }
     if let Some(system) = system {
         body["systemInstruction"] = json!({"parts": [{"text": system}]});
     }
@@ -79,11 +198,22 @@ struct Content {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Part {
     text: Option<String>,
+    function_call: Option<FunctionCall>,
     /// Thought summaries are not the reply.
     #[serde(default)]
     thought: bool,
+}
+
+/// A whole call: Gemini sends each in one part, with an id only in newer versions.
+#[derive(Deserialize)]
+struct FunctionCall {
+    id: Option<String>,
+    #[serde(default)]
+    name: String,
+    args: Option<Value>,
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -142,6 +272,34 @@ fn texts(candidate: &mut Candidate) -> impl Iterator<Item = String> + '_ {
 #[derive(Default)]
 pub struct GeminiDecoder {
     usage: Option<UsageMetadata>,
+    /// Tool calls so far in this reply: Gemini finishes them with `STOP`, which becomes
+    /// [`FinishReason::ToolCalls`] when there were any.
+    calls: usize,
+}
+
+impl GeminiDecoder {
+    fn calls(&mut self, candidate: &mut Candidate, out: &mut VecDeque<StreamEvent>) {
+        let parts = candidate
+            .content
+            .iter_mut()
+            .flat_map(|c| c.parts.iter_mut());
+        for call in parts.filter_map(|p| p.function_call.take()) {
+            let arguments = call
+                .args
+                .filter(Value::is_object)
+                .map_or_else(|| "{}".to_string(), |a| a.to_string());
+            let id = call
+                .id
+                .filter(|i| !i.is_empty())
+                .unwrap_or_else(|| stable_id(&call.name, &arguments, self.calls));
+            self.calls += 1;
+            out.push_back(StreamEvent::ToolCall(ToolCall {
+                id,
+                name: call.name,
+                arguments,
+            }));
+        }
+    }
 }
 
 impl Decoder for GeminiDecoder {
@@ -164,10 +322,14 @@ impl Decoder for GeminiDecoder {
             .map(|_| FinishReason::ContentFilter);
         if let Some(candidate) = chunk.candidates.first_mut() {
             out.extend(texts(candidate).map(StreamEvent::Text));
+            self.calls(candidate, out);
             finish = finish.or(candidate
                 .finish_reason
                 .as_deref()
                 .map(FinishReason::from_gemini));
+        }
+        if finish == Some(FinishReason::Stop) && self.calls > 0 {
+            finish = Some(FinishReason::ToolCalls);
         }
         if let Some(reason) = finish {
             if let Some(u) = self.usage {

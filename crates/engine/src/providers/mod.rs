@@ -7,6 +7,7 @@ pub mod gemini;
 pub mod limits;
 pub mod openai;
 mod sse;
+pub mod tools;
 
 use std::pin::Pin;
 use std::time::{Duration, SystemTime};
@@ -20,6 +21,7 @@ use switchyard_router::Message;
 pub use error::{ErrorKind, ProviderError};
 pub use event::{FinishReason, StreamEvent};
 pub use limits::Limits;
+pub use tools::{Tool, ToolChoice, Tools};
 
 use crate::error::EngineError;
 use crate::provider::ProviderKind;
@@ -59,6 +61,8 @@ pub struct ChatCall<'a> {
     pub model: &'a str,
     pub messages: &'a [Message],
     pub max_output_tokens: Option<u32>,
+    /// The tools the model may call (the local endpoint's clients offer them).
+    pub tools: Option<&'a Tools>,
 }
 
 /// Sends the request and returns once the provider has answered 200 and the stream has begun.
@@ -193,7 +197,7 @@ mod tests {
         let m = |role: &str, content: &str| Message {
             role: role.into(),
             content: content.into(),
-            images: Vec::new(),
+            ..Default::default()
         };
         let messages = [m("system", "a"), m("user", "q"), m("system", "b")];
         let (system, rest) = split_system(&messages);

@@ -9,17 +9,17 @@ use serde_json::{json, Value};
 use super::error::{stream_kind, ProviderError};
 use super::event::{FinishReason, StreamEvent};
 use super::sse::{parse, Decoder, SseStream};
+use super::tools::{is_tool_result, ToolChoice, Tools};
 use super::{ChatCall, Endpoint};
 use crate::provider::ProviderKind;
-use switchyard_router::Usage;
+use switchyard_router::{ToolCall, Usage};
 
 pub fn request(endpoint: &Endpoint, call: ChatCall<'_>) -> (String, Value) {
-    let messages: Vec<Value> = call
-        .messages
-        .iter()
-        .map(|m| json!({"role": m.role, "content": content(m)}))
-        .collect();
+    let messages: Vec<Value> = call.messages.iter().map(message).collect();
     let mut body = json!({"model": call.model, "messages": messages});
+    if let Some(tools) = call.tools {
+        add_tools(&mut body, tools);
+    }
     body["stream"] = json!(true);
     // Without this OpenAI sends no token counts in a stream.
     body["stream_options"] = json!({"include_usage": true});
@@ -33,6 +33,55 @@ pub fn request(endpoint: &Endpoint, call: ChatCall<'_>) -> (String, Value) {
         body[field] = json!(max);
     }
     (format!("{}/chat/completions", endpoint.base_url), body)
+}
+
+/// One message: a tool's result as a `tool` message, an assistant turn with its `tool_calls`.
+fn message(m: &switchyard_router::Message) -> Value {
+    if is_tool_result(m) {
+        return json!({
+            "role": "tool",
+            "tool_call_id": m.tool_call_id.as_deref().unwrap_or_default(),
+            "content": m.content,
+        });
+    }
+    let mut v = json!({"role": m.role, "content": content(m)});
+    if !m.tool_calls.is_empty() {
+        if m.content.is_empty() && m.images.is_empty() {
+            v["content"] = Value::Null;
+        }
+        v["tool_calls"] = m
+            .tool_calls
+            .iter()
+            .map(|c| {
+                json!({"id": c.id, "type": "function",
+                       "function": {"name": c.name, "arguments": c.arguments}})
+            })
+            .collect();
+    }
+    v
+}
+
+/// `tools` as `function` tools and `tool_choice`.
+fn add_tools(body: &mut Value, tools: &Tools) {
+    body["tools"] = tools
+        .list
+        .iter()
+        .map(|t| {
+            let mut f = json!({"name": t.name, "parameters": t.schema()});
+            if let Some(d) = &t.description {
+                f["description"] = json!(d);
+            }
+            json!({"type": "function", "function": f})
+        })
+        .collect();
+    if let Some(choice) = &tools.choice {
+        body["tool_choice"] = match choice {
+            ToolChoice::Auto => json!("auto"),
+            ToolChoice::None => json!("none"),
+            ToolChoice::Required => json!("required"),
+            ToolChoice::Tool(name) => json!({"type": "function", "function": {"name": name}}),
+        };
+    }
 }
 
 /// A message's content: its text, or with images, a text part and an `image_url` part per
@@ -68,6 +117,23 @@ struct Choice {
 #[derive(Deserialize)]
 struct Content {
     content: Option<String>,
+    tool_calls: Option<Vec<CallDelta>>,
+}
+
+/// A piece of a streamed tool call: the first carries its id and name, the rest pieces of
+/// the arguments' text, all under the call's index.
+#[derive(Deserialize)]
+struct CallDelta {
+    #[serde(default)]
+    index: usize,
+    id: Option<String>,
+    function: Option<FunctionDelta>,
+}
+
+#[derive(Deserialize)]
+struct FunctionDelta {
+    name: Option<String>,
+    arguments: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -121,7 +187,26 @@ impl WireUsage {
     }
 }
 
-pub struct OpenAiDecoder;
+/// Tool calls being put together from their pieces, by index; they are sent whole when the
+/// choice finishes (or the stream ends).
+#[derive(Default)]
+pub struct OpenAiDecoder {
+    calls: std::collections::BTreeMap<usize, ToolCall>,
+}
+
+impl OpenAiDecoder {
+    fn flush_calls(&mut self, out: &mut VecDeque<StreamEvent>) {
+        for (index, mut call) in std::mem::take(&mut self.calls) {
+            if call.id.is_empty() {
+                call.id = super::tools::stable_id(&call.name, &call.arguments, index);
+            }
+            if call.arguments.trim().is_empty() {
+                call.arguments = "{}".into();
+            }
+            out.push_back(StreamEvent::ToolCall(call));
+        }
+    }
+}
 
 impl Decoder for OpenAiDecoder {
     fn decode(
@@ -130,6 +215,7 @@ impl Decoder for OpenAiDecoder {
         out: &mut VecDeque<StreamEvent>,
     ) -> Result<bool, ProviderError> {
         if event.data.trim() == "[DONE]" {
+            self.flush_calls(out);
             return Ok(true);
         }
         let chunk: Chunk = parse(event)?;
@@ -140,14 +226,28 @@ impl Decoder for OpenAiDecoder {
             });
         }
         for choice in chunk.choices {
-            if let Some(text) = choice
+            let (content, calls) = choice
                 .delta
-                .and_then(|d| d.content)
-                .filter(|t| !t.is_empty())
-            {
+                .map_or((None, None), |d| (d.content, d.tool_calls));
+            if let Some(text) = content.filter(|t| !t.is_empty()) {
                 out.push_back(StreamEvent::Text(text));
             }
+            for piece in calls.into_iter().flatten() {
+                let call = self.calls.entry(piece.index).or_default();
+                if let Some(id) = piece.id.filter(|i| !i.is_empty()) {
+                    call.id = id;
+                }
+                if let Some(f) = piece.function {
+                    if let Some(name) = f.name.filter(|n| !n.is_empty()) {
+                        call.name = name;
+                    }
+                    if let Some(args) = f.arguments {
+                        call.arguments.push_str(&args);
+                    }
+                }
+            }
             if let Some(reason) = choice.finish_reason {
+                self.flush_calls(out);
                 out.push_back(StreamEvent::Finish(FinishReason::from_openai(&reason)));
             }
         }
@@ -159,7 +259,7 @@ impl Decoder for OpenAiDecoder {
 }
 
 pub fn events(response: reqwest::Response, max_line_bytes: usize) -> SseStream<OpenAiDecoder> {
-    SseStream::new(response, OpenAiDecoder, max_line_bytes)
+    SseStream::new(response, OpenAiDecoder::default(), max_line_bytes)
 }
 
 #[cfg(test)]
@@ -172,7 +272,7 @@ mod tests {
             data: data.into(),
             ..Event::default()
         };
-        OpenAiDecoder.decode(&event, &mut out)?;
+        OpenAiDecoder::default().decode(&event, &mut out)?;
         Ok(out.into())
     }
 

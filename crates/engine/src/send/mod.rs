@@ -30,6 +30,7 @@ use crate::chat::history;
 use crate::error::{EngineError, ErrorCode};
 use crate::execute::{plan, Executor, Plan};
 use crate::provider::{Provider, ProviderKind};
+use crate::providers::Tools;
 use crate::reply::{Reply, ReplyStatus};
 use crate::secrets::Secret;
 use crate::settings::Settings;
@@ -112,11 +113,14 @@ pub struct Completion {
     pub messages: Vec<Message>,
     /// `auto` (the routing decides) or a catalog model id (it answers, with no fallback).
     pub model: String,
+    /// The tools the model may call: only models that call tools are routed to.
+    pub tools: Option<Tools>,
 }
 
 /// A completion with its decision made, ready for [`Engine::complete`].
 pub struct Routed {
     messages: Vec<Message>,
+    tools: Option<Tools>,
     routing: Routing,
     providers: Vec<Provider>,
     decision: Decision,
@@ -300,6 +304,7 @@ impl Engine {
             role: "user".into(),
             content,
             images,
+            ..Message::default()
         });
         Ok(messages)
     }
@@ -389,7 +394,14 @@ impl Engine {
         let names = provider_names(&providers);
         let (tx, rx) = mpsc::unbounded_channel();
         let run = self.carry_out(
-            &decision, &routing, &providers, &messages, &options, context, tx, &cancel,
+            &decision,
+            &routing,
+            &providers,
+            (&messages, None),
+            &options,
+            context,
+            tx,
+            &cancel,
         );
         let (reply, saved) = tokio::join!(run, self.relay(&assistant, rx, &mut on_event));
         let reply = reply?;
@@ -429,9 +441,18 @@ impl Engine {
         let model_choice = normalise_model(&completion.model);
         check_model(&model_choice, &routing)?;
         let providers = self.providers_for_calls().await?;
-        let decision = route(&completion.messages, &model_choice, &routing, &providers)?;
+        let tools =
+            completion.tools.is_some() || completion.messages.iter().any(Message::uses_tools);
+        let decision = route_offering(
+            &completion.messages,
+            &model_choice,
+            &routing,
+            &providers,
+            tools,
+        )?;
         Ok(Routed {
             messages: completion.messages,
+            tools: completion.tools,
             routing,
             providers,
             decision,
@@ -450,6 +471,7 @@ impl Engine {
     ) -> Result<Completed, EngineError> {
         let Routed {
             messages,
+            tools,
             routing,
             providers,
             decision,
@@ -467,7 +489,14 @@ impl Engine {
         };
         let (tx, mut rx) = mpsc::unbounded_channel();
         let run = self.carry_out(
-            &decision, &routing, &providers, &messages, &options, context, tx, &cancel,
+            &decision,
+            &routing,
+            &providers,
+            (&messages, tools.as_ref()),
+            &options,
+            context,
+            tx,
+            &cancel,
         );
         let forward = async {
             while let Some(event) = rx.recv().await {
@@ -548,7 +577,7 @@ impl Engine {
         decision: &Decision,
         routing: &Routing,
         providers: &[Provider],
-        messages: &[Message],
+        (messages, tools): (&[Message], Option<&Tools>),
         options: &SendOptions,
         context: RequestContext,
         tx: mpsc::UnboundedSender<ChatEvent>,
@@ -579,6 +608,7 @@ impl Engine {
                 &plan,
                 messages,
                 options.max_output_tokens,
+                tools,
                 Some(&metering),
                 &mut sink,
                 cancel,
@@ -830,7 +860,7 @@ fn with_system(messages: &mut Vec<Message>, system: Option<&str>) {
             Message {
                 role: "system".into(),
                 content: text.into(),
-                images: Vec::new(),
+                ..Default::default()
             },
         );
     }
@@ -923,6 +953,26 @@ fn cannot_read_images(
     }
 }
 
+/// What to say when the model the client named cannot call tools and the request offers them.
+fn cannot_call_tools(chosen: &switchyard_router::Model, routing: &Routing) -> EngineError {
+    let other = routing
+        .catalog
+        .enabled()
+        .filter(|m| m.tools)
+        .max_by_key(|m| m.provider == chosen.provider)
+        .map(|m| format!(" such as {}", m.id))
+        .unwrap_or_default();
+    EngineError::Invalid {
+        field: "tools".into(),
+        message: format!(
+            "{} cannot call tools, and this request offers tools (or carries tool calls). Choose \
+             auto or a model that calls tools{other}, or send the request without tools. \
+             Nothing was sent.",
+            chosen.id
+        ),
+    }
+}
+
 /// Auto asks the router, told which models cannot be called now; a chosen model still gets the
 /// router's trace, with the choice first.
 pub fn route(
@@ -930,6 +980,17 @@ pub fn route(
     model: &str,
     routing: &Routing,
     providers: &[Provider],
+) -> Result<Decision, EngineError> {
+    route_offering(messages, model, routing, providers, false)
+}
+
+/// [`route`] for a request that may offer tools: then only models that call tools answer.
+pub fn route_offering(
+    messages: &[Message],
+    model: &str,
+    routing: &Routing,
+    providers: &[Provider],
+    tools: bool,
 ) -> Result<Decision, EngineError> {
     let (images, first_image) = images_in(messages);
     // The router counts images; it never needs their bytes.
@@ -939,6 +1000,7 @@ pub fn route(
             .map(|m| Message::text(m.role.clone(), m.content.clone()))
             .collect(),
         images,
+        tools,
         ..Request::default()
     };
     request.unavailable = availability::unavailable_set(availability::of_models(
@@ -947,6 +1009,15 @@ pub fn route(
     ));
     request.count_openai_tokens();
     let mut decision = decide(&request, &routing.rules, &routing.catalog).map_err(|e| {
+        if tools && matches!(e, switchyard_router::RouteError::NoModelFits { .. }) {
+            return EngineError::Invalid {
+                field: "tools".into(),
+                message: "No model that calls tools can answer now: none in the catalog is \
+                          enabled, callable and marked as calling tools. Mark the ones that do \
+                          (Rules → Model catalog → Tools), or send the request without tools."
+                    .into(),
+            };
+        }
         let info = crate::routing::route_error(&e);
         EngineError::coded(info.code, info.message)
     })?;
@@ -954,6 +1025,9 @@ pub fn route(
         let chosen = routing.catalog.find(model).expect("checked by the caller");
         if images > 0 && !chosen.vision {
             return Err(cannot_read_images(chosen, images, first_image, routing));
+        }
+        if tools && !chosen.tools {
+            return Err(cannot_call_tools(chosen, routing));
         }
         decision.trace.reason = format!(
             "You chose {} for this conversation. Auto would have picked {} ({}).",
@@ -999,8 +1073,36 @@ mod tests {
         vec![Message {
             role: "user".into(),
             content: text.into(),
-            images: Vec::new(),
+            ..Default::default()
         }]
+    }
+
+    #[test]
+    fn tools_go_only_to_models_that_call_them_or_are_refused_saying_so() {
+        let prompt = ask("What is the weather in Oslo?");
+        let d = route_offering(&prompt, "auto", &routing(), &[], true).unwrap();
+        assert!(routing().catalog.get(&d.model).unwrap().tools);
+        let pinned = route_offering(&prompt, "deepseek-r1", &routing(), &[], true).unwrap_err();
+        assert_eq!(pinned.field(), Some("tools"));
+        assert!(
+            pinned
+                .to_string()
+                .starts_with("deepseek-r1 cannot call tools"),
+            "{pinned}"
+        );
+        assert!(route_offering(&prompt, "deepseek-r1", &routing(), &[], false).is_ok());
+        // A catalog where nothing calls tools: a clear refusal, not a routing failure.
+        let mut catalog = RoutingConfig::bundled().catalog;
+        for m in &mut catalog.models {
+            m.tools = false;
+        }
+        let none = Routing::new(
+            CompiledRules::new(presets::smart_router()).unwrap(),
+            catalog,
+        );
+        let e = route_offering(&prompt, "auto", &none, &[], true).unwrap_err();
+        assert_eq!(e.field(), Some("tools"));
+        assert!(e.to_string().contains("No model that calls tools"), "{e}");
     }
 
     #[test]

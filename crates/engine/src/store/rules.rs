@@ -130,6 +130,7 @@ fn model_from_row(row: &SqliteRow) -> Result<Model, EngineError> {
         quality: row.try_get("quality")?,
         enabled: row.try_get("enabled")?,
         vision: row.try_get("vision")?,
+        tools: row.try_get("tools")?,
     })
 }
 
@@ -202,7 +203,7 @@ impl Store {
         .await?;
         let models = sqlx::query(
             "SELECT id, provider, api_id, input, output, cached_input, reasoning, context_window,
-                    quality, enabled, vision
+                    quality, enabled, vision, tools
              FROM models WHERE version_id = ? ORDER BY position",
         )
         .bind(id)
@@ -293,8 +294,8 @@ impl Store {
             sqlx::query(
                 "INSERT INTO models (version_id, position, id, provider, api_id, input, output,
                                      cached_input, reasoning, context_window, quality, enabled,
-                                     vision)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                     vision, tools)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(id)
             .bind(position as i64)
@@ -309,6 +310,7 @@ impl Store {
             .bind(m.quality)
             .bind(m.enabled)
             .bind(m.vision)
+            .bind(m.tools)
             .execute(&mut *tx)
             .await?;
         }
@@ -401,6 +403,24 @@ mod tests {
         let text = include_str!("../../migrations/0012_attachments.sql");
         for m in &bundled.models {
             assert_eq!(text.contains(&format!("'{}'", m.id)), m.vision, "{}", m.id);
+        }
+        // Migration 0014 gives them the bundled answer for tools too.
+        let tools: Vec<(&str, bool)> = catalog
+            .models
+            .iter()
+            .map(|m| (m.id.as_str(), m.tools))
+            .collect();
+        assert_eq!(
+            tools,
+            [
+                ("gpt-4o", true),
+                ("deepseek-v3", true),
+                ("my-local-model", false)
+            ]
+        );
+        let text = include_str!("../../migrations/0014_tools.sql");
+        for m in &bundled.models {
+            assert_eq!(text.contains(&format!("'{}'", m.id)), m.tools, "{}", m.id);
         }
     }
 

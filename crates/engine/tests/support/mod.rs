@@ -54,6 +54,7 @@ pub fn model(id: &str, provider: &str, window: u32, input: u64, output: u64) -> 
         quality: 0.9,
         enabled: true,
         vision: true,
+        tools: true,
     }
 }
 
@@ -154,7 +155,7 @@ pub fn ask(text: &str) -> Vec<Message> {
     vec![Message {
         role: "user".into(),
         content: text.into(),
-        images: Vec::new(),
+        ..Default::default()
     }]
 }
 
@@ -186,6 +187,7 @@ pub async fn run(executor: &Executor, plan: &Plan, prompt: &str) -> (Reply, Vec<
         .execute(
             plan,
             &ask(prompt),
+            None,
             None,
             None,
             &mut events,

@@ -47,4 +47,9 @@ quality: number, enabled: boolean,
  * Reads images sent with a message. A conversation with an image is routed only to
  * models that do.
  */
-vision: boolean, };
+vision: boolean, 
+/**
+ * Calls tools (function calling). A request that offers tools is routed only to models
+ * that do.
+ */
+tools: boolean, };

@@ -4,13 +4,18 @@ import type { ErrorInfo } from "./ErrorInfo";
 import type { FinishReason } from "./FinishReason";
 import type { Hop } from "./Hop";
 import type { ReplyStatus } from "./ReplyStatus";
+import type { ToolCall } from "./ToolCall";
 import type { Usage } from "./Usage";
 
 export type Reply = { status: ReplyStatus, 
 /**
  * The catalog id of the model whose text this is (none when every hop failed).
  */
-model: string | null, provider: string | null, text: string, finish: FinishReason | null, 
+model: string | null, provider: string | null, text: string, 
+/**
+ * The tools the model called (only when the request offered tools: the local endpoint's).
+ */
+tool_calls?: Array<ToolCall>, finish: FinishReason | null, 
 /**
  * Tokens of the call that produced `text`; estimated when the provider reported none.
  */

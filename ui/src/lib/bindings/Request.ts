@@ -28,4 +28,9 @@ unavailable?: { [key in string]?: string },
  * How many images the conversation sends: when any, only models that read images
  * (`Model::vision`) are considered, the others excluded with that reason.
  */
-images?: number, };
+images?: number, 
+/**
+ * The request offers tools (or carries tool calls and results): only models that can call
+ * tools (`Model::tools`) are considered, the others excluded with that reason.
+ */
+tools?: boolean, };

@@ -15,7 +15,7 @@ import type { ReplayReport } from '../../lib/bindings/ReplayReport';
 import type { SavedRouting } from '../../lib/bindings/SavedRouting';
 
 export function model(id: string, provider: string, quality: number): Model {
-  return { id, provider, input: 1, output: 4, cached_input: null, reasoning: null, context_window: 128000, quality, enabled: true, vision: true };
+  return { id, provider, input: 1, output: 4, cached_input: null, reasoning: null, context_window: 128000, quality, enabled: true, vision: true, tools: true };
 }
 
 export const chain = (name: string, models: string[], when: Rule['when'] = []): Rule => ({
