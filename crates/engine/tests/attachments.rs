@@ -4,80 +4,19 @@
 //! provider can take is refused before anything is saved or sent.
 mod support;
 
-use std::time::Duration;
-
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
+use support::harness::{harness, Harness};
 use support::keyring_or_skip;
 use switchyard_engine::chat::attachments::NewAttachment;
-use switchyard_engine::execute::{Executor, Policy};
-use switchyard_engine::provider::{ProviderInput, ProviderKind};
-use switchyard_engine::secrets::Keychain;
-use switchyard_engine::send::{ChatEvent, Engine, SendMode, SendOptions, SendRequest, Source};
-use switchyard_engine::settings::Settings;
+use switchyard_engine::send::{ChatEvent, SendMode, SendOptions, SendRequest, Source};
 use switchyard_engine::store::attachments::AttachmentKind;
-use switchyard_engine::store::Store;
 use switchyard_engine::EngineError;
-use switchyard_fake_provider::FakeProvider;
 use switchyard_router::CandidateStatus;
 use tokio_util::sync::CancellationToken;
 
-const KEY: &str = "sk-attach-test-key-6161";
 /// A 1×1 PNG.
 const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
-
-struct Harness {
-    dir: tempfile::TempDir,
-    server: FakeProvider,
-    engine: Engine,
-    provider_ids: Vec<String>,
-}
-
-impl Drop for Harness {
-    fn drop(&mut self) {
-        for id in &self.provider_ids {
-            let _ = self.engine.settings().keychain.delete(id);
-        }
-    }
-}
-
-async fn harness() -> Harness {
-    let dir = tempfile::tempdir().unwrap();
-    let server = FakeProvider::start(&[KEY]).await.unwrap();
-    let store = Store::open(&dir.path().join("data/app.db")).await.unwrap();
-    let settings = Settings::new(store, Keychain::default());
-    let mut provider_ids = Vec::new();
-    for (preset, kind, base) in [
-        ("openai", ProviderKind::Openai, server.openai_base()),
-        (
-            "anthropic",
-            ProviderKind::Anthropic,
-            server.anthropic_base(),
-        ),
-        ("gemini", ProviderKind::Gemini, server.gemini_base()),
-    ] {
-        let input = ProviderInput {
-            name: format!("Fake {preset} {}", uuid::Uuid::new_v4()),
-            kind,
-            preset: preset.into(),
-            base_url: base,
-            headers: vec![],
-            enabled: true,
-        };
-        provider_ids.push(settings.add(input, Some(KEY.into())).await.unwrap().row.id);
-    }
-    let policy = Policy {
-        backoff_base: Duration::from_millis(5),
-        backoff_max: Duration::from_millis(20),
-        ..Policy::default()
-    };
-    Harness {
-        dir,
-        server,
-        engine: Engine::new(settings, Executor::new(policy).unwrap()),
-        provider_ids,
-    }
-}
 
 fn file(name: &str, bytes: &[u8]) -> NewAttachment {
     NewAttachment {
@@ -111,6 +50,7 @@ async fn send(
 ) -> Result<(switchyard_engine::send::Sent, Vec<ChatEvent>), EngineError> {
     let mut events = Vec::new();
     let sent = h
+        .chat
         .engine
         .send(
             request,
@@ -146,17 +86,19 @@ async fn an_image_and_a_text_file_reach_an_image_reading_model_and_are_kept_on_d
         rules: switchyard_router::RuleSet::with_rules(vec![rule]),
         catalog: switchyard_router::default_catalog(),
     };
-    h.engine
+    h.chat
+        .engine
         .settings()
         .store
         .save_routing(&config, "haiku first")
         .await
         .unwrap();
     let prompt = "hi, what is this?";
-    let catalog = h.engine.routing().await.unwrap().catalog;
+    let catalog = h.chat.engine.routing().await.unwrap().catalog;
     // Without the image, a model that cannot read images is among those weighed…
     let notes = || file("notes.txt", b"remember the milk\n");
     let text_only = h
+        .chat
         .engine
         .preview(&request("auto", prompt, vec![notes()]))
         .await
@@ -222,7 +164,7 @@ async fn an_image_and_a_text_file_reach_an_image_reading_model_and_are_kept_on_d
         ("notes.txt", 18)
     );
     assert_eq!(user.content, prompt, "the message row holds the text only");
-    let store = &h.engine.settings().store;
+    let store = &h.chat.engine.settings().store;
     let dir = store.attachments_dir(&conversation.id).unwrap();
     assert_eq!(
         dir,
@@ -296,7 +238,7 @@ async fn what_cannot_be_sent_is_refused_before_anything_is_saved_or_sent() {
         return;
     }
     let h = harness().await;
-    let store = &h.engine.settings().store;
+    let store = &h.chat.engine.settings().store;
     let refused = |e: EngineError| e.to_string();
 
     // A chosen model that cannot read images.
@@ -313,7 +255,8 @@ async fn what_cannot_be_sent_is_refused_before_anything_is_saved_or_sent() {
     );
     // The preview says the same before the user sends.
     let e = refused(
-        h.engine
+        h.chat
+            .engine
             .preview(&request("claude-haiku", "Look", vec![png("cat.png")]))
             .await
             .unwrap_err(),
@@ -338,6 +281,7 @@ async fn what_cannot_be_sent_is_refused_before_anything_is_saved_or_sent() {
     );
     // The same image is within OpenAI's 20 MB.
     assert!(h
+        .chat
         .engine
         .preview(&request("gpt-4o", "Look", vec![file("huge.png", &big)]))
         .await
@@ -374,12 +318,14 @@ async fn a_text_file_counts_toward_the_estimate() {
     }
     let h = harness().await;
     let plain = h
+        .chat
         .engine
         .preview(&request("gpt-4o", "Summarise", vec![]))
         .await
         .unwrap();
     let long = "word ".repeat(4_000);
     let with_file = h
+        .chat
         .engine
         .preview(&request(
             "gpt-4o",

@@ -17,7 +17,8 @@ use tokio_util::sync::CancellationToken;
 pub const KEY: &str = "sk-chat-test-key-5555";
 
 pub struct Harness {
-    pub _dir: tempfile::TempDir,
+    /// Holds `data/app.db` (attachments are kept beside it, in `data/attachments`).
+    pub dir: tempfile::TempDir,
     pub server: FakeProvider,
     pub chat: Chat,
     pub provider_ids: Vec<String>,
@@ -73,7 +74,7 @@ impl Chat {
 pub async fn harness() -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let server = FakeProvider::start(&[KEY]).await.unwrap();
-    let store = Store::open(&dir.path().join("chat.db")).await.unwrap();
+    let store = Store::open(&dir.path().join("data/app.db")).await.unwrap();
     let settings = Settings::new(store, Keychain::default());
     let mut provider_ids = Vec::new();
     for (preset, kind, base) in [
@@ -105,7 +106,7 @@ pub async fn harness() -> Harness {
         active: Default::default(),
     };
     Harness {
-        _dir: dir,
+        dir,
         server,
         chat,
         provider_ids,
