@@ -155,6 +155,12 @@ impl From<sqlx::Error> for EngineError {
     }
 }
 
+impl From<rusqlite::Error> for EngineError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Database(e.to_string())
+    }
+}
+
 impl From<sqlx::migrate::MigrateError> for EngineError {
     fn from(e: sqlx::migrate::MigrateError) -> Self {
         Self::Database(e.to_string())

@@ -58,38 +58,73 @@ impl BudgetPeriod {
 
 const BASELINE_KEY: &str = "baseline_model";
 
-fn budget_from(row: &sqlx::sqlite::SqliteRow) -> Result<Budget, EngineError> {
-    let provider: String = row.try_get("provider_id")?;
-    let period: String = row.try_get("period")?;
-    let policy: String = row.try_get("policy")?;
-    Ok(Budget {
-        id: row.try_get("id")?,
+const BUDGET_COLUMNS: &str = "id, provider_id, period, limit_nusd, policy, min_quality";
+
+/// A budget from its row's columns, in [`BUDGET_COLUMNS`] order.
+fn budget_of(
+    (id, provider, period, limit_nusd, policy, min_quality): (
+        i64,
+        String,
+        String,
+        i64,
+        String,
+        f64,
+    ),
+) -> Budget {
+    Budget {
+        id,
         provider_id: (!provider.is_empty()).then_some(provider),
         period: if period == "month" {
             BudgetPeriod::Month
         } else {
             BudgetPeriod::Day
         },
-        limit_nusd: row.try_get("limit_nusd")?,
+        limit_nusd,
         policy: if policy == "downgrade" {
             BudgetPolicy::Downgrade
         } else {
             BudgetPolicy::Block
         },
-        min_quality: row.try_get("min_quality")?,
-    })
+        min_quality,
+    }
 }
 
-/// Every budget, read on any connection (inside a caller's transaction).
-pub(super) async fn list_budgets_on<'c>(
+fn budget_from(row: &sqlx::sqlite::SqliteRow) -> Result<Budget, EngineError> {
+    Ok(budget_of((
+        row.try_get(0)?,
+        row.try_get(1)?,
+        row.try_get(2)?,
+        row.try_get(3)?,
+        row.try_get(4)?,
+        row.try_get(5)?,
+    )))
+}
+
+fn list_sql() -> String {
+    format!("SELECT {BUDGET_COLUMNS} FROM budgets ORDER BY provider_id, period")
+}
+
+/// Every budget, read on the writer's connection (inside its transaction).
+pub(super) fn list_budgets_in(conn: &rusqlite::Connection) -> Result<Vec<Budget>, EngineError> {
+    let mut statement = conn.prepare_cached(&list_sql())?;
+    let rows = statement.query_map([], |r| {
+        Ok(budget_of((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+        )))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Every budget.
+async fn list_budgets_on<'c>(
     on: impl sqlx::SqliteExecutor<'c>,
 ) -> Result<Vec<Budget>, EngineError> {
-    let rows = sqlx::query(
-        "SELECT id, provider_id, period, limit_nusd, policy, min_quality FROM budgets
-         ORDER BY provider_id, period",
-    )
-    .fetch_all(on)
-    .await?;
+    let rows = sqlx::query(&list_sql()).fetch_all(on).await?;
     rows.iter().map(budget_from).collect()
 }
 

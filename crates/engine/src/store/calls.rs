@@ -2,7 +2,8 @@
 //! Admission (the budget check) and recording the call happen in one `BEGIN IMMEDIATE`
 //! transaction (shared with other calls of this process by the writer, `writer.rs`), so any
 //! number of processes on one database share one view of the headroom.
-use sqlx::{Row, SqliteConnection};
+use rusqlite::{named_params, Connection, OptionalExtension};
+use sqlx::Row;
 
 use super::budgets::{Budget, BudgetPeriod};
 use super::ledger::LedgerRow;
@@ -43,10 +44,10 @@ pub(super) struct BudgetView {
 }
 
 impl BudgetView {
-    pub(super) async fn read(conn: &mut SqliteConnection) -> Result<Self, EngineError> {
+    pub(super) fn read(conn: &Connection) -> Result<Self, EngineError> {
         let mut budgets = Vec::new();
-        for b in super::budgets::list_budgets_on(&mut *conn).await? {
-            let start = period_start_on(&mut *conn, b.period).await?;
+        for b in super::budgets::list_budgets_in(conn)? {
+            let start = period_start_in(conn, b.period)?;
             budgets.push((b, start));
         }
         Ok(Self { budgets })
@@ -56,8 +57,8 @@ impl BudgetView {
 /// Inside the writer's transaction: sums what each budget covering the call's provider has
 /// spent and has reserved in flight (the jobs before this one in the batch included); when
 /// `allow` accepts every over-limit budget (or none is over), records the call.
-pub(super) async fn admit_on(
-    conn: &mut SqliteConnection,
+pub(super) fn admit_on(
+    conn: &Connection,
     view: &BudgetView,
     call: &NewCall,
     allow: &super::writer::Allow,
@@ -70,9 +71,8 @@ pub(super) async fn admit_on(
         {
             continue;
         }
-        let spent =
-            super::spend::spent_since_on(&mut *conn, start, b.provider_id.as_deref()).await?;
-        let reserved = reserved_on(&mut *conn, b.provider_id.as_deref()).await?;
+        let spent = super::spend::spent_since_in(conn, start, b.provider_id.as_deref())?;
+        let reserved = reserved_in(conn, b.provider_id.as_deref())?;
         let used = spent.saturating_add(reserved);
         if used >= b.limit_nusd && !allow(b) {
             over.push(Over {
@@ -85,60 +85,106 @@ pub(super) async fn admit_on(
         return Ok(Admission::Refused(over));
     }
     let r = &call.row;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO calls_in_flight (expires_at, pid, source, conversation_id, message_id,
-             provider_id, provider, model, task, rule, hop, attempt, estimate_nusd,
-             input_tokens, output_tokens, baseline_model, baseline_cost_nusd, tier,
-             complexity_score, client)
-         VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
-             ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
-         RETURNING id",
-    )
-    .bind(format!("+{} seconds", call.lease_secs))
-    .bind(i64::from(std::process::id()))
-    .bind(&r.source)
-    .bind(&r.conversation_id)
-    .bind(r.message_id)
-    .bind(&r.provider_id)
-    .bind(&r.provider)
-    .bind(&r.model)
-    .bind(&r.task)
-    .bind(&r.rule)
-    .bind(r.hop)
-    .bind(r.attempt)
-    .bind(call.estimate_nusd)
-    .bind(r.input_tokens)
-    .bind(r.output_tokens)
-    .bind(&r.baseline_model)
-    .bind(
-        r.baseline_cost_nusd
-            .map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
-    )
-    .bind(&r.tier)
-    .bind(r.complexity_score)
-    .bind(&r.client)
-    .fetch_one(&mut *conn)
-    .await?;
+    let id: i64 = conn
+        .prepare_cached(
+            "INSERT INTO calls_in_flight (expires_at, pid, source, conversation_id, message_id,
+                 provider_id, provider, model, task, rule, hop, attempt, estimate_nusd,
+                 input_tokens, output_tokens, baseline_model, baseline_cost_nusd, tier,
+                 complexity_score, client)
+             VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now', :lease), :pid, :source,
+                 :conversation_id, :message_id, :provider_id, :provider, :model, :task, :rule,
+                 :hop, :attempt, :estimate, :input_tokens, :output_tokens, :baseline_model,
+                 :baseline_cost, :tier, :complexity_score, :client)
+             RETURNING id",
+        )?
+        .query_row(
+            named_params! {
+                ":lease": format!("+{} seconds", call.lease_secs),
+                ":pid": i64::from(std::process::id()),
+                ":source": &r.source,
+                ":conversation_id": &r.conversation_id,
+                ":message_id": r.message_id,
+                ":provider_id": &r.provider_id,
+                ":provider": &r.provider,
+                ":model": &r.model,
+                ":task": &r.task,
+                ":rule": &r.rule,
+                ":hop": r.hop,
+                ":attempt": r.attempt,
+                ":estimate": call.estimate_nusd,
+                ":input_tokens": r.input_tokens,
+                ":output_tokens": r.output_tokens,
+                ":baseline_model": &r.baseline_model,
+                ":baseline_cost": r.baseline_cost_nusd.map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
+                ":tier": &r.tier,
+                ":complexity_score": r.complexity_score,
+                ":client": &r.client,
+            },
+            |row| row.get(0),
+        )?;
     Ok(Admission::Admitted(id))
 }
 
 /// Inside the writer's transaction: ends an in-flight call, its ledger row written and its
 /// reservation released together.
-pub(super) async fn settle_on(
-    conn: &mut SqliteConnection,
-    id: i64,
-    row: &LedgerRow,
-) -> Result<(), EngineError> {
-    let gone = sqlx::query("DELETE FROM calls_in_flight WHERE id = ?")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+pub(super) fn settle_on(conn: &Connection, id: i64, row: &LedgerRow) -> Result<(), EngineError> {
+    let gone = conn
+        .prepare_cached("DELETE FROM calls_in_flight WHERE id = ?1")?
+        .execute([id])?;
     // Already settled by another process (after its lease ran out): one row per call.
     if gone == 1 {
-        super::ledger::insert(conn, row).await?;
+        super::ledger::insert(conn, row)?;
     }
     Ok(())
+}
+
+/// Inside the writer's transaction: each call of `ids` still in flight becomes an
+/// `interrupted` ledger row costing its reservation. Returns how many.
+pub(super) fn abandon_on(conn: &Connection, ids: &[i64]) -> Result<u64, EngineError> {
+    let mut settled = 0;
+    for &id in ids {
+        let found = conn
+            .prepare_cached(
+                "DELETE FROM calls_in_flight WHERE id = ?1
+                 RETURNING source, conversation_id, message_id, provider_id, provider, model,
+                     task, rule, hop, attempt, estimate_nusd, input_tokens, output_tokens,
+                     baseline_model, baseline_cost_nusd, tier, complexity_score, client",
+            )?
+            .query_row([id], |r| {
+                let estimate: i64 = r.get("estimate_nusd")?;
+                let baseline: Option<i64> = r.get("baseline_cost_nusd")?;
+                Ok(LedgerRow {
+                    source: r.get("source")?,
+                    conversation_id: r.get("conversation_id")?,
+                    message_id: r.get("message_id")?,
+                    provider_id: r.get("provider_id")?,
+                    provider: r.get("provider")?,
+                    model: r.get("model")?,
+                    task: r.get("task")?,
+                    rule: r.get("rule")?,
+                    tier: r.get("tier")?,
+                    complexity_score: r.get("complexity_score")?,
+                    hop: r.get("hop")?,
+                    attempt: r.get("attempt")?,
+                    outcome: "interrupted".into(),
+                    error_code: Some(crate::error::ErrorCode::Interrupted.to_string()),
+                    input_tokens: r.get("input_tokens")?,
+                    output_tokens: r.get("output_tokens")?,
+                    cost_nusd: u64::try_from(estimate).unwrap_or(0),
+                    cost_estimated: true,
+                    baseline_model: r.get("baseline_model")?,
+                    baseline_cost_nusd: baseline.and_then(|n| u64::try_from(n).ok()),
+                    client: r.get("client")?,
+                    ..LedgerRow::default()
+                })
+            })
+            .optional()?;
+        if let Some(row) = found {
+            super::ledger::insert(conn, &row)?;
+            settled += 1;
+        }
+    }
+    Ok(settled)
 }
 
 impl Store {
@@ -181,56 +227,20 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         let me = i64::from(std::process::id());
-        let mut settled = 0;
+        let mut ids = Vec::new();
         for row in rows {
             let (id, pid, expired): (i64, i64, bool) =
                 (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
-            if !expired && (pid == me || process_alive(pid)) {
-                continue;
+            if expired || (pid != me && !process_alive(pid)) {
+                ids.push(id);
             }
-            let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-            let found = sqlx::query(
-                "DELETE FROM calls_in_flight WHERE id = ?
-                 RETURNING source, conversation_id, message_id, provider_id, provider, model,
-                     task, rule, hop, attempt, estimate_nusd, input_tokens, output_tokens,
-                     baseline_model, baseline_cost_nusd, tier, complexity_score, client",
-            )
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(r) = found {
-                let estimate: i64 = r.try_get("estimate_nusd")?;
-                let baseline: Option<i64> = r.try_get("baseline_cost_nusd")?;
-                let row = LedgerRow {
-                    source: r.try_get("source")?,
-                    conversation_id: r.try_get("conversation_id")?,
-                    message_id: r.try_get("message_id")?,
-                    provider_id: r.try_get("provider_id")?,
-                    provider: r.try_get("provider")?,
-                    model: r.try_get("model")?,
-                    task: r.try_get("task")?,
-                    rule: r.try_get("rule")?,
-                    tier: r.try_get("tier")?,
-                    complexity_score: r.try_get("complexity_score")?,
-                    hop: r.try_get("hop")?,
-                    attempt: r.try_get("attempt")?,
-                    outcome: "interrupted".into(),
-                    error_code: Some(crate::error::ErrorCode::Interrupted.to_string()),
-                    input_tokens: r.try_get("input_tokens")?,
-                    output_tokens: r.try_get("output_tokens")?,
-                    cost_nusd: u64::try_from(estimate).unwrap_or(0),
-                    cost_estimated: true,
-                    baseline_model: r.try_get("baseline_model")?,
-                    baseline_cost_nusd: baseline.and_then(|n| u64::try_from(n).ok()),
-                    client: r.try_get("client")?,
-                    ..LedgerRow::default()
-                };
-                super::ledger::insert(&mut tx, &row).await?;
-                settled += 1;
-            }
-            tx.commit().await?;
         }
-        Ok(settled)
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let (reply, answer) = oneshot::channel();
+        self.writer.send(Job::Abandoned { ids, reply })?;
+        answer.await.map_err(|_| writer_gone())?
     }
 
     /// How many calls are in flight now (all processes).
@@ -241,36 +251,26 @@ impl Store {
     }
 }
 
-fn writer_gone() -> EngineError {
+pub(super) fn writer_gone() -> EngineError {
     EngineError::Database("the database writer stopped".into())
 }
 
 /// The start of the current `period` (the user's local day or month), as a UTC timestamp.
-async fn period_start_on(
-    conn: &mut SqliteConnection,
-    period: BudgetPeriod,
-) -> Result<String, EngineError> {
-    Ok(
-        sqlx::query_scalar("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now', 'localtime', ?1, 'utc')")
-            .bind(period.start_modifier())
-            .fetch_one(conn)
-            .await?,
-    )
+fn period_start_in(conn: &Connection, period: BudgetPeriod) -> Result<String, EngineError> {
+    Ok(conn
+        .prepare_cached("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now', 'localtime', ?1, 'utc')")?
+        .query_row([period.start_modifier()], |r| r.get(0))?)
 }
 
 /// What calls in flight have reserved (live leases only), for one provider or all.
-async fn reserved_on(
-    conn: &mut SqliteConnection,
-    provider_id: Option<&str>,
-) -> Result<i64, EngineError> {
-    Ok(sqlx::query_scalar(
-        "SELECT COALESCE(SUM(estimate_nusd), 0) FROM calls_in_flight
-         WHERE expires_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-           AND (?1 IS NULL OR provider_id = ?1)",
-    )
-    .bind(provider_id)
-    .fetch_one(conn)
-    .await?)
+fn reserved_in(conn: &Connection, provider_id: Option<&str>) -> Result<i64, EngineError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT COALESCE(SUM(estimate_nusd), 0) FROM calls_in_flight
+             WHERE expires_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+               AND (?1 IS NULL OR provider_id = ?1)",
+        )?
+        .query_row([provider_id], |r| r.get(0))?)
 }
 
 /// Whether a process with this id is running on this machine.

@@ -41,46 +41,44 @@ fn i64_of(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// Writes one ledger row on `conn` (inside the caller's transaction).
-pub(super) async fn insert(
-    conn: &mut sqlx::SqliteConnection,
-    r: &LedgerRow,
-) -> Result<(), EngineError> {
-    sqlx::query(
+/// Writes one ledger row on the writer's connection (inside its transaction).
+pub(super) fn insert(conn: &rusqlite::Connection, r: &LedgerRow) -> Result<(), EngineError> {
+    conn.prepare_cached(
         "INSERT INTO usage (source, conversation_id, message_id, provider_id, provider, model, task, rule, hop,
          attempt, outcome, error_code, input_tokens, output_tokens, cached_tokens, reasoning_tokens, cost_nusd,
          cost_estimated, baseline_model, baseline_cost_nusd, first_token_ms, latency_ms, usage_flag, tier,
          complexity_score, client)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&r.source)
-    .bind(&r.conversation_id)
-    .bind(r.message_id)
-    .bind(&r.provider_id)
-    .bind(&r.provider)
-    .bind(&r.model)
-    .bind(&r.task)
-    .bind(&r.rule)
-    .bind(r.hop)
-    .bind(r.attempt)
-    .bind(&r.outcome)
-    .bind(&r.error_code)
-    .bind(r.input_tokens)
-    .bind(r.output_tokens)
-    .bind(r.cached_tokens)
-    .bind(r.reasoning_tokens)
-    .bind(i64_of(r.cost_nusd))
-    .bind(r.cost_estimated)
-    .bind(&r.baseline_model)
-    .bind(r.baseline_cost_nusd.map(i64_of))
-    .bind(r.first_token_ms.map(i64_of))
-    .bind(i64_of(r.latency_ms))
-    .bind(&r.usage_flag)
-    .bind(&r.tier)
-    .bind(r.complexity_score)
-    .bind(&r.client)
-    .execute(conn)
-    .await?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+             ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+    )?
+    .execute(rusqlite::params![
+        r.source,
+        r.conversation_id,
+        r.message_id,
+        r.provider_id,
+        r.provider,
+        r.model,
+        r.task,
+        r.rule,
+        r.hop,
+        r.attempt,
+        r.outcome,
+        r.error_code,
+        r.input_tokens,
+        r.output_tokens,
+        r.cached_tokens,
+        r.reasoning_tokens,
+        i64_of(r.cost_nusd),
+        r.cost_estimated,
+        r.baseline_model,
+        r.baseline_cost_nusd.map(i64_of),
+        r.first_token_ms.map(i64_of),
+        i64_of(r.latency_ms),
+        r.usage_flag,
+        r.tier,
+        r.complexity_score,
+        r.client,
+    ])?;
     Ok(())
 }
 
@@ -170,14 +168,14 @@ impl Store {
         Ok(corrected)
     }
 
-    /// Records the calls of one request together.
+    /// Records the calls of one request together (through the writer, in one transaction).
     pub async fn record_usage(&self, rows: &[LedgerRow]) -> Result<(), EngineError> {
-        let mut tx = self.pool().begin().await?;
-        for r in rows {
-            insert(&mut tx, r).await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.writer.send(super::writer::Job::Record {
+            rows: rows.to_vec(),
+            reply,
+        })?;
+        answer.await.map_err(|_| super::calls::writer_gone())?
     }
 
     /// Rows for one assistant message, oldest first: (model, outcome, cost in nano-dollars).

@@ -67,7 +67,7 @@ impl Store {
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Self {
             pool,
-            writer: Writer::start(options),
+            writer: Writer::start(path.to_path_buf()),
             dir: Arc::new(folder_of(path)),
         })
     }

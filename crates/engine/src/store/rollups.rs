@@ -90,43 +90,63 @@ impl Store {
     }
 }
 
+const EPOCHS: &str = "SELECT unixepoch(?1, 'subsec'), unixepoch(?2, 'subsec')";
+
 /// [`Store::split`] on any connection (inside a caller's transaction).
 pub(super) async fn split_on<'c>(
     on: impl sqlx::SqliteExecutor<'c>,
     from: &str,
     to: &str,
 ) -> Result<Split, EngineError> {
-    let (f, t): (Option<f64>, Option<f64>) =
-        sqlx::query_as("SELECT unixepoch(?1, 'subsec'), unixepoch(?2, 'subsec')")
-            .bind(from)
-            .bind(to)
-            .fetch_one(on)
-            .await?;
-    let invalid = |field: &str, value: &str| EngineError::Invalid {
-        field: field.into(),
-        message: format!("'{value}' is not a date; use YYYY-MM-DD or an ISO 8601 UTC time"),
-    };
-    let f = f.ok_or_else(|| invalid("from", from))?;
-    let t = t.ok_or_else(|| invalid("to", to))?;
-    let day = DAY_SECONDS as f64;
-    let (first_day, end_day) = ((f / day).ceil() as i64, (t / day).floor() as i64);
-    let empty = || (String::new(), String::new());
-    Ok(if first_day < end_day {
-        Split {
-            first_day,
-            end_day,
-            edges: [
-                (from.to_string(), day_start(first_day)),
-                (day_start(end_day), to.to_string()),
-            ],
-        }
-    } else {
-        Split {
-            first_day: 0,
-            end_day: 0,
-            edges: [(from.to_string(), to.to_string()), empty()],
-        }
-    })
+    let (f, t): (Option<f64>, Option<f64>) = sqlx::query_as(EPOCHS)
+        .bind(from)
+        .bind(to)
+        .fetch_one(on)
+        .await?;
+    Split::of(from, to, f, t)
+}
+
+/// [`Store::split`] on the writer's connection (inside its transaction).
+pub(super) fn split_in(
+    conn: &rusqlite::Connection,
+    from: &str,
+    to: &str,
+) -> Result<Split, EngineError> {
+    let (f, t) = conn
+        .prepare_cached(EPOCHS)?
+        .query_row([from, to], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Split::of(from, to, f, t)
+}
+
+impl Split {
+    /// Cuts `[from, to)`, given their times in seconds since 1970 (none: not a date).
+    fn of(from: &str, to: &str, f: Option<f64>, t: Option<f64>) -> Result<Self, EngineError> {
+        let invalid = |field: &str, value: &str| EngineError::Invalid {
+            field: field.into(),
+            message: format!("'{value}' is not a date; use YYYY-MM-DD or an ISO 8601 UTC time"),
+        };
+        let f = f.ok_or_else(|| invalid("from", from))?;
+        let t = t.ok_or_else(|| invalid("to", to))?;
+        let day = DAY_SECONDS as f64;
+        let (first_day, end_day) = ((f / day).ceil() as i64, (t / day).floor() as i64);
+        let empty = || (String::new(), String::new());
+        Ok(if first_day < end_day {
+            Split {
+                first_day,
+                end_day,
+                edges: [
+                    (from.to_string(), day_start(first_day)),
+                    (day_start(end_day), to.to_string()),
+                ],
+            }
+        } else {
+            Split {
+                first_day: 0,
+                end_day: 0,
+                edges: [(from.to_string(), to.to_string()), empty()],
+            }
+        })
+    }
 }
 
 /// Calls `f` with each entry of a rollup's JSON object (`slots` or `latency`), its key read as

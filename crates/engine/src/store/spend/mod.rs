@@ -279,22 +279,21 @@ impl Store {
     }
 }
 
-/// Nano-dollars spent from `from` on, for one provider or all, read on `conn` (inside a
-/// caller's transaction).
-pub(crate) async fn spent_since_on(
-    conn: &mut sqlx::SqliteConnection,
+/// Nano-dollars spent from `from` on, for one provider or all, read on the writer's
+/// connection (inside its transaction).
+pub(crate) fn spent_since_in(
+    conn: &rusqlite::Connection,
     from: &str,
     provider_id: Option<&str>,
 ) -> Result<i64, EngineError> {
     // Past any time the ledger can hold.
-    let split = super::rollups::split_on(&mut *conn, from, "9999-12-31").await?;
+    let split = super::rollups::split_in(conn, from, "9999-12-31")?;
     let sql = format!(
         "SELECT COALESCE(SUM(cost_nusd), 0) FROM ({CALLS}) WHERE ?7 IS NULL OR provider_id = ?7"
     );
-    let row = split
-        .bind(sqlx::query(&sql))
-        .bind(provider_id)
-        .fetch_one(conn)
-        .await?;
-    Ok(row.try_get(0)?)
+    let [(a, b), (c, d)] = &split.edges;
+    Ok(conn.prepare_cached(&sql)?.query_row(
+        rusqlite::params![split.first_day, split.end_day, a, b, c, d, provider_id],
+        |r| r.get(0),
+    )?)
 }
