@@ -149,6 +149,7 @@ describe('Routing grid', () => {
     expect(await (await cell('code', 'simple')).$('[data-testid="grid-cell-usage"]').getText()).toBe('100% of 1');
     expect(await (await cell('code', 'complex')).$('[data-testid="grid-cell-usage"]').getText()).toBe('0% of 1');
     expect(await (await cell('code', 'simple')).getAttribute('title')).toContain('Votes: 1 thumbs up, 0 down (100% in favour)');
+    await screenshot('rules-grid-votes');
   });
 
   it('looks right in the dark theme', async () => {

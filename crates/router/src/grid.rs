@@ -227,7 +227,7 @@ pub fn assign(set: &RuleSet, catalog: &Catalog, cells: &[CellRef], models: Vec<S
             .and_then(|x| x.exceptions.iter().filter(|&&e| e < latest(c)).max())
             .map_or(0, |e| e + 1)
     };
-    let mut placed: BTreeMap<usize, Vec<(Vec<Task>, Vec<Tier>)>> = BTreeMap::new();
+    let mut placed: BTreeMap<usize, Vec<Rectangle>> = BTreeMap::new();
     for (tasks, tiers) in groups(cells) {
         let group: Vec<CellRef> = tasks
             .iter()
@@ -296,8 +296,11 @@ pub fn assign(set: &RuleSet, catalog: &Catalog, cells: &[CellRef], models: Vec<S
     out
 }
 
+/// Cells as tasks × tiers: every listed tier of every listed task.
+type Rectangle = (Vec<Task>, Vec<Tier>);
+
 /// Groups cells into rectangles: tasks that share the same set of tiers go in one rule.
-fn groups(cells: &[CellRef]) -> Vec<(Vec<Task>, Vec<Tier>)> {
+fn groups(cells: &[CellRef]) -> Vec<Rectangle> {
     let mut by_task: BTreeMap<Task, Vec<Tier>> = BTreeMap::new();
     for c in cells {
         let tiers = by_task.entry(c.task).or_default();
