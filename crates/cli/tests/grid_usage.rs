@@ -3,7 +3,8 @@
 //! fake provider, checked against the ledger and the decisions stored with the replies.
 mod common;
 
-use switchyard_engine::store::spend::SpendRange;
+use switchyard_engine::store::spend::{CellVotes, SpendRange};
+use switchyard_engine::store::votes::{NewVote, VoteKind};
 use switchyard_engine::store::Store;
 use switchyard_fake_provider::FakeProvider;
 
@@ -113,4 +114,158 @@ async fn requests_land_in_their_task_and_tier() {
     assert_eq!(cell.recovered, 1);
     assert_eq!(usage.unknown_requests, 1);
     assert_eq!(usage.unknown_spend_nusd, 5000);
+
+    assert_eq!(usage.unknown_votes, 0);
+    assert!(usage.cells.iter().all(|c| c.votes == CellVotes::default()));
+}
+
+/// Quality votes fall in the cell of the reply they judge: thumbs, compare picks and
+/// "regenerate with…", counted per task and tier with the share in favour of the cell's answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn votes_land_in_the_cell_of_the_reply_they_judge() {
+    let server = FakeProvider::start(&[]).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("votes.db");
+    let rules = common::local_provider(&db, &server.openai_base(), MODEL);
+    for prompt in [
+        "hi",
+        "Design and implement a lock-free concurrent hash map in Rust with resizing, \
+         explain the memory ordering of every atomic operation, prove it linearizable, \
+         and analyse its complexity under contention step by step.",
+    ] {
+        let out = common::switchyard(
+            &db,
+            &["chat", "--rules", &rules, "--model", MODEL, prompt],
+            None,
+        );
+        assert!(out.status.success(), "{out:?}");
+    }
+    let store = Store::open(&db).await.unwrap();
+    // Each reply with the task and tier its ledger row recorded.
+    let replies: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT message_id, task, tier FROM usage ORDER BY id")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(replies.len(), 2);
+    assert_ne!(replies[0].2, replies[1].2, "two different cells");
+    let (greeting, hard) = (replies[0].0, replies[1].0);
+    let task_of = |i: usize| replies[i].1.as_str();
+    store
+        .set_thumb(
+            greeting,
+            Some(vote(VoteKind::Thumb, greeting, task_of(0), None, "up")),
+        )
+        .await
+        .unwrap();
+    store
+        .record_votes(&[vote(
+            VoteKind::Regenerate,
+            greeting,
+            task_of(0),
+            Some("gpt-4o"),
+            "loss",
+        )])
+        .await
+        .unwrap();
+    store
+        .set_thumb(
+            hard,
+            Some(vote(VoteKind::Thumb, hard, task_of(1), None, "down")),
+        )
+        .await
+        .unwrap();
+    store
+        .record_votes(&[
+            vote(VoteKind::Compare, hard, task_of(1), Some("gpt-4o"), "win"),
+            vote(
+                VoteKind::Compare,
+                hard,
+                task_of(1),
+                Some("claude-haiku"),
+                "tie",
+            ),
+            vote(VoteKind::Compare, hard, task_of(1), Some("o3"), "loss"),
+        ])
+        .await
+        .unwrap();
+    // A vote on no stored reply has no tier; one cast before the period is not counted.
+    sqlx::query(
+        "INSERT INTO votes (kind, task, model, result) VALUES ('thumb', 'code', 'm', 'up')",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO votes (kind, at, message_id, task, model, other_model, result)
+         VALUES ('regenerate', '2001-01-01T00:00:00.000Z', ?, 'code', 'm', 'o3', 'loss')",
+    )
+    .bind(hard)
+    .execute(store.pool())
+    .await
+    .unwrap();
+
+    let range = SpendRange {
+        from: "2020-01-01".into(),
+        to: "9999-12-31".into(),
+        utc_offset_minutes: 0,
+        offset_changes: vec![],
+    };
+    let usage = store.grid_usage(&range).await.unwrap();
+    let cell = |i: usize| {
+        usage
+            .cells
+            .iter()
+            .find(|c| c.task == replies[i].1 && c.tier == replies[i].2)
+            .unwrap()
+    };
+    assert_eq!(
+        cell(0).votes,
+        CellVotes {
+            up: 1,
+            regenerations: 1,
+            favourable_percent: Some(50),
+            ..CellVotes::default()
+        }
+    );
+    // 1 win and half of 1 tie, of 4 votes: 37.5%.
+    assert_eq!(
+        cell(1).votes,
+        CellVotes {
+            down: 1,
+            wins: 1,
+            ties: 1,
+            losses: 1,
+            favourable_percent: Some(38),
+            ..CellVotes::default()
+        }
+    );
+    assert_eq!(cell(0).requests, 1);
+    assert_eq!(cell(1).requests, 1);
+    assert_eq!(usage.unknown_votes, 1);
+    assert_eq!(
+        usage.cells.iter().map(|c| c.votes.total()).sum::<u32>(),
+        6,
+        "the old vote is outside the period"
+    );
+}
+
+fn vote<'a>(
+    kind: VoteKind,
+    message: i64,
+    task: &'a str,
+    other: Option<&'a str>,
+    result: &'a str,
+) -> NewVote<'a> {
+    NewVote {
+        kind,
+        conversation_id: None,
+        message_id: Some(message),
+        compare_of: (kind == VoteKind::Compare).then_some(message - 1),
+        task,
+        rule: None,
+        model: MODEL,
+        other_model: other,
+        result,
+    }
 }

@@ -196,9 +196,11 @@ fn cell(set: &RuleSet, catalog: &Catalog, request: &Request, task: Task, tier: T
 }
 
 /// `set` with `cells` answered by the chain `models`: one rule per group of cells (tasks that
-/// share the same tiers), placed just before the first rule that answers any of those cells, so
-/// it takes effect there while exceptions before it keep their place. Rules the edit leaves
-/// answering no cell are removed; the default rule stays last.
+/// share the same tiers), placed just before the first rule that answers any of its cells, so
+/// it takes effect there. A cell's exceptions (rules that can take some of its requests before
+/// its rule does) must stay in front of its new rule; a group that cannot be placed so as one
+/// rule is split by the rule that answers its cells, each part placed just before that rule.
+/// Rules the edit leaves answering no cell are removed; the default rule stays last.
 pub fn assign(set: &RuleSet, catalog: &Catalog, cells: &[CellRef], models: Vec<String>) -> RuleSet {
     let none = BTreeMap::new();
     let before = grid(set, catalog, &none);
@@ -206,23 +208,50 @@ pub fn assign(set: &RuleSet, catalog: &Catalog, cells: &[CellRef], models: Vec<S
     if cells.is_empty() || models.is_empty() {
         return out;
     }
-    let answering = |c: &CellRef| {
+    let default_at = set.rules.len().saturating_sub(1);
+    let of = |c: &CellRef| {
         before
             .cells
             .iter()
             .find(|x| x.task == c.task && x.tier == c.tier)
-            .and_then(|x| x.rule)
     };
-    let default_at = set.rules.len().saturating_sub(1);
-    let at = cells
-        .iter()
-        .map(|c| answering(c).unwrap_or(default_at))
-        .min()
-        .unwrap_or(default_at)
-        .min(default_at);
-    let new_rules: Vec<Rule> = groups(cells)
-        .into_iter()
-        .map(|(tasks, tiers)| {
+    // Where a cell's new rule may go: after its last exception, at or before its rule.
+    let latest = |c: &CellRef| {
+        of(c)
+            .and_then(|x| x.rule)
+            .unwrap_or(default_at)
+            .min(default_at)
+    };
+    let earliest = |c: &CellRef| {
+        of(c)
+            .and_then(|x| x.exceptions.iter().filter(|&&e| e < latest(c)).max())
+            .map_or(0, |e| e + 1)
+    };
+    let mut placed: BTreeMap<usize, Vec<Rectangle>> = BTreeMap::new();
+    for (tasks, tiers) in groups(cells) {
+        let group: Vec<CellRef> = tasks
+            .iter()
+            .flat_map(|&task| tiers.iter().map(move |&tier| CellRef { task, tier }))
+            .collect();
+        let at = group.iter().map(latest).min().unwrap_or(default_at);
+        if group.iter().all(|c| earliest(c) <= at) {
+            placed.entry(at).or_default().push((tasks, tiers));
+            continue;
+        }
+        let mut by_rule: BTreeMap<usize, Vec<CellRef>> = BTreeMap::new();
+        for c in group {
+            by_rule.entry(latest(&c)).or_default().push(c);
+        }
+        for (at, part) in by_rule {
+            placed.entry(at).or_default().extend(groups(&part));
+        }
+    }
+    // Each rule's index in `set`, or None for a new one; inserted from the last position back,
+    // so the positions still to come stay where they were.
+    let mut origin: Vec<Option<usize>> = (0..set.rules.len()).map(Some).collect();
+    for (at, rects) in placed.into_iter().rev() {
+        let mut new_rules: Vec<Rule> = Vec::new();
+        for (tasks, tiers) in rects {
             let mut when = Vec::new();
             if tasks.len() < Task::ALL.len() {
                 when.push(Condition::Task(tasks.clone()));
@@ -230,19 +259,21 @@ pub fn assign(set: &RuleSet, catalog: &Catalog, cells: &[CellRef], models: Vec<S
             if tiers.len() < Tier::ALL.len() {
                 when.push(Condition::Tier(tiers.clone()));
             }
-            Rule {
-                name: unique_name(&out.rules, &name_of(&tasks, &tiers)),
+            let taken: Vec<Rule> = out.rules.iter().chain(&new_rules).cloned().collect();
+            new_rules.push(Rule {
+                name: unique_name(&taken, &name_of(&tasks, &tiers)),
                 enabled: true,
                 when,
                 then: Action::Chain(ChainAction {
                     models: models.clone(),
                     prefer_cost: false,
                 }),
-            }
-        })
-        .collect();
-    let added = new_rules.len();
-    out.rules.splice(at..at, new_rules);
+            });
+        }
+        let added = new_rules.len();
+        out.rules.splice(at..at, new_rules);
+        origin.splice(at..at, std::iter::repeat_n(None, added));
+    }
 
     // Rules that answered a cell before and none now are dead weight: drop them, never the
     // new ones or the default.
@@ -252,17 +283,10 @@ pub fn assign(set: &RuleSet, catalog: &Catalog, cells: &[CellRef], models: Vec<S
     let last = out.rules.len() - 1;
     let mut keep = Vec::with_capacity(out.rules.len());
     for (i, rule) in out.rules.drain(..).enumerate() {
-        let old_index = if i < at {
-            Some(i)
-        } else if i < at + added {
-            None
-        } else {
-            Some(i - added)
-        };
         let dead = i != last
             && !is_exception(&rule)
             && rule.enabled
-            && old_index.is_some_and(|o| answered_before.contains(&o))
+            && origin[i].is_some_and(|o| answered_before.contains(&o))
             && !answers_now(i);
         if !dead {
             keep.push(rule);
@@ -272,8 +296,11 @@ pub fn assign(set: &RuleSet, catalog: &Catalog, cells: &[CellRef], models: Vec<S
     out
 }
 
+/// Cells as tasks × tiers: every listed tier of every listed task.
+type Rectangle = (Vec<Task>, Vec<Tier>);
+
 /// Groups cells into rectangles: tasks that share the same set of tiers go in one rule.
-fn groups(cells: &[CellRef]) -> Vec<(Vec<Task>, Vec<Tier>)> {
+fn groups(cells: &[CellRef]) -> Vec<Rectangle> {
     let mut by_task: BTreeMap<Task, Vec<Tier>> = BTreeMap::new();
     for c in cells {
         let tiers = by_task.entry(c.task).or_default();

@@ -7,7 +7,12 @@ export type SpendRow = { id: number, at: string, source: string,
 /**
  * The endpoint client (the token's name) that made the call.
  */
-client: string | null, conversation_id: string | null, conversation_title: string | null, provider: string, model: string, task: string | null, rule: string | null, hop: number, outcome: string, error_code: string | null, input_tokens: number, output_tokens: number, cost_nusd: number, cost_estimated: boolean, baseline_cost_nusd: number | null, first_token_ms: number | null, latency_ms: number, 
+client: string | null, conversation_id: string | null, conversation_title: string | null, provider: string, model: string, task: string | null, rule: string | null, 
+/**
+ * The request's complexity tier as the ledger recorded it (none on rows from before the
+ * ledger kept tiers).
+ */
+tier: string | null, hop: number, outcome: string, error_code: string | null, input_tokens: number, output_tokens: number, cost_nusd: number, cost_estimated: boolean, baseline_cost_nusd: number | null, first_token_ms: number | null, latency_ms: number, 
 /**
  * `implausible` when the provider reported more tokens than the model can take and give:
  * the tokens are as reported, the cost is the estimate.

@@ -42,7 +42,7 @@ export function config(): RoutingConfig {
   };
 }
 
-function decision(modelId: string, rule: string): Decision {
+export function decision(modelId: string, rule: string): Decision {
   return {
     model: modelId,
     provider: 'openai',

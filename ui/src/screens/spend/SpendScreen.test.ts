@@ -26,7 +26,7 @@ const dashboard: Dashboard = {
 
 const row: SpendRow = {
   id: 1, at: '2026-11-25T10:00:00.000Z', source: 'app', client: null, conversation_id: 'c1', conversation_title: 'Sort a list',
-  provider: 'OpenAI', model: 'gpt-small', task: 'coding', rule: 'default', hop: 0, outcome: 'answered',
+  provider: 'OpenAI', model: 'gpt-small', task: 'coding', rule: 'default', tier: 'simple', hop: 0, outcome: 'answered',
   error_code: null, input_tokens: 100, output_tokens: 50, cost_nusd: 1_500_000, cost_estimated: false,
   baseline_cost_nusd: 6_000_000, first_token_ms: 40, latency_ms: 120, usage_flag: null,
 };

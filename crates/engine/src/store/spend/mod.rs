@@ -13,7 +13,7 @@ mod days;
 mod latency;
 mod requests;
 
-pub use cells::{CellUsage, GridUsage};
+pub use cells::{CellUsage, CellVotes, GridUsage};
 pub use latency::{ModelLatency, EXACT_LATENCY_CALLS};
 pub use requests::{to_csv, usd_decimal, SpendFilter, SpendRow};
 

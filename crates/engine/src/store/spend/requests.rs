@@ -44,6 +44,9 @@ pub struct SpendRow {
     pub model: String,
     pub task: Option<String>,
     pub rule: Option<String>,
+    /// The request's complexity tier as the ledger recorded it (none on rows from before the
+    /// ledger kept tiers).
+    pub tier: Option<String>,
     #[ts(type = "number")]
     pub hop: i64,
     pub outcome: String,
@@ -73,7 +76,7 @@ impl Store {
             "SELECT u.id, u.at, u.source, u.conversation_id, c.title, u.provider, u.model, u.task,
                     u.rule, u.hop, u.outcome, u.error_code, u.input_tokens, u.output_tokens,
                     u.cost_nusd, u.cost_estimated, u.baseline_cost_nusd, u.first_token_ms,
-                    u.latency_ms, u.usage_flag, u.client
+                    u.latency_ms, u.usage_flag, u.client, u.tier
              FROM usage u LEFT JOIN conversations c ON c.id = u.conversation_id
              WHERE u.at >= ?1 AND u.at < ?2
                AND (?3 IS NULL OR u.model = ?3) AND (?4 IS NULL OR u.task = ?4)
@@ -117,6 +120,7 @@ impl Store {
                     latency_ms: row.try_get(18)?,
                     usage_flag: row.try_get(19)?,
                     client: row.try_get(20)?,
+                    tier: row.try_get(21)?,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()?;
@@ -162,8 +166,8 @@ fn csv_quoted(s: String) -> String {
 /// The request table as CSV, one ledger row per line.
 pub fn to_csv(rows: &[SpendRow]) -> String {
     let mut out = String::from(
-        "time,source,client,conversation,provider,model,task,rule,hop,outcome,error,input_tokens,\
-         output_tokens,cost_usd,cost_estimated,baseline_cost_usd,first_token_ms,latency_ms,usage_flag\n",
+        "time,source,client,conversation,provider,model,task,rule,tier,hop,outcome,error,\
+         input_tokens,output_tokens,cost_usd,cost_estimated,baseline_cost_usd,first_token_ms,latency_ms,usage_flag\n",
     );
     for r in rows {
         let line = [
@@ -175,6 +179,7 @@ pub fn to_csv(rows: &[SpendRow]) -> String {
             csv_field(&r.model),
             csv_field(r.task.as_deref().unwrap_or_default()),
             csv_field(r.rule.as_deref().unwrap_or_default()),
+            csv_field(r.tier.as_deref().unwrap_or_default()),
             csv_number(r.hop.to_string()),
             csv_field(&r.outcome),
             csv_field(r.error_code.as_deref().unwrap_or_default()),
@@ -209,6 +214,7 @@ mod tests {
             model: model.into(),
             task: Some("writing".into()),
             rule: None,
+            tier: Some("simple".into()),
             hop: 0,
             outcome: "answered".into(),
             error_code: None,
