@@ -7,6 +7,7 @@ use ts_rs::TS;
 
 use crate::error::{EngineError, ErrorCode, ErrorInfo};
 use crate::money::usd;
+use crate::providers::tools::Tools;
 use crate::store::budgets::{Budget, BudgetPeriod, BudgetPolicy};
 use crate::store::calls::Over;
 use crate::store::Store;
@@ -187,10 +188,14 @@ pub fn lets_through(budget: &Budget, model: &Model, catalog: &Catalog) -> bool {
         && downgrade_model(catalog, budget.min_quality).is_some_and(|m| m.id == model.id)
 }
 
-/// What a call is expected to cost before it is sent: the prompt as it stands and a typical
-/// reply. The budgets reserve this much while it is in flight.
-pub fn estimate(model: &Model, messages: &[Message]) -> (Usage, i64) {
+/// What a call is expected to cost before it is sent: the prompt as it stands (with the tool
+/// definitions it offers) and a typical reply. The budgets reserve this much while it is in
+/// flight.
+pub fn estimate(model: &Model, messages: &[Message], tools: Option<&Tools>) -> (Usage, i64) {
     let mut usage = Usage::estimate(messages, "");
+    usage.input_tokens = usage
+        .input_tokens
+        .saturating_add(tools.map_or(0, Tools::prompt_tokens));
     usage.output_tokens = EXPECTED_OUTPUT_TOKENS;
     let nusd = i64::try_from(Cost::of(model, &usage).total.0).unwrap_or(i64::MAX);
     (usage, nusd)

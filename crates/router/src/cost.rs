@@ -28,7 +28,14 @@ impl Usage {
     pub fn estimate(messages: &[Message], reply: &str) -> Self {
         let prompt = messages
             .iter()
-            .map(|m| approx_tokens(&m.content).saturating_add(PER_MESSAGE_OVERHEAD))
+            .map(|m| {
+                // A model's earlier tool calls are sent back as part of the prompt.
+                m.tool_calls
+                    .iter()
+                    .map(|c| approx_tokens(&c.name).saturating_add(approx_tokens(&c.arguments)))
+                    .fold(approx_tokens(&m.content), u32::saturating_add)
+                    .saturating_add(PER_MESSAGE_OVERHEAD)
+            })
             .fold(PER_REPLY_OVERHEAD, u32::saturating_add);
         Self {
             input_tokens: prompt,
@@ -106,6 +113,29 @@ mod tests {
     use super::*;
     use crate::bundled::default_catalog;
     use crate::money::PerMtok;
+
+    #[test]
+    fn earlier_tool_calls_count_as_prompt() {
+        let text = vec![Message::text("user", "Weather in Paris?")];
+        let mut called = text.clone();
+        called.push(Message {
+            role: "assistant".into(),
+            tool_calls: vec![crate::ToolCall {
+                id: "c1".into(),
+                name: "get_weather".into(),
+                arguments: r#"{"city": "Paris", "units": "metric", "days": 7}"#.into(),
+            }],
+            ..Message::default()
+        });
+        let (plain, with_call) = (Usage::estimate(&text, ""), Usage::estimate(&called, ""));
+        let call_tokens = crate::tokens::approx_tokens("get_weather")
+            + crate::tokens::approx_tokens(r#"{"city": "Paris", "units": "metric", "days": 7}"#);
+        assert!(call_tokens > 0);
+        assert_eq!(
+            with_call.input_tokens,
+            plain.input_tokens + call_tokens + PER_MESSAGE_OVERHEAD
+        );
+    }
 
     fn model(input: u64, output: u64, cached: Option<u64>, reasoning: Option<u64>) -> Model {
         Model {

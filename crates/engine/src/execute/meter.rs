@@ -16,6 +16,8 @@ pub type MeterFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub struct CallStart<'a> {
     pub target: &'a Target,
     pub messages: &'a [Message],
+    /// The tools the request offers.
+    pub tools: Option<&'a crate::providers::tools::Tools>,
     /// 0 for the chain's first model, 1 for the first fallback, …
     pub hop: u32,
     pub attempt: u32,

@@ -143,6 +143,7 @@ pub struct Executor {
 /// The state of one request while its chain is tried.
 struct Run<'a> {
     messages: &'a [Message],
+    tools: Option<&'a Tools>,
     /// Provider id → name, for the hops' display names.
     names: std::collections::HashMap<String, String>,
     max_output_tokens: Option<u32>,
@@ -231,9 +232,6 @@ impl Run<'_> {
     fn billed(&self, model: &switchyard_router::Model, reported: Option<Usage>) -> Billed {
         // Tool calls are output too: their names and arguments count with the text.
         let estimate = || {
-            if self.tool_calls.is_empty() {
-                return Usage::estimate(self.messages, &self.text);
-            }
             let mut output = self.text.clone();
             for c in &self.tool_calls {
                 output.push(' ');
@@ -241,7 +239,11 @@ impl Run<'_> {
                 output.push(' ');
                 output.push_str(&c.arguments);
             }
-            Usage::estimate(self.messages, &output)
+            let mut usage = Usage::estimate(self.messages, &output);
+            usage.input_tokens = usage
+                .input_tokens
+                .saturating_add(self.tools.map_or(0, Tools::prompt_tokens));
+            usage
         };
         match reported {
             Some(r) if plausible(model, &r, self.max_output_tokens) => Billed {
@@ -348,6 +350,7 @@ impl Executor {
     ) -> Reply {
         let mut run = Run {
             messages,
+            tools,
             names: plan
                 .targets
                 .iter()
@@ -436,6 +439,7 @@ impl Executor {
                         let start = CallStart {
                             target,
                             messages,
+                            tools,
                             hop: hop_no as u32,
                             attempt: attempt_no,
                         };

@@ -2,6 +2,7 @@
 //! offers, which one the model may or must call, and what each format needs to say it.
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
+use switchyard_router::tokens::approx_tokens;
 use switchyard_router::Message;
 
 /// One tool the model may call: a name, what it does, and its arguments' JSON schema.
@@ -33,6 +34,26 @@ pub struct Tools {
     /// `None` leaves the provider's default (auto).
     pub choice: Option<ToolChoice>,
 }
+
+impl Tools {
+    /// About how many prompt tokens the tool definitions take (names, descriptions and
+    /// schemas are sent with every request that offers them).
+    pub fn prompt_tokens(&self) -> u32 {
+        self.list
+            .iter()
+            .map(|t| {
+                let description = t.description.as_deref().unwrap_or("");
+                approx_tokens(&t.name)
+                    .saturating_add(approx_tokens(description))
+                    .saturating_add(approx_tokens(&t.schema().to_string()))
+                    .saturating_add(TOOL_OVERHEAD_TOKENS)
+            })
+            .fold(0, u32::saturating_add)
+    }
+}
+
+/// The framing each tool definition adds around its name, description and schema.
+const TOOL_OVERHEAD_TOKENS: u32 = 8;
 
 impl Tool {
     /// The schema, or an object with no properties when the client gave none (Anthropic
@@ -109,6 +130,44 @@ pub fn is_tool_result(m: &Message) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tool_definitions_count_as_prompt_tokens() {
+        let weather = Tool {
+            name: "get_weather".into(),
+            description: Some("The forecast for a city, day by day.".into()),
+            parameters: Some(json!({"type": "object", "properties": {
+                "city": {"type": "string", "description": "The city's name"},
+                "days": {"type": "integer", "minimum": 1, "maximum": 14}}})),
+        };
+        let one = Tools {
+            list: vec![weather.clone()],
+            choice: None,
+        };
+        let schema = approx_tokens(&weather.schema().to_string());
+        assert!(one.prompt_tokens() > schema, "the schema and more");
+        let two = Tools {
+            list: vec![weather.clone(), weather],
+            choice: None,
+        };
+        assert_eq!(two.prompt_tokens(), 2 * one.prompt_tokens());
+        let none = Tools {
+            list: vec![],
+            choice: None,
+        };
+        assert_eq!(none.prompt_tokens(), 0);
+        // A call's reservation covers them.
+        let catalog = switchyard_router::default_catalog();
+        let model = &catalog.models[0];
+        let messages = [Message::text("user", "Weather in Paris?")];
+        let (bare, bare_cost) = crate::budget::estimate(model, &messages, None);
+        let (offered, offered_cost) = crate::budget::estimate(model, &messages, Some(&two));
+        assert_eq!(
+            offered.input_tokens,
+            bare.input_tokens + two.prompt_tokens()
+        );
+        assert!(offered_cost > bare_cost);
+    }
 
     #[test]
     fn arguments_become_an_object_without_losing_text() {

@@ -1,6 +1,7 @@
-//! Providers, their key state and their keys, kept in memory for a short while: the local
-//! endpoint would otherwise ask the database and the keychain (a D-Bus round trip per provider)
-//! for every request. A stale copy is read again in the background while requests go on with
+//! Providers, their key state and their keys, and the send settings (baseline model, whether a
+//! budget downgrades), kept in memory for a short while: the local endpoint would otherwise ask
+//! the database and the keychain (a D-Bus round trip per provider) for every request. Budgets
+//! themselves are still checked in the database before every call. A stale copy is read again in the background while requests go on with
 //! it, so no request waits on the keychain once the first copy is made. Keys stay [`Secret`]s,
 //! wiped when the snapshot is dropped.
 use std::collections::HashMap;
@@ -19,6 +20,9 @@ pub struct Snapshot {
     pub providers: Vec<Provider>,
     /// Provider id → key, for the providers that have one.
     pub keys: HashMap<String, Secret>,
+    /// [`crate::store::Store::send_settings`]: the baseline model, and whether any budget
+    /// downgrades.
+    pub send: (Option<String>, bool),
     at: Instant,
 }
 
@@ -76,6 +80,7 @@ async fn read(settings: &Settings) -> Result<Arc<Snapshot>, EngineError> {
         }
     }
     Ok(Arc::new(Snapshot {
+        send: settings.store.send_settings().await?,
         providers,
         keys,
         at: Instant::now(),

@@ -108,7 +108,7 @@ impl Meter for Metering {
     fn open<'a>(&'a self, call: CallStart<'a>) -> MeterFuture<'a, Result<CallTicket, ErrorInfo>> {
         Box::pin(async move {
             let target = call.target;
-            let (usage, estimate_nusd) = estimate(&target.model, call.messages);
+            let (usage, estimate_nusd) = estimate(&target.model, call.messages, call.tools);
             let cx = &self.context;
             let row = LedgerRow {
                 source: cx.source.as_str().into(),

@@ -170,10 +170,11 @@ impl Engine {
         }
     }
 
-    /// The same engine, keeping providers, their key state and keys in memory for `fresh_for`
-    /// instead of reading the database and the keychain for every request: for the local
-    /// endpoint, where keychain round trips would be most of a request's overhead. A provider or
-    /// key changed elsewhere is seen within `fresh_for`.
+    /// The same engine, keeping providers, their key state and keys, and the send settings in
+    /// memory for `fresh_for` instead of reading the database and the keychain for every
+    /// request: for the local endpoint, where those round trips would be most of a request's
+    /// overhead. A provider, key, baseline or downgrade budget changed elsewhere is seen within
+    /// `fresh_for`; every call's budget check still reads the database.
     pub fn caching_providers(&self, fresh_for: Duration) -> Self {
         Self {
             cache: Some(std::sync::Arc::new(ProviderCache::new(fresh_for))),
@@ -587,7 +588,10 @@ impl Engine {
         let mut chain = plan::chain(decision);
         // The rule's models that cannot be called now still show in the tries, as skipped and why.
         chain.extend(unavailable_in_chain(decision, routing));
-        let (baseline, downgrades) = store.send_settings().await?;
+        let (baseline, downgrades) = match &self.cache {
+            Some(cache) => cache.get(&self.settings).await?.send.clone(),
+            None => store.send_settings().await?,
+        };
         if downgrades {
             self.budgets
                 .extend_chain(&mut chain, &routing.catalog)
