@@ -8,7 +8,7 @@ use crate::error::{EngineError, ErrorCode};
 use crate::provider::ProviderRow;
 use crate::provider::{validate_base_url, ProviderKind};
 use crate::providers::auth::auth_headers;
-use crate::providers::error::network_failure;
+use crate::providers::error::{host_of_base, network_failure};
 use crate::providers::limits::{read_capped, size, Limits};
 use crate::redact::Redactor;
 use crate::secrets::Secret;
@@ -171,23 +171,12 @@ fn conn(code: ErrorCode, message: String) -> EngineError {
 
 fn transport_error(url: &str, e: &reqwest::Error) -> EngineError {
     // reqwest's Display includes the URL but never headers, so the key cannot leak here.
-    let host = reqwest::Url::parse(url)
-        .ok()
-        .and_then(|u| {
-            u.host_str().map(|h| match u.port() {
-                Some(p) => format!("{h}:{p}"),
-                None => h.to_string(),
-            })
-        })
-        .unwrap_or_default();
+    let host = host_of_base(url);
     if let Some(redirect) = crate::redirect::refused(e) {
         return conn(ErrorCode::CrossOriginRedirect, format!("{redirect}."));
     }
     if e.is_timeout() {
-        conn(
-            ErrorCode::Timeout,
-            format!("{host} did not answer in time. Check the base URL and your network."),
-        )
+        conn(ErrorCode::Timeout, format!("{}.", network_failure(e)))
     } else if e.is_connect() {
         conn(ErrorCode::Unreachable, format!("{}.", network_failure(e)))
     } else {
