@@ -8,6 +8,7 @@ import {
   invokeInApp,
   openScreen,
   screenshot,
+  screenshotBothThemes,
   secretToolLabel,
   secretToolLookup,
 } from '../helpers/app.js';
@@ -130,7 +131,7 @@ describe('Settings → Providers', () => {
     await fill('#pf-name', 'fake openai');
     await (await $('form[aria-label="Add provider"] button[type="submit"]')).click();
     await expect($('#pf-name-err')).toHaveText(expect.stringContaining('already exists'));
-    await screenshot('provider-form-errors');
+    await screenshotBothThemes('provider-form-errors');
     await (await (await $('form[aria-label="Add provider"]')).$('button=Cancel')).click();
     await expect($('form[aria-label="Add provider"]')).not.toBeExisting();
   });
