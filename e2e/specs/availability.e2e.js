@@ -102,6 +102,7 @@ describe('Models of a provider without a key', () => {
     await expect($('[data-testid="chain-unavailable"]')).toHaveText(
       'Cannot answer now: Fake anthropic has no API key.',
     );
+    await (await $('[data-testid="chain-unavailable"]')).scrollIntoView({ block: 'center' });
     await screenshotBothThemes('rules-picker-unavailable');
   });
 

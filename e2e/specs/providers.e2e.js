@@ -126,6 +126,9 @@ describe('Settings → Providers', () => {
     const nowhere = await card('Nowhere');
     await (await nowhere.$('button=Test connection')).click();
     await expect(nowhere.$('[data-testid="connection-result"]')).toHaveText(expect.stringContaining('Could not connect to 127.0.0.1:9 — is the server running?'));
+    expect(await (await nowhere.$('[data-testid="connection-result"]')).getText()).not.toContain('?.');
+    await nowhere.scrollIntoView({ block: 'center' });
+    await screenshotBothThemes('provider-connect-error');
 
     await (await $('button=Add provider')).click();
     await fill('#pf-name', 'fake openai');

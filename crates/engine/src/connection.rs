@@ -176,14 +176,23 @@ fn transport_error(url: &str, e: &reqwest::Error) -> EngineError {
         return conn(ErrorCode::CrossOriginRedirect, format!("{redirect}."));
     }
     if e.is_timeout() {
-        conn(ErrorCode::Timeout, format!("{}.", network_failure(e)))
+        conn(ErrorCode::Timeout, sentence(network_failure(e)))
     } else if e.is_connect() {
-        conn(ErrorCode::Unreachable, format!("{}.", network_failure(e)))
+        conn(ErrorCode::Unreachable, sentence(network_failure(e)))
     } else {
         conn(
             ErrorCode::Unreachable,
             format!("The request to {host} failed: {}", short(&e.to_string())),
         )
+    }
+}
+
+/// Ends `text` with a full stop unless it already ends a sentence ("… is the server running?").
+fn sentence(text: String) -> String {
+    if text.ends_with(['.', '?', '!']) {
+        text
+    } else {
+        format!("{text}.")
     }
 }
 
@@ -297,6 +306,20 @@ fn page_models(page: &serde_json::Value) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[tokio::test]
+    async fn a_refused_test_connection_is_one_sentence_with_its_own_question_mark() {
+        let e = reqwest::Client::new()
+            .get("http://127.0.0.1:1/v1/models")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(
+            super::transport_error("http://127.0.0.1:1/v1", &e).to_string(),
+            "Could not connect to 127.0.0.1:1 — is the server running?"
+        );
+        assert_eq!(super::sentence("check your network".into()), "check your network.");
+    }
+
     use super::*;
     use crate::provider::test_row as row;
 

@@ -74,14 +74,14 @@ describe('SpendScreen', () => {
     // Calls, failed and skipped calls beside the requests, each with a caption on screen (not
     // a tooltip) saying what it counts.
     const requests = screen.getByTestId('total-requests').closest('.card') as HTMLElement;
-    expect(requests).toHaveTextContent('replies you got; one per request, however many calls it took');
+    expect(requests).toHaveTextContent('replies you got, one per request');
     const calls = screen.getByTestId('total-calls').closest('.card') as HTMLElement;
     expect(screen.getByTestId('total-calls')).toHaveTextContent('3');
-    expect(calls).toHaveTextContent('every try sent to a provider, retries and fallbacks included');
+    expect(calls).toHaveTextContent('every try sent, retries and fallbacks included');
     expect(screen.getByTestId('total-failed')).toHaveTextContent('1 failed');
-    expect(screen.getByTestId('total-failed').nextElementSibling).toHaveTextContent('sent, but no reply came');
+    expect(screen.getByTestId('total-failed').nextElementSibling).toHaveTextContent('sent, no reply: an error, a timeout, or the app quit');
     expect(screen.getByTestId('total-skipped')).toHaveTextContent('4 skipped');
-    expect(screen.getByTestId('total-skipped').nextElementSibling).toHaveTextContent('not sent, not among the calls');
+    expect(screen.getByTestId('total-skipped').nextElementSibling).toHaveTextContent('not sent: no provider or key, circuit open, or over budget');
     for (const caption of calls.querySelectorAll('small, dd')) expect(caption).toBeVisible();
     expect(screen.getByTestId('total-average')).toHaveTextContent('$0.0015');
     // $0.012 baseline − $0.003 spent = $0.009, 75%.
