@@ -83,7 +83,7 @@ describe('SpendScreen', () => {
     expect(screen.getByTestId('total-skipped')).toHaveTextContent('4 skipped');
     expect(screen.getByTestId('total-skipped').nextElementSibling).toHaveTextContent('not sent: no provider or key, circuit open, or over budget');
     for (const caption of calls.querySelectorAll('small, dd')) expect(caption).toBeVisible();
-    expect(screen.getByTestId('total-average')).toHaveTextContent('$0.0015');
+    expect(screen.getByTestId('total-average')).toHaveTextContent('$0.0015 per request on average');
     // $0.012 baseline − $0.003 spent = $0.009, 75%.
     expect(screen.getByTestId('total-savings')).toHaveTextContent('$0.009 (75.0%)');
   });
