@@ -206,7 +206,10 @@ fn summary_text(reply: &Reply, names: &HashMap<String, String>, why: &str) -> St
     }
     if let Some(c) = reply.cost {
         let total = i64::try_from(c.total.0).unwrap_or(i64::MAX);
-        s.push_str(&format!("cost:    {}\n", switchyard_engine::money::usd(total)));
+        s.push_str(&format!(
+            "cost:    {}\n",
+            switchyard_engine::money::usd(total)
+        ));
     }
     let first = reply
         .first_token_ms

@@ -306,6 +306,9 @@ fn page_models(page: &serde_json::Value) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::provider::test_row as row;
+
     #[tokio::test]
     async fn a_refused_test_connection_is_one_sentence_with_its_own_question_mark() {
         let e = reqwest::Client::new()
@@ -314,14 +317,11 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(
-            super::transport_error("http://127.0.0.1:1/v1", &e).to_string(),
+            transport_error("http://127.0.0.1:1/v1", &e).to_string(),
             "Could not connect to 127.0.0.1:1 — is the server running?"
         );
-        assert_eq!(super::sentence("check your network".into()), "check your network.");
+        assert_eq!(sentence("check your network".into()), "check your network.");
     }
-
-    use super::*;
-    use crate::provider::test_row as row;
 
     #[test]
     fn model_urls_follow_each_api() {

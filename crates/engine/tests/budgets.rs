@@ -84,7 +84,9 @@ async fn warns_from_80_percent_and_is_over_at_the_limit() {
     assert_eq!(status[0].spent_nusd, 1_000_000);
     assert!(
         status[0].message.contains("used up")
-            && status[0].message.ends_with("Requests are blocked until it resets at midnight."),
+            && status[0]
+                .message
+                .ends_with("Requests are blocked until it resets at midnight."),
         "{}",
         status[0].message
     );

@@ -7,9 +7,9 @@ use support::harness::{harness, request};
 use support::keyring_or_skip;
 
 use switchyard_engine::send::{ChatEvent, SendMode, SendRequest};
+use switchyard_engine::store::budgets::{Budget, BudgetPeriod, BudgetPolicy};
 use switchyard_engine::store::messages::ChatMessage;
 use switchyard_engine::store::messages::{MessageStatus, Role};
-use switchyard_engine::store::budgets::{Budget, BudgetPeriod, BudgetPolicy};
 use switchyard_engine::store::spend::SpendRange;
 use switchyard_fake_provider::Fault;
 use switchyard_router::{Cost, Usage};
@@ -335,8 +335,17 @@ async fn spend_counts_failed_and_skipped_calls_beside_requests() {
         .send(request(Some(&conversation), prompt), |_| {})
         .await
         .unwrap();
-    assert_eq!(refused.status, MessageStatus::Failed, "{:?}", refused.details);
-    assert_eq!(h.server.chat_requests().len(), sent_before, "nothing was sent");
+    assert_eq!(
+        refused.status,
+        MessageStatus::Failed,
+        "{:?}",
+        refused.details
+    );
+    assert_eq!(
+        h.server.chat_requests().len(),
+        sent_before,
+        "nothing was sent"
+    );
     let skipped_hops = count(&refused, "skipped");
     assert!(skipped_hops >= 1, "{:?}", refused.details);
     assert_eq!(count(&refused, "failed"), 0);
@@ -362,7 +371,10 @@ async fn spend_counts_failed_and_skipped_calls_beside_requests() {
         ..range
     };
     let none = store.spend_totals(&before).await.unwrap();
-    assert_eq!((none.calls, none.failed_calls, none.skipped_calls), (0, 0, 0));
+    assert_eq!(
+        (none.calls, none.failed_calls, none.skipped_calls),
+        (0, 0, 0)
+    );
 }
 
 #[tokio::test]

@@ -354,9 +354,7 @@ mod network_tests {
         assert_eq!(error.code(), ErrorCode::Timeout);
         assert_eq!(
             error.to_string(),
-            format!(
-                "127.0.0.1:{port} did not answer in time — check the address and your network"
-            )
+            format!("127.0.0.1:{port} did not answer in time — check the address and your network")
         );
         held.abort();
     }

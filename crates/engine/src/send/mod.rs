@@ -1139,7 +1139,8 @@ mod tests {
         let prompt = ask("What is the weather in Oslo?");
         let d = route_offering(&prompt, "auto", Pick::Request, &routing(), &[], true).unwrap();
         assert!(routing().catalog.get(&d.model).unwrap().tools);
-        let pinned = route_offering(&prompt, "deepseek-r1", Pick::Request, &routing(), &[], true).unwrap_err();
+        let pinned = route_offering(&prompt, "deepseek-r1", Pick::Request, &routing(), &[], true)
+            .unwrap_err();
         assert_eq!(pinned.field(), Some("tools"));
         assert!(
             pinned
@@ -1147,7 +1148,15 @@ mod tests {
                 .starts_with("deepseek-r1 cannot call tools"),
             "{pinned}"
         );
-        assert!(route_offering(&prompt, "deepseek-r1", Pick::Request, &routing(), &[], false).is_ok());
+        assert!(route_offering(
+            &prompt,
+            "deepseek-r1",
+            Pick::Request,
+            &routing(),
+            &[],
+            false
+        )
+        .is_ok());
         // A catalog where nothing calls tools: a clear refusal, not a routing failure.
         let mut catalog = RoutingConfig::bundled().catalog;
         for m in &mut catalog.models {
@@ -1171,10 +1180,9 @@ mod tests {
         assert_eq!(pinned.model, "gpt-4o-mini");
         assert!(pinned.fallbacks.is_empty());
         assert!(
-            pinned
-                .trace
-                .reason
-                .starts_with("You picked gpt-4o-mini for this conversation. Auto would have picked "),
+            pinned.trace.reason.starts_with(
+                "You picked gpt-4o-mini for this conversation. Auto would have picked "
+            ),
             "{}",
             pinned.trace.reason
         );
@@ -1187,7 +1195,11 @@ mod tests {
             "{}",
             once.trace.reason
         );
-        assert!(!once.trace.reason.contains("conversation"), "{}", once.trace.reason);
+        assert!(
+            !once.trace.reason.contains("conversation"),
+            "{}",
+            once.trace.reason
+        );
         let chosen: Vec<&str> = pinned
             .trace
             .candidates

@@ -21,7 +21,10 @@ impl Store {
         }
         let mut tx = self.pool().begin().await?;
         for h in skipped {
-            let code = h.error.as_ref().map_or("skipped".to_string(), |e| e.code.to_string());
+            let code = h
+                .error
+                .as_ref()
+                .map_or("skipped".to_string(), |e| e.code.to_string());
             sqlx::query(
                 "INSERT INTO skipped_calls (source, client, provider_id, model, code)
                  VALUES (?, ?, ?, ?, ?)",
