@@ -19,6 +19,28 @@ export async function screenshot(name) {
   await browser.saveScreenshot(path.join(artifacts, `${name}.png`));
 }
 
+/**
+ * Takes `name` in the light theme and `name-dark` in the dark one, on the same screen in the same
+ * state (an open popover stays open): the dark pass sets the theme the way Settings → Theme does
+ * (`<html data-theme>`), checks it took, and puts the user's theme back.
+ */
+export async function screenshotBothThemes(name) {
+  await screenshot(name);
+  const before = await browser.execute(() => {
+    const was = document.documentElement.dataset.theme ?? '';
+    document.documentElement.dataset.theme = 'dark';
+    return was;
+  });
+  await browser.waitUntil(
+    async () => (await browser.execute(() => getComputedStyle(document.documentElement).backgroundColor)) === 'rgb(20, 23, 29)',
+    { timeoutMsg: `the dark theme did not apply for ${name}` },
+  );
+  await screenshot(`${name}-dark`);
+  await browser.execute((was) => {
+    document.documentElement.dataset.theme = was;
+  }, before);
+}
+
 /** Calls a Tauri command from inside the webview, resolving to {ok, value} or {ok: false, error, code}. */
 export async function invokeInApp(command, args = {}) {
   const json = await browser.execute(

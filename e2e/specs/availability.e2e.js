@@ -1,7 +1,7 @@
 // A provider without a key: its models are shown as unavailable, with the reason, in the chat's
 // model picker and in the rule editor's model pickers, and neither lets the user choose them.
 import path from 'node:path';
-import { invokeInApp, openScreen, screenshot } from '../helpers/app.js';
+import { invokeInApp, openScreen, screenshot, screenshotBothThemes } from '../helpers/app.js';
 import { startFakeProvider } from '../helpers/fake-provider.js';
 import { root } from '../wdio.conf.js';
 
@@ -63,7 +63,7 @@ describe('Models of a provider without a key', () => {
     // Choosing it anyway leaves the picker where it was.
     await picker.selectByAttribute('value', 'claude-haiku').catch(() => {});
     expect(await picker.getValue()).not.toBe('claude-haiku');
-    await screenshot('chat-picker-unavailable');
+    await screenshotBothThemes('chat-picker-unavailable');
   });
 
   it('are marked unavailable in the rule editor and cannot be added to a chain', async () => {
@@ -102,7 +102,8 @@ describe('Models of a provider without a key', () => {
     await expect($('[data-testid="chain-unavailable"]')).toHaveText(
       'Cannot answer now: Fake anthropic has no API key.',
     );
-    await screenshot('rules-picker-unavailable');
+    await (await $('[data-testid="chain-unavailable"]')).scrollIntoView({ block: 'center' });
+    await screenshotBothThemes('rules-picker-unavailable');
   });
 
   it('offers the nearest model that can be called in place of one that cannot', async () => {

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { addFakeProviders, invokeInApp, openScreen, replies, screenshot, sendChat } from '../helpers/app.js';
+import { addFakeProviders, invokeInApp, openScreen, replies, screenshot, screenshotBothThemes, sendChat } from '../helpers/app.js';
 import { setFaults, startFakeProvider } from '../helpers/fake-provider.js';
 import { artifacts, root, targetDebug } from '../wdio.conf.js';
 
@@ -96,7 +96,11 @@ describe('Chat', () => {
     await expect(hops).toHaveText(expect.stringContaining('failed'));
     await expect(hops.$('li.answered')).toHaveText(expect.stringContaining(answered));
     await expect(reply.$('[data-testid="trace"]')).toHaveText(expect.stringContaining('chosen, did not answer'));
-    await screenshot('chat-fallback-tries');
+    // Each failed try (the primary is retried) says its HTTP status once.
+    const failedTries = await hops.$$('li.failed');
+    expect(failedTries.length).toBeGreaterThan(0);
+    for (const li of failedTries) expect((await li.getText()).match(/HTTP 500/g)).toHaveLength(1);
+    await screenshotBothThemes('chat-fallback-tries');
     await (await reply.$('button=Why this model?')).click();
   });
 
@@ -114,7 +118,7 @@ describe('Chat', () => {
     const text = await notice.getText();
     expect(text.match(/Last error/g)).toBeNull();
     for (const model of [route.model, ...route.fallbacks]) expect(text).toContain(model);
-    await screenshot('chat-all-failed');
+    await screenshotBothThemes('chat-all-failed');
     await setFaults(fake.url, []);
   });
 
@@ -209,5 +213,23 @@ describe('Chat', () => {
     const background = await browser.execute(() => getComputedStyle(document.documentElement).backgroundColor);
     expect(background).toBe('rgb(20, 23, 29)');
     await screenshot('chat-dark');
+  });
+
+  it('draws a disabled primary button unlike an enabled one in the dark theme', async () => {
+    const send = await $('button=Send');
+    const look = () =>
+      browser.execute((el) => {
+        const s = getComputedStyle(el);
+        return { disabled: el.disabled, background: s.backgroundColor, color: s.color };
+      }, send);
+    // An empty composer cannot send.
+    const off = await look();
+    expect(off.disabled).toBe(true);
+    await (await $('textarea[aria-label="Message"]')).setValue('Hello');
+    await browser.waitUntil(async () => !(await look()).disabled, { timeoutMsg: 'Send never became enabled' });
+    const on = await look();
+    expect(on.background).not.toBe(off.background);
+    expect(on.color).not.toBe(off.color);
+    await screenshot('chat-send-enabled-dark');
   });
 });

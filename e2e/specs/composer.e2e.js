@@ -2,7 +2,7 @@
 // translation → another), a model picked for one message answers it, and the conversation stays
 // on Auto. Screenshots in light and dark.
 import path from 'node:path';
-import { addFakeProviders, invokeInApp, openScreen, screenshot, sendChat } from '../helpers/app.js';
+import { addFakeProviders, invokeInApp, openScreen, screenshot, screenshotBothThemes, sendChat } from '../helpers/app.js';
 import { startFakeProvider } from '../helpers/fake-provider.js';
 import { root } from '../wdio.conf.js';
 
@@ -78,6 +78,15 @@ describe('Composer route preview', () => {
     const other = translation.model === 'claude-haiku' ? 'gpt-4o' : 'claude-haiku';
     await (await $('select[aria-label="Model for this message"]')).selectByAttribute('value', other);
     await browser.waitUntil(async () => (await previewModel()) === other, { timeoutMsg: 'the preview did not show the picked model' });
+    // One verb, and the pick holds for this message only: the line and the trace opened from it.
+    await expect($('[data-testid="route-preview"] button')).toHaveText(expect.stringContaining(`You picked ${other} for this message`));
+    const line = await $('[data-testid="route-preview"] button');
+    if ((await line.getAttribute('aria-expanded')) !== 'true') await line.click();
+    const trace = await $('[data-testid="route-preview-trace"]');
+    await expect(trace).toHaveText(expect.stringContaining(`You picked ${other} for this message.`));
+    expect(await trace.getText()).not.toMatch(/You chose|for this conversation/);
+    await screenshotBothThemes('composer-picked');
+    await line.click();
     await (await $('button=Send')).click();
     await browser.waitUntil(async () => (await $$('[data-testid="message-assistant"]')).length > 0, { timeoutMsg: 'no reply appeared' });
     const replies = await $$('[data-testid="message-assistant"]');

@@ -8,6 +8,7 @@ import {
   invokeInApp,
   openScreen,
   screenshot,
+  screenshotBothThemes,
   secretToolLabel,
   secretToolLookup,
 } from '../helpers/app.js';
@@ -125,12 +126,15 @@ describe('Settings → Providers', () => {
     const nowhere = await card('Nowhere');
     await (await nowhere.$('button=Test connection')).click();
     await expect(nowhere.$('[data-testid="connection-result"]')).toHaveText(expect.stringContaining('Could not connect to 127.0.0.1:9 — is the server running?'));
+    expect(await (await nowhere.$('[data-testid="connection-result"]')).getText()).not.toContain('?.');
+    await nowhere.scrollIntoView({ block: 'center' });
+    await screenshotBothThemes('provider-connect-error');
 
     await (await $('button=Add provider')).click();
     await fill('#pf-name', 'fake openai');
     await (await $('form[aria-label="Add provider"] button[type="submit"]')).click();
     await expect($('#pf-name-err')).toHaveText(expect.stringContaining('already exists'));
-    await screenshot('provider-form-errors');
+    await screenshotBothThemes('provider-form-errors');
     await (await (await $('form[aria-label="Add provider"]')).$('button=Cancel')).click();
     await expect($('form[aria-label="Add provider"]')).not.toBeExisting();
   });

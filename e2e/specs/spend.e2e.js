@@ -2,7 +2,7 @@
 // (read straight from the SQLite file), and a budget set on the Spend screen blocks the next chat.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { addFakeProviders, openScreen, screenshot, sendChat } from '../helpers/app.js';
+import { addFakeProviders, openScreen, screenshot, screenshotBothThemes, sendChat } from '../helpers/app.js';
 import { setFaults, startFakeProvider } from '../helpers/fake-provider.js';
 import { root } from '../wdio.conf.js';
 
@@ -13,11 +13,16 @@ function ledger() {
   const db = path.join(process.env.XDG_DATA_HOME, 'dev.switchyard.desktop/switchyard.db');
   const out = execFileSync(
     'sqlite3',
-    [db, "SELECT COALESCE(SUM(cost_nusd),0), SUM(outcome IN ('answered','partial','stopped')) FROM usage"],
+    [
+      db,
+      "SELECT COALESCE(SUM(cost_nusd),0), COALESCE(SUM(outcome IN ('answered','partial','stopped')),0), " +
+        "COUNT(*), COALESCE(SUM(outcome IN ('failed','interrupted')),0), (SELECT COUNT(*) FROM skipped_calls) " +
+        "FROM usage WHERE outcome != 'correction'",
+    ],
     { encoding: 'utf8' },
   );
-  const [nusd, requests] = out.trim().split('|').map(Number);
-  return { dollars: nusd / 1e9, requests };
+  const [nusd, requests, calls, failed, skipped] = out.trim().split('|').map(Number);
+  return { dollars: nusd / 1e9, requests, calls, failed, skipped };
 }
 
 /** The money format of ui/src/lib/format.ts (and the engine's money.rs), from its rule: cents
@@ -67,6 +72,9 @@ describe('Spend', () => {
 
     await openScreen('spend');
     await expect($('[data-testid="total-requests"]')).toHaveText('2');
+    await expect($('[data-testid="total-calls"]')).toHaveText(String(expected.calls));
+    await expect($('[data-testid="total-failed"]')).toHaveText('0 failed');
+    await expect($('[data-testid="total-skipped"]')).toHaveText('0 skipped');
     await expect($('[data-testid="total-spend"]')).toHaveText(usd(expected.dollars));
     const table = await $('[data-testid="spend-requests"]');
     await expect(table).toHaveText(expect.stringContaining('Write a haiku about budgets'));
@@ -123,8 +131,13 @@ describe('Spend', () => {
     await expect(banner).toBeDisplayed();
     await expect(banner).toHaveText(expect.stringContaining('resets at midnight'));
     expect(await notice.getText()).not.toContain('resets');
-    expect(ledger()).toEqual(before);
-    await screenshot('spend-budget-blocked-chat');
+    // Nothing was sent or billed; every model of the request was skipped, and counted so.
+    const after = ledger();
+    expect({ ...after, skipped: 0 }).toEqual({ ...before, skipped: 0 });
+    expect(after.skipped).toBeGreaterThan(before.skipped);
+    // The app's banner links to Spend; the CLI's command is for CLI messages only.
+    expect(await banner.getText()).not.toContain('switchyard budgets');
+    await screenshotBothThemes('spend-budget-blocked-chat');
     await (await notice.$('button=Open Spend → Budgets')).click();
     await expect($('form[aria-label="Add a budget"]')).toBeDisplayed();
   });
@@ -133,7 +146,13 @@ describe('Spend', () => {
     const dark = path.join(root, 'e2e/bin/switchyard-dark');
     await browser.reloadSession({ 'wdio:enforceWebDriverClassic': true, 'tauri:options': { application: dark } });
     await openScreen('spend');
-    await expect($('[data-testid="total-requests"]')).toHaveText(String(ledger().requests));
+    // After the blocked chat: its models were skipped, not called, and are counted as such.
+    const now = ledger();
+    expect(now.skipped).toBeGreaterThan(0);
+    await expect($('[data-testid="total-requests"]')).toHaveText(String(now.requests));
+    await expect($('[data-testid="total-calls"]')).toHaveText(String(now.calls));
+    await expect($('[data-testid="total-failed"]')).toHaveText(`${now.failed} failed`);
+    await expect($('[data-testid="total-skipped"]')).toHaveText(`${now.skipped} skipped`);
     await screenshot('spend-dark');
   });
 });

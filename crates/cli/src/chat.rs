@@ -205,7 +205,11 @@ fn summary_text(reply: &Reply, names: &HashMap<String, String>, why: &str) -> St
         ));
     }
     if let Some(c) = reply.cost {
-        s.push_str(&format!("cost:    {}\n", c.total));
+        let total = i64::try_from(c.total.0).unwrap_or(i64::MAX);
+        s.push_str(&format!(
+            "cost:    {}\n",
+            switchyard_engine::money::usd(total)
+        ));
     }
     let first = reply
         .first_token_ms
@@ -303,8 +307,16 @@ mod tests {
             s.contains("10 in (2 cached), 5 out (0 reasoning) (estimated)"),
             "{s}"
         );
-        assert!(s.contains("cost:    $0.000048"), "{s}");
+        assert!(s.contains("cost:    $0.000048\n"), "{s}");
         assert!(s.contains("latency: 40 ms, first token 30 ms"), "{s}");
+        // The app's one money format: two significant digits, not six decimals.
+        let mut r = reply();
+        r.cost = Some(Cost {
+            total: Usd(4_720_000),
+            ..Cost::default()
+        });
+        let s = summary_text(&r, &names, "why");
+        assert!(s.contains("cost:    $0.0047\n"), "{s}");
     }
 
     #[test]

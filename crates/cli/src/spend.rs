@@ -3,7 +3,8 @@
 use anyhow::bail;
 use clap::{Args, ValueEnum};
 use serde_json::json;
-use switchyard_engine::store::spend::{usd_decimal, GroupBy, GroupSpend, SpendRange};
+use switchyard_engine::money::usd;
+use switchyard_engine::store::spend::{GroupBy, GroupSpend, SpendRange, SpendTotals};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum By {
@@ -51,22 +52,38 @@ fn savings_percent(spend: i64, baseline: i64) -> f64 {
     }
 }
 
+/// The text table: money in the app's one format (`money::usd`); `--json` keeps nano-dollars.
 fn table(groups: &[GroupSpend], heading: &str) -> String {
     let mut s = format!(
         "{heading:<32} {:>8} {:>14} {:>14} {:>8}\n",
-        "requests", "spend $", "baseline $", "saved"
+        "requests", "spend", "baseline", "saved"
     );
     for g in groups {
         let key = if g.key.is_empty() { "-" } else { &g.key };
         s.push_str(&format!(
             "{key:<32} {:>8} {:>14} {:>14} {:>7.1}%\n",
             g.requests,
-            usd_decimal(g.spend_nusd),
-            usd_decimal(g.baseline_nusd),
+            usd(g.spend_nusd),
+            usd(g.baseline_nusd),
             savings_percent(g.spend_nusd, g.baseline_nusd)
         ));
     }
     s
+}
+
+/// The line under the table: spend, requests and what the calls came to, and the savings.
+fn totals_line(from: &str, t: &SpendTotals) -> String {
+    format!(
+        "since {from}: {} over {} requests ({} provider calls, {} failed, {} skipped before a \
+         call); {} saved against the baseline ({:.1}%)",
+        usd(t.spend_nusd),
+        t.requests,
+        t.calls,
+        t.failed_calls,
+        t.skipped_calls,
+        usd(t.baseline_nusd - t.spend_nusd),
+        savings_percent(t.spend_nusd, t.baseline_nusd)
+    )
 }
 
 pub async fn run(args: SpendArgs, db: &std::path::Path) -> anyhow::Result<()> {
@@ -123,6 +140,8 @@ pub async fn run(args: SpendArgs, db: &std::path::Path) -> anyhow::Result<()> {
                 "spend_nano_usd": totals.spend_nusd,
                 "requests": totals.requests,
                 "calls": totals.calls,
+                "failed_calls": totals.failed_calls,
+                "skipped_calls": totals.skipped_calls,
                 "baseline_nano_usd": totals.baseline_nusd,
                 "savings_nano_usd": totals.baseline_nusd - totals.spend_nusd,
             },
@@ -132,13 +151,7 @@ pub async fn run(args: SpendArgs, db: &std::path::Path) -> anyhow::Result<()> {
         return Ok(());
     }
     print!("{}", table(&groups, heading));
-    println!(
-        "\nsince {from}: ${} over {} requests; ${} saved against the baseline ({:.1}%)",
-        usd_decimal(totals.spend_nusd),
-        totals.requests,
-        usd_decimal(totals.baseline_nusd - totals.spend_nusd),
-        savings_percent(totals.spend_nusd, totals.baseline_nusd)
-    );
+    println!("\n{}", totals_line(&from, &totals));
     Ok(())
 }
 
@@ -151,6 +164,33 @@ mod tests {
         assert_eq!(day_start("2026-11-01").unwrap(), "2026-11-01T00:00:00.000Z");
         assert!(day_start("1/11/2026").is_err());
         assert!(day_start("2026-1-01").is_err());
+    }
+
+    #[test]
+    fn text_output_reads_money_as_the_app_does() {
+        let group = GroupSpend {
+            key: "gpt-4o-mini".into(),
+            requests: 3,
+            spend_nusd: 4_720_000,
+            baseline_nusd: 1_234_500_000_000,
+        };
+        let t = table(&[group], "model");
+        assert!(t.contains("$0.0047"), "{t}");
+        assert!(t.contains("$1,234.50"), "{t}");
+        assert!(!t.contains("0.004720"), "{t}");
+        let totals = SpendTotals {
+            spend_nusd: 4_720_000,
+            requests: 3,
+            calls: 5,
+            failed_calls: 2,
+            skipped_calls: 1,
+            baseline_nusd: 9_440_000,
+        };
+        assert_eq!(
+            totals_line("2026-11-01T00:00:00.000Z", &totals),
+            "since 2026-11-01T00:00:00.000Z: $0.0047 over 3 requests (5 provider calls, 2 \
+             failed, 1 skipped before a call); $0.0047 saved against the baseline (50.0%)"
+        );
     }
 
     #[test]

@@ -108,6 +108,13 @@ fn spend_by_provider_shows_provider_names() {
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("Home Ollama"), "{said}");
     assert!(!said.contains(&id), "{said}");
+    // Money in the app's one format in text ($0.000001 for 1,000 nano-dollars); raw in JSON.
+    assert!(said.contains("$0.000001 over 1 requests"), "{said}");
+    assert!(!said.contains("0.000001000"), "{said}");
+    let json = switchyard(&db, &["spend", "--json"], None);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["totals"]["spend_nano_usd"], 1_000);
+    assert_eq!(v["totals"]["failed_calls"], 0);
 }
 
 /// Runs the CLI as `nobody` when the tests run as root, so the file permissions apply.

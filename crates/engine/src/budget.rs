@@ -94,7 +94,7 @@ fn over_message(b: &Budget, provider_name: Option<&str>, spent: i64, catalog: &C
     );
     match b.policy {
         BudgetPolicy::Block => format!(
-            "{head} Requests are blocked until it resets {}; raise it on the Spend screen or with `switchyard budgets set` to go on now.",
+            "{head} Requests are blocked until it resets {}.",
             resets(b)
         ),
         BudgetPolicy::Downgrade => match downgrade_model(catalog, b.min_quality) {
@@ -177,7 +177,14 @@ pub fn refusal(over: &[Over], provider_name: &str, catalog: &Catalog) -> ErrorIn
         BudgetPolicy::Block => ErrorCode::BudgetExceeded,
         BudgetPolicy::Downgrade => ErrorCode::BudgetDowngraded,
     };
-    let message = over_message(&first.budget, Some(provider_name), first.used_nusd, catalog);
+    let mut message = over_message(&first.budget, Some(provider_name), first.used_nusd, catalog);
+    // A refusal reaches the CLI and the endpoint's clients as is; the app says it its own way
+    // (a banner with a link to Spend), so the command is named only here.
+    if first.budget.policy == BudgetPolicy::Block {
+        message.push_str(
+            " Raise it with `switchyard budgets set` (or on the app's Spend screen) to go on now.",
+        );
+    }
     ErrorInfo::new(code, message)
 }
 

@@ -8,7 +8,7 @@ use crate::error::{EngineError, ErrorCode};
 use crate::provider::ProviderRow;
 use crate::provider::{validate_base_url, ProviderKind};
 use crate::providers::auth::auth_headers;
-use crate::providers::error::network_failure;
+use crate::providers::error::{host_of_base, network_failure};
 use crate::providers::limits::{read_capped, size, Limits};
 use crate::redact::Redactor;
 use crate::secrets::Secret;
@@ -171,30 +171,28 @@ fn conn(code: ErrorCode, message: String) -> EngineError {
 
 fn transport_error(url: &str, e: &reqwest::Error) -> EngineError {
     // reqwest's Display includes the URL but never headers, so the key cannot leak here.
-    let host = reqwest::Url::parse(url)
-        .ok()
-        .and_then(|u| {
-            u.host_str().map(|h| match u.port() {
-                Some(p) => format!("{h}:{p}"),
-                None => h.to_string(),
-            })
-        })
-        .unwrap_or_default();
+    let host = host_of_base(url);
     if let Some(redirect) = crate::redirect::refused(e) {
         return conn(ErrorCode::CrossOriginRedirect, format!("{redirect}."));
     }
     if e.is_timeout() {
-        conn(
-            ErrorCode::Timeout,
-            format!("{host} did not answer in time. Check the base URL and your network."),
-        )
+        conn(ErrorCode::Timeout, sentence(network_failure(e)))
     } else if e.is_connect() {
-        conn(ErrorCode::Unreachable, format!("{}.", network_failure(e)))
+        conn(ErrorCode::Unreachable, sentence(network_failure(e)))
     } else {
         conn(
             ErrorCode::Unreachable,
             format!("The request to {host} failed: {}", short(&e.to_string())),
         )
+    }
+}
+
+/// Ends `text` with a full stop unless it already ends a sentence ("… is the server running?").
+fn sentence(text: String) -> String {
+    if text.ends_with(['.', '?', '!']) {
+        text
+    } else {
+        format!("{text}.")
     }
 }
 
@@ -310,6 +308,20 @@ fn page_models(page: &serde_json::Value) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::provider::test_row as row;
+
+    #[tokio::test]
+    async fn a_refused_test_connection_is_one_sentence_with_its_own_question_mark() {
+        let e = reqwest::Client::new()
+            .get("http://127.0.0.1:1/v1/models")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(
+            transport_error("http://127.0.0.1:1/v1", &e).to_string(),
+            "Could not connect to 127.0.0.1:1 — is the server running?"
+        );
+        assert_eq!(sentence("check your network".into()), "check your network.");
+    }
 
     #[test]
     fn model_urls_follow_each_api() {

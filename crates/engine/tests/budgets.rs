@@ -83,7 +83,16 @@ async fn warns_from_80_percent_and_is_over_at_the_limit() {
     assert_eq!(status[0].level, BudgetLevel::Over);
     assert_eq!(status[0].spent_nusd, 1_000_000);
     assert!(
-        status[0].message.contains("used up"),
+        status[0].message.contains("used up")
+            && status[0]
+                .message
+                .ends_with("Requests are blocked until it resets at midnight."),
+        "{}",
+        status[0].message
+    );
+    // The app's banner links to Spend itself: the status names no CLI command.
+    assert!(
+        !status[0].message.contains("switchyard"),
         "{}",
         status[0].message
     );
@@ -104,6 +113,12 @@ async fn a_used_up_budget_blocks_before_any_call() {
     let error = reply.error.unwrap();
     assert_eq!(error.code, "budget_exceeded");
     assert!(error.message.contains("daily budget"), "{}", error.message);
+    // The refusal reaches the CLI and the endpoint as is: it names the command.
+    assert!(
+        error.message.contains("`switchyard budgets set`"),
+        "{}",
+        error.message
+    );
     assert!(reply.hops.iter().all(|h| h.outcome == HopOutcome::Skipped));
     assert_eq!(setup.server.requests().len(), 0, "no provider was called");
 }

@@ -7,8 +7,10 @@ use support::harness::{harness, request};
 use support::keyring_or_skip;
 
 use switchyard_engine::send::{ChatEvent, SendMode, SendRequest};
+use switchyard_engine::store::budgets::{Budget, BudgetPeriod, BudgetPolicy};
 use switchyard_engine::store::messages::ChatMessage;
 use switchyard_engine::store::messages::{MessageStatus, Role};
+use switchyard_engine::store::spend::SpendRange;
 use switchyard_fake_provider::Fault;
 use switchyard_router::{Cost, Usage};
 
@@ -276,6 +278,105 @@ async fn no_usable_provider_fails_at_once_with_what_to_do() {
 /// The composer's route preview is the send's own routing: for a first message, a follow-up in
 /// a conversation and a pinned model, the preview names the model, rule, task and tier the send
 /// then uses; a one-off model answers one message and the conversation keeps its own.
+/// Spend counts what happened to every model a request went through: the calls sent, those
+/// that brought no reply, and the models passed over without a call.
+#[tokio::test]
+async fn spend_counts_failed_and_skipped_calls_beside_requests() {
+    if !keyring_or_skip() {
+        return;
+    }
+    let h = harness().await;
+    let store = &h.chat.settings().store;
+    let prompt = "Fix this Python function: def f(xs): return sum(xs) / len(xs)";
+    let count = |m: &ChatMessage, outcome: &str| {
+        m.details.as_ref().unwrap()["hops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|h| h["outcome"] == outcome)
+            .count() as i64
+    };
+    let answered = h.chat.send(request(None, prompt), |_| {}).await.unwrap();
+    assert_eq!(answered.status, MessageStatus::Complete);
+    assert_eq!(count(&answered, "failed"), 0);
+    let conversation = answered.conversation_id.clone();
+
+    // Every model answers 400 (not retried): each one is tried once and fails.
+    h.server.set_fault(Fault {
+        status: Some(400),
+        ..Fault::default()
+    });
+    let failed = h
+        .chat
+        .send(request(Some(&conversation), prompt), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(failed.status, MessageStatus::Failed);
+    let failed_hops = count(&failed, "failed");
+    assert!(failed_hops >= 2, "{:?}", failed.details);
+    h.server.clear_faults();
+
+    // A budget already used up by the first reply: every model of the next request is
+    // skipped, and nothing is sent.
+    store
+        .save_budget(&Budget {
+            id: 0,
+            provider_id: None,
+            period: BudgetPeriod::Day,
+            limit_nusd: 1,
+            policy: BudgetPolicy::Block,
+            min_quality: 0.5,
+        })
+        .await
+        .unwrap();
+    let sent_before = h.server.chat_requests().len();
+    let refused = h
+        .chat
+        .send(request(Some(&conversation), prompt), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        refused.status,
+        MessageStatus::Failed,
+        "{:?}",
+        refused.details
+    );
+    assert_eq!(
+        h.server.chat_requests().len(),
+        sent_before,
+        "nothing was sent"
+    );
+    let skipped_hops = count(&refused, "skipped");
+    assert!(skipped_hops >= 1, "{:?}", refused.details);
+    assert_eq!(count(&refused, "failed"), 0);
+
+    let range = SpendRange {
+        from: "2000-01-01".into(),
+        to: "9999-12-31".into(),
+        utc_offset_minutes: 0,
+        offset_changes: vec![],
+    };
+    let totals = store.spend_totals(&range).await.unwrap();
+    assert_eq!(totals.requests, 1, "{totals:?}");
+    assert_eq!(totals.calls, failed_hops + 1, "{totals:?}");
+    assert_eq!(totals.failed_calls, failed_hops, "{totals:?}");
+    assert_eq!(
+        totals.skipped_calls,
+        skipped_hops + count(&answered, "skipped") + count(&failed, "skipped"),
+        "{totals:?}"
+    );
+    // A period before the requests counts none of them.
+    let before = SpendRange {
+        to: "2001-01-01".into(),
+        ..range
+    };
+    let none = store.spend_totals(&before).await.unwrap();
+    assert_eq!(
+        (none.calls, none.failed_calls, none.skipped_calls),
+        (0, 0, 0)
+    );
+}
+
 #[tokio::test]
 async fn the_route_preview_is_what_the_send_does() {
     if !keyring_or_skip() {
@@ -319,8 +420,21 @@ async fn the_route_preview_is_what_the_send_does() {
     };
     let preview = h.chat.engine.preview(&once).await.unwrap();
     assert_eq!(preview.model, "claude-haiku");
+    // Said as one pick, for this message, never "for this conversation".
+    assert!(
+        preview
+            .trace
+            .reason
+            .starts_with("You picked claude-haiku for this message. Auto would have picked "),
+        "{}",
+        preview.trace.reason
+    );
     let reply = h.chat.send(once, |_| {}).await.unwrap();
     same(&preview, &decision_of(&reply));
+    assert_eq!(
+        decision_of(&reply)["trace"]["reason"],
+        preview.trace.reason.as_str()
+    );
     assert_eq!(reply.model.as_deref(), Some("claude-haiku"));
     let kept = h
         .chat

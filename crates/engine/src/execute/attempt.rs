@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 use super::plan::Target;
 use super::Policy;
 use super::ReplySink;
+use crate::providers::error::{host_of_base, no_answer_in_time};
 use crate::providers::limits::size;
 use crate::providers::{self, ChatCall, FinishReason, ProviderError, StreamEvent, Tools};
 use switchyard_router::{ToolCall, Usage};
@@ -57,16 +58,17 @@ pub async fn attempt(
     };
     let first_token_deadline = (Instant::now() + first_token_limit).min(deadline);
     // Which limit ran out when a wait ended: the request's deadline, or the wait's own.
+    let host = host_of_base(&target.endpoint.base_url);
     let timed_out = |waiting: &str, limit: Duration| {
         let what = if Instant::now() >= deadline {
             format!(
-                "at the request deadline ({}): the whole request may take no longer",
+                "{waiting}, at the request deadline of {}: the whole request may take no longer",
                 seconds(policy.request_deadline)
             )
         } else {
-            format!("{waiting} (limit {})", seconds(limit))
+            format!("{waiting}, limit {}", seconds(limit))
         };
-        ProviderError::Timeout(what)
+        ProviderError::Timeout(no_answer_in_time(&host, &what))
     };
     let fail = |error, after_text| Failure { error, after_text };
     let limits = policy.limits();

@@ -34,8 +34,9 @@ pub enum ProviderError {
     /// A sentence from [`network_failure`]: the host and what to check.
     #[error("{0}")]
     Connect(String),
-    /// What was being waited for, and the limit that ran out.
-    #[error("timed out {0}")]
+    /// A sentence from [`no_answer_in_time`]: the host, what was being waited for and the
+    /// limit that ran out.
+    #[error("{0}")]
     Timeout(String),
     #[error("the connection failed: {0}")]
     Transport(String),
@@ -108,7 +109,7 @@ impl ProviderError {
             };
         }
         if e.is_timeout() {
-            Self::Timeout("connecting".into())
+            Self::Timeout(network_failure(e))
         } else if e.is_connect() {
             Self::Connect(network_failure(e))
         } else {
@@ -234,6 +235,22 @@ pub fn host_of(url: &reqwest::Url) -> String {
     }
 }
 
+/// `host:port` of a base URL as typed in the provider form, or "the provider" when it is not one.
+pub fn host_of_base(base_url: &str) -> String {
+    reqwest::Url::parse(base_url).map_or_else(|_| "the provider".to_string(), |u| host_of(&u))
+}
+
+/// A host that did not answer in time, what was being waited for when a limit ran out (empty
+/// when only the connection is known), and what to check: the one wording of every timeout.
+pub fn no_answer_in_time(host: &str, waiting: &str) -> String {
+    let waiting = if waiting.is_empty() {
+        String::new()
+    } else {
+        format!(" ({waiting})")
+    };
+    format!("{host} did not answer in time{waiting} — check the address and your network")
+}
+
 /// What a failed connection means, in words that say what to check: the host, and whether it
 /// refused, could not be found, failed the secure handshake or did not answer. The raw error
 /// chain is kept only as a detail when none of these fits.
@@ -242,7 +259,7 @@ pub fn network_failure(e: &reqwest::Error) -> String {
     let chain = error_chain(e);
     let lower = chain.to_lowercase();
     if e.is_timeout() {
-        format!("{host} did not answer in time — check the address and your network")
+        no_answer_in_time(&host, "")
     } else if [
         "dns error",
         "failed to lookup",
@@ -314,6 +331,45 @@ mod network_tests {
             fail("http://127.0.0.1:1/v1").await,
             "Could not connect to 127.0.0.1:1 — is the server running?"
         );
+    }
+
+    #[tokio::test]
+    async fn a_server_that_never_answers_is_named_with_its_port() {
+        // Accepts connections and reads nothing back: the request's own timeout runs out.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let held = tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                open.push(socket);
+            }
+        });
+        let e = reqwest::Client::new()
+            .get(format!("http://127.0.0.1:{port}/v1/models"))
+            .timeout(Duration::from_millis(300))
+            .send()
+            .await
+            .unwrap_err();
+        let error = ProviderError::from_reqwest(&e);
+        assert_eq!(error.code(), ErrorCode::Timeout);
+        assert_eq!(
+            error.to_string(),
+            format!("127.0.0.1:{port} did not answer in time — check the address and your network")
+        );
+        held.abort();
+    }
+
+    #[test]
+    fn a_timeout_while_waiting_says_what_for_and_names_the_host() {
+        assert_eq!(
+            no_answer_in_time(
+                &host_of_base("http://127.0.0.1:18080/v1"),
+                "waiting for the first token, limit 30 s"
+            ),
+            "127.0.0.1:18080 did not answer in time (waiting for the first token, limit 30 s) — \
+             check the address and your network"
+        );
+        assert_eq!(host_of_base("not a url"), "the provider");
     }
 
     #[tokio::test]

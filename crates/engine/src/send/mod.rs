@@ -229,7 +229,13 @@ impl Engine {
         let files = prepare_files(request)?;
         let providers = self.settings.list().await?;
         let messages = self.outgoing(request, &files, None).await?;
-        let decision = route(&messages, &model_choice, &routing, &providers)?;
+        let decision = route(
+            &messages,
+            &model_choice,
+            Pick::of(request),
+            &routing,
+            &providers,
+        )?;
         check_limits(&decision, &messages, &routing.catalog, &providers)?;
         Ok(decision)
     }
@@ -340,7 +346,13 @@ impl Engine {
         // is an error that loses nothing.
         let answers = options.compare.and_then(|c| c.answers);
         let messages = self.outgoing(&request, &files, answers).await?;
-        let decision = route(&messages, &model_choice, &routing, &providers)?;
+        let decision = route(
+            &messages,
+            &model_choice,
+            Pick::of(&request),
+            &routing,
+            &providers,
+        )?;
         check_limits(&decision, &messages, &routing.catalog, &providers)?;
         let conversation = self.conversation_for(&request, &model_choice).await?;
         let user = self
@@ -447,6 +459,7 @@ impl Engine {
         let decision = route_offering(
             &completion.messages,
             &model_choice,
+            Pick::Request,
             &routing,
             &providers,
             tools,
@@ -599,6 +612,7 @@ impl Engine {
         }
         let keys = self.keys_for(&chain, &routing.catalog, providers).await;
         let plan = Plan::new(&chain, &routing.catalog, providers, &keys);
+        let (source, client) = (context.source, context.client.clone());
         let metering = Metering::new(
             store.clone(),
             routing.catalog.clone(),
@@ -606,7 +620,7 @@ impl Engine {
             baseline.as_deref(),
         );
         let mut sink = ChannelSink::new(tx, provider_names(providers));
-        Ok(self
+        let reply = self
             .executor
             .execute(
                 &plan,
@@ -617,7 +631,15 @@ impl Engine {
                 &mut sink,
                 cancel,
             )
-            .await)
+            .await;
+        // Spend counts the models passed over beside the calls; the reply stands either way.
+        if let Err(e) = store
+            .record_skipped(source.as_str(), client.as_deref(), &reply.hops)
+            .await
+        {
+            tracing::warn!(error = %e, "could not record the skipped models of a request");
+        }
+        Ok(reply)
     }
 
     /// Forwards the executor's events to the caller, saving the text as it grows.
@@ -977,21 +999,53 @@ fn cannot_call_tools(chosen: &switchyard_router::Model, routing: &Routing) -> En
     }
 }
 
-/// Auto asks the router, told which models cannot be called now; a chosen model still gets the
-/// router's trace, with the choice first.
+/// How far a model the user picked reaches, as the trace says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pick {
+    /// The conversation's model: every message goes to it until the user changes it.
+    Conversation,
+    /// One message only (the composer's "Use X for this message"); the next goes back.
+    Message,
+    /// The model a local-endpoint request names.
+    Request,
+}
+
+impl Pick {
+    /// Which pick `request` makes: one message when `model_once` is set.
+    pub fn of(request: &SendRequest) -> Self {
+        if request.model_once {
+            Pick::Message
+        } else {
+            Pick::Conversation
+        }
+    }
+
+    fn scope(self) -> &'static str {
+        match self {
+            Pick::Conversation => "for this conversation",
+            Pick::Message => "for this message",
+            Pick::Request => "in this request",
+        }
+    }
+}
+
+/// Auto asks the router, told which models cannot be called now; a picked model still gets
+/// the router's trace, with the pick and how far it reaches first.
 pub fn route(
     messages: &[Message],
     model: &str,
+    pick: Pick,
     routing: &Routing,
     providers: &[Provider],
 ) -> Result<Decision, EngineError> {
-    route_offering(messages, model, routing, providers, false)
+    route_offering(messages, model, pick, routing, providers, false)
 }
 
 /// [`route`] for a request that may offer tools: then only models that call tools answer.
 pub fn route_offering(
     messages: &[Message],
     model: &str,
+    pick: Pick,
     routing: &Routing,
     providers: &[Provider],
     tools: bool,
@@ -1034,8 +1088,11 @@ pub fn route_offering(
             return Err(cannot_call_tools(chosen, routing));
         }
         decision.trace.reason = format!(
-            "You chose {} for this conversation. Auto would have picked {} ({}).",
-            chosen.id, decision.model, decision.trace.reason
+            "You picked {} {}. Auto would have picked {} ({}).",
+            chosen.id,
+            pick.scope(),
+            decision.model,
+            decision.trace.reason
         );
         decision.model = chosen.id.clone();
         decision.provider = chosen.provider.clone();
@@ -1084,9 +1141,10 @@ mod tests {
     #[test]
     fn tools_go_only_to_models_that_call_them_or_are_refused_saying_so() {
         let prompt = ask("What is the weather in Oslo?");
-        let d = route_offering(&prompt, "auto", &routing(), &[], true).unwrap();
+        let d = route_offering(&prompt, "auto", Pick::Request, &routing(), &[], true).unwrap();
         assert!(routing().catalog.get(&d.model).unwrap().tools);
-        let pinned = route_offering(&prompt, "deepseek-r1", &routing(), &[], true).unwrap_err();
+        let pinned = route_offering(&prompt, "deepseek-r1", Pick::Request, &routing(), &[], true)
+            .unwrap_err();
         assert_eq!(pinned.field(), Some("tools"));
         assert!(
             pinned
@@ -1094,7 +1152,15 @@ mod tests {
                 .starts_with("deepseek-r1 cannot call tools"),
             "{pinned}"
         );
-        assert!(route_offering(&prompt, "deepseek-r1", &routing(), &[], false).is_ok());
+        assert!(route_offering(
+            &prompt,
+            "deepseek-r1",
+            Pick::Request,
+            &routing(),
+            &[],
+            false
+        )
+        .is_ok());
         // A catalog where nothing calls tools: a clear refusal, not a routing failure.
         let mut catalog = RoutingConfig::bundled().catalog;
         for m in &mut catalog.models {
@@ -1104,7 +1170,7 @@ mod tests {
             CompiledRules::new(presets::smart_router()).unwrap(),
             catalog,
         );
-        let e = route_offering(&prompt, "auto", &none, &[], true).unwrap_err();
+        let e = route_offering(&prompt, "auto", Pick::Request, &none, &[], true).unwrap_err();
         assert_eq!(e.field(), Some("tools"));
         assert!(e.to_string().contains("No model that calls tools"), "{e}");
     }
@@ -1112,12 +1178,32 @@ mod tests {
     #[test]
     fn a_chosen_model_is_the_one_the_trace_marks_chosen() {
         let prompt = ask("Fix this Python function: def f(xs): return sum(xs) / len(xs)");
-        let auto = route(&prompt, "auto", &routing(), &[]).unwrap();
+        let auto = route(&prompt, "auto", Pick::Conversation, &routing(), &[]).unwrap();
         assert_ne!(auto.model, "gpt-4o-mini");
-        let pinned = route(&prompt, "gpt-4o-mini", &routing(), &[]).unwrap();
+        let pinned = route(&prompt, "gpt-4o-mini", Pick::Conversation, &routing(), &[]).unwrap();
         assert_eq!(pinned.model, "gpt-4o-mini");
         assert!(pinned.fallbacks.is_empty());
-        assert!(pinned.trace.reason.starts_with("You chose gpt-4o-mini"));
+        assert!(
+            pinned.trace.reason.starts_with(
+                "You picked gpt-4o-mini for this conversation. Auto would have picked "
+            ),
+            "{}",
+            pinned.trace.reason
+        );
+        // A pick for one message says so, with the same verb.
+        let once = route(&prompt, "gpt-4o-mini", Pick::Message, &routing(), &[]).unwrap();
+        assert!(
+            once.trace
+                .reason
+                .starts_with("You picked gpt-4o-mini for this message. Auto would have picked "),
+            "{}",
+            once.trace.reason
+        );
+        assert!(
+            !once.trace.reason.contains("conversation"),
+            "{}",
+            once.trace.reason
+        );
         let chosen: Vec<&str> = pinned
             .trace
             .candidates
@@ -1155,7 +1241,7 @@ mod tests {
         };
         let providers = [provider("openai"), provider("anthropic")];
         let prompt = ask("Fix this Python function: def f(xs): return sum(xs) / len(xs)");
-        let decision = route(&prompt, "auto", &routing(), &providers).unwrap();
+        let decision = route(&prompt, "auto", Pick::Conversation, &routing(), &providers).unwrap();
         assert_eq!(decision.rule, "code");
         assert!(!plan::chain(&decision).contains(&"deepseek-v3".to_string()));
         assert_eq!(unavailable_in_chain(&decision, &routing()), ["deepseek-v3"]);

@@ -13,7 +13,14 @@ use super::Store;
 use crate::error::EngineError;
 
 /// Tables whose rows go into the export as they are, every column by name.
-const TABLES: &[&str] = &["usage", "budgets", "rule_versions", "votes", "suggestions"];
+const TABLES: &[&str] = &[
+    "usage",
+    "skipped_calls",
+    "budgets",
+    "rule_versions",
+    "votes",
+    "suggestions",
+];
 
 impl Store {
     pub async fn export_everything(&self, app_version: &str) -> Result<String, EngineError> {

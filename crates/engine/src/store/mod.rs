@@ -25,6 +25,7 @@ pub mod providers;
 pub mod replay;
 mod rollups;
 pub mod rules;
+mod skipped;
 pub mod spend;
 pub mod votes;
 mod writer;

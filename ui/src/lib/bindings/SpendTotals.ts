@@ -4,7 +4,21 @@ export type SpendTotals = { spend_nusd: number,
 /**
  * Replies (a request with fallbacks is one request and several calls).
  */
-requests: number, calls: number, 
+requests: number, 
+/**
+ * Calls sent to a provider: every try, retries and fallbacks included (the ledger's rows,
+ * corrections left out).
+ */
+calls: number, 
+/**
+ * Calls that brought no reply: errors, timeouts, calls cut off when the app quit.
+ */
+failed_calls: number, 
+/**
+ * Models a request passed over without sending anything (no provider or key, an open
+ * circuit, a budget, a window too small); not among the calls.
+ */
+skipped_calls: number, 
 /**
  * What the same tokens would have cost on the baseline model; a call with no baseline
  * (it failed before any tokens) counts at its own cost.

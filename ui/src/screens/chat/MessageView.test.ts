@@ -175,7 +175,7 @@ describe('MessageView', () => {
         cost: null,
         error: { code: 'server_error', message: 'No model could answer. The last error, from gpt-4o: HTTP 500' },
         hops: [
-          { model: 'claude-opus-4', provider: 'anthropic', provider_name: 'Anthropic', attempt: 1, outcome: 'skipped', error: { code: 'circuit_open', message: 'claude-opus-4 failed repeatedly; skipped for another 20 s' }, status: null, latency_ms: 0, retry_in_ms: null },
+          { model: 'claude-opus-4', provider: 'anthropic', provider_name: 'Anthropic', attempt: 3, outcome: 'skipped', error: { code: 'circuit_open', message: 'claude-opus-4 failed repeatedly; skipped for another 20 s' }, status: null, latency_ms: 0, retry_in_ms: null },
           { model: 'deepseek-v3', provider: 'deepseek', provider_name: 'deepseek', attempt: 1, outcome: 'skipped', error: { code: 'unavailable', message: 'no deepseek provider is configured' }, status: null, latency_ms: 0, retry_in_ms: null },
           { model: 'gpt-4o', provider: 'openai', provider_name: 'Work OpenAI', attempt: 1, outcome: 'failed', error: { code: 'server_error', message: 'HTTP 500: upstream down' }, status: 500, latency_ms: 20, retry_in_ms: 500 },
         ],
@@ -191,6 +191,10 @@ describe('MessageView', () => {
       expect.stringMatching(/deepseek-v3.*skipped.*no deepseek provider is configured/),
       expect.stringMatching(/gpt-4o.*failed.*HTTP 500: upstream down.*retried after 500 ms/),
     ]);
+    // A skip sent nothing: no try number, even when the circuit opened on the third try.
+    expect(items[0]).not.toHaveTextContent('try');
+    // The status is said once when the provider's error already starts with it.
+    expect(items[2].textContent?.match(/HTTP 500/g) ?? []).toHaveLength(1);
   });
 
   it('says in plain words when no provider is configured, with a way to Settings', async () => {

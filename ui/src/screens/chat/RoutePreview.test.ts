@@ -47,7 +47,17 @@ function backend(extra: (cmd: string, a: Record<string, unknown>) => unknown = (
     if (cmd === 'preview_send') {
       const r = a.request as SendRequest;
       asked.push(r);
-      if (r.model !== 'auto') return decision(r.model, 'pinned', 'writing');
+      if (r.model !== 'auto') {
+        // The engine's wording for a picked model (send::route, `Pick`).
+        const d = decision(r.model, 'writing', 'writing');
+        d.rule = 'chosen by you';
+        d.trace.candidates = [
+          { model: 'claude-opus-4', provider: 'anthropic', quality: 0.95, context_window: 200000, prompt_tokens: 12, estimated_cost_usd: 0.01, status: 'considered', note: '' },
+          { model: r.model, provider: 'openai', quality: 0.7, context_window: 128000, prompt_tokens: 12, estimated_cost_usd: 0.0012, status: 'chosen', note: '' },
+        ];
+        d.trace.reason = `You picked ${r.model} ${r.model_once ? 'for this message' : 'for this conversation'}. Auto would have picked claude-opus-4 (rule code).`;
+        return d;
+      }
       return /translate/i.test(r.text) ? decision('gpt-4o-mini', 'translation', 'translation') : decision('claude-opus-4', 'code', 'code');
     }
     return extra(cmd, a);
@@ -73,8 +83,8 @@ describe('Route preview', () => {
     const user = userEvent.setup();
     backend();
     render(RoutePreview, { text: 'Hello', conversationId: 'c1', model: 'gpt-4o-mini', models: MODELS, override: null, delay: 0 });
-    await waitFor(() => expect(screen.getByTestId('route-preview')).toHaveTextContent('Pinned gpt-4o-mini'));
-    expect(screen.getByTestId('route-preview')).toHaveTextContent('chosen by you');
+    await waitFor(() => expect(screen.getByTestId('route-preview')).toHaveTextContent('You picked gpt-4o-mini for this conversation · a simple writing request'));
+    expect(screen.getByRole('button', { name: /gpt-4o-mini/ })).not.toHaveTextContent(/chose|message/);
     const options = within(screen.getByLabelText('Model for this message')).getAllByRole('option').map((o) => o.textContent);
     expect(options).toEqual(['Use gpt-4o-mini', 'Use claude-opus-4 for this message', 'Use gpt-4o-mini for this message']);
     await user.click(screen.getByRole('button', { name: /gpt-4o-mini/ }));
@@ -98,7 +108,13 @@ describe('Route preview', () => {
     await user.type(screen.getByLabelText('Message'), 'Fix my Python function');
     await waitFor(() => expect(screen.getByTestId('route-preview')).toHaveAttribute('data-model', 'claude-opus-4'), { timeout: 3000 });
     await user.selectOptions(screen.getByLabelText('Model for this message'), 'gpt-4o-mini');
-    await waitFor(() => expect(screen.getByTestId('route-preview')).toHaveTextContent('You picked gpt-4o-mini'));
+    await waitFor(() => expect(screen.getByTestId('route-preview')).toHaveTextContent('You picked gpt-4o-mini for this message · a simple writing request'));
+    // The trace opened from the same line says the same: one verb, this message only.
+    await user.click(screen.getByRole('button', { name: /gpt-4o-mini/ }));
+    const trace = screen.getByTestId('route-preview-trace');
+    expect(trace).toHaveTextContent('You picked gpt-4o-mini for this message.');
+    expect(within(trace).getAllByRole('row')[2]).toHaveTextContent('picked by you');
+    expect(`${screen.getByRole('button', { name: /gpt-4o-mini/ }).textContent} ${trace.textContent}`).not.toMatch(/chose|for this conversation|Pinned/);
     await user.click(screen.getByRole('button', { name: 'Send' }));
     await waitFor(() => expect(sent).toHaveLength(1));
     expect(sent[0]).toMatchObject({ text: 'Fix my Python function', model: 'gpt-4o-mini', model_once: true });

@@ -11,7 +11,7 @@ import SpendScreen from './SpendScreen.svelte';
 import { rangeFor } from './period';
 
 const dashboard: Dashboard = {
-  totals: { spend_nusd: 3_000_000, requests: 2, calls: 3, baseline_nusd: 12_000_000 },
+  totals: { spend_nusd: 3_000_000, requests: 2, calls: 3, failed_calls: 1, skipped_calls: 4, baseline_nusd: 12_000_000 },
   models: [{ model: 'gpt-small', provider: 'openai', requests: 2, spend_nusd: 3_000_000, baseline_nusd: 12_000_000 }],
   days: [{ day: '2026-11-25', model: 'gpt-small', requests: 2, spend_nusd: 3_000_000, baseline_nusd: 12_000_000 }],
   tasks: [{ key: 'coding', requests: 2, spend_nusd: 3_000_000, baseline_nusd: 12_000_000 }],
@@ -71,8 +71,19 @@ describe('SpendScreen', () => {
     render(SpendScreen, { onopenconversation: () => {} });
     expect(await screen.findByTestId('total-spend')).toHaveTextContent('$0.003');
     expect(screen.getByTestId('total-requests')).toHaveTextContent('2');
-    expect(screen.getByTestId('total-calls')).toHaveTextContent(`${dashboard.totals.calls} provider call`);
-    expect(screen.getByTestId('total-average')).toHaveTextContent('$0.0015');
+    // Calls, failed and skipped calls beside the requests, each with a caption on screen (not
+    // a tooltip) saying what it counts.
+    const requests = screen.getByTestId('total-requests').closest('.card') as HTMLElement;
+    expect(requests).toHaveTextContent('replies you got, one per request');
+    const calls = screen.getByTestId('total-calls').closest('.card') as HTMLElement;
+    expect(screen.getByTestId('total-calls')).toHaveTextContent('3');
+    expect(calls).toHaveTextContent('every try sent, retries and fallbacks included');
+    expect(screen.getByTestId('total-failed')).toHaveTextContent('1 failed');
+    expect(screen.getByTestId('total-failed').nextElementSibling).toHaveTextContent('sent, no reply: an error, a timeout, or the app quit');
+    expect(screen.getByTestId('total-skipped')).toHaveTextContent('4 skipped');
+    expect(screen.getByTestId('total-skipped').nextElementSibling).toHaveTextContent('not sent: no provider or key, circuit open, or over budget');
+    for (const caption of calls.querySelectorAll('small, dd')) expect(caption).toBeVisible();
+    expect(screen.getByTestId('total-average')).toHaveTextContent('$0.0015 per request on average');
     // $0.012 baseline − $0.003 spent = $0.009, 75%.
     expect(screen.getByTestId('total-savings')).toHaveTextContent('$0.009 (75.0%)');
   });
@@ -82,8 +93,8 @@ describe('SpendScreen', () => {
     render(SpendScreen, { onopenconversation: () => {} });
     await userEvent.selectOptions(await screen.findByLabelText('Task filter'), 'coding');
     await userEvent.selectOptions(screen.getByLabelText('Rule filter'), 'default');
-    await userEvent.selectOptions(screen.getByLabelText('Outcome filter'), 'skipped');
-    await waitFor(() => expect(lastFilter).toMatchObject({ model: null, task: 'coding', rule: 'default', outcome: 'skipped' }));
+    await userEvent.selectOptions(screen.getByLabelText('Outcome filter'), 'failed');
+    await waitFor(() => expect(lastFilter).toMatchObject({ model: null, task: 'coding', rule: 'default', outcome: 'failed' }));
   });
 
   it('breaks spend down by source and endpoint client, and filters the requests by them', async () => {
@@ -142,9 +153,16 @@ describe('SpendScreen', () => {
   });
 
   it('explains what will appear when nothing was spent', async () => {
-    fakeBackend({ ...dashboard, totals: { spend_nusd: 0, requests: 0, calls: 0, baseline_nusd: 0 }, models: [] });
+    fakeBackend({ ...dashboard, totals: { spend_nusd: 0, requests: 0, calls: 0, failed_calls: 0, skipped_calls: 0, baseline_nusd: 0 }, models: [] });
     render(SpendScreen, { onopenconversation: () => {} });
     expect(await screen.findByTestId('spend-empty')).toHaveTextContent('Nothing spent');
+  });
+
+  it('shows the totals, not "nothing spent", when models were only skipped', async () => {
+    fakeBackend({ ...dashboard, totals: { spend_nusd: 0, requests: 0, calls: 0, failed_calls: 0, skipped_calls: 2, baseline_nusd: 0 }, models: [] });
+    render(SpendScreen, { onopenconversation: () => {} });
+    expect(await screen.findByTestId('total-skipped')).toHaveTextContent('2 skipped');
+    expect(screen.queryByTestId('spend-empty')).toBeNull();
   });
 
   it('links a request back to its conversation', async () => {

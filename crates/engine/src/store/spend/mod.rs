@@ -62,8 +62,17 @@ pub struct SpendTotals {
     /// Replies (a request with fallbacks is one request and several calls).
     #[ts(type = "number")]
     pub requests: i64,
+    /// Calls sent to a provider: every try, retries and fallbacks included (the ledger's rows,
+    /// corrections left out).
     #[ts(type = "number")]
     pub calls: i64,
+    /// Calls that brought no reply: errors, timeouts, calls cut off when the app quit.
+    #[ts(type = "number")]
+    pub failed_calls: i64,
+    /// Models a request passed over without sending anything (no provider or key, an open
+    /// circuit, a budget, a window too small); not among the calls.
+    #[ts(type = "number")]
+    pub skipped_calls: i64,
     /// What the same tokens would have cost on the baseline model; a call with no baseline
     /// (it failed before any tokens) counts at its own cost.
     #[ts(type = "number")]
@@ -179,15 +188,26 @@ impl Store {
                     COALESCE(SUM(calls), 0), COALESCE(SUM(baseline_nusd), 0)
              FROM ({CALLS}) WHERE ?7 IS NULL OR provider_id = ?7"
         );
-        let row = split
-            .bind(sqlx::query(&sql))
-            .bind(provider_id)
-            .fetch_one(self.pool())
-            .await?;
+        let (row, skipped_calls) = tokio::try_join!(
+            async {
+                Ok::<_, EngineError>(
+                    split
+                        .bind(sqlx::query(&sql))
+                        .bind(provider_id)
+                        .fetch_one(self.pool())
+                        .await?,
+                )
+            },
+            self.skipped_between(from, to, provider_id),
+        )?;
+        let (requests, calls): (i64, i64) = (row.try_get(1)?, row.try_get(2)?);
         Ok(SpendTotals {
             spend_nusd: row.try_get(0)?,
-            requests: row.try_get(1)?,
-            calls: row.try_get(2)?,
+            requests,
+            calls,
+            // Every call that is not a correction either answered (a request) or did not.
+            failed_calls: calls - requests,
+            skipped_calls,
             baseline_nusd: row.try_get(3)?,
         })
     }
