@@ -4,6 +4,8 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use crate::material::material_span;
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Shape {
     pub code_fences: u32,
@@ -44,6 +46,10 @@ pub struct Shape {
     pub roman_items: u32,
     /// Sentences: runs of text ended by `.`, `?` or `!` followed by a space or a line end.
     pub sentences: u32,
+    /// The byte range of the material handed over after the ask (see [`material_span`]).
+    pub material: Option<(usize, usize)>,
+    /// Numbers inside that material.
+    pub material_numbers: u32,
 }
 
 const STACK_MARKERS: &[&str] = &[
@@ -358,7 +364,11 @@ const MATH_SYMBOLS: &[char] = &[
 
 pub fn shape_of(text: &str) -> Shape {
     let bytes = text.as_bytes();
-    let mut s = Shape::default();
+    let mut s = Shape {
+        material: material_span(text),
+        ..Shape::default()
+    };
+    let (material_start, material_end) = s.material.unwrap_or((usize::MAX, usize::MAX));
 
     if let Some(m) = stack_markers().find(text) {
         s.stack_trace = Some(STACK_MARKERS[m.pattern().as_usize()]);
@@ -397,6 +407,7 @@ pub fn shape_of(text: &str) -> Shape {
             b'?' if !prev_question => s.questions += 1,
             b'0'..=b'9' if starts_word => {
                 s.numbers += 1;
+                s.material_numbers += u32::from(i >= material_start && i < material_end);
                 if line_start || prev == Some(b' ') {
                     count_enumerator(bytes, i, &mut s);
                 }
