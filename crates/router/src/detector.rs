@@ -54,6 +54,9 @@ pub struct ShapeWeights {
     pub constraints: f64,
     /// Indented lines under a block opener, to code, at full weight from four lines.
     pub indented_block: f64,
+    /// Names written as code writes them (`snake_case`, `camelCase`, `df.groupby(`, `app.py`,
+    /// `--flag`, inline backticks), to code, at full weight from four.
+    pub code_tokens: f64,
     /// When the text is shaped like a programming task (its code structure alone scores at
     /// least `code_shape_threshold`), math's score is multiplied by this: numbers, operators
     /// and words like "integer" or "sum" then name the program's topic, not the ask.
@@ -79,6 +82,7 @@ impl Default for ShapeWeights {
             io_format: 4.0,
             constraints: 2.0,
             indented_block: 1.5,
+            code_tokens: 2.0,
             math_beside_code: 0.3,
             code_shape_threshold: 3.0,
         }

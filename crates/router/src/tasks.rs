@@ -430,6 +430,11 @@ impl Detector {
         } else {
             1.0
         };
+        if shape.code_tokens > 0 {
+            let share = f64::from(shape.code_tokens.min(4)) / 4.0;
+            let detail = format!("{} names written as code writes them", shape.code_tokens);
+            add(Task::Code, "code-like names", detail, w.code_tokens * share);
+        }
         if shape.code_fences > 0 {
             add(
                 Task::Code,
@@ -773,6 +778,8 @@ mod generalizes {
                 "Give me cron syntax to run a job every weekday at 7 pm.",
                 "How can I make a sticky header with Tailwind in Next.js?",
                 "Explain how to set up GitHub Actions to run pytest on every pull request.",
+                // No tool named, but names written as code: the question is about a program.
+                "Why is user_id None after I call load_profile() in handlers.go?",
             ],
         );
     }
