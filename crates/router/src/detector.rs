@@ -62,6 +62,9 @@ pub struct ShapeWeights {
     /// and words like "integer" or "sum" then name the program's topic, not the ask.
     pub math_beside_code: f64,
     pub code_shape_threshold: f64,
+    /// …or when the ask's code keywords (outside any material, at their listed weight) add up
+    /// to this: "write a function that…", "in Python".
+    pub code_words_threshold: f64,
 }
 
 impl Default for ShapeWeights {
@@ -85,6 +88,7 @@ impl Default for ShapeWeights {
             code_tokens: 2.0,
             math_beside_code: 0.3,
             code_shape_threshold: 3.0,
+            code_words_threshold: 2.0,
         }
     }
 }

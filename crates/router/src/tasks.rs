@@ -294,10 +294,13 @@ impl Detector {
         let mut target_language: Option<usize> = None;
         // What the material's keywords have added to each task so far (capped).
         let mut from_material = [0.0f64; Task::ALL.len()];
+        // The code keywords of the ask, at their own weight: "write a function", "python".
+        let mut code_words = 0.0f64;
         for &i in &hits {
             for kind in &self.kinds[i] {
                 match *kind {
                     Kind::Task(task, weight) => {
+                        let base = weight;
                         let (signal, weight) = match seen[i] {
                             3 => ("keyword leading a clause", weight * self.lead_boost),
                             1 => {
@@ -312,6 +315,9 @@ impl Detector {
                         };
                         if weight == 0.0 {
                             continue;
+                        }
+                        if task == Task::Code && seen[i] != 1 {
+                            code_words += base;
                         }
                         let s = &mut scores[task.index()];
                         s.score += weight;
@@ -341,7 +347,7 @@ impl Detector {
             shape.code_fences > 0 || shape.stack_trace.is_some() || shape.source_lines > 0;
         features.tags = hash_tags(text);
 
-        self.score_shape(&shape, &features, target_language, &mut scores);
+        self.score_shape(&shape, &features, target_language, code_words, &mut scores);
         let tagged = if self.honor_tags {
             features
                 .tags
@@ -373,6 +379,7 @@ impl Detector {
         shape: &Shape,
         features: &Features,
         target_language: Option<usize>,
+        code_words: f64,
         scores: &mut [TaskScore],
     ) {
         let w = &self.shape;
@@ -425,7 +432,17 @@ impl Detector {
         if shape.source_lines > 0 {
             code_shape += w.source_code * f64::from(shape.source_lines.min(4)) / 4.0;
         }
-        let math_share = if code_shape >= w.code_shape_threshold {
+        // A programming task about numbers is code: when the structure says so, or the ask
+        // names the programming plainly ("write a function", "in Python", "implement"), math's
+        // words and numbers name the program's topic.
+        let programming = if code_shape >= w.code_shape_threshold {
+            Some("the text is shaped like a programming task")
+        } else if code_words >= w.code_words_threshold {
+            Some("the ask is about programming")
+        } else {
+            None
+        };
+        let math_share = if programming.is_some() {
             w.math_beside_code
         } else {
             1.0
@@ -525,7 +542,10 @@ impl Detector {
                 s.score -= cut;
                 s.evidence.push(Evidence {
                     signal: Cow::Borrowed("programming task"),
-                    detail: format!("math words scaled by {math_share}: the text is shaped like a programming task"),
+                    detail: format!(
+                        "math words scaled by {math_share}: {}",
+                        programming.unwrap_or_default()
+                    ),
                     weight: -cut,
                 });
             }
@@ -717,6 +737,9 @@ mod generalizes {
                 "Write a program that reads an integer n and prints the number of primes less than or equal to n.",
                 "Write a function that returns the median of three numbers without sorting them.",
                 "Implement a function to compute the number of trailing zeros of n factorial in O(log n).",
+                // No structure at all: the ask names the programming, the numbers are its topic.
+                "In Python, compute the probability that the sum of two dice is at least 9 by listing every outcome.",
+                "Write a JavaScript function returning the average of the prime numbers below 1000.",
             ],
         );
     }
