@@ -62,6 +62,11 @@ const MATH: List = &[
     ("how much more", 1.0), ("how much money", 1.5), ("in total", 0.5), ("altogether", 1.0),
     ("how many ways", 2.5), ("permutation", 2.0), ("combinations", 1.0), ("arrangements", 1.0),
     ("how long does it take", 1.0), ("how long will", 1.0), ("hours", 0.5), ("km", 0.5),
+    // Quantities with units: the measures word problems compute with.
+    ("feet", 0.5), ("square feet", 1.5), ("square meters", 1.5), ("meters", 0.5),
+    ("centimeters", 0.5), ("inches", 0.5), ("miles", 0.5), ("kilograms", 0.5), ("grams", 0.5),
+    ("liters", 0.5), ("gallons", 0.5), ("cents", 1.0), ("per minute", 1.0), ("per day", 0.5),
+    ("per week", 0.5), ("speed", 0.5),
 ];
 
 #[rustfmt::skip]

@@ -767,6 +767,8 @@ mod generalizes {
                 "Priya is 3 times as old as her son. In 12 years she will be twice as old as him. How old is Priya now?",
                 "A cyclist rides 45 km in 2.5 hours. At the same speed, how long will it take to ride 63 km?",
                 "Out of 40 students, 60% passed the test. How many students failed?",
+                // Two quantities only, but with units.
+                "A rectangular rug covers 24 square feet and is 6 feet long. What is its other side?",
                 "Solve the system 2x + y = 7 and x - y = 2.",
                 "Compute $\\sum_{k=1}^{10} k^2$.",
                 "What is the probability of drawing two aces from a shuffled deck without replacement?",
