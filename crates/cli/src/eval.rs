@@ -380,4 +380,30 @@ mod tests {
         let (apgr, length) = apgr_pair(&rows, &rules, &catalog).unwrap();
         assert!(apgr.unwrap() >= 0.65, "{apgr:?} vs length {length:?}");
     }
+
+    /// The public sets (eval/README.md): each has a tune part the detector was adjusted on and a
+    /// check part it was not; both are held to the same floors, so a change that only fits the
+    /// tune rows shows up here.
+    #[test]
+    fn the_public_sets_are_present_and_measured_in_both_parts() {
+        let (rules, catalog) = load_rules(None).unwrap();
+        for part in ["tune", "check"] {
+            let name = format!("tasks-public-{part}.jsonl");
+            let rows: Vec<TaskRow> = read_rows(&dev_set(&name)).unwrap();
+            assert!(rows.len() >= 300, "{name}: {} rows", rows.len());
+            let report = task_report(&rows, &rules, &catalog).unwrap();
+            let accuracy = report.correct as f64 / rows.len() as f64;
+            assert!(accuracy >= 0.82, "{name}: accuracy {accuracy}");
+
+            let name = format!("quality-alpaca-{part}.jsonl");
+            let rows: Vec<QualityRow> = read_rows(&dev_set(&name)).unwrap();
+            assert!(rows.len() >= 350, "{name}: {} rows", rows.len());
+            let (apgr, length) = apgr_pair(&rows, &rules, &catalog).unwrap();
+            let (apgr, length) = (apgr.unwrap(), length.unwrap());
+            assert!(
+                apgr > length,
+                "{name}: APGR {apgr} does not beat prompt length ({length})"
+            );
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! structured output, code, a short answer asked for, multiple choice, a turned-around choice)
 //! and measured ones (size, questions, domain terms, steps, quantities, asks for a justified
 //! answer, requirement words, technical vocabulary, a programming task's structure), plus how
-//! much the task itself demands. Each factor is reported with its weight, the value measured
+//! much the task itself demands, and whether material is handed over after the ask. Each factor is reported with its weight, the value measured
 //! and their product; the products sum to the score, and thresholds give the tier.
 //!
 //! The score doubles as "how much would a strong model help": reasoning, math and code gain the
@@ -113,6 +113,9 @@ pub struct FactorWeights {
     /// A multiple-choice question turned around ("NOT", "EXCEPT") or combining numbered
     /// statements.
     pub tricky_choice: f64,
+    /// Material handed over after the ask (a text to classify, data to extract from, code to
+    /// work on): the answer must stay true to it, where weak models slip.
+    pub material: f64,
 }
 
 impl Default for FactorWeights {
@@ -126,13 +129,14 @@ impl Default for FactorWeights {
             size: 0.45,
             steps: 0.1,
             quantities: 0.25,
-            reasoning: 0.6,
+            reasoning: 0.8,
             requirements: 0.15,
-            long_words: 4.0,
+            long_words: 2.0,
             code_structure: 0.25,
             short_answer: -0.75,
             multiple_choice: -0.5,
             tricky_choice: 0.75,
+            material: 0.5,
         }
     }
 }
@@ -152,11 +156,16 @@ pub struct ComplexityConfig {
 
 impl Default for ComplexityConfig {
     fn default() -> Self {
+        // Tasks with one right answer gain the most from a strong model: reasoning, math and
+        // code, then extraction, formatting and classification, where the answer must match the
+        // material exactly. Open prose (writing, explanations) gains the least: a weak model's
+        // essay is judged close to a strong one's.
         let demand = |task| match task {
-            Task::Reasoning | Task::Math | Task::Code => 1.5,
-            Task::Analysis | Task::Extraction => 0.75,
-            Task::Classification | Task::Translation => 0.4,
-            Task::Summarization | Task::Formatting => 0.2,
+            Task::Reasoning | Task::Math | Task::Code | Task::Extraction => 1.5,
+            Task::Formatting | Task::Classification => 1.0,
+            Task::Translation => 0.75,
+            Task::Summarization => 0.5,
+            Task::Analysis => 0.25,
             Task::Writing => 0.0,
         };
         ComplexityConfig {
@@ -368,6 +377,16 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
             yes(f.tricky_choice),
         ),
         factor(
+            "material",
+            if f.material_bytes == 0 {
+                "no material handed over after the ask".into()
+            } else {
+                format!("{} bytes of material after the ask", f.material_bytes)
+            },
+            w.material,
+            yes(f.material_bytes > 0),
+        ),
+        factor(
             "task",
             format!("{} demands {demand}", input.task),
             1.0,
@@ -437,10 +456,11 @@ mod tests {
             reasoning_asks: vec!["prove".into()],
             domain_terms: vec!["algorithm".into()],
             structured_output: vec!["json".into()],
+            material_bytes: 300,
             ..Features::default()
         };
         let c = score(&f, Task::Code, 12, 1024);
-        assert_eq!(c.factors.len(), 16);
+        assert_eq!(c.factors.len(), 17);
         let sum: f64 = c.factors.iter().map(|f| f.contribution).sum();
         assert!((sum - c.score).abs() < 1e-3);
         for factor in &c.factors {

@@ -54,11 +54,17 @@ pub struct ShapeWeights {
     pub constraints: f64,
     /// Indented lines under a block opener, to code, at full weight from four lines.
     pub indented_block: f64,
+    /// Names written as code writes them (`snake_case`, `camelCase`, `df.groupby(`, `app.py`,
+    /// `--flag`, inline backticks), to code, at full weight from four.
+    pub code_tokens: f64,
     /// When the text is shaped like a programming task (its code structure alone scores at
     /// least `code_shape_threshold`), math's score is multiplied by this: numbers, operators
     /// and words like "integer" or "sum" then name the program's topic, not the ask.
     pub math_beside_code: f64,
     pub code_shape_threshold: f64,
+    /// …or when the ask's code keywords (outside any material, at their listed weight) add up
+    /// to this: "write a function that…", "in Python".
+    pub code_words_threshold: f64,
 }
 
 impl Default for ShapeWeights {
@@ -79,8 +85,10 @@ impl Default for ShapeWeights {
             io_format: 4.0,
             constraints: 2.0,
             indented_block: 1.5,
+            code_tokens: 2.0,
             math_beside_code: 0.3,
             code_shape_threshold: 3.0,
+            code_words_threshold: 2.0,
         }
     }
 }
@@ -98,6 +106,9 @@ pub struct DetectorConfig {
     pub domain_terms: Vec<String>,
     /// Keywords that lead a sentence or clause (the ask, not the topic) count this many times.
     pub lead_boost: f64,
+    /// Keywords found only in the material handed over after the ask (the review to classify,
+    /// the article to summarize) count this share: they name its topic, not the ask.
+    pub material_share: f64,
     /// Honour `#task` and `@model` tags written in the message, so a user can override the
     /// detector.
     pub honor_tags: bool,
@@ -124,6 +135,7 @@ impl Default for DetectorConfig {
                 .map(|s| s.to_string())
                 .collect(),
             lead_boost: 2.0,
+            material_share: 0.5,
             honor_tags: true,
         }
     }

@@ -62,6 +62,11 @@ const MATH: List = &[
     ("how much more", 1.0), ("how much money", 1.5), ("in total", 0.5), ("altogether", 1.0),
     ("how many ways", 2.5), ("permutation", 2.0), ("combinations", 1.0), ("arrangements", 1.0),
     ("how long does it take", 1.0), ("how long will", 1.0), ("hours", 0.5), ("km", 0.5),
+    // Quantities with units: the measures word problems compute with.
+    ("feet", 0.5), ("square feet", 1.5), ("square meters", 1.5), ("meters", 0.5),
+    ("centimeters", 0.5), ("inches", 0.5), ("miles", 0.5), ("kilograms", 0.5), ("grams", 0.5),
+    ("liters", 0.5), ("gallons", 0.5), ("cents", 1.0), ("per minute", 1.0), ("per day", 0.5),
+    ("per week", 0.5), ("speed", 0.5),
 ];
 
 #[rustfmt::skip]
@@ -104,6 +109,56 @@ const CODE: List = &[
     ("to typescript", 2.0), ("into java", 3.0), ("into c++", 3.0), ("into golang", 3.0),
     ("into go", 2.0), ("into c#", 3.0), ("into kotlin", 3.0), ("this code", 2.0),
     ("regular expression", 2.0), ("one-liner", 1.5),
+    // The software ecosystem: libraries, frameworks, tools, platforms and their vocabulary. A
+    // question about one is a programming question even with no code and no "write code" in
+    // it ("how do I fetch data with @tanstack/vue-query", "scrape a page without selenium").
+    ("pandas", 2.0), ("numpy", 2.0), ("matplotlib", 2.0), ("seaborn", 2.0), ("scipy", 2.0),
+    ("tensorflow", 2.0), ("pytorch", 2.0), ("keras", 2.0), ("scikit-learn", 2.0), ("sklearn", 2.0),
+    ("dataframe", 2.0), ("django", 2.0), ("flask", 1.0), ("fastapi", 2.0), ("reactjs", 2.0),
+    ("react.js", 2.0), ("react app", 2.0), ("vue", 1.5), ("vue.js", 2.0), ("vue3", 2.0),
+    ("angular", 1.0), ("next.js", 2.0), ("nextjs", 2.0), ("node.js", 2.0), ("nodejs", 2.0),
+    ("npm", 2.0), ("tailwind", 2.0), ("jquery", 2.0), ("svelte", 2.0), ("laravel", 2.0),
+    ("symfony", 2.0), ("composer.json", 2.0), ("php", 2.0), ("ruby", 1.0), ("ruby on rails", 2.0),
+    ("perl", 1.5), ("scala", 1.5), ("haskell", 2.0), ("lua", 2.0), ("luau", 2.0), ("matlab", 2.0),
+    ("vba", 2.0), ("vb.net", 2.0), (".net", 1.5), ("asp.net", 2.0), ("powershell", 2.0),
+    ("linux", 1.5), ("ubuntu", 1.5), ("nginx", 2.0), ("kubernetes", 2.0), ("terraform", 2.0),
+    ("ansible", 2.0), ("aws", 1.5), ("aws lambda", 2.0), ("ec2", 2.0), ("s3 bucket", 2.0),
+    ("cron", 2.0), ("crontab", 2.0), ("systemd", 2.0), ("systemctl", 2.0), ("ssh", 1.5),
+    ("sshd", 2.0), ("github", 1.5), ("gitlab", 1.5), ("github actions", 2.0), ("dockerfile", 2.0),
+    ("docker-compose", 2.0), ("svg", 1.5), ("xaml", 2.0), ("wpf", 2.0), ("pyqt", 2.0),
+    ("pyqt5", 2.0), ("pyqt6", 2.0), ("pyside6", 2.0), ("tkinter", 2.0), ("gui", 1.0),
+    ("sdk", 1.5), ("mysql", 2.0), ("postgresql", 2.0), ("postgres", 2.0), ("sqlite", 2.0),
+    ("sqlite3", 2.0), ("mongodb", 2.0), ("redis", 2.0), ("elasticsearch", 2.0), ("graphql", 2.0),
+    ("rest api", 2.0), ("http request", 2.0), ("post request", 2.0), ("websocket", 2.0),
+    ("socket", 1.0), ("localhost", 2.0), ("runtime", 1.0), ("llvm", 2.0), ("nixos", 2.0),
+    ("cuda", 2.0), ("opencv", 2.0), ("shader", 2.0), ("hlsl", 2.0), ("glsl", 2.0),
+    ("unreal engine", 1.5), ("godot", 1.5), ("roblox", 1.5), ("jetpack compose", 2.0),
+    ("android app", 1.5), ("ios app", 1.5), ("xcode", 2.0), ("swiftui", 2.0), ("flutter", 2.0),
+    ("electron", 0.5), ("vscode", 2.0), ("visual studio", 1.5), ("selenium", 2.0),
+    ("playwright", 2.0), ("puppeteer", 2.0), ("beautifulsoup", 2.0), ("web scraping", 2.0),
+    ("scrape", 1.5), ("scraping", 1.5), ("scraper", 1.5), ("oauth", 2.0), ("jwt", 2.0),
+    ("huggingface", 2.0), ("hugging face", 1.5), ("langchain", 2.0), ("streamlit", 2.0),
+    ("gradio", 2.0), ("shiny app", 2.0), ("ggplot", 2.0), ("tidyverse", 2.0), ("dplyr", 2.0),
+    ("jupyter", 2.0), ("pip install", 2.0), ("pyspark", 2.0), ("databricks", 1.5),
+    ("ffmpeg", 2.0), ("opengl", 2.0), ("webgl", 2.0), ("three.js", 2.0), ("d3.js", 2.0),
+    ("chrome extension", 2.0), ("browser extension", 2.0), ("plugin", 0.5), ("codebase", 2.0),
+    ("repository", 1.0), ("repo", 1.0), ("deploy", 1.0), ("database", 1.0), ("schema", 0.5),
+    ("query", 0.5), ("pytest", 2.0), ("junit", 2.0), ("ci/cd", 2.0), ("merge conflict", 2.0),
+    ("pull request", 2.0), ("xpath", 2.0), ("css selector", 2.0), ("dom", 1.0), ("iframe", 2.0),
+    ("cors", 2.0), ("api key", 1.5), ("webhook", 2.0), ("http", 1.0), ("https", 0.5),
+    ("tcp", 1.5), ("udp", 1.5), ("x86", 1.5), ("nasm", 2.0), ("assembly language", 2.0),
+    ("verilog", 2.0), ("vhdl", 2.0), ("fpga", 1.5), ("arduino", 2.0), ("raspberry pi", 1.5),
+    ("esp32", 2.0), ("microcontroller", 1.5), ("memory leak", 2.0), ("for loop", 2.0),
+    ("while loop", 2.0), ("if statement", 2.0), ("integer overflow", 2.0), ("data type", 1.5),
+    ("enum", 1.5), ("struct", 1.5), ("closure", 0.5), ("lambda", 1.0), ("async", 1.5),
+    ("await", 1.0), ("multithreading", 2.0), ("race condition", 2.0), ("mutex", 2.0),
+    ("deadlock", 1.5), ("garbage collection", 1.5), ("pointer", 1.0), ("pointers", 1.0),
+    ("hashmap", 2.0), ("hash map", 2.0), ("tuple", 1.5), ("list comprehension", 2.0),
+    ("dataclass", 2.0), ("decorator", 1.0), ("object-oriented", 1.5), ("oop", 1.5),
+    ("design pattern", 1.5), ("dependency injection", 2.0), ("orm", 1.5), ("sqlalchemy", 2.0),
+    ("serverless", 1.5), ("microservice", 1.5), ("microservices", 1.5), ("namespace", 1.0),
+    ("excel formula", 2.0), ("google sheets formula", 2.0), ("spreadsheet formula", 2.0),
+    ("command", 0.5), ("terminal", 0.5), ("cli", 1.5), ("compiler error", 2.0), ("stack overflow", 1.0),
 ];
 
 #[rustfmt::skip]
@@ -135,6 +190,9 @@ const WRITING: List = &[
     ("song", 1.0), ("joke", 1.5), ("toast", 1.0), ("invitation", 1.0), ("announcement", 1.0),
     ("product description", 2.0), ("social media post", 2.0), ("thank-you note", 2.0),
     ("bio", 1.0), ("résumé", 1.0), ("resume", 0.5), ("script for", 1.0),
+    // Asks to make something up: names, mottos, descriptions, ideas.
+    ("generate", 0.5), ("come up with", 1.0), ("description", 1.0), ("motto", 1.5),
+    ("acronym", 1.0), ("name for", 1.0), ("create", 0.5), ("invent", 1.0),
 ];
 
 #[rustfmt::skip]
@@ -170,6 +228,18 @@ const CLASSIFICATION: List = &[
     ("sentiment", 2.0), ("positive or negative", 2.0), ("spam", 2.5), ("sort into", 1.5),
     ("label each", 3.0), ("tag each", 3.0), ("which of these categories", 3.0),
     ("which type", 1.0), ("belongs to", 1.0), ("is this a", 0.5),
+    // Yes/no and pick-a-label asks about a given text: "decide whether…", "tell me if…",
+    // "is it offensive or not", "which genre".
+    ("decide whether", 2.0), ("decide if", 2.0), ("determine whether", 1.0),
+    ("determine if", 1.0), ("tell me if", 1.0), ("tell if", 2.0), ("tell me whether", 1.0),
+    ("detect if", 2.0), ("detect whether", 2.0), ("identify if", 2.0), ("identify whether", 2.0),
+    ("check if", 1.0), ("check whether", 1.0), ("predict whether", 2.0), ("or not", 1.0),
+    ("offensive", 1.5), ("toxic", 1.5), ("hate speech", 2.0), ("genre", 1.5), ("genres", 1.5),
+    ("which genre", 2.0), ("topic candidates", 3.0), ("candidates include", 2.0),
+    ("one of the following categories", 3.0), ("duplicates", 1.5), ("duplicate", 1.0),
+    ("intent", 1.0), ("part of speech", 2.0), ("pos tag", 2.0), ("relevant or not", 2.0),
+    ("spam or not", 2.5), ("neutral", 1.0), ("star rating", 2.0), ("how many stars", 1.5),
+    ("fact check", 1.0), ("fact-check", 1.0), ("fact checking", 1.0), ("rating", 0.5),
 ];
 
 #[rustfmt::skip]

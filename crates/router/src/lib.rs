@@ -21,6 +21,7 @@ mod error;
 pub mod grid;
 mod keywords;
 pub mod litellm;
+mod material;
 pub mod metrics;
 mod money;
 mod phrases;

@@ -4,6 +4,8 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use crate::material::material_span;
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Shape {
     pub code_fences: u32,
@@ -44,6 +46,50 @@ pub struct Shape {
     pub roman_items: u32,
     /// Sentences: runs of text ended by `.`, `?` or `!` followed by a space or a line end.
     pub sentences: u32,
+    /// The byte range of the material handed over after the ask (see [`material_span`]).
+    pub material: Option<(usize, usize)>,
+    /// Numbers inside that material.
+    pub material_numbers: u32,
+    /// Tokens written the way code writes names, in prose as in code: `snake_case`,
+    /// `camelCase`, `obj.method(` and `name()`, file names such as `app.py`, `--flags` and
+    /// inline `backtick` spans.
+    pub code_tokens: u32,
+}
+
+/// File extensions that mark a word as a file name (`app.py`, `config.yaml`).
+const CODE_EXTENSIONS: &[&[u8]] = &[
+    b"py", b"js", b"ts", b"tsx", b"jsx", b"rs", b"go", b"java", b"cpp", b"hpp", b"cs", b"json",
+    b"yaml", b"yml", b"toml", b"csv", b"sql", b"sh", b"html", b"css", b"php", b"rb", b"kt", b"xml",
+    b"ipynb", b"exe", b"dll", b"jar", b"gz", b"tsv", b"lock", b"cfg", b"ini", b"vue",
+];
+
+/// Whether the word `bytes[start..end]` is written as code names things (see
+/// [`Shape::code_tokens`]).
+fn is_code_token(bytes: &[u8], start: usize, end: usize) -> bool {
+    let next = bytes.get(end).copied();
+    let prev = start.checked_sub(1).map(|j| bytes[j]);
+    let word = &bytes[start..end];
+    // snake_case
+    if next == Some(b'_') && bytes.get(end + 1).is_some_and(u8::is_ascii_alphanumeric) {
+        return true;
+    }
+    // obj.method( and name()
+    if next == Some(b'(') && (prev == Some(b'.') || bytes.get(end + 1) == Some(&b')')) {
+        return true;
+    }
+    // camelCase: a lowercase start, then a capital.
+    if word.len() >= 4
+        && word[0].is_ascii_lowercase()
+        && word[1..].iter().any(u8::is_ascii_uppercase)
+    {
+        return true;
+    }
+    // app.py: an extension after a dot inside a word.
+    prev == Some(b'.')
+        && start >= 2
+        && bytes[start - 2].is_ascii_alphanumeric()
+        && !next.is_some_and(|n| n.is_ascii_alphanumeric())
+        && CODE_EXTENSIONS.contains(&word)
 }
 
 const STACK_MARKERS: &[&str] = &[
@@ -358,7 +404,11 @@ const MATH_SYMBOLS: &[char] = &[
 
 pub fn shape_of(text: &str) -> Shape {
     let bytes = text.as_bytes();
-    let mut s = Shape::default();
+    let mut s = Shape {
+        material: material_span(text),
+        ..Shape::default()
+    };
+    let (material_start, material_end) = s.material.unwrap_or((usize::MAX, usize::MAX));
 
     if let Some(m) = stack_markers().find(text) {
         s.stack_trace = Some(STACK_MARKERS[m.pattern().as_usize()]);
@@ -397,6 +447,7 @@ pub fn shape_of(text: &str) -> Shape {
             b'?' if !prev_question => s.questions += 1,
             b'0'..=b'9' if starts_word => {
                 s.numbers += 1;
+                s.material_numbers += u32::from(i >= material_start && i < material_end);
                 if line_start || prev == Some(b' ') {
                     count_enumerator(bytes, i, &mut s);
                 }
@@ -428,6 +479,9 @@ pub fn shape_of(text: &str) -> Shape {
                     .unwrap_or(bytes.len() - i);
                 ascii_letters =
                     ascii_letters.saturating_add(u32::try_from(run).unwrap_or(u32::MAX));
+                if starts_word && is_code_token(bytes, i, i + run) {
+                    s.code_tokens += 1;
+                }
                 if starts_word {
                     if run >= 10 {
                         s.long_words += 1;
@@ -463,6 +517,21 @@ pub fn shape_of(text: &str) -> Shape {
                 if line_start && matches!(b, b'-' | b'*') && bytes.get(i + 1) == Some(&b' ') {
                     s.enumerated += 1;
                 }
+                // A command-line flag: `--verbose` after a space.
+                if b == b'-'
+                    && prev == Some(b' ')
+                    && bytes.get(i + 1) == Some(&b'-')
+                    && bytes.get(i + 2).is_some_and(u8::is_ascii_lowercase)
+                {
+                    s.code_tokens += 1;
+                }
+            }
+            // An inline code span's opening backtick (not a fence's).
+            b'`' if prev != Some(b'`')
+                && bytes.get(i + 1).is_some_and(|&n| n != b'`' && n != b'\n')
+                && !line_start =>
+            {
+                s.code_tokens += 1;
             }
             _ => {}
         }
@@ -598,6 +667,17 @@ mod tests {
             shape_of("Just a sentence; with a semicolon inside.").source_lines,
             0
         );
+    }
+
+    #[test]
+    fn counts_names_written_as_code_but_not_prose() {
+        let s = shape_of(
+            "Why does get_session() fail in app.py when I call df.groupby(key) with --verbose and `useState`?",
+        );
+        // get_session, get_session(), app.py, df.groupby(, --verbose, the backtick, useState.
+        assert!(s.code_tokens >= 6, "{}", s.code_tokens);
+        let prose = "E.g. the U.S. economy grew 3.5% in 2023, i.e. faster than Europe (see p. 4).";
+        assert_eq!(shape_of(prose).code_tokens, 0);
     }
 
     #[test]

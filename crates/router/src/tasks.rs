@@ -69,6 +69,9 @@ pub struct Features {
     /// Signs of a programming task beyond code lines: signatures, docstrings, problem headings,
     /// limits like `1 ≤ n ≤ 10^5`.
     pub code_structure: u32,
+    /// Bytes of material handed over after the ask (a text to classify, an article to
+    /// summarize, data or code to work on); 0 when the prompt is all ask.
+    pub material_bytes: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -107,6 +110,7 @@ pub struct Detector {
     shape: ShapeWeights,
     default_task: Task,
     lead_boost: f64,
+    material_share: f64,
     pub honor_tags: bool,
 }
 
@@ -115,6 +119,10 @@ pub struct Detector {
 pub const SYSTEM_PROMPT_WEIGHT: f64 = 0.5;
 
 const MIN_BOOSTED_WEIGHT: f64 = 1.0;
+
+/// The most the material's keywords add to one task: they tell its topic, and a long text on
+/// one topic (a job advert full of programming terms) must not outvote the ask.
+const MATERIAL_CAP: f64 = 1.5;
 
 /// Tags kept per message; more are ignored so a hostile prompt cannot grow the trace.
 const MAX_TAGS: usize = 16;
@@ -187,6 +195,7 @@ impl Detector {
             shape: config.shape.clone(),
             default_task: config.default_task,
             lead_boost: config.lead_boost,
+            material_share: config.material_share,
             honor_tags: config.honor_tags,
         })
     }
@@ -249,43 +258,67 @@ impl Detector {
                 + shape.docstrings
                 + shape.io_sections
                 + shape.constraints,
+            material_bytes: shape
+                .material
+                .map_or(0, |(s, e)| u32::try_from(e - s).unwrap_or(u32::MAX)),
             ..Features::default()
         };
 
-        // Per phrase: 0 unseen, 1 seen, 2 seen leading a clause. Each distinct phrase counts
-        // once, at its best position.
+        // Per phrase: 0 unseen, 1 seen only in the material after the ask, 2 seen, 3 seen
+        // leading a clause. Each distinct phrase counts once, at its best position.
         let mut seen = vec![0u8; self.phrases.len()];
         let mut hits: Vec<usize> = Vec::new();
         let mut foreign_words = 0u32;
         let bytes = text.as_bytes();
+        let (material_start, material_end) = shape.material.unwrap_or((usize::MAX, usize::MAX));
         self.matcher.for_each(folded, |i, start| {
             if self.foreign[i] {
                 foreign_words += 1;
             }
-            if seen[i] == 2 {
+            if seen[i] == 3 {
                 return;
             }
             if seen[i] == 0 {
                 hits.push(i);
             }
-            seen[i] = if self.asks[i] && leads_clause(bytes, start) {
-                2
-            } else {
+            let here = if start >= material_start && start < material_end {
                 1
+            } else if self.asks[i] && leads_clause(bytes, start) {
+                3
+            } else {
+                2
             };
+            seen[i] = seen[i].max(here);
         });
         let mut step_words = 0u32;
         let mut target_language: Option<usize> = None;
+        // What the material's keywords have added to each task so far (capped).
+        let mut from_material = [0.0f64; Task::ALL.len()];
+        // The code keywords of the ask, at their own weight: "write a function", "python".
+        let mut code_words = 0.0f64;
         for &i in &hits {
-            let leads = seen[i] == 2;
             for kind in &self.kinds[i] {
                 match *kind {
                     Kind::Task(task, weight) => {
-                        let (signal, weight) = if leads {
-                            ("keyword leading a clause", weight * self.lead_boost)
-                        } else {
-                            ("keyword", weight)
+                        let base = weight;
+                        let (signal, weight) = match seen[i] {
+                            3 => ("keyword leading a clause", weight * self.lead_boost),
+                            1 => {
+                                let used = &mut from_material[task.index()];
+                                let weight = (weight * self.material_share)
+                                    .min(MATERIAL_CAP - *used)
+                                    .max(0.0);
+                                *used += weight;
+                                ("keyword in the material", weight)
+                            }
+                            _ => ("keyword", weight),
                         };
+                        if weight == 0.0 {
+                            continue;
+                        }
+                        if task == Task::Code && seen[i] != 1 {
+                            code_words += base;
+                        }
                         let s = &mut scores[task.index()];
                         s.score += weight;
                         s.evidence.push(evidence(signal, &self.phrases[i], weight));
@@ -314,7 +347,7 @@ impl Detector {
             shape.code_fences > 0 || shape.stack_trace.is_some() || shape.source_lines > 0;
         features.tags = hash_tags(text);
 
-        self.score_shape(&shape, &features, target_language, &mut scores);
+        self.score_shape(&shape, &features, target_language, code_words, &mut scores);
         let tagged = if self.honor_tags {
             features
                 .tags
@@ -346,6 +379,7 @@ impl Detector {
         shape: &Shape,
         features: &Features,
         target_language: Option<usize>,
+        code_words: f64,
         scores: &mut [TaskScore],
     ) {
         let w = &self.shape;
@@ -398,11 +432,26 @@ impl Detector {
         if shape.source_lines > 0 {
             code_shape += w.source_code * f64::from(shape.source_lines.min(4)) / 4.0;
         }
-        let math_share = if code_shape >= w.code_shape_threshold {
+        // A programming task about numbers is code: when the structure says so, or the ask
+        // names the programming plainly ("write a function", "in Python", "implement"), math's
+        // words and numbers name the program's topic.
+        let programming = if code_shape >= w.code_shape_threshold {
+            Some("the text is shaped like a programming task")
+        } else if code_words >= w.code_words_threshold {
+            Some("the ask is about programming")
+        } else {
+            None
+        };
+        let math_share = if programming.is_some() {
             w.math_beside_code
         } else {
             1.0
         };
+        if shape.code_tokens > 0 {
+            let share = f64::from(shape.code_tokens.min(4)) / 4.0;
+            let detail = format!("{} names written as code writes them", shape.code_tokens);
+            add(Task::Code, "code-like names", detail, w.code_tokens * share);
+        }
         if shape.code_fences > 0 {
             add(
                 Task::Code,
@@ -425,14 +474,18 @@ impl Detector {
             let weight = w.math_notation * share;
             add(Task::Math, "math notation", detail, weight);
         }
-        if shape.numbers >= 3 {
-            let share = f64::from(shape.numbers.min(6)) / 6.0;
-            add(
-                Task::Math,
-                "numbers",
-                format!("{} numbers", shape.numbers),
-                w.numbers * share,
+        // Numbers in the material handed over (prices in a review, dates in an email) are
+        // mostly its content, not quantities to compute with: they
+        // count at the material's share, as its keywords do.
+        let numbers = f64::from(shape.numbers - shape.material_numbers)
+            + f64::from(shape.material_numbers) * self.material_share;
+        if numbers >= 3.0 {
+            let share = numbers.min(6.0) / 6.0;
+            let detail = format!(
+                "{} numbers, {} of them in the material",
+                shape.numbers, shape.material_numbers
             );
+            add(Task::Math, "numbers", detail, w.numbers * share);
         }
         if shape.options_after_question >= 3 {
             let detail = format!(
@@ -489,7 +542,10 @@ impl Detector {
                 s.score -= cut;
                 s.evidence.push(Evidence {
                     signal: Cow::Borrowed("programming task"),
-                    detail: format!("math words scaled by {math_share}: the text is shaped like a programming task"),
+                    detail: format!(
+                        "math words scaled by {math_share}: {}",
+                        programming.unwrap_or_default()
+                    ),
                     weight: -cut,
                 });
             }
@@ -681,6 +737,9 @@ mod generalizes {
                 "Write a program that reads an integer n and prints the number of primes less than or equal to n.",
                 "Write a function that returns the median of three numbers without sorting them.",
                 "Implement a function to compute the number of trailing zeros of n factorial in O(log n).",
+                // No structure at all: the ask names the programming, the numbers are its topic.
+                "In Python, compute the probability that the sum of two dice is at least 9 by listing every outcome.",
+                "Write a JavaScript function returning the average of the prime numbers below 1000.",
             ],
         );
     }
@@ -708,6 +767,8 @@ mod generalizes {
                 "Priya is 3 times as old as her son. In 12 years she will be twice as old as him. How old is Priya now?",
                 "A cyclist rides 45 km in 2.5 hours. At the same speed, how long will it take to ride 63 km?",
                 "Out of 40 students, 60% passed the test. How many students failed?",
+                // Two quantities only, but with units.
+                "A rectangular rug covers 24 square feet and is 6 feet long. What is its other side?",
                 "Solve the system 2x + y = 7 and x - y = 2.",
                 "Compute $\\sum_{k=1}^{10} k^2$.",
                 "What is the probability of drawing two aces from a shuffled deck without replacement?",
@@ -727,6 +788,61 @@ mod generalizes {
                 "I want you to act as a stand-up comedian and tell me a joke about taxes.",
                 "Speak as Cleopatra and tell us what you think of modern Egypt.",
                 "Write a bedtime story about a turtle who wants to fly.",
+            ],
+        );
+    }
+
+    #[test]
+    fn questions_about_programming_tools_are_code() {
+        all(
+            Task::Code,
+            &[
+                "How do I drop rows with missing values from a pandas DataFrame?",
+                "What is the best way to scrape a page that loads its content with JavaScript, without selenium?",
+                "My nginx config returns 502 for the /api route. What should I check?",
+                "Give me cron syntax to run a job every weekday at 7 pm.",
+                "How can I make a sticky header with Tailwind in Next.js?",
+                "Explain how to set up GitHub Actions to run pytest on every pull request.",
+                // No tool named, but names written as code: the question is about a program.
+                "Why is user_id None after I call load_profile() in handlers.go?",
+            ],
+        );
+    }
+
+    #[test]
+    fn yes_no_and_label_asks_about_a_given_text_are_classification() {
+        all(
+            Task::Classification,
+            &[
+                "Decide whether the following review is sarcastic.\n\nOh great, the battery lasted a whole 40 minutes. Worth every one of the 300 dollars.",
+                "Tell me if this message is spam or not.\n\nCongratulations! You won 2 tickets, call 555-0100 before 5 pm.",
+                "Is the tweet below offensive or not?\n\nI can't believe people still wait 3 hours in line for this place.",
+                "Which genre does this film belong to?\n\nTwo detectives chase a killer through 1970s Rome.",
+            ],
+        );
+    }
+
+    #[test]
+    fn material_after_the_ask_counts_less_than_the_ask() {
+        // Prices and dates in the handed-over text do not make a summary a math problem.
+        all(
+            Task::Summarization,
+            &[
+                "Summarize the email below in two sentences.\n\nHi team, the Q3 budget is $12,400, down 8% from Q2. We spent $3,100 on travel, $5,250 on tools and $4,050 on contractors. The review is on 14 October at 10:30.",
+            ],
+        );
+        // A job advert full of programming terms is still writing.
+        all(
+            Task::Writing,
+            &[
+                "Write a short, friendly job advert from these notes.\n\nRole: data engineer. Stack: Python, SQL, PySpark, AWS, Airflow, dbt, Docker, Kubernetes, pytest, CI/CD. Remote, 4 days a week.",
+            ],
+        );
+        // The ask's own subject still counts in full.
+        all(
+            Task::Math,
+            &[
+                "Solve this math word problem:\nA shop sells pens at 3 for $2. How much do 18 pens cost?",
             ],
         );
     }

@@ -155,6 +155,26 @@ mod tests {
     }
 
     #[test]
+    fn a_material_share_outside_zero_to_one_is_named() {
+        let text = r#"
+            [detector]
+            material_share = 1.5
+        "#;
+        let found = issues(text);
+        assert!(
+            found.iter().any(|(k, r, f)| *k == IssueKind::InvalidValue
+                && r.is_none()
+                && f == "detector.material_share"),
+            "{found:?}"
+        );
+        let fine = match from_toml("[detector]\nmaterial_share = 0.25\n") {
+            Err(ConfigError::Invalid(v)) => v,
+            _ => Vec::new(),
+        };
+        assert!(fine.iter().all(|i| i.field != "detector.material_share"));
+    }
+
+    #[test]
     fn a_narrower_rule_after_a_broader_one_is_shadowed() {
         let text = r#"
             [[rules]]

@@ -170,6 +170,15 @@ fn check_settings(set: &RuleSet) -> Vec<Issue> {
             "tier thresholds must rise: simple ≤ moderate ≤ complex",
         ));
     }
+    let share = set.detector.material_share;
+    if !(0.0..=1.0).contains(&share) {
+        issues.push(Issue::new(
+            IssueKind::InvalidValue,
+            None,
+            "detector.material_share",
+            "the material's share must be between 0 and 1 (0.5 by default)",
+        ));
+    }
     for list in &set.detector.tasks {
         for (phrase, weight) in &list.keywords {
             if phrase.trim().is_empty() || !weight.is_finite() {

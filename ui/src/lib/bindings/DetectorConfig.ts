@@ -18,6 +18,11 @@ domain_terms: Array<string>,
  */
 lead_boost: number, 
 /**
+ * Keywords found only in the material handed over after the ask (the review to classify,
+ * the article to summarize) count this share: they name its topic, not the ask.
+ */
+material_share: number, 
+/**
  * Honour `#task` and `@model` tags written in the message, so a user can override the
  * detector.
  */

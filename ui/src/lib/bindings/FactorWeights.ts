@@ -53,4 +53,9 @@ multiple_choice: number,
  * A multiple-choice question turned around ("NOT", "EXCEPT") or combining numbered
  * statements.
  */
-tricky_choice: number, };
+tricky_choice: number, 
+/**
+ * Material handed over after the ask (a text to classify, data to extract from, code to
+ * work on): the answer must stay true to it, where weak models slip.
+ */
+material: number, };

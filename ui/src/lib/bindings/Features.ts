@@ -49,4 +49,9 @@ tricky_choice: boolean,
  * Signs of a programming task beyond code lines: signatures, docstrings, problem headings,
  * limits like `1 ≤ n ≤ 10^5`.
  */
-code_structure: number, };
+code_structure: number, 
+/**
+ * Bytes of material handed over after the ask (a text to classify, an article to
+ * summarize, data or code to work on); 0 when the prompt is all ask.
+ */
+material_bytes: number, };

@@ -66,8 +66,18 @@ constraints: number,
  */
 indented_block: number, 
 /**
+ * Names written as code writes them (`snake_case`, `camelCase`, `df.groupby(`, `app.py`,
+ * `--flag`, inline backticks), to code, at full weight from four.
+ */
+code_tokens: number, 
+/**
  * When the text is shaped like a programming task (its code structure alone scores at
  * least `code_shape_threshold`), math's score is multiplied by this: numbers, operators
  * and words like "integer" or "sum" then name the program's topic, not the ask.
  */
-math_beside_code: number, code_shape_threshold: number, };
+math_beside_code: number, code_shape_threshold: number, 
+/**
+ * …or when the ask's code keywords (outside any material, at their listed weight) add up
+ * to this: "write a function that…", "in Python".
+ */
+code_words_threshold: number, };

@@ -1,0 +1,128 @@
+//! The ask and the material: many prompts state what to do, then hand over the text, data or
+//! code to do it on ("Classify the sentiment of this review:\n\n<review>", "Summarize the
+//! article below.\n\n<article>"). The material's words name its topic, not the ask: a review
+//! that quotes prices is not a math question. This finds the byte range the material spans, so
+//! the detector can weigh its keywords less and the complexity can count it.
+
+/// A first paragraph shorter than this many words is a greeting or a heading, not an ask.
+const MIN_ASK_WORDS: usize = 3;
+/// A last paragraph at most this long, after the material, is read as the ask again ("…
+/// What does this function return?").
+const MAX_CLOSING_ASK: usize = 300;
+/// Material shorter than this (non-blank bytes) is not worth setting apart.
+const MIN_MATERIAL: usize = 12;
+
+/// The byte range of the material, when the text has an ask followed by material: the ask is
+/// the first paragraph (or a first line ending with a colon), the material what follows, less
+/// a short closing paragraph.
+pub fn material_span(text: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let start = ask_end(text)?;
+    let mut end = bytes.len();
+    // A short last paragraph after a blank line closes the material: it is an ask again.
+    if let Some(blank) = last_blank_line(&text[start..]) {
+        let closing = start + blank;
+        let tail = text[closing..].trim();
+        if !tail.is_empty() && tail.len() <= MAX_CLOSING_ASK && closing > start {
+            end = closing;
+        }
+    }
+    let body = &bytes[start..end];
+    let filled = body.iter().filter(|b| !b.is_ascii_whitespace()).count();
+    (filled >= MIN_MATERIAL).then_some((start, end))
+}
+
+/// Where the ask ends: after a first line that ends with a colon and is followed by more text
+/// ("Translate into French:\n…"), or at the first blank line; `None` when the text is one
+/// paragraph or its first paragraph is too short to be an ask. (A colon further down, such as
+/// "Options:" under a question, heads part of the ask, not material.)
+fn ask_end(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let lead = bytes.len() - text.trim_start().len();
+    let mut pos = lead;
+    while let Some(nl) = memchr::memchr(b'\n', &bytes[pos..]) {
+        let line_end = pos + nl;
+        let line = text[pos..line_end].trim();
+        let next = line_end + 1;
+        let ask = &text[lead..line_end];
+        if line.is_empty() {
+            // A blank line: the paragraph before it is the ask.
+            return (words(ask) >= MIN_ASK_WORDS).then_some(next);
+        }
+        let first_line = pos == lead;
+        if first_line
+            && line.ends_with(':')
+            && words(ask) >= MIN_ASK_WORDS
+            && !text[next..].trim().is_empty()
+        {
+            return Some(next);
+        }
+        pos = next;
+    }
+    None
+}
+
+fn words(s: &str) -> usize {
+    s.split_ascii_whitespace().take(MIN_ASK_WORDS).count()
+}
+
+/// The offset in `text` of the start of its last paragraph after a blank line.
+fn last_blank_line(text: &str) -> Option<usize> {
+    let trimmed = text.trim_end();
+    let bytes = trimmed.as_bytes();
+    let mut end = bytes.len();
+    while let Some(nl) = memchr::memrchr(b'\n', &bytes[..end]) {
+        // The line before this newline is blank when only whitespace lies between it and the
+        // previous newline.
+        let prev = memchr::memrchr(b'\n', &bytes[..nl]);
+        let line = &trimmed[prev.map_or(0, |p| p + 1)..nl];
+        if line.trim().is_empty() && prev.is_some() {
+            return Some(nl + 1);
+        }
+        end = nl;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn material(text: &str) -> Option<&str> {
+        material_span(text).map(|(s, e)| &text[s..e])
+    }
+
+    #[test]
+    fn an_ask_then_material() {
+        let review = "Classify the sentiment of this review.\n\nThe soup was $4.50 and cold.";
+        assert_eq!(material(review), Some("The soup was $4.50 and cold."));
+        let colon = "Translate the following into French:\nThe library opens at nine.";
+        assert_eq!(material(colon), Some("The library opens at nine."));
+    }
+
+    #[test]
+    fn a_short_closing_paragraph_is_an_ask_again() {
+        let text = "Here is my code that fails.\n\nfn main() {\n    let x: u8 = 300;\n}\n\nWhy does it not compile?";
+        assert_eq!(
+            material(text),
+            Some("fn main() {\n    let x: u8 = 300;\n}\n\n")
+        );
+    }
+
+    #[test]
+    fn one_paragraph_a_greeting_or_little_material_is_none() {
+        assert_eq!(
+            material("A train leaves at 3 pm at 60 km/h. When does it arrive?"),
+            None
+        );
+        assert_eq!(
+            material("Hi,\n\nwhat is the capital of France and why?"),
+            None
+        );
+        assert_eq!(material("Summarize this text:\nok"), None);
+        assert_eq!(material(""), None);
+        // Options under a question are part of the ask.
+        let choice = "What is 20% of 360?\nOptions:\nA) 72\nB) 70\nC) 60\nD) 80";
+        assert_eq!(material(choice), None);
+    }
+}
