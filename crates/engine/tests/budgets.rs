@@ -175,7 +175,7 @@ async fn two_requests_racing_at_the_limit_overshoot_by_at_most_one_estimate() {
     let plan = setup.plan(&["gpt-large"]);
     let target = &plan.targets[0];
     let messages = ask("hello");
-    let one = estimate(&target.model, &messages).1;
+    let one = estimate(&target.model, &messages, None).1;
     // Room for less than one more request.
     let limit = 10 * one;
     store
@@ -186,6 +186,7 @@ async fn two_requests_racing_at_the_limit_overshoot_by_at_most_one_estimate() {
     let start = || CallStart {
         target,
         messages: &messages,
+        tools: None,
         hop: 0,
         attempt: 1,
     };

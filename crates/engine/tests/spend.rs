@@ -34,6 +34,7 @@ async fn metered_call(
     let start = CallStart {
         target: &plan.targets[0],
         messages: &messages,
+        tools: None,
         hop: 0,
         attempt: 1,
     };
