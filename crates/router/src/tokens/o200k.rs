@@ -21,10 +21,16 @@ pub fn o200k_base() -> &'static CoreBPE {
     static BPE: LazyLock<CoreBPE> = LazyLock::new(|| {
         let encoder = tokens(TABLE)
             .enumerate()
-            .map(|(rank, bytes)| (bytes.to_vec(), Rank::try_from(rank).expect("fewer than 2^32 tokens")))
+            .map(|(rank, bytes)| {
+                (
+                    bytes.to_vec(),
+                    Rank::try_from(rank).expect("fewer than 2^32 tokens"),
+                )
+            })
             .collect();
         let special = SPECIAL.iter().map(|&(s, r)| (s.to_owned(), r)).collect();
-        CoreBPE::new(encoder, special, tiktoken_rs::O200K_BASE_PAT_STR).expect("the o200k_base pattern compiles")
+        CoreBPE::new(encoder, special, tiktoken_rs::O200K_BASE_PAT_STR)
+            .expect("the o200k_base pattern compiles")
     });
     &BPE
 }
@@ -86,7 +92,11 @@ mod tests {
             "  leading spaces\r\n\ttabs and <|endoftext|> as plain text",
             "",
         ] {
-            assert_eq!(o200k_base().encode_ordinary(text), theirs.encode_ordinary(text), "{text:?}");
+            assert_eq!(
+                o200k_base().encode_ordinary(text),
+                theirs.encode_ordinary(text),
+                "{text:?}"
+            );
         }
     }
 }
