@@ -1,6 +1,8 @@
 //! Token counts. The decision uses a fast approximation for every provider; an exact OpenAI
 //! count (tiktoken) is available for callers that can afford a BPE pass.
 
+mod o200k;
+
 /// OpenAI's chat format adds about this many tokens around each message.
 pub const PER_MESSAGE_OVERHEAD: u32 = 4;
 /// …and primes the reply with this many.
@@ -44,8 +46,7 @@ fn high_bytes(bytes: &[u8]) -> (usize, usize) {
 
 /// Exact tokens under `o200k_base`, the encoding of gpt-4o, gpt-4.1, gpt-5 and the o-series.
 pub fn openai_tokens(text: &str) -> u32 {
-    let bpe = tiktoken_rs::o200k_base_singleton();
-    u32::try_from(bpe.encode_ordinary(text).len()).unwrap_or(u32::MAX)
+    u32::try_from(o200k::o200k_base().encode_ordinary(text).len()).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
