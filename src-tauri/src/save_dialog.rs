@@ -1,7 +1,7 @@
 //! Files the app writes (conversation exports, the spend CSV, rule files) go only where the user
 //! chose in the system save dialog, which the save commands open here on the Rust side. The
 //! webview never names a path, so a compromised page cannot make the app write anywhere.
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
@@ -41,7 +41,7 @@ async fn ask(app: &AppHandle, offer: &SaveAs<'_>) -> AppResult<Option<PathBuf>> 
     // to a scratch folder and the dialog "answers" with the suggested name in it.
     #[cfg(debug_assertions)]
     if let Some(dir) = std::env::var_os("SWITCHYARD_E2E_SAVE_DIR") {
-        return Ok(Some(Path::new(&dir).join(name)));
+        return Ok(Some(std::path::Path::new(&dir).join(name)));
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.dialog()
