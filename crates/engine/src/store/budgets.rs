@@ -58,9 +58,12 @@ impl BudgetPeriod {
 
 const BASELINE_KEY: &str = "baseline_model";
 
-const BUDGET_COLUMNS: &str = "id, provider_id, period, limit_nusd, policy, min_quality";
+/// Every budget, its columns in the order [`budget_of`] takes them.
+const LIST_BUDGETS: &str =
+    "SELECT id, provider_id, period, limit_nusd, policy, min_quality FROM budgets
+     ORDER BY provider_id, period";
 
-/// A budget from its row's columns, in [`BUDGET_COLUMNS`] order.
+/// A budget from its row's columns, in [`LIST_BUDGETS`] order.
 fn budget_of(
     (id, provider, period, limit_nusd, policy, min_quality): (
         i64,
@@ -100,13 +103,9 @@ fn budget_from(row: &sqlx::sqlite::SqliteRow) -> Result<Budget, EngineError> {
     )))
 }
 
-fn list_sql() -> String {
-    format!("SELECT {BUDGET_COLUMNS} FROM budgets ORDER BY provider_id, period")
-}
-
 /// Every budget, read on the writer's connection (inside its transaction).
 pub(super) fn list_budgets_in(conn: &rusqlite::Connection) -> Result<Vec<Budget>, EngineError> {
-    let mut statement = conn.prepare_cached(&list_sql())?;
+    let mut statement = conn.prepare_cached(LIST_BUDGETS)?;
     let rows = statement.query_map([], |r| {
         Ok(budget_of((
             r.get(0)?,
@@ -124,7 +123,7 @@ pub(super) fn list_budgets_in(conn: &rusqlite::Connection) -> Result<Vec<Budget>
 async fn list_budgets_on<'c>(
     on: impl sqlx::SqliteExecutor<'c>,
 ) -> Result<Vec<Budget>, EngineError> {
-    let rows = sqlx::query(&list_sql()).fetch_all(on).await?;
+    let rows = sqlx::query(LIST_BUDGETS).fetch_all(on).await?;
     rows.iter().map(budget_from).collect()
 }
 

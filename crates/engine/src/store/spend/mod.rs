@@ -308,11 +308,14 @@ pub(crate) fn spent_since_in(
 ) -> Result<i64, EngineError> {
     // Past any time the ledger can hold.
     let split = super::rollups::split_in(conn, from, "9999-12-31")?;
-    let sql = format!(
-        "SELECT COALESCE(SUM(cost_nusd), 0) FROM ({CALLS}) WHERE ?7 IS NULL OR provider_id = ?7"
-    );
+    // Built once: the writer asks this for every budget of every batch.
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT COALESCE(SUM(cost_nusd), 0) FROM ({CALLS}) WHERE ?7 IS NULL OR provider_id = ?7"
+        )
+    });
     let [(a, b), (c, d)] = &split.edges;
-    Ok(conn.prepare_cached(&sql)?.query_row(
+    Ok(conn.prepare_cached(&SQL)?.query_row(
         rusqlite::params![split.first_day, split.end_day, a, b, c, d, provider_id],
         |r| r.get(0),
     )?)
