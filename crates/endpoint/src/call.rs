@@ -138,6 +138,7 @@ pub async fn answer(
     options.routing = Some(resolved.routing);
     options.max_output_tokens = inbound.max_tokens;
     options.client = Some(client);
+    options.whole_answers = !inbound.stream;
     let completion = Completion {
         messages: inbound.messages,
         model: resolved.model,

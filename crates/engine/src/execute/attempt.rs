@@ -29,7 +29,9 @@ pub struct Failure {
 
 /// Runs one try. Text is appended to `out.0` and forwarded through the sink as it arrives,
 /// whole tool calls to `out.1`; `first_token` is set when the first piece of either arrives.
-/// Nothing runs past `deadline`, the end of the whole request.
+/// Nothing runs past `deadline`, the end of the whole request. With `whole`, the model is asked
+/// for its whole answer at once ([`providers::whole`]), which may take the first-token limit
+/// plus the time to write the output limit at [`WHOLE_TOKENS_PER_SEC`].
 #[allow(clippy::too_many_arguments)]
 pub async fn attempt(
     client: &Client,
@@ -43,6 +45,7 @@ pub async fn attempt(
     out: (&mut String, &mut Vec<ToolCall>),
     first_token: &mut Option<Instant>,
     deadline: Instant,
+    whole: bool,
 ) -> Result<Answer, Failure> {
     let (text, tool_calls) = out;
     let call = ChatCall {
@@ -55,6 +58,12 @@ pub async fn attempt(
         policy.reasoning_first_token_timeout
     } else {
         policy.first_token_timeout
+    };
+    // Asked whole, the first piece is the whole answer.
+    let first_token_limit = if whole {
+        first_token_limit + writing_time(max_output_tokens)
+    } else {
+        first_token_limit
     };
     let first_token_deadline = (Instant::now() + first_token_limit).min(deadline);
     // Which limit ran out when a wait ended: the request's deadline, or the wait's own.
@@ -74,19 +83,24 @@ pub async fn attempt(
     let limits = policy.limits();
     let opened = tokio::select! {
         _ = cancel.cancelled() => return Err(fail(ProviderError::Stopped, false)),
-        opened = timeout_at(
-            first_token_deadline,
-            providers::stream_within(client, &target.endpoint, call, &limits),
-        ) => opened,
+        opened = timeout_at(first_token_deadline, async {
+            if whole {
+                providers::whole::whole_within(client, &target.endpoint, call, &limits).await
+            } else {
+                providers::stream_within(client, &target.endpoint, call, &limits).await
+            }
+        }) => opened,
     };
     let mut events = match opened {
         Ok(Ok(events)) => events,
         Ok(Err(e)) => return Err(fail(e, false)),
         Err(_) => {
-            return Err(fail(
-                timed_out("waiting for the first token", first_token_limit),
-                false,
-            ))
+            let waiting = if whole {
+                "waiting for the whole answer"
+            } else {
+                "waiting for the first token"
+            };
+            return Err(fail(timed_out(waiting, first_token_limit), false));
         }
     };
     let mut answer = Answer {
@@ -176,6 +190,18 @@ pub async fn attempt(
             StreamEvent::Finish(f) => answer.finish = Some(f),
         }
     }
+}
+
+/// The slowest writing speed a whole answer is waited for, in tokens a second.
+pub const WHOLE_TOKENS_PER_SEC: u32 = 10;
+
+/// The output limit assumed for a whole answer when the request sets none.
+const WHOLE_DEFAULT_OUTPUT: u32 = 4_096;
+
+/// How long a model may take to write its output limit at the slowest speed waited for.
+fn writing_time(max_output_tokens: Option<u32>) -> Duration {
+    let tokens = max_output_tokens.unwrap_or(WHOLE_DEFAULT_OUTPUT);
+    Duration::from_secs(u64::from(tokens.div_ceil(WHOLE_TOKENS_PER_SEC)))
 }
 
 /// The largest index up to `at` that starts a character of `s`.

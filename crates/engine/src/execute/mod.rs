@@ -466,6 +466,7 @@ impl Executor {
                     (&mut run.text, &mut run.tool_calls),
                     &mut run.first_token,
                     run.started + self.policy.request_deadline,
+                    plan.whole_answers,
                 )
                 .await;
                 let latency = millis(hop_started.elapsed());

@@ -34,6 +34,10 @@ pub struct Unplanned {
 pub struct Plan {
     pub targets: Vec<Target>,
     pub unplanned: Vec<Unplanned>,
+    /// Ask each model for its whole answer at once instead of a stream: for callers that wait
+    /// for the whole answer anyway (the local endpoint's non-streamed requests). Costs less on
+    /// both ends; nothing is shown before the end.
+    pub whole_answers: bool,
 }
 
 /// The chain of a routing decision: the chosen model, then its fallbacks.

@@ -8,6 +8,7 @@ pub mod limits;
 pub mod openai;
 mod sse;
 pub mod tools;
+pub mod whole;
 
 use std::pin::Pin;
 use std::time::{Duration, SystemTime};
@@ -82,12 +83,22 @@ pub async fn stream_within(
     call: ChatCall<'_>,
     limits: &Limits,
 ) -> Result<EventStream, ProviderError> {
-    let (url, body) = match endpoint.kind {
+    let (url, body) = request(endpoint, call);
+    let response = send(client, endpoint, &url, &body, limits).await?;
+    Ok(events(endpoint, response, limits))
+}
+
+/// The streamed request for `call` in the endpoint's format: its URL and body.
+fn request(endpoint: &Endpoint, call: ChatCall<'_>) -> (String, Value) {
+    match endpoint.kind {
         ProviderKind::Openai | ProviderKind::OpenaiCompatible => openai::request(endpoint, call),
         ProviderKind::Anthropic => anthropic::request(endpoint, call),
         ProviderKind::Gemini => gemini::request(endpoint, call),
-    };
-    let response = send(client, endpoint, &url, &body, limits).await?;
+    }
+}
+
+/// The events of a streamed answer, read by the endpoint's adapter, errors masked.
+fn events(endpoint: &Endpoint, response: Response, limits: &Limits) -> EventStream {
     let line = limits.max_line_bytes;
     let events: EventStream = match endpoint.kind {
         ProviderKind::Openai | ProviderKind::OpenaiCompatible => {
@@ -97,9 +108,7 @@ pub async fn stream_within(
         ProviderKind::Gemini => Box::pin(gemini::events(response, line)),
     };
     let redactor = endpoint.redactor.clone();
-    Ok(Box::pin(
-        events.map(move |item| item.map_err(|e| e.redacted(&redactor))),
-    ))
+    Box::pin(events.map(move |item| item.map_err(|e| e.redacted(&redactor))))
 }
 
 /// Posts the request. A failure comes back with the endpoint's secrets masked; an error body

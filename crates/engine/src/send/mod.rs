@@ -92,6 +92,9 @@ pub struct SendOptions {
     pub client: Option<String>,
     /// This send is one column of a compare (see [`compare`]).
     pub compare: Option<compare::Column>,
+    /// The caller waits for the whole answer (the endpoint's non-streamed requests): models
+    /// are asked for it whole ([`Plan::whole_answers`]).
+    pub whole_answers: bool,
 }
 
 impl SendOptions {
@@ -102,6 +105,7 @@ impl SendOptions {
             max_output_tokens: None,
             client: None,
             compare: None,
+            whole_answers: false,
         }
     }
 }
@@ -611,7 +615,8 @@ impl Engine {
                 .await?;
         }
         let keys = self.keys_for(&chain, &routing.catalog, providers).await;
-        let plan = Plan::new(&chain, &routing.catalog, providers, &keys);
+        let mut plan = Plan::new(&chain, &routing.catalog, providers, &keys);
+        plan.whole_answers = options.whole_answers;
         let (source, client) = (context.source, context.client.clone());
         let metering = Metering::new(
             store.clone(),

@@ -1,17 +1,28 @@
 //! The process's one writer of provider calls: admissions (budget check + in-flight row) and
-//! settlements (ledger row) from every request in this process go through one connection on
-//! its own thread, and all that are waiting when it is free are written in one `BEGIN
-//! IMMEDIATE` transaction (group commit). Each job inside the batch runs in order and sees the
-//! ones before it, and the transaction holds the database's write lock, so budgets stay exact
-//! across any number of processes while a busy endpoint pays one commit per batch instead of
-//! two per request. A caller hears back only once its batch is committed: an admitted call is
-//! on disk before it is sent.
+//! settlements (ledger row) from every request in this process are written on one connection,
+//! and all that are waiting when it is free go in one `BEGIN IMMEDIATE` transaction (group
+//! commit). Each job inside the batch runs in order and sees the ones before it, and the
+//! transaction holds the database's write lock, so budgets stay exact across any number of
+//! processes while a busy endpoint pays one commit per batch instead of two per request. A
+//! caller hears back only once its batch is committed: an admitted call is on disk before it
+//! is sent.
 //!
-//! The connection is a synchronous one (rusqlite, on the same SQLite library sqlx links): the
-//! statements of a batch run on this thread one after another, where an async connection would
+//! Who writes: the caller itself, on its own thread, when the connection is free (a
+//! transaction of a few rows takes tens of microseconds; handing it to another thread and
+//! waking the caller again cost more than that). A caller that finds the connection taken
+//! leaves its job in the queue, and the holder writes it before letting go (flat combining),
+//! so under load one thread writes whole batches. Callers never wait for the database: the
+//! connection does not wait on a lock held by another process (the app, a CLI); a batch that
+//! finds the database busy goes to the writer thread, which waits for it on a second
+//! connection. That thread also copies the write-ahead log into the database file when calls
+//! were written (a checkpoint flushes to disk, which no caller should wait for).
+//!
+//! The connections are synchronous ones (rusqlite, on the same SQLite library sqlx links): the
+//! statements of a batch run one after another on one thread, where an async connection would
 //! hand each statement to its own worker thread and back.
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex, MutexGuard, TryLockError};
 use std::thread;
 use std::time::Duration;
 
@@ -29,6 +40,9 @@ pub type Allow = Box<dyn Fn(&Budget) -> bool + Send>;
 /// At most this many jobs share one transaction, so other processes never wait long for the
 /// write lock.
 const MAX_BATCH: usize = 128;
+
+/// How often the writer thread looks whether the write-ahead log needs copying.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 
 pub(super) enum Job {
     Admit {
@@ -52,110 +66,228 @@ pub(super) enum Job {
         ids: Vec<i64>,
         reply: oneshot::Sender<Result<u64, EngineError>>,
     },
+}
+
+/// What the writer thread is sent.
+enum Slow {
+    /// A batch that found the database busy, or failed as a whole.
+    Batch(Vec<Job>),
     Close(oneshot::Sender<()>),
+}
+
+/// The connection callers write on.
+enum Inline {
+    Open(Connection),
+    /// Why nothing can be written (never connected, or closed).
+    Shut(&'static str),
 }
 
 /// The handle every clone of a [`super::Store`] shares.
 pub(super) struct Writer {
-    jobs: Mutex<Option<mpsc::Sender<Job>>>,
+    shared: Option<Shared>,
+}
+
+struct Shared {
+    /// Jobs waiting for whoever holds `inline` next.
+    queue: Mutex<Vec<Job>>,
+    inline: Mutex<Inline>,
+    slow: Mutex<Option<mpsc::Sender<Slow>>>,
+    /// Calls were written on `inline` since the last checkpoint.
+    written: Arc<AtomicBool>,
 }
 
 impl Writer {
-    /// Starts the writer thread with its own connection to the database at `path` (already
-    /// created and migrated).
+    /// Opens the callers' connection and starts the writer thread with its own, both to the
+    /// database at `path` (already created and migrated).
     pub fn start(path: PathBuf) -> Arc<Self> {
+        let inline = match connect(&path, Duration::ZERO) {
+            Ok(c) => Inline::Open(c),
+            Err(e) => {
+                tracing::error!(error = %e, "the database writer could not connect");
+                Inline::Shut("the database writer could not connect")
+            }
+        };
+        let written = Arc::new(AtomicBool::new(false));
         let (tx, rx) = mpsc::channel();
+        let flag = Arc::clone(&written);
         thread::Builder::new()
             .name("switchyard-writer".into())
-            .spawn(move || run(&path, &rx))
+            .spawn(move || run(&path, &rx, &flag))
             .expect("the writer thread starts");
         Arc::new(Self {
-            jobs: Mutex::new(Some(tx)),
+            shared: Some(Shared {
+                queue: Mutex::new(Vec::new()),
+                inline: Mutex::new(inline),
+                slow: Mutex::new(Some(tx)),
+                written,
+            }),
         })
     }
 
     /// A writer that refuses every job (a read-only store).
     pub fn none() -> Arc<Self> {
-        Arc::new(Self {
-            jobs: Mutex::new(None),
-        })
+        Arc::new(Self { shared: None })
     }
 
+    /// Writes `job` now when the connection is free, else leaves it to the thread holding it;
+    /// the job's reply says when it is committed.
     pub fn send(&self, job: Job) -> Result<(), EngineError> {
-        let jobs = self.jobs.lock().expect("writer");
-        match jobs.as_ref() {
-            Some(tx) => tx.send(job).map_err(|_| closed()),
-            None => Err(closed()),
-        }
+        let Some(shared) = &self.shared else {
+            return Err(closed());
+        };
+        lock(&shared.queue).push(job);
+        shared.combine();
+        Ok(())
     }
 
-    /// Finishes the jobs already sent, then closes the writer's connection.
+    /// Finishes the jobs already sent, then closes both connections.
     pub async fn close(&self) {
-        let tx = self.jobs.lock().expect("writer").take();
+        let Some(shared) = &self.shared else { return };
+        {
+            let mut inline = lock(&shared.inline);
+            shared.drain(&mut inline);
+            *inline = Inline::Shut("the database was closed");
+        }
+        let tx = lock(&shared.slow).take();
         if let Some(tx) = tx {
             let (done, wait) = oneshot::channel();
-            if tx.send(Job::Close(done)).is_ok() {
+            if tx.send(Slow::Close(done)).is_ok() {
                 let _ = wait.await;
             }
         }
     }
 }
 
+impl Shared {
+    /// Writes the queue's jobs while this thread can hold the connection. A job left by a
+    /// caller that found it taken is written by the holder: the holder looks at the queue
+    /// again after letting go, and the caller had queued its job before trying.
+    fn combine(&self) {
+        loop {
+            let mut inline = match self.inline.try_lock() {
+                Ok(guard) => guard,
+                Err(TryLockError::Poisoned(p)) => p.into_inner(),
+                Err(TryLockError::WouldBlock) => return,
+            };
+            self.drain(&mut inline);
+            drop(inline);
+            if lock(&self.queue).is_empty() {
+                return;
+            }
+        }
+    }
+
+    fn drain(&self, inline: &mut Inline) {
+        loop {
+            let batch: Vec<Job> = {
+                let mut queue = lock(&self.queue);
+                let n = queue.len().min(MAX_BATCH);
+                queue.drain(..n).collect()
+            };
+            if batch.is_empty() {
+                return;
+            }
+            match inline {
+                Inline::Open(conn) => self.write_inline(conn, batch),
+                Inline::Shut(why) => refuse(batch, why),
+            }
+        }
+    }
+
+    fn write_inline(&self, conn: &mut Connection, batch: Vec<Job>) {
+        match in_one_transaction(conn, &batch) {
+            Ok(results) => {
+                self.written.store(true, Ordering::Release);
+                for (job, result) in batch.into_iter().zip(results) {
+                    answer(job, result);
+                }
+            }
+            // Busy (another process is writing) or a bad row: the writer thread waits for
+            // the lock and writes the jobs one by one if the batch fails again.
+            Err(_) => {
+                let slow = lock(&self.slow);
+                let refused = match slow.as_ref() {
+                    Some(tx) => tx.send(Slow::Batch(batch)).err().map(|e| e.0),
+                    None => Some(Slow::Batch(batch)),
+                };
+                if let Some(Slow::Batch(batch)) = refused {
+                    refuse(batch, "the database writer stopped");
+                }
+            }
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn closed() -> EngineError {
     EngineError::Database("the database is closed for writing".into())
 }
 
-/// The writer's connection, set up as the pool's are (`Store::open`).
-fn connect(path: &Path) -> Result<Connection, rusqlite::Error> {
+/// A writer connection, set up as the pool's are (`Store::open`), waiting up to `busy` for a
+/// lock another connection holds. Neither copies the log into the database after a commit:
+/// the writer thread does that (`checkpoint`).
+fn connect(path: &Path, busy: Duration) -> Result<Connection, rusqlite::Error> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.busy_timeout(busy)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "secure_delete", "ON")?;
+    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
     conn.set_prepared_statement_cache_capacity(32);
     Ok(conn)
 }
 
-fn run(path: &Path, rx: &mpsc::Receiver<Job>) {
-    let mut conn = match connect(path) {
+/// The writer thread: batches that found the database busy, and checkpoints.
+fn run(path: &Path, rx: &mpsc::Receiver<Slow>, written: &AtomicBool) {
+    let mut conn = match connect(path, Duration::from_secs(5)) {
         Ok(c) => Some(c),
         Err(e) => {
             tracing::error!(error = %e, "the database writer could not connect");
             None
         }
     };
-    while let Ok(first) = rx.recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
+    loop {
+        match rx.recv_timeout(CHECKPOINT_EVERY) {
+            Ok(Slow::Batch(batch)) => match conn.as_mut() {
+                Some(c) => write(c, batch),
+                None => refuse(batch, "the database writer could not connect"),
+            },
+            Ok(Slow::Close(done)) => {
+                if let Some(c) = conn.take() {
+                    checkpoint(&c, written);
+                    let _ = c.close();
+                }
+                // The sender went with the close: what is left was sent before it.
+                while let Ok(slow) = rx.try_recv() {
+                    if let Slow::Batch(batch) = slow {
+                        refuse(batch, "the database was closed");
+                    }
+                }
+                let _ = done.send(());
+                return;
             }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if let Some(c) = &conn {
+                    checkpoint(c, written);
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
         }
-        let close = batch.iter().position(|j| matches!(j, Job::Close(_)));
-        let rest = close.map(|i| batch.split_off(i));
-        match conn.as_mut() {
-            Some(c) => write(c, batch),
-            None => refuse(batch, "the database writer could not connect"),
-        }
-        if let Some(rest) = rest {
-            let mut rest = rest.into_iter();
-            let Some(Job::Close(done)) = rest.next() else {
-                unreachable!("the batch was cut at its close")
-            };
-            refuse(rest.collect(), "the database was closed");
-            if let Some(c) = conn.take() {
-                let _ = c.close();
-            }
-            // The sender went with the close: what is left was sent before it.
-            while let Ok(job) = rx.try_recv() {
-                refuse(vec![job], "the database was closed");
-            }
-            let _ = done.send(());
-            return;
+    }
+}
+
+/// Copies what the log holds into the database file when calls were written since the last
+/// time, without waiting for readers or writers (they go on meanwhile).
+fn checkpoint(conn: &Connection, written: &AtomicBool) {
+    if written.swap(false, Ordering::AcqRel) {
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::debug!(error = %e, "checkpoint");
         }
     }
 }
@@ -209,7 +341,6 @@ fn answer(job: Job, outcome: Outcome) {
         (Job::Record { reply, .. }, Outcome::Failed(e)) => drop(reply.send(Err(e))),
         (Job::Abandoned { reply, .. }, Outcome::Abandoned(n)) => drop(reply.send(Ok(n))),
         (Job::Abandoned { reply, .. }, Outcome::Failed(e)) => drop(reply.send(Err(e))),
-        (Job::Close(done), _) => drop(done.send(())),
         _ => unreachable!("each job gets the outcome of its own kind"),
     }
 }
@@ -240,7 +371,6 @@ fn in_one_transaction(conn: &mut Connection, batch: &[Job]) -> Result<Vec<Outcom
                 Outcome::Written
             }
             Job::Abandoned { ids, .. } => Outcome::Abandoned(super::calls::abandon_on(&tx, ids)?),
-            Job::Close(_) => unreachable!("a close ends the batch before it"),
         });
     }
     tx.commit()?;

@@ -1,0 +1,109 @@
+//! The writer of provider calls when the database is not its alone: another process holding
+//! the write lock, and the write-ahead log copied into the database file behind the callers.
+use std::time::Duration;
+
+use switchyard_engine::store::budgets::{Budget, BudgetPeriod, BudgetPolicy};
+use switchyard_engine::store::calls::{Admission, NewCall};
+use switchyard_engine::store::ledger::LedgerRow;
+use switchyard_engine::store::Store;
+
+fn call(estimate_nusd: i64) -> NewCall {
+    NewCall {
+        row: LedgerRow {
+            source: "test".into(),
+            provider_id: "p".into(),
+            provider: "P".into(),
+            model: "gpt-large".into(),
+            attempt: 1,
+            ..LedgerRow::default()
+        },
+        estimate_nusd,
+        lease_secs: 60,
+    }
+}
+
+/// Another process holds the write lock while it spends the whole budget: a call admitted
+/// meanwhile waits for that transaction instead of failing or reading around it, and is
+/// refused by what it wrote.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admission_waits_for_another_process_and_sees_what_it_spent() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.db");
+    let store = Store::open(&path).await.unwrap();
+    store
+        .save_budget(&Budget {
+            id: 0,
+            provider_id: None,
+            period: BudgetPeriod::Day,
+            limit_nusd: 10_000,
+            policy: BudgetPolicy::Block,
+            min_quality: 0.5,
+        })
+        .await
+        .unwrap();
+    // Admitted while the database is free.
+    assert!(matches!(
+        store.admit_call(&call(1_000), |_| false).await.unwrap(),
+        Admission::Admitted(_)
+    ));
+
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    other
+        .execute(
+            "INSERT INTO usage (provider_id, provider, model, outcome, cost_nusd)
+             VALUES ('p', 'P', 'gpt-large', 'answered', 9000)",
+            [],
+        )
+        .unwrap();
+    let waiting = {
+        let store = store.clone();
+        tokio::spawn(async move { store.admit_call(&call(1_000), |_| false).await })
+    };
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(
+        !waiting.is_finished(),
+        "the admission waits while another process holds the write lock"
+    );
+    other.execute_batch("COMMIT").unwrap();
+    let answer = tokio::time::timeout(Duration::from_secs(5), waiting)
+        .await
+        .expect("answered once the lock is free")
+        .unwrap()
+        .unwrap();
+    // 9,000 spent by the other process + 1,000 reserved here = the whole 10,000.
+    let Admission::Refused(over) = answer else {
+        panic!("admitted over a spent budget: {answer:?}")
+    };
+    assert_eq!(over[0].used_nusd, 10_000);
+    assert_eq!(store.calls_in_flight().await.unwrap(), 1);
+}
+
+/// Calls written by the writer reach the database file itself within a second, with no
+/// caller waiting for that copy: the file alone (without its write-ahead log) holds them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn written_calls_reach_the_database_file_behind_the_callers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.db");
+    let store = Store::open(&path).await.unwrap();
+    for _ in 0..20 {
+        store.admit_call(&call(1), |_| false).await.unwrap();
+    }
+    let copy = dir.path().join("copy.db");
+    let mut found = 0;
+    for _ in 0..30 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        // The main file only: what a checkpoint copied there.
+        std::fs::copy(&path, &copy).unwrap();
+        let c = rusqlite::Connection::open(&copy).unwrap();
+        found = c
+            .query_row("SELECT count(*) FROM calls_in_flight", [], |r| r.get(0))
+            .unwrap_or(0);
+        drop(c);
+        std::fs::remove_file(&copy).unwrap();
+        if found == 20 {
+            break;
+        }
+    }
+    assert_eq!(found, 20, "the database file holds every admitted call");
+}
