@@ -336,9 +336,11 @@ async fn bad_tokens_bodies_and_model_names_get_each_formats_own_errors() {
     assert_eq!(body["data"][0]["type"], "model");
     assert_eq!(body["has_more"], false);
 
-    // An answer cut off mid-stream is an error when not streaming, not a short reply.
+    // An answer cut off part-way is an error when not streaming, not a short reply (a
+    // non-streamed request asks models for the whole answer, so a cut one falls back to the
+    // next model; here every model's is cut).
     fake.set_fault(Fault {
-        model: "gpt-4o-mini".into(),
+        model: "*".into(),
         cut_after: Some(2),
         ..Fault::default()
     });
@@ -352,6 +354,26 @@ async fn bad_tokens_bodies_and_model_names_get_each_formats_own_errors() {
     assert_eq!(r.status(), 502);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"]["type"], "api_error");
+    fake.clear_faults();
+    // One model's cut: the next answers, and the models were asked for whole answers.
+    fake.set_fault(Fault {
+        model: "gpt-4o-mini".into(),
+        cut_after: Some(2),
+        ..Fault::default()
+    });
+    fake.clear_requests();
+    let r = post(
+        &c,
+        openai.clone(),
+        &token,
+        ask("auto", "Tell a long story about trains"),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["x-switchyard-fallback"], "true");
+    let seen = fake.chat_requests();
+    assert!(seen.len() >= 2, "{seen:?}");
+    assert!(seen.iter().all(|r| !r.stream), "asked whole: {seen:?}");
     fake.clear_faults();
 
     // No CORS unless configured: a browser's preflight is refused.
