@@ -39,6 +39,7 @@ mod hostile;
 pub mod images;
 mod openai;
 mod reply;
+pub mod signatures;
 mod state;
 mod stream;
 pub mod tools;
