@@ -15,9 +15,10 @@ use crate::wire::{ApiError, Format};
 /// An OpenAI `image_url` part.
 pub fn openai_part(part: &Value, at: &str) -> Result<Image, ApiError> {
     let f = Format::OpenAi;
+    // `{"url": …}`, or the bare string some older clients send.
     let url = part
-        .pointer("/image_url/url")
-        .and_then(Value::as_str)
+        .get("image_url")
+        .and_then(|u| u.as_str().or_else(|| u.get("url").and_then(Value::as_str)))
         .ok_or_else(|| bad(f, format!("{at}: an image_url part needs `image_url.url`.")))?;
     if is_remote(url) {
         return Err(bad(
@@ -212,6 +213,10 @@ pub mod tests {
             base64::engine::general_purpose::STANDARD.encode([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]);
         let part = json!({"image_url": {"url": format!("data:image/jpg;base64,{jpeg}")}});
         assert_eq!(openai_part(&part, "x").unwrap().media_type, "image/jpeg");
+        // The bare URL string older clients send.
+        let part =
+            json!({"type": "image_url", "image_url": format!("data:image/png;base64,{PNG}")});
+        assert_eq!(openai_part(&part, "x").unwrap().data, PNG);
     }
 
     #[test]
