@@ -1,5 +1,5 @@
 //! A request as the engine takes it, whichever format it came in, and what the two formats
-//! share when reading one: text content, tools and tool calls.
+//! share when reading one: content (text and inline images), tools and tool calls.
 use serde_json::Value;
 use switchyard_engine::providers::{FinishReason, Tool, Tools};
 use switchyard_router::{Image, Message};
