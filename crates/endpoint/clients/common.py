@@ -21,6 +21,25 @@ def fault(body):
     urllib.request.urlopen(req).read()
 
 
+def requests():
+    """Every chat request the fake provider saw, oldest first (model-list fetches left out)."""
+    with urllib.request.urlopen(f"{FAKE}/_control/requests") as r:
+        return [q for q in json.load(r) if not q["path"].endswith("/models")]
+
+
+def last_request():
+    return requests()[-1]
+
+
+# A 1×1 PNG, base64, and the bytes it decodes to.
+PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5E"
+       "rkJggg==")
+PNG_BYTES = 70
+# The fake provider's thought signatures: base64 of "fake-thought:" and a hash of the call.
+FAKE_SIGNATURE_PREFIX = "ZmFrZS10aG91Z2h0O"
+FOREIGN_SIGNATURE = "skip_thought_signature_validator"
+
+
 def set_budget(dollars):
     """A daily budget, through the CLI on the served database."""
     subprocess.run(

@@ -1,7 +1,8 @@
 """The official `anthropic` Python client against `switchyard serve` on the fake provider."""
 import anthropic
 
-from common import TOKEN, URL, expect_error, fault, run, set_budget
+from common import (FAKE_SIGNATURE_PREFIX, PNG, PNG_BYTES, TOKEN, URL, expect_error, fault,
+                    last_request, run, set_budget)
 
 client = anthropic.Anthropic(base_url=URL, api_key=TOKEN, max_retries=0)
 
@@ -142,7 +143,63 @@ def a_server_tool_is_refused():
     assert "web_search_20250305" in e.message, e.message
 
 
-run([tools_answered_by_claude, tools_answered_by_openai, a_server_tool_is_refused,
+IMAGE = {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": PNG}}
+
+
+def an_image_is_read_by_a_model_that_reads_images():
+    raw = client.messages.with_raw_response.create(
+        model="auto", max_tokens=100,
+        messages=[{"role": "user", "content": [IMAGE, {"type": "text", "text": "What is this?"}]}])
+    assert raw.headers["x-switchyard-model"] == "gpt-4o-mini", raw.headers
+    assert raw.parse().content[0].text == "Echo: What is this?"
+    sent = last_request()
+    assert sent["format"] == "openai", sent["format"]
+    got = [(i["media_type"], i["data"], i["bytes"]) for i in sent["images"]]
+    assert got == [("image/png", PNG, PNG_BYTES)], got
+
+
+def a_remote_image_url_is_refused():
+    e = expect_error(anthropic.BadRequestError, 400, lambda: client.messages.create(
+        model="auto", max_tokens=50, messages=[{"role": "user", "content": [
+            {"type": "image", "source": {"type": "url", "url": "https://example.com/cat.png"}},
+            {"type": "text", "text": "What is this?"}]}]))
+    assert "base64" in e.message, e.message
+
+
+def gemini_round_trip(stream):
+    """Gemini's call, as a `tool_use` block (streamed or whole), goes back to Gemini with its
+    thought signature (carried in the block's id); the `tool_result` brings an image too."""
+    messages = ask("Chart the sales")
+    tools = [{"name": "chart", "input_schema": {"type": "object",
+                                                 "properties": {"query": {"type": "string"}}}}]
+    if stream:
+        with client.messages.stream(model="gemini-flash", max_tokens=200, messages=messages,
+                                    tools=tools) as s:
+            first = s.get_final_message()
+    else:
+        first = client.messages.create(model="gemini-flash", max_tokens=200, messages=messages,
+                                       tools=tools)
+    use = [b for b in first.content if b.type == "tool_use"][0]
+    messages.append({"role": "assistant", "content": first.content})
+    messages.append({"role": "user", "content": [{"type": "tool_result", "tool_use_id": use.id,
+                                                  "content": [{"type": "text", "text": "the chart"},
+                                                              IMAGE]}]})
+    final = client.messages.create(model="gemini-flash", max_tokens=200, messages=messages,
+                                   tools=tools)
+    assert final.content[0].text == 'Tool result: {"result":"the chart"}', final.content
+    sent = last_request()
+    signature = sent["body"]["contents"][1]["parts"][0]["thoughtSignature"]
+    assert signature.startswith(FAKE_SIGNATURE_PREFIX), signature
+    assert [(i["data"], i["in_tool_result"]) for i in sent["images"]] == [(PNG, True)]
+
+
+def a_gemini_tool_round_trip_with_an_image_result():
+    gemini_round_trip(stream=False)
+    gemini_round_trip(stream=True)
+
+
+run([an_image_is_read_by_a_model_that_reads_images, a_remote_image_url_is_refused,
+     a_gemini_tool_round_trip_with_an_image_result, tools_answered_by_claude, tools_answered_by_openai, a_server_tool_is_refused,
      auto_not_streaming_answered_by_openai, pinned_streaming, auto_streaming_raw_events,
      models_listed, fallback_after_a_503, bad_token, malformed_body, oversized_body,
      unknown_model, budget_block])

@@ -60,7 +60,49 @@ async function toolRoundTrip(model, stream) {
   assert.equal(final.choices[0].message.content, 'Tool result: 4C and snowing');
 }
 
+// A 1×1 PNG, base64, and the bytes it decodes to.
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+const PNG_BYTES = 70;
+const imageUrl = { type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}` } };
+
+async function lastRequest() {
+  const all = await (await fetch(`${FAKE}/_control/requests`)).json();
+  return all.filter((r) => !r.path.endsWith('/models')).at(-1);
+}
+
 const cases = {
+  async anImageIsReadByAModelThatReadsImages() {
+    const { data, response } = await client.chat.completions
+      .create({ model: 'auto', messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, imageUrl] }] })
+      .withResponse();
+    assert.equal(response.headers.get('x-switchyard-model'), 'gpt-4o-mini');
+    assert.equal(data.choices[0].message.content, 'Echo: What is this?');
+    const sent = await lastRequest();
+    assert.deepEqual(sent.images.map((i) => [i.media_type, i.data, i.bytes]), [['image/png', PNG, PNG_BYTES]]);
+  },
+  async aRemoteImageUrlIsRefused() {
+    const e = await expectError(OpenAI.BadRequestError, 400, () => client.chat.completions.create({
+      model: 'auto',
+      messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }] }],
+    }));
+    assert.match(e.message, /data:image\/png;base64/);
+  },
+  // Gemini's call goes back to Gemini with its thought signature (carried in the call's id);
+  // the result brings an image, which Gemini gets after the function's response.
+  async aGeminiToolRoundTripWithAnImageResult() {
+    const chart = { type: 'function', function: { name: 'chart', parameters: { type: 'object', properties: { query: { type: 'string' } } } } };
+    const messages = ask('Chart the sales');
+    const first = await client.chat.completions.create({ model: 'gemini-flash', messages, tools: [chart] });
+    const call = first.choices[0].message.tool_calls[0];
+    assert.equal(call.function.name, 'chart');
+    messages.push({ role: 'assistant', content: null, tool_calls: first.choices[0].message.tool_calls });
+    messages.push({ role: 'tool', tool_call_id: call.id, content: [{ type: 'text', text: 'the chart' }, imageUrl] });
+    const final = await client.chat.completions.create({ model: 'gemini-flash', messages, tools: [chart] });
+    assert.equal(final.choices[0].message.content, 'Tool result: {"result":"the chart"}');
+    const sent = await lastRequest();
+    assert.match(sent.body.contents[1].parts[0].thoughtSignature, /^ZmFrZS10aG91Z2h0O/);
+    assert.deepEqual(sent.images.map((i) => [i.data, i.in_tool_result]), [[PNG, true]]);
+  },
   async toolsAnsweredByOpenai() {
     await toolRoundTrip('gpt-4o-mini', false);
     await toolRoundTrip('gpt-4o-mini', true);

@@ -3,7 +3,8 @@ import json
 
 import openai
 
-from common import TOKEN, URL, expect_error, fault, run, set_budget
+from common import (FAKE_SIGNATURE_PREFIX, PNG, PNG_BYTES, TOKEN, URL, expect_error, fault,
+                    last_request, run, set_budget)
 
 client = openai.OpenAI(base_url=f"{URL}/v1", api_key=TOKEN, max_retries=0)
 
@@ -164,7 +165,64 @@ def a_tool_choice_naming_no_tool():
     assert "'nope'" in e.message, e.message
 
 
-run([tools_answered_by_openai, tools_answered_by_claude, tools_routed_by_auto,
+def image(text):
+    return [{"role": "user", "content": [
+        {"type": "text", "text": text},
+        {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG}"}}]}]
+
+
+def an_image_is_read_by_a_model_that_reads_images():
+    raw = client.chat.completions.with_raw_response.create(
+        model="auto", messages=image("What is this?"))
+    assert raw.headers["x-switchyard-model"] == "gpt-4o-mini", raw.headers
+    assert raw.parse().choices[0].message.content == "Echo: What is this?"
+    sent = last_request()
+    got = [(i["media_type"], i["data"], i["bytes"]) for i in sent["images"]]
+    assert got == [("image/png", PNG, PNG_BYTES)], got
+
+
+def an_image_for_a_model_that_reads_none():
+    e = expect_error(openai.BadRequestError, 400, lambda: client.chat.completions.create(
+        model="claude-haiku", messages=image("What is this?")))
+    assert "claude-haiku cannot read images" in e.message, e.message
+
+
+def a_remote_image_url_is_refused():
+    e = expect_error(openai.BadRequestError, 400, lambda: client.chat.completions.create(
+        model="auto", messages=[{"role": "user", "content": [
+            {"type": "text", "text": "What is this?"},
+            {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}}]}]))
+    assert "data:image/png;base64" in e.message, e.message
+    assert e.param == "messages", e.param
+
+
+CHART = {"type": "function", "function": {
+    "name": "chart", "parameters": {"type": "object", "properties": {"query": {"type": "string"}}}}}
+
+
+def a_gemini_tool_round_trip_with_an_image_result():
+    """Gemini's call comes back to Gemini with its thought signature (carried in the call's
+    id); the result brings an image, which Gemini gets after the function's response."""
+    messages = ask("Chart the sales")
+    first = client.chat.completions.create(model="gemini-flash", messages=messages, tools=[CHART])
+    call = first.choices[0].message.tool_calls[0]
+    assert call.function.name == "chart", call
+    messages.append(first.choices[0].message.model_dump(exclude_none=True, exclude={"parsed"}))
+    messages.append({"role": "tool", "tool_call_id": call.id, "content": [
+        {"type": "text", "text": "the chart"},
+        {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG}"}}]})
+    final = client.chat.completions.create(model="gemini-flash", messages=messages,
+                                           tools=[CHART])
+    assert final.choices[0].message.content == 'Tool result: {"result":"the chart"}', final
+    sent = last_request()
+    signature = sent["body"]["contents"][1]["parts"][0]["thoughtSignature"]
+    assert signature.startswith(FAKE_SIGNATURE_PREFIX), signature
+    assert [(i["data"], i["in_tool_result"]) for i in sent["images"]] == [(PNG, True)]
+
+
+run([an_image_is_read_by_a_model_that_reads_images, an_image_for_a_model_that_reads_none,
+     a_remote_image_url_is_refused, a_gemini_tool_round_trip_with_an_image_result,
+     tools_answered_by_openai, tools_answered_by_claude, tools_routed_by_auto,
      a_tool_choice_naming_no_tool, auto_not_streaming, pinned_streaming_answered_by_claude, a_forced_rule, models_listed,
      fallback_after_a_503, bad_token, malformed_body, oversized_body, unknown_model,
      budget_block])

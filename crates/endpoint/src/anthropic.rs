@@ -6,7 +6,8 @@ use switchyard_engine::providers::{Tool, ToolChoice};
 use switchyard_engine::reply::Reply;
 use switchyard_router::{Message, ToolCall};
 
-use crate::inbound::{self, bad, text_content, Inbound};
+use crate::call_ids;
+use crate::inbound::{self, bad, text_content, Images, Inbound};
 use crate::wire::{ApiError, Facts, Format};
 
 const F: Format = Format::Anthropic;
@@ -44,7 +45,12 @@ pub fn parse(v: &Value) -> Result<Inbound, ApiError> {
             Some(blocks) if has_tool_blocks(blocks) => {
                 turn_with_tools(role, blocks, &at, &mut messages)?;
             }
-            _ => messages.push(Message::text(role, text_content(F, content, &at)?)),
+            _ => {
+                let (text, images) = inbound::content(F, content, &at, images_in(role))?;
+                let mut message = Message::text(role, text);
+                message.images = images;
+                messages.push(message);
+            }
         }
     }
     Ok(Inbound {
@@ -55,6 +61,15 @@ pub fn parse(v: &Value) -> Result<Inbound, ApiError> {
         include_usage: false,
         tools,
     })
+}
+
+/// A user's turn carries images, an assistant's does not (as in Anthropic's API).
+fn images_in(role: &str) -> Images {
+    if role == "user" {
+        Images::Taken
+    } else {
+        Images::Refused
+    }
 }
 
 fn has_tool_blocks(blocks: &[Value]) -> bool {
@@ -75,6 +90,7 @@ fn turn_with_tools(
     messages: &mut Vec<Message>,
 ) -> Result<(), ApiError> {
     let mut text = String::new();
+    let mut images = Vec::new();
     let mut calls = Vec::new();
     for (j, b) in blocks.iter().enumerate() {
         let at = format!("{at}.content.{j}");
@@ -89,10 +105,12 @@ fn turn_with_tools(
                     ));
                 }
                 let input = b.get("input").cloned().unwrap_or_else(|| json!({}));
+                let (id, signature) = call_ids::decode(id);
                 calls.push(ToolCall {
-                    id: id.to_string(),
+                    id,
                     name: name.to_string(),
                     arguments: input.to_string(),
+                    signature,
                 });
             }
             ("user", "tool_result") => {
@@ -100,12 +118,19 @@ fn turn_with_tools(
                 if id.is_empty() {
                     return Err(bad(F, format!("{at}: a tool_result block needs the `tool_use_id` of the call it answers.")));
                 }
-                let mut result = text_content(F, b.get("content").unwrap_or(&Value::Null), &at)?;
+                // A result's content is text, or text and image blocks.
+                let (mut result, shown) = inbound::content(
+                    F,
+                    b.get("content").unwrap_or(&Value::Null),
+                    &at,
+                    Images::Taken,
+                )?;
                 if b.get("is_error").and_then(Value::as_bool) == Some(true) {
                     result = format!("Error: {result}");
                 }
                 let mut m = Message::text("tool", result);
-                m.tool_call_id = Some(id.to_string());
+                m.tool_call_id = Some(call_ids::decode(id).0);
+                m.images = shown;
                 messages.push(m);
             }
             (_, kind @ ("tool_use" | "tool_result")) => {
@@ -114,15 +139,17 @@ fn turn_with_tools(
                     format!("{at}: a `{kind}` block cannot be in a {role} turn."),
                 ))
             }
-            _ => text.push_str(&text_content(F, &Value::Array(vec![b.clone()]), &at)?),
+            _ => inbound::part(F, b, &at, images_in(role), &mut text, &mut images)?,
         }
     }
     if role == "assistant" {
         let mut m = Message::text("assistant", text);
         m.tool_calls = calls;
         messages.push(m);
-    } else if !text.is_empty() {
-        messages.push(Message::text("user", text));
+    } else if !text.is_empty() || !images.is_empty() {
+        let mut m = Message::text("user", text);
+        m.images = images;
+        messages.push(m);
     }
     Ok(())
 }
@@ -183,9 +210,11 @@ fn usage(reply: &Reply) -> Value {
     })
 }
 
-/// A tool call as a `tool_use` block (its id in the characters Anthropic allows).
+/// A tool call as a `tool_use` block (its id in the characters Anthropic allows, carrying the
+/// call's thought signature, if any).
 fn tool_use(c: &ToolCall) -> Value {
-    json!({"type": "tool_use", "id": anthropic_id(&c.id), "name": c.name,
+    let id = call_ids::encode(&anthropic_id(&c.id), c.signature.as_deref());
+    json!({"type": "tool_use", "id": id, "name": c.name,
            "input": arguments_object(&c.arguments)})
 }
 
@@ -464,6 +493,65 @@ mod tests {
         assert_eq!(
             message("msg", &facts, &only)["content"][0]["type"],
             "tool_use"
+        );
+    }
+
+    #[test]
+    fn images_in_user_turns_and_tool_results_and_ids_with_signatures() {
+        use crate::images::tests::PNG;
+        let image = json!({"type": "image",
+            "source": {"type": "base64", "media_type": "image/png", "data": PNG}});
+        let mut reply = crate::inbound::test_reply("", &[("call.9", "chart", "{}")]);
+        reply.tool_calls[0].signature = Some("CiQBc2ln+/==".into());
+        let id = message("msg", &Facts::default(), &reply)["content"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(id.starts_with("call_9__ts_"), "{id}");
+        assert!(id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'));
+        let r = parse(&json!({"model": "auto", "max_tokens": 10, "messages": [
+            {"role": "user", "content": [image, {"type": "text", "text": "Chart this"}]},
+            {"role": "assistant", "content": [{"type": "tool_use", "id": id, "name": "chart", "input": {}}]},
+            {"role": "user", "content": [
+                {"type": "tool_result", "tool_use_id": id, "content": [
+                    {"type": "text", "text": "done"}, image]},
+                image]},
+        ]}))
+        .unwrap();
+        let roles: Vec<&str> = r.messages.iter().map(|m| m.role.as_str()).collect();
+        assert_eq!(roles, ["user", "assistant", "tool", "user"]);
+        assert_eq!(r.messages[0].content, "Chart this");
+        assert_eq!(r.messages[0].images[0].name, "messages.0.content.0");
+        assert_eq!(r.messages[1].tool_calls[0].id, "call_9");
+        assert_eq!(
+            r.messages[1].tool_calls[0].signature.as_deref(),
+            Some("CiQBc2ln+/==")
+        );
+        assert_eq!(r.messages[2].tool_call_id.as_deref(), Some("call_9"));
+        assert_eq!(
+            (r.messages[2].content.as_str(), r.messages[2].images.len()),
+            ("done", 1)
+        );
+        assert_eq!(
+            r.messages[2].images[0].name,
+            "messages.2.content.0.content.1"
+        );
+        // An image-only user turn after the results.
+        assert_eq!(
+            (r.messages[3].content.as_str(), r.messages[3].images.len()),
+            ("", 1)
+        );
+        let assistant = parse(&json!({"model": "auto", "max_tokens": 10, "messages": [
+            {"role": "assistant", "content": [image]}]}))
+        .unwrap_err();
+        assert!(
+            assistant
+                .message
+                .contains("user messages and tool results only"),
+            "{}",
+            assistant.message
         );
     }
 }

@@ -73,13 +73,20 @@ fn now_secs() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// The engine's refusal of a request, in the format's shape.
+/// The engine's refusal of a request, in the format's shape. Model names were resolved before
+/// (an unknown one is the format's 404 there), so every refusal of the input is a 400: a model
+/// that cannot read the images or call the tools, an image over a provider's limits.
 fn engine_error(format: Format, e: &EngineError) -> ApiError {
-    match (e.code(), e.field()) {
-        (ErrorCode::InvalidInput, Some("model")) => {
-            ApiError::new(format, Problem::NotFound, e.to_string())
+    match e.code() {
+        ErrorCode::InvalidInput => {
+            let error = ApiError::new(format, Problem::BadRequest, e.to_string());
+            match e.field() {
+                Some("model") => error.param("model"),
+                Some("tools") => error.param("tools"),
+                Some("messages" | "images" | "attachments") => error.param("messages"),
+                _ => error,
+            }
         }
-        (ErrorCode::InvalidInput, _) => ApiError::new(format, Problem::BadRequest, e.to_string()),
         _ => ApiError::new(format, Problem::Internal, e.to_string()),
     }
 }

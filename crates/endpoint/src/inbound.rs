@@ -1,8 +1,8 @@
 //! A request as the engine takes it, whichever format it came in, and what the two formats
-//! share when reading one: text content, tools and tool calls.
+//! share when reading one: content (text and inline images), tools and tool calls.
 use serde_json::Value;
 use switchyard_engine::providers::{FinishReason, Tool, Tools};
-use switchyard_router::Message;
+use switchyard_router::{Image, Message};
 
 use crate::wire::{ApiError, Format, Problem};
 
@@ -103,47 +103,98 @@ pub fn tools(
     Ok(Some(Tools { list, choice }))
 }
 
-/// The text of a `content` that is a string or an array of text parts; other parts (images,
-/// audio, files; tool blocks outside the turns that carry them) are refused with a message
-/// naming them.
-pub fn text_content(format: Format, content: &Value, at: &str) -> Result<String, ApiError> {
-    match content {
-        Value::String(s) => Ok(s.clone()),
-        Value::Null => Ok(String::new()),
-        Value::Array(parts) => {
-            let mut text = String::new();
-            for part in parts {
-                let kind = part.get("type").and_then(Value::as_str).unwrap_or("");
-                match kind {
-                    "text" | "input_text" => {
-                        let t = part.get("text").and_then(Value::as_str).ok_or_else(|| {
-                            bad(format, format!("{at}: a text part needs a string `text`."))
-                        })?;
-                        text.push_str(t);
-                    }
-                    "tool_use" | "tool_result" => {
-                        return Err(bad(
-                            format,
-                            format!("{at}: a `{kind}` block belongs in an assistant turn (tool_use) or a user turn (tool_result)."),
-                        ))
-                    }
-                    other => {
-                        return Err(bad(
-                            format,
-                            format!(
-                                "{at}: content of type '{other}' is not supported; the endpoint passes text only."
-                            ),
-                        ))
-                    }
-                }
-            }
-            Ok(text)
+/// Whether a `content` may carry images: a user's turn and a tool's result may, a system
+/// prompt and an assistant's turn may not (as in both APIs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Images {
+    Taken,
+    Refused,
+}
+
+/// The text and the images of a `content` that is a string or an array of parts: text parts
+/// (joined), and images sent inline (OpenAI `image_url` parts, Anthropic `image` blocks, see
+/// [`crate::images`]) where `images` takes them. Other parts (audio, files, documents; tool
+/// blocks outside the turns that carry them) are refused with a message naming them.
+pub fn content(
+    format: Format,
+    content: &Value,
+    at: &str,
+    images: Images,
+) -> Result<(String, Vec<Image>), ApiError> {
+    let parts = match content {
+        Value::String(s) => return Ok((s.clone(), Vec::new())),
+        Value::Null => return Ok((String::new(), Vec::new())),
+        Value::Array(parts) => parts,
+        _ => {
+            return Err(bad(
+                format,
+                format!("{at}: `content` must be a string or an array of text and image parts."),
+            ))
         }
-        _ => Err(bad(
-            format,
-            format!("{at}: `content` must be a string or an array of text parts."),
-        )),
+    };
+    let mut text = String::new();
+    let mut found = Vec::new();
+    for (j, p) in parts.iter().enumerate() {
+        let here = match format {
+            Format::OpenAi => format!("{at}.content[{j}]"),
+            Format::Anthropic => format!("{at}.content.{j}"),
+        };
+        part(format, p, &here, images, &mut text, &mut found)?;
     }
+    Ok((text, found))
+}
+
+/// One part of a `content` array (at `here`): its text added to `text`, its image to `found`.
+pub fn part(
+    format: Format,
+    part: &Value,
+    here: &str,
+    images: Images,
+    text: &mut String,
+    found: &mut Vec<Image>,
+) -> Result<(), ApiError> {
+    let kind = part.get("type").and_then(Value::as_str).unwrap_or("");
+    match (format, kind) {
+        (_, "text" | "input_text") => {
+            let t = part
+                .get("text")
+                .and_then(Value::as_str)
+                .ok_or_else(|| bad(format, format!("{here}: a text part needs a string `text`.")))?;
+            text.push_str(t);
+        }
+        (Format::OpenAi, "image_url") | (Format::Anthropic, "image") => {
+            if images == Images::Refused {
+                return Err(bad(
+                    format,
+                    format!("{here}: images are taken in user messages and tool results only."),
+                ));
+            }
+            found.push(match format {
+                Format::OpenAi => crate::images::openai_part(part, here)?,
+                Format::Anthropic => crate::images::anthropic_block(part, here)?,
+            });
+        }
+        (_, "tool_use" | "tool_result") => {
+            return Err(bad(
+                format,
+                format!("{here}: a `{kind}` block belongs in an assistant turn (tool_use) or a user turn (tool_result)."),
+            ))
+        }
+        (_, other) => {
+            return Err(bad(
+                format,
+                format!(
+                    "{here}: content of type '{other}' is not supported; the endpoint passes text and images."
+                ),
+            ))
+        }
+    }
+    Ok(())
+}
+
+/// The text of a `content` that takes no images.
+pub fn text_content(format: Format, value: &Value, at: &str) -> Result<String, ApiError> {
+    content(format, value, at, Images::Refused).map(|(text, _)| text)
 }
 
 /// A positive token limit, when given.
@@ -218,6 +269,7 @@ pub fn test_reply(text: &str, calls: &[(&str, &str, &str)]) -> switchyard_engine
                 id: (*id).into(),
                 name: (*name).into(),
                 arguments: (*arguments).into(),
+                signature: None,
             })
             .collect(),
         finish: Some(FinishReason::ToolCalls),

@@ -6,6 +6,8 @@
 //! both run [`start`].
 mod anthropic;
 mod call;
+mod call_ids;
+mod images;
 mod inbound;
 mod models;
 mod openai;

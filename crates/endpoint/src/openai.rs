@@ -5,7 +5,8 @@ use switchyard_engine::providers::{Tool, ToolChoice};
 use switchyard_engine::reply::Reply;
 use switchyard_router::{Message, ToolCall};
 
-use crate::inbound::{self, bad, text_content, Inbound};
+use crate::call_ids;
+use crate::inbound::{self, bad, Images, Inbound};
 use crate::wire::{ApiError, Facts, Format};
 
 const F: Format = Format::OpenAi;
@@ -67,8 +68,18 @@ pub fn parse(v: &Value) -> Result<Inbound, ApiError> {
             )
             .param("messages"));
         }
-        let content = text_content(F, m.get("content").unwrap_or(&Value::Null), &at)?;
-        let mut message = Message::text(role, content);
+        // Images come in user messages, as in OpenAI's API, and in tool results too (which
+        // OpenAI's own API takes as text only; other providers read them, see README).
+        let images = if matches!(role, "user" | "tool") {
+            Images::Taken
+        } else {
+            Images::Refused
+        };
+        let (text, images) =
+            inbound::content(F, m.get("content").unwrap_or(&Value::Null), &at, images)
+                .map_err(|e| e.param("messages"))?;
+        let mut message = Message::text(role, text);
+        message.images = images;
         if role == "tool" {
             let id = m
                 .get("tool_call_id")
@@ -83,7 +94,7 @@ pub fn parse(v: &Value) -> Result<Inbound, ApiError> {
                     )
                     .param("messages")
                 })?;
-            message.tool_call_id = Some(id.to_string());
+            message.tool_call_id = Some(call_ids::decode(id).0);
         }
         if let Some(calls) = m.get("tool_calls").filter(|t| !t.is_null()) {
             if role != "assistant" {
@@ -192,10 +203,12 @@ fn tool_calls(calls: &Value, at: &str) -> Result<Vec<ToolCall>, ApiError> {
                 Some(Value::String(a)) => a.clone(),
                 Some(other) => other.to_string(),
             };
+            let (id, signature) = call_ids::decode(id);
             Ok(ToolCall {
-                id: id.to_string(),
+                id,
                 name: name.to_string(),
                 arguments,
+                signature,
             })
         })
         .collect()
@@ -210,6 +223,12 @@ fn usage(reply: &Reply) -> Value {
     })
 }
 
+/// A call as the client gets it: its id carries the call's thought signature, if any.
+fn tool_call(c: &ToolCall) -> Value {
+    json!({"id": call_ids::encode(&c.id, c.signature.as_deref()), "type": "function",
+           "function": {"name": c.name, "arguments": c.arguments}})
+}
+
 /// The assistant message: its text (null when it only calls tools) and its `tool_calls`.
 fn message(reply: &Reply) -> Value {
     let mut m = json!({"role": "assistant", "content": reply.text, "refusal": null});
@@ -217,14 +236,7 @@ fn message(reply: &Reply) -> Value {
         if reply.text.is_empty() {
             m["content"] = Value::Null;
         }
-        m["tool_calls"] = reply
-            .tool_calls
-            .iter()
-            .map(|c| {
-                json!({"id": c.id, "type": "function",
-                       "function": {"name": c.name, "arguments": c.arguments}})
-            })
-            .collect();
+        m["tool_calls"] = reply.tool_calls.iter().map(tool_call).collect();
     }
     m
 }
@@ -289,11 +301,9 @@ impl Chunks {
         // Tool calls go out whole, one chunk each, as OpenAI's first chunk of a call looks.
         let mut out = String::new();
         for (index, c) in reply.tool_calls.iter().enumerate() {
-            out.push_str(&self.chunk(
-                json!({"tool_calls": [{"index": index, "id": c.id, "type": "function",
-                                       "function": {"name": c.name, "arguments": c.arguments}}]}),
-                None,
-            ));
+            let mut call = tool_call(c);
+            call["index"] = json!(index);
+            out.push_str(&self.chunk(json!({ "tool_calls": [call] }), None));
         }
         out.push_str(&self.chunk(json!({}), Some(finish(reply))));
         if self.include_usage {
@@ -372,10 +382,16 @@ mod tests {
             parse(&json!({"model": "auto", "messages": [{"role": "tool", "content": "42"}]}))
                 .unwrap_err();
         assert!(no_id.message.contains("tool_call_id"), "{}", no_id.message);
-        let image = parse(&json!({"model": "auto", "messages": [
-            {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "x"}}]}]}))
+        let audio = parse(&json!({"model": "auto", "messages": [
+            {"role": "user", "content": [{"type": "input_audio", "input_audio": {"data": "x"}}]}]}))
         .unwrap_err();
-        assert!(image.message.contains("image_url"), "{}", image.message);
+        assert!(
+            audio
+                .message
+                .starts_with("messages[0].content[0]: content of type 'input_audio'"),
+            "{}",
+            audio.message
+        );
         let no_model = parse(&json!({"messages": []})).unwrap_err();
         assert_eq!(no_model.param, Some("model"));
         let bad_limit =
@@ -410,7 +426,8 @@ mod tests {
             [ToolCall {
                 id: "call_1".into(),
                 name: "get_weather".into(),
-                arguments: "{\"q\":1}".into()
+                arguments: "{\"q\":1}".into(),
+                signature: None,
             }]
         );
         assert_eq!(r.messages[2].role, "tool");
@@ -458,5 +475,76 @@ mod tests {
                     "function": {"name": "get_weather", "arguments": "{\"q\":1}"}}])
         );
         assert_eq!(frames[1]["choices"][0]["finish_reason"], "tool_calls");
+    }
+
+    #[test]
+    fn images_come_in_user_and_tool_messages_and_nowhere_else() {
+        use crate::images::tests::PNG;
+        let url = format!("data:image/png;base64,{PNG}");
+        let r = parse(&json!({"model": "auto", "messages": [
+            {"role": "user", "content": [
+                {"type": "text", "text": "What is this?"},
+                {"type": "image_url", "image_url": {"url": url}}]},
+            {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function",
+                "function": {"name": "chart", "arguments": "{}"}}]},
+            {"role": "tool", "tool_call_id": "c1", "content": [
+                {"type": "text", "text": "the chart"},
+                {"type": "image_url", "image_url": {"url": url}}]},
+        ]}))
+        .unwrap();
+        assert_eq!(r.messages[0].content, "What is this?");
+        assert_eq!(r.messages[0].images[0].data, PNG);
+        assert_eq!(r.messages[0].images[0].name, "messages[0].content[1]");
+        assert_eq!(r.messages[2].content, "the chart");
+        assert_eq!(r.messages[2].images.len(), 1);
+        let system = parse(&json!({"model": "auto", "messages": [
+            {"role": "system", "content": [{"type": "image_url", "image_url": {"url": url}}]}]}))
+        .unwrap_err();
+        assert!(
+            system
+                .message
+                .contains("user messages and tool results only"),
+            "{}",
+            system.message
+        );
+        let remote = parse(&json!({"model": "auto", "messages": [
+            {"role": "user", "content": [{"type": "image_url",
+                "image_url": {"url": "https://example.com/cat.png"}}]}]}))
+        .unwrap_err();
+        assert_eq!(remote.param, Some("messages"));
+        assert!(
+            remote.message.contains("does not fetch image URLs"),
+            "{}",
+            remote.message
+        );
+    }
+
+    #[test]
+    fn call_ids_carry_thought_signatures_out_and_back() {
+        let mut reply = crate::inbound::test_reply("", &[("call_9", "get_weather", "{}")]);
+        reply.tool_calls[0].signature = Some("CiQBc2ln+/==".into());
+        let v = completion("c", 0, &Facts::default(), &reply);
+        let id = v["choices"][0]["message"]["tool_calls"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(id.starts_with("call_9__ts_"), "{id}");
+        let chunks = Chunks {
+            id: "c".into(),
+            created: 0,
+            model: "m".into(),
+            include_usage: false,
+        };
+        assert!(chunks.end(&Facts::default(), &reply).contains(&id));
+        let r = parse(&json!({"model": "auto", "messages": [
+            {"role": "user", "content": "Weather?"},
+            {"role": "assistant", "content": null, "tool_calls": [{"id": id, "type": "function",
+                "function": {"name": "get_weather", "arguments": "{}"}}]},
+            {"role": "tool", "tool_call_id": id, "content": "4C"}]}))
+        .unwrap();
+        let call = &r.messages[1].tool_calls[0];
+        assert_eq!(call.id, "call_9");
+        assert_eq!(call.signature.as_deref(), Some("CiQBc2ln+/=="));
+        assert_eq!(r.messages[2].tool_call_id.as_deref(), Some("call_9"));
     }
 }

@@ -133,6 +133,7 @@ async fn a_fault_names_the_tool_and_arguments_and_usage_is_billed() {
             id: reply.tool_calls[0].id.clone(),
             name: "clock".into(),
             arguments: json!({"zone": "UTC", "nested": {"a": [1, 2]}}).to_string(),
+            signature: None,
         }]
     );
     assert!(reply.tool_calls[0].id.starts_with("toolu_"));

@@ -168,6 +168,13 @@ impl Wire for Anthropic {
         )
     }
 
+    fn bad_request(&self, message: &str) -> WireError {
+        (
+            StatusCode::BAD_REQUEST,
+            error("invalid_request_error", message),
+        )
+    }
+
     fn error_body(&self, status: StatusCode) -> Value {
         match status.as_u16() {
             400 => error("invalid_request_error", "Invalid request."),

@@ -44,6 +44,8 @@ pub trait Wire: Sync {
     ) -> Result<(), WireError>;
     fn parse(&self, body: &Value) -> Result<Call, WireError>;
     fn unparsable_body(&self) -> WireError;
+    /// The provider's 400 for an invalid request, saying `message`.
+    fn bad_request(&self, message: &str) -> WireError;
     /// The body the provider sends with this status.
     fn error_body(&self, status: StatusCode) -> Value;
     fn context_length(&self) -> WireError;
@@ -112,12 +114,9 @@ pub async fn chat(
     };
     call.tools = crate::tools::offered(wire.name(), &body);
     call.tool_results = crate::tools::last_results(wire.name(), &body);
-    // A malformed image part is refused, as the real APIs refuse it.
-    if crate::images::of(wire.name(), &body).is_err() {
-        return fail((
-            StatusCode::BAD_REQUEST,
-            wire.error_body(StatusCode::BAD_REQUEST),
-        ));
+    // A malformed or misplaced image is refused, as the real APIs refuse it.
+    if let Err(message) = crate::images::of(wire.name(), &body) {
+        return fail(wire.bad_request(&message));
     }
     let fault = state.take_fault(&model);
     if fault.delay_ms > 0 {

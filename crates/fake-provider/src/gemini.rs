@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 
 use crate::exchange::{self, content_text, Call, Route, Wire, WireError};
 use crate::reply::{Finish, Reply};
+use crate::signatures;
 use crate::state::State;
 use crate::stream::{self, Frame, Plan};
 
@@ -119,10 +120,12 @@ fn candidate(text: &str, finish: Option<Finish>) -> Value {
     candidate_of(json!([{ "text": text }]), finish)
 }
 
-/// A tool call is one `functionCall` part, with no id (Gemini gives none), and finishes `STOP`.
+/// A tool call is one `functionCall` part, with no id (Gemini gives none) and the call's
+/// thought signature (Gemini 3 gives one with every call), and finishes `STOP`.
 fn call_candidate(call: &crate::tools::FakeCall, finish: Option<Finish>) -> Value {
     candidate_of(
-        json!([{"functionCall": {"name": call.name, "args": call.arguments}}]),
+        json!([{"functionCall": {"name": call.name, "args": call.arguments},
+                "thoughtSignature": signatures::of(&call.name, &call.arguments)}]),
         finish,
     )
 }
@@ -185,6 +188,7 @@ impl Wire for Gemini {
             .find(|c| c["role"] == "user")
             .map(text)
             .unwrap_or_default();
+        signatures::check(contents).map_err(|m| (StatusCode::BAD_REQUEST, error(400, &m)))?;
         let max_tokens = body["generationConfig"]["maxOutputTokens"].as_u64();
         Ok(Call {
             texts,
@@ -201,6 +205,10 @@ impl Wire for Gemini {
             StatusCode::BAD_REQUEST,
             error(400, "Invalid JSON payload received. Unexpected token."),
         )
+    }
+
+    fn bad_request(&self, message: &str) -> WireError {
+        (StatusCode::BAD_REQUEST, error(400, message))
     }
 
     fn error_body(&self, status: StatusCode) -> Value {

@@ -1,6 +1,9 @@
 //! Image parts in each wire format, read the way each API reads them, so a test can see which
-//! images a request carried: OpenAI `image_url` parts with a `data:` URL, Anthropic `image`
-//! blocks with a base64 `source`, Gemini `inline_data` (or `inlineData`) parts.
+//! images a request carried: OpenAI `image_url` parts with a `data:` URL (user messages only:
+//! a `tool` message takes text), Anthropic `image` blocks with a base64 `source` (in user turns
+//! and in a `tool_result`'s content, never in an assistant turn), Gemini `inline_data` (or
+//! `inlineData`) parts. A malformed image, one where the API takes none, or one of a type the
+//! API does not take is an error with the API's own words, and the request is refused.
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -14,48 +17,84 @@ pub struct RecordedImage {
     pub data: String,
     /// How many bytes the base64 decodes to.
     pub bytes: usize,
+    /// It came with tool results: inside an Anthropic `tool_result`, or in a Gemini turn of
+    /// `functionResponse` parts.
+    #[serde(default)]
+    pub in_tool_result: bool,
 }
 
-/// The images of `body` in wire format `format`; an error says which part is malformed, as
-/// the real APIs refuse such a request.
+/// The image types each API takes.
+const OPENAI_TYPES: &[&str] = &["image/png", "image/jpeg", "image/gif", "image/webp"];
+const ANTHROPIC_TYPES: &[&str] = &["image/jpeg", "image/png", "image/gif", "image/webp"];
+const GEMINI_TYPES: &[&str] = &[
+    "image/png",
+    "image/jpeg",
+    "image/webp",
+    "image/heic",
+    "image/heif",
+];
+
+/// The images of `body` in wire format `format`; an error says what the API would say.
 pub fn of(format: &str, body: &Value) -> Result<Vec<RecordedImage>, String> {
     let mut found = Vec::new();
     let none = Vec::new();
     match format {
         "openai" => {
-            for m in body["messages"].as_array().unwrap_or(&none) {
+            for (i, m) in body["messages"]
+                .as_array()
+                .unwrap_or(&none)
+                .iter()
+                .enumerate()
+            {
                 for part in m["content"].as_array().unwrap_or(&none) {
                     if part["type"] != "image_url" {
                         continue;
+                    }
+                    let role = m["role"].as_str().unwrap_or_default();
+                    if role != "user" {
+                        return Err(format!("Invalid 'messages[{i}]'. Image URLs are only allowed for messages with role 'user', but this message with role '{role}' contains an image URL."));
                     }
                     let url = part["image_url"]["url"].as_str().unwrap_or_default();
                     let (head, data) = url
                         .strip_prefix("data:")
                         .and_then(|rest| rest.split_once(";base64,"))
                         .ok_or("image_url.url must be a data: URL with base64 data")?;
-                    found.push(image(&m["role"], head, data)?);
+                    if !OPENAI_TYPES.contains(&head) {
+                        return Err("You uploaded an unsupported image. Please make sure your image has of one the following formats: ['png', 'jpeg', 'gif', 'webp'].".into());
+                    }
+                    found.push(image(&m["role"], head, data, false)?);
                 }
             }
         }
         "anthropic" => {
-            for m in body["messages"].as_array().unwrap_or(&none) {
-                for part in m["content"].as_array().unwrap_or(&none) {
-                    if part["type"] != "image" {
-                        continue;
+            for (i, m) in body["messages"]
+                .as_array()
+                .unwrap_or(&none)
+                .iter()
+                .enumerate()
+            {
+                for (j, block) in m["content"].as_array().unwrap_or(&none).iter().enumerate() {
+                    if block["type"] == "image" {
+                        if m["role"] != "user" {
+                            return Err(format!("messages.{i}.content.{j}: Image blocks are only allowed in user messages."));
+                        }
+                        found.push(anthropic_image(&m["role"], block, false)?);
                     }
-                    let source = &part["source"];
-                    if source["type"] != "base64" {
-                        return Err("image.source.type must be base64".into());
+                    if block["type"] == "tool_result" {
+                        for inner in block["content"].as_array().unwrap_or(&none) {
+                            if inner["type"] == "image" {
+                                found.push(anthropic_image(&m["role"], inner, true)?);
+                            }
+                        }
                     }
-                    let media_type = source["media_type"].as_str().unwrap_or_default();
-                    let data = source["data"].as_str().unwrap_or_default();
-                    found.push(image(&m["role"], media_type, data)?);
                 }
             }
         }
         _ => {
             for c in body["contents"].as_array().unwrap_or(&none) {
-                for part in c["parts"].as_array().unwrap_or(&none) {
+                let parts = c["parts"].as_array().unwrap_or(&none);
+                let answers = parts.iter().any(|p| p.get("functionResponse").is_some());
+                for part in parts {
                     let inline = if part["inline_data"].is_object() {
                         &part["inline_data"]
                     } else if part["inlineData"].is_object() {
@@ -67,8 +106,11 @@ pub fn of(format: &str, body: &Value) -> Result<Vec<RecordedImage>, String> {
                         .as_str()
                         .or(inline["mimeType"].as_str())
                         .unwrap_or_default();
+                    if media_type.starts_with("image/") && !GEMINI_TYPES.contains(&media_type) {
+                        return Err(format!("Unsupported MIME type: {media_type}"));
+                    }
                     let data = inline["data"].as_str().unwrap_or_default();
-                    found.push(image(&c["role"], media_type, data)?);
+                    found.push(image(&c["role"], media_type, data, answers)?);
                 }
             }
         }
@@ -76,7 +118,29 @@ pub fn of(format: &str, body: &Value) -> Result<Vec<RecordedImage>, String> {
     Ok(found)
 }
 
-fn image(role: &Value, media_type: &str, data: &str) -> Result<RecordedImage, String> {
+fn anthropic_image(
+    role: &Value,
+    block: &Value,
+    in_tool_result: bool,
+) -> Result<RecordedImage, String> {
+    let source = &block["source"];
+    if source["type"] != "base64" {
+        return Err("image.source.type must be base64".into());
+    }
+    let media_type = source["media_type"].as_str().unwrap_or_default();
+    if !ANTHROPIC_TYPES.contains(&media_type) {
+        return Err(format!("image.source.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp' (got '{media_type}')"));
+    }
+    let data = source["data"].as_str().unwrap_or_default();
+    image(role, media_type, data, in_tool_result)
+}
+
+fn image(
+    role: &Value,
+    media_type: &str,
+    data: &str,
+    in_tool_result: bool,
+) -> Result<RecordedImage, String> {
     if !media_type.starts_with("image/") {
         return Err(format!("'{media_type}' is not an image media type"));
     }
@@ -86,6 +150,7 @@ fn image(role: &Value, media_type: &str, data: &str) -> Result<RecordedImage, St
         media_type: media_type.to_string(),
         data: data.to_string(),
         bytes,
+        in_tool_result,
     })
 }
 
@@ -123,5 +188,35 @@ mod tests {
         let bad = json!({"messages": [{"role": "user", "content": [
             {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}]}]});
         assert!(of("openai", &bad).is_err());
+    }
+
+    #[test]
+    fn images_only_where_each_api_takes_them_and_of_the_types_it_takes() {
+        let url = "data:image/png;base64,iVBORw==";
+        let tool = json!({"messages": [{"role": "tool", "tool_call_id": "c", "content": [
+            {"type": "image_url", "image_url": {"url": url}}]}]});
+        let e = of("openai", &tool).unwrap_err();
+        assert!(e.contains("role 'tool'"), "{e}");
+        let bmp = json!({"messages": [{"role": "user", "content": [
+            {"type": "image_url", "image_url": {"url": "data:image/bmp;base64,Qk0="}}]}]});
+        assert!(of("openai", &bmp)
+            .unwrap_err()
+            .contains("unsupported image"));
+        let png = json!({"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw=="}});
+        let assistant = json!({"messages": [{"role": "assistant", "content": [png]}]});
+        assert!(of("anthropic", &assistant)
+            .unwrap_err()
+            .contains("user messages"));
+        let result = json!({"messages": [{"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": "t", "content": [{"type": "text", "text": "a chart"}, png]}]}]});
+        let got = of("anthropic", &result).unwrap();
+        assert_eq!((got.len(), got[0].in_tool_result), (1, true));
+        let gif = json!({"contents": [{"role": "user", "parts": [
+            {"inline_data": {"mime_type": "image/gif", "data": "R0lG"}}]}]});
+        assert!(of("gemini", &gif).unwrap_err().contains("image/gif"));
+        let answered = json!({"contents": [{"role": "user", "parts": [
+            {"functionResponse": {"name": "f", "response": {}}},
+            {"inline_data": {"mime_type": "image/png", "data": "iVBORw=="}}]}]});
+        assert!(of("gemini", &answered).unwrap()[0].in_tool_result);
     }
 }

@@ -26,6 +26,13 @@
 //! (or the `tool_call` fault's `{name, arguments}`); one that ends with results is answered
 //! with `Tool result: <results>`. Requests record the tools they offered (`tools`).
 //!
+//! Gemini: every call carries a `thoughtSignature` bound to the call ([`signatures`]); a request
+//! whose current turn sends a call back without it, or with one the fake did not give, gets
+//! Gemini's 400 (`INVALID_ARGUMENT`); Gemini's documented `skip_thought_signature_validator`
+//! passes. Images: only where each API takes them (OpenAI: user messages; Anthropic: user
+//! turns and `tool_result` content; Gemini: any turn) and of the types it takes; anything else
+//! is the API's 400. Recorded images say whether they came with tool results.
+//!
 //! Besides failures, faults can make the server hostile: `redirect_to` (307 to another host),
 //! `echo_headers` (key headers echoed into error bodies and frames), `endless_line`,
 //! `huge_error_body_bytes`, `huge_reply_bytes`, `endless_stream` (bodies generated as they are
@@ -39,6 +46,7 @@ mod hostile;
 pub mod images;
 mod openai;
 mod reply;
+pub mod signatures;
 mod state;
 mod stream;
 pub mod tools;

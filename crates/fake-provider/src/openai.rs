@@ -179,6 +179,13 @@ impl Wire for OpenAi {
         )
     }
 
+    fn bad_request(&self, message: &str) -> WireError {
+        (
+            StatusCode::BAD_REQUEST,
+            error(message, "invalid_request_error", Some("messages"), None),
+        )
+    }
+
     fn error_body(&self, status: StatusCode) -> Value {
         match status.as_u16() {
             429 => error(

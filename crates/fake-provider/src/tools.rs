@@ -52,7 +52,17 @@ pub fn offered(format: &str, body: &Value) -> Vec<String> {
 pub fn last_results(format: &str, body: &Value) -> Option<String> {
     let texts: Vec<String> = match format {
         "openai" => {
-            let messages = body["messages"].as_array()?;
+            let mut messages: &[Value] = body["messages"].as_array()?;
+            // A tool message takes text only: images a result brought come in a user message
+            // right after the results.
+            if let [before @ .., tool, last] = messages {
+                let images = last["content"]
+                    .as_array()
+                    .is_some_and(|parts| parts.iter().any(|p| p["type"] == "image_url"));
+                if tool["role"] == "tool" && last["role"] == "user" && images {
+                    messages = &messages[..before.len() + 1];
+                }
+            }
             let tail: Vec<&Value> = messages
                 .iter()
                 .rev()

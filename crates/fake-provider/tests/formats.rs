@@ -471,3 +471,121 @@ async fn tools_are_answered_with_a_call_in_each_format_then_the_result_quoted() 
     assert_eq!(answer["stop_reason"], "end_turn");
     assert_eq!(answer["content"][0]["text"], "Tool result: 4C");
 }
+
+/// Gemini's calls carry a thought signature; the follow-up that sends the call back without
+/// it, or with one Gemini did not give, is Gemini's 400, and with it (or the documented
+/// signature for another model's calls) it is answered.
+#[tokio::test]
+async fn gemini_calls_carry_thought_signatures_that_must_come_back() {
+    let s = server().await;
+    let c = Client::new();
+    let url = format!(
+        "{}/v1beta/models/gemini-2.5-flash:generateContent",
+        s.gemini_base()
+    );
+    let tools = json!([{"functionDeclarations": [{"name": "get_weather"}]}]);
+    let ask = json!({"role": "user", "parts": [{"text": "weather in Oslo"}]});
+    let first: Value = c
+        .post(&url)
+        .header("x-goog-api-key", KEY)
+        .json(&json!({"contents": [ask], "tools": tools}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let part = first["candidates"][0]["content"]["parts"][0].clone();
+    let signature = part["thoughtSignature"].as_str().unwrap().to_string();
+    assert_eq!(
+        signature,
+        switchyard_fake_provider::signatures::of("get_weather", &part["functionCall"]["args"])
+    );
+    let follow_up = |model_part: Value| {
+        json!({"tools": tools, "contents": [ask, {"role": "model", "parts": [model_part]},
+            {"role": "user", "parts": [{"functionResponse": {"name": "get_weather",
+                                                             "response": {"result": "4C"}}}]}]})
+    };
+    let send = |body: Value| {
+        c.post(&url)
+            .header("x-goog-api-key", KEY)
+            .json(&body)
+            .send()
+    };
+    let r = send(follow_up(part.clone())).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let answer: Value = r.json().await.unwrap();
+    assert_eq!(
+        answer["candidates"][0]["content"]["parts"][0]["text"],
+        "Tool result: {\"result\":\"4C\"}"
+    );
+    let mut bare = part.clone();
+    bare.as_object_mut().unwrap().remove("thoughtSignature");
+    let r = send(follow_up(bare)).await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["status"], "INVALID_ARGUMENT");
+    let message = e["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("Function call is missing a thought_signature"),
+        "{message}"
+    );
+    let mut forged = part.clone();
+    forged["thoughtSignature"] = json!("Zm9yZ2Vk");
+    let r = send(follow_up(forged)).await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let mut foreign = part;
+    foreign["thoughtSignature"] = json!("skip_thought_signature_validator");
+    assert_eq!(
+        send(follow_up(foreign)).await.unwrap().status(),
+        StatusCode::OK
+    );
+}
+
+/// Images only where each API takes them: an OpenAI `tool` message with an image is OpenAI's
+/// 400; an Anthropic `tool_result` with an image block is read (and recorded as a result's).
+#[tokio::test]
+async fn images_in_tool_results_where_each_api_takes_them() {
+    let s = server().await;
+    let c = Client::new();
+    let png = "iVBORw0KGgo=";
+    let r = c
+        .post(format!("{}/chat/completions", s.openai_base()))
+        .bearer_auth(KEY)
+        .json(&json!({"model": "gpt-4o", "messages": [
+            {"role": "user", "content": "chart?"},
+            {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function",
+                "function": {"name": "chart", "arguments": "{}"}}]},
+            {"role": "tool", "tool_call_id": "c1", "content": [
+                {"type": "image_url", "image_url": {"url": format!("data:image/png;base64,{png}")}}]}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let e: Value = r.json().await.unwrap();
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("role 'tool'"),
+        "{e}"
+    );
+    let r = c
+        .post(format!("{}/v1/messages", s.anthropic_base()))
+        .header("x-api-key", KEY)
+        .header("anthropic-version", "2023-06-01")
+        .json(&json!({"model": "claude-x", "max_tokens": 50, "messages": [
+            {"role": "user", "content": "chart?"},
+            {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "chart", "input": {}}]},
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": [
+                {"type": "text", "text": "the chart"},
+                {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": png}}]}]}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let sent = s.chat_requests().pop().unwrap();
+    assert_eq!(sent.images.len(), 1);
+    assert!(sent.images[0].in_tool_result);
+    assert_eq!(sent.images[0].bytes, 8);
+}

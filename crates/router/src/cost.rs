@@ -124,6 +124,7 @@ mod tests {
                 id: "c1".into(),
                 name: "get_weather".into(),
                 arguments: r#"{"city": "Paris", "units": "metric", "days": 7}"#.into(),
+                signature: None,
             }],
             ..Message::default()
         });

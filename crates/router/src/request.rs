@@ -51,6 +51,11 @@ pub struct ToolCall {
     pub name: String,
     /// The arguments, a JSON object as text (`{}` when the model gave none).
     pub arguments: String,
+    /// Gemini's `thoughtSignature` of the call: opaque, sent back with the call in the next
+    /// request (Gemini 3 refuses a call of its own without it). Never shown as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub signature: Option<String>,
 }
 
 /// An image as the providers take it inline: its media type and its bytes in base64.

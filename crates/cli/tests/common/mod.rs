@@ -90,10 +90,11 @@ pub fn local_provider(db: &Path, openai_base: &str, model: &str) -> String {
     rules.to_string_lossy().into_owned()
 }
 
-/// A `switchyard serve` process on a scratch database, with two providers on the fake server:
-/// `Local` (OpenAI-compatible) serving `gpt-4o-mini` and `Claude` (the Anthropic wire format)
-/// serving `claude-haiku`. Its rules: `code` (code → claude-haiku) and `everything`
-/// (gpt-4o-mini, then claude-haiku). Killed on drop.
+/// A `switchyard serve` process on a scratch database, with three providers on the fake
+/// server: `Local` (OpenAI-compatible) serving `gpt-4o-mini`, `Claude` (the Anthropic wire
+/// format) serving the Claude models (`claude-haiku` among them) and `Gem` (Gemini) serving
+/// the Gemini models (`gemini-flash` among them). Its rules: `code` (code → claude-haiku) and
+/// `everything` (gpt-4o-mini, then claude-haiku). Killed on drop.
 pub struct Served {
     pub child: std::process::Child,
     pub url: String,
@@ -103,6 +104,7 @@ pub struct Served {
 }
 
 pub const ANTHROPIC_KEY: &str = "sk-ant-endpoint-test-key-0123456789";
+pub const GEMINI_KEY: &str = "AIza-endpoint-test-key-0123456789";
 
 pub const ENDPOINT_RULES: &str = r#"
 [[rules]]
@@ -137,6 +139,23 @@ impl Served {
         );
         assert!(out.status.success(), "{}", text(&out));
         let out = switchyard(&db, &["keys", "set", "Claude"], Some(ANTHROPIC_KEY));
+        assert!(out.status.success(), "{}", text(&out));
+        let out = switchyard(
+            &db,
+            &[
+                "providers",
+                "add",
+                "--kind",
+                "gemini",
+                "--name",
+                "Gem",
+                "--base-url",
+                &fake.gemini_base(),
+            ],
+            None,
+        );
+        assert!(out.status.success(), "{}", text(&out));
+        let out = switchyard(&db, &["keys", "set", "Gem"], Some(GEMINI_KEY));
         assert!(out.status.success(), "{}", text(&out));
         // The catalog local_provider wrote, with these rules.
         let written = std::fs::read_to_string(&rules).unwrap();

@@ -22,17 +22,15 @@ fn content(m: &switchyard_router::Message) -> Value {
     if m.images.is_empty() {
         return json!(m.content);
     }
-    let mut blocks: Vec<Value> = m
-        .images
-        .iter()
-        .map(|i| {
-            json!({"type": "image", "source": {"type": "base64", "media_type": i.media_type, "data": i.data}})
-        })
-        .collect();
+    let mut blocks: Vec<Value> = m.images.iter().map(image_block).collect();
     if !m.content.is_empty() {
         blocks.push(json!({"type": "text", "text": m.content}));
     }
     Value::Array(blocks)
+}
+
+fn image_block(i: &switchyard_router::Image) -> Value {
+    json!({"type": "image", "source": {"type": "base64", "media_type": i.media_type, "data": i.data}})
 }
 
 /// An assistant turn's content with its tool calls as `tool_use` blocks after the text.
@@ -58,9 +56,20 @@ fn turns<'a>(turns: impl Iterator<Item = &'a switchyard_router::Message>) -> Vec
     let mut results_open = false;
     for m in turns {
         if is_tool_result(m) {
+            // A result's content is its text, or with images, a text block and image blocks.
+            let result = if m.images.is_empty() {
+                json!(m.content)
+            } else {
+                let mut blocks = Vec::new();
+                if !m.content.is_empty() {
+                    blocks.push(json!({"type": "text", "text": m.content}));
+                }
+                blocks.extend(m.images.iter().map(image_block));
+                Value::Array(blocks)
+            };
             let block = json!({"type": "tool_result",
                                "tool_use_id": anthropic_id(m.tool_call_id.as_deref().unwrap_or_default()),
-                               "content": m.content});
+                               "content": result});
             match messages.last_mut() {
                 Some(last) if results_open => {
                     if let Some(blocks) = last["content"].as_array_mut() {
@@ -255,6 +264,7 @@ impl Decoder for AnthropicDecoder {
                             id: block.id.unwrap_or_default(),
                             name: block.name.unwrap_or_default(),
                             arguments: String::new(),
+                            signature: None,
                         };
                         self.calls.insert(index, (call, block.input));
                     }

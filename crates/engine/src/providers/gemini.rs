@@ -13,23 +13,53 @@ use super::tools::{arguments_object, is_tool_result, name_of_call, stable_id, To
 use super::{split_system, ChatCall, Endpoint};
 use switchyard_router::{ToolCall, Usage};
 
+/// What Gemini documents as the signature of a call it did not make (a conversation begun on
+/// another provider, or a call whose signature was lost): it skips the check Gemini 3 makes
+/// that each step's first call carries the signature Gemini gave it.
+pub const FOREIGN_CALL_SIGNATURE: &str = "skip_thought_signature_validator";
+
 /// A message's parts: its text, then an `inline_data` part per image.
 fn parts(m: &switchyard_router::Message) -> Vec<Value> {
     let mut parts = Vec::new();
     if !m.content.is_empty() || m.images.is_empty() {
         parts.push(json!({"text": m.content}));
     }
-    parts.extend(
-        m.images
-            .iter()
-            .map(|i| json!({"inline_data": {"mime_type": i.media_type, "data": i.data}})),
-    );
+    parts.extend(m.images.iter().map(inline_data));
     parts
+}
+
+fn inline_data(i: &switchyard_router::Image) -> Value {
+    json!({"inline_data": {"mime_type": i.media_type, "data": i.data}})
+}
+
+/// A model turn's calls as `functionCall` parts, each with the thought signature Gemini gave
+/// it; when none has one (the calls were another provider's), the first carries
+/// [`FOREIGN_CALL_SIGNATURE`].
+fn call_parts(calls: &[switchyard_router::ToolCall]) -> Vec<Value> {
+    let foreign = calls.iter().all(|c| c.signature.is_none());
+    calls
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut part =
+                json!({"functionCall": {"name": c.name, "args": arguments_object(&c.arguments)}});
+            let signature = match &c.signature {
+                Some(s) => Some(s.as_str()),
+                None if foreign && i == 0 => Some(FOREIGN_CALL_SIGNATURE),
+                None => None,
+            };
+            if let Some(s) = signature {
+                part["thoughtSignature"] = json!(s);
+            }
+            part
+        })
+        .collect()
 }
 
 /// The contents: an assistant turn's calls as `functionCall` parts after its text, tool
 /// results as `functionResponse` parts of a user turn (one turn for the results of one
-/// assistant turn), named by the call they answer.
+/// assistant turn), named by the call they answer. The images results bring follow the
+/// responses in the same turn, each result's after a line naming its call.
 fn contents<'a>(
     all: &[switchyard_router::Message],
     turns: impl Iterator<Item = &'a switchyard_router::Message>,
@@ -45,13 +75,23 @@ fn contents<'a>(
                 _ => json!({"result": m.content}),
             };
             let part = json!({"functionResponse": {"name": name, "response": response}});
-            match contents.last_mut() {
-                Some(last) if results_open => {
-                    if let Some(parts) = last["parts"].as_array_mut() {
-                        parts.push(part);
-                    }
+            if !results_open {
+                contents.push(json!({"role": "user", "parts": []}));
+            }
+            if let Some(parts) = contents
+                .last_mut()
+                .and_then(|last| last["parts"].as_array_mut())
+            {
+                // The responses first, in order; the images after them.
+                let responses = parts
+                    .iter()
+                    .take_while(|p| p.get("functionResponse").is_some())
+                    .count();
+                parts.insert(responses, part);
+                if !m.images.is_empty() {
+                    parts.push(json!({"text": format!("The images {name} returned:")}));
+                    parts.extend(m.images.iter().map(inline_data));
                 }
-                _ => contents.push(json!({"role": "user", "parts": [part]})),
             }
             results_open = true;
             continue;
@@ -78,9 +118,7 @@ fn contents<'a>(
         } else {
             Vec::new()
         };
-        p.extend(m.tool_calls.iter().map(
-            |c| json!({"functionCall": {"name": c.name, "args": arguments_object(&c.arguments)}}),
-        ));
+        p.extend(call_parts(&m.tool_calls));
         contents.push(json!({"role": role, "parts": p}));
     }
     contents
@@ -202,6 +240,8 @@ struct Content {
 struct Part {
     text: Option<String>,
     function_call: Option<FunctionCall>,
+    /// On a `functionCall` part: to be sent back with the call.
+    thought_signature: Option<String>,
     /// Thought summaries are not the reply.
     #[serde(default)]
     thought: bool,
@@ -283,7 +323,11 @@ impl GeminiDecoder {
             .content
             .iter_mut()
             .flat_map(|c| c.parts.iter_mut());
-        for call in parts.filter_map(|p| p.function_call.take()) {
+        let calls = parts.filter_map(|p| {
+            let call = p.function_call.take()?;
+            Some((call, p.thought_signature.take().filter(|s| !s.is_empty())))
+        });
+        for (call, signature) in calls {
             let arguments = call
                 .args
                 .filter(Value::is_object)
@@ -297,6 +341,7 @@ impl GeminiDecoder {
                 id,
                 name: call.name,
                 arguments,
+                signature,
             }));
         }
     }

@@ -7,6 +7,8 @@ pub mod gemini;
 pub mod limits;
 pub mod openai;
 mod sse;
+#[cfg(test)]
+mod tool_wire_tests;
 pub mod tools;
 pub mod whole;
 

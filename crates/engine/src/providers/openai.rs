@@ -9,13 +9,13 @@ use serde_json::{json, Value};
 use super::error::{stream_kind, ProviderError};
 use super::event::{FinishReason, StreamEvent};
 use super::sse::{parse, Decoder, SseStream};
-use super::tools::{is_tool_result, ToolChoice, Tools};
+use super::tools::{is_tool_result, name_of_call, ToolChoice, Tools};
 use super::{ChatCall, Endpoint};
 use crate::provider::ProviderKind;
-use switchyard_router::{ToolCall, Usage};
+use switchyard_router::{Image, Message, ToolCall, Usage};
 
 pub fn request(endpoint: &Endpoint, call: ChatCall<'_>) -> (String, Value) {
-    let messages: Vec<Value> = call.messages.iter().map(message).collect();
+    let messages = messages(call.messages);
     let mut body = json!({"model": call.model, "messages": messages});
     if let Some(tools) = call.tools {
         add_tools(&mut body, tools);
@@ -35,13 +35,43 @@ pub fn request(endpoint: &Endpoint, call: ChatCall<'_>) -> (String, Value) {
     (format!("{}/chat/completions", endpoint.base_url), body)
 }
 
+/// The messages. A `tool` message takes text only, so the images tool results bring go in a
+/// user message after the run of results (the results of one turn's calls must follow it
+/// together), each call's images after a line naming the call.
+fn messages(all: &[Message]) -> Vec<Value> {
+    let mut out = Vec::with_capacity(all.len());
+    let mut shown: Vec<Value> = Vec::new();
+    for m in all {
+        if !is_tool_result(m) && !shown.is_empty() {
+            out.push(json!({"role": "user", "content": std::mem::take(&mut shown)}));
+        }
+        out.push(message(m));
+        if is_tool_result(m) && !m.images.is_empty() {
+            let id = m.tool_call_id.as_deref().unwrap_or_default();
+            let name = name_of_call(all, id).unwrap_or("the tool");
+            shown.push(json!({"type": "text",
+                              "text": format!("The images {name} returned (call {id}):")}));
+            shown.extend(m.images.iter().map(image_part));
+        }
+    }
+    if !shown.is_empty() {
+        out.push(json!({"role": "user", "content": shown}));
+    }
+    out
+}
+
 /// One message: a tool's result as a `tool` message, an assistant turn with its `tool_calls`.
-fn message(m: &switchyard_router::Message) -> Value {
+fn message(m: &Message) -> Value {
     if is_tool_result(m) {
+        let content = if m.content.is_empty() && !m.images.is_empty() {
+            "The result is the images in the next message."
+        } else {
+            m.content.as_str()
+        };
         return json!({
             "role": "tool",
             "tool_call_id": m.tool_call_id.as_deref().unwrap_or_default(),
-            "content": m.content,
+            "content": content,
         });
     }
     let mut v = json!({"role": m.role, "content": content(m)});
@@ -86,7 +116,7 @@ fn add_tools(body: &mut Value, tools: &Tools) {
 
 /// A message's content: its text, or with images, a text part and an `image_url` part per
 /// image carrying a `data:` URL.
-fn content(m: &switchyard_router::Message) -> Value {
+fn content(m: &Message) -> Value {
     if m.images.is_empty() {
         return json!(m.content);
     }
@@ -94,10 +124,13 @@ fn content(m: &switchyard_router::Message) -> Value {
     if !m.content.is_empty() {
         parts.push(json!({"type": "text", "text": m.content}));
     }
-    parts.extend(m.images.iter().map(|i| {
-        json!({"type": "image_url", "image_url": {"url": format!("data:{};base64,{}", i.media_type, i.data)}})
-    }));
+    parts.extend(m.images.iter().map(image_part));
     Value::Array(parts)
+}
+
+fn image_part(i: &Image) -> Value {
+    json!({"type": "image_url",
+           "image_url": {"url": format!("data:{};base64,{}", i.media_type, i.data)}})
 }
 
 #[derive(Deserialize)]

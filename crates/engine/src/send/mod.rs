@@ -443,11 +443,12 @@ impl Engine {
         if !completion
             .messages
             .iter()
-            .any(|m| m.role == "user" && !m.content.trim().is_empty())
+            .any(|m| m.role == "user" && (!m.content.trim().is_empty() || !m.images.is_empty()))
         {
             return Err(EngineError::Invalid {
                 field: "messages".into(),
-                message: "The request has no user message with text: an empty prompt is not sent."
+                message: "The request has no user message with text or an image: an empty prompt \
+                          is not sent."
                     .into(),
             });
         }
@@ -467,6 +468,13 @@ impl Engine {
             &routing,
             &providers,
             tools,
+        )?;
+        // The chosen provider's limits on images, as for the chat.
+        check_limits(
+            &decision,
+            &completion.messages,
+            &routing.catalog,
+            &providers,
         )?;
         Ok(Routed {
             messages: completion.messages,
@@ -1072,12 +1080,22 @@ pub fn route_offering(
     ));
     request.count_openai_tokens();
     let mut decision = decide(&request, &routing.rules, &routing.catalog).map_err(|e| {
-        if tools && matches!(e, switchyard_router::RouteError::NoModelFits { .. }) {
+        let no_fit = matches!(e, switchyard_router::RouteError::NoModelFits { .. });
+        if no_fit && tools {
             return EngineError::Invalid {
                 field: "tools".into(),
                 message: "No model that calls tools can answer now: none in the catalog is \
                           enabled, callable and marked as calling tools. Mark the ones that do \
                           (Rules → Model catalog → Tools), or send the request without tools."
+                    .into(),
+            };
+        }
+        if no_fit && images > 0 {
+            return EngineError::Invalid {
+                field: "images".into(),
+                message: "No model that reads images can answer now: none in the catalog is \
+                          enabled, callable and marked as reading images. Mark the ones that do \
+                          (Rules → Model catalog → Images), or send the request without images."
                     .into(),
             };
         }
@@ -1178,6 +1196,30 @@ mod tests {
         let e = route_offering(&prompt, "auto", Pick::Request, &none, &[], true).unwrap_err();
         assert_eq!(e.field(), Some("tools"));
         assert!(e.to_string().contains("No model that calls tools"), "{e}");
+    }
+
+    #[test]
+    fn images_with_no_model_that_reads_them_are_a_refusal_of_the_input() {
+        let mut prompt = ask("What is in this picture?");
+        prompt[0].images.push(switchyard_router::Image {
+            name: "messages[0].content[1]".into(),
+            media_type: "image/png".into(),
+            data: "iVBORw0KGgo=".into(),
+        });
+        let d = route_offering(&prompt, "auto", Pick::Request, &routing(), &[], false).unwrap();
+        assert!(routing().catalog.get(&d.model).unwrap().vision);
+        let mut catalog = RoutingConfig::bundled().catalog;
+        for m in &mut catalog.models {
+            m.vision = false;
+        }
+        let none = Routing::new(
+            CompiledRules::new(presets::smart_router()).unwrap(),
+            catalog,
+        );
+        let e = route_offering(&prompt, "auto", Pick::Request, &none, &[], false).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidInput);
+        assert_eq!(e.field(), Some("images"));
+        assert!(e.to_string().contains("No model that reads images"), "{e}");
     }
 
     #[test]

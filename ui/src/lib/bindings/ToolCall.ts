@@ -11,4 +11,9 @@ id: string, name: string,
 /**
  * The arguments, a JSON object as text (`{}` when the model gave none).
  */
-arguments: string, };
+arguments: string, 
+/**
+ * Gemini's `thoughtSignature` of the call: opaque, sent back with the call in the next
+ * request (Gemini 3 refuses a call of its own without it). Never shown as text.
+ */
+signature?: string, };
