@@ -92,8 +92,11 @@ pub struct FactorWeights {
     pub size: f64,
     /// Per distinct step beyond the first, up to four.
     pub steps: f64,
-    /// Per number beyond the second, up to eight: each quantity of a word problem is a step of
-    /// its solution.
+    /// Per doubling of the quantities (numbers, and number words such as "twice" or "five")
+    /// past two, up to five doublings (3 quantities: 0.42, 5: 1, 11: 2, 23: 3): each quantity
+    /// of a word problem is a step of its solution, and a computation asked of an exam question
+    /// is where a weak model slips. A log scale, because the first quantities say the most and
+    /// the twentieth adds little.
     pub quantities: f64,
     /// Per distinct ask for a justified answer ("prove", "explain why", "step by step",
     /// "compare", "optimal"), up to three.
@@ -128,10 +131,10 @@ impl Default for FactorWeights {
             code: 0.5,
             size: 0.45,
             steps: 0.1,
-            quantities: 0.25,
+            quantities: 0.75,
             reasoning: 0.8,
             requirements: 0.15,
-            long_words: 2.0,
+            long_words: 0.5,
             code_structure: 0.25,
             short_answer: -0.75,
             multiple_choice: -0.5,
@@ -230,7 +233,9 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
         .log2()
         .clamp(0.0, 6.0);
     let extra_steps = f.steps.saturating_sub(1).min(4);
-    let quantities = f.numbers.saturating_sub(2).min(8);
+    let quantities = (f64::from(f.numbers.saturating_add(f.number_words).saturating_add(1)) / 3.0)
+        .log2()
+        .clamp(0.0, 5.0);
     let asks = f.reasoning_asks.len().min(3) as f64;
     let requirements = f.requirements.saturating_sub(1).min(5);
     let long_share = if f.words == 0 {
@@ -310,9 +315,12 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
         ),
         factor(
             "quantities",
-            format!("{} numbers", f.numbers),
+            format!(
+                "{} numbers and {} number words, {quantities:.2} doublings past two",
+                f.numbers, f.number_words
+            ),
             w.quantities,
-            f64::from(quantities),
+            quantities,
         ),
         factor(
             "reasoning",
@@ -483,6 +491,15 @@ mod tests {
             ..base.clone()
         };
         assert!(score(&more_quantities, Task::Math, 1, 40).score > plain);
+        // Quantities written as words count as the digits do.
+        let in_words = Features {
+            number_words: 5,
+            ..base.clone()
+        };
+        assert_eq!(
+            score(&in_words, Task::Math, 1, 40).score,
+            score(&more_quantities, Task::Math, 1, 40).score
+        );
         let asks_proof = Features {
             reasoning_asks: vec!["prove".into()],
             ..base.clone()
