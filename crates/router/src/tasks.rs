@@ -127,15 +127,18 @@ const MIN_BOOSTED_WEIGHT: f64 = 1.0;
 /// one topic (a job advert full of programming terms) must not outvote the ask.
 const MATERIAL_CAP: f64 = 1.5;
 
-/// The least score keywords alone must reach to name a task; below it the default task
-/// answers. One weak word ("series", "express") is a topic, not an ask: "Think of some series I
-/// would enjoy" is not math. Evidence from the text's shape (notation, numbers, code) counts
-/// at any score: "What's 15% of 80?" is math.
+/// The least score keywords alone must reach to name a task in a text without numbers; below
+/// it the default task answers. One weak word ("series", "express") is a topic, not an ask:
+/// "Think of some series I would enjoy" is not math. Evidence from the text's shape (notation,
+/// code) counts at any score, and so does a weak word beside numbers: "Jack has 8 pens and
+/// gives away 3. How many are left?" is math.
 const MIN_KEYWORD_EVIDENCE: f64 = 1.0;
 
-/// Whether `score` rests on a few weak keywords only (see [`MIN_KEYWORD_EVIDENCE`]).
-fn topic_only(score: &TaskScore) -> bool {
-    score.score < MIN_KEYWORD_EVIDENCE
+/// Whether `score` rests on a few weak keywords only, in a text with no numbers (see
+/// [`MIN_KEYWORD_EVIDENCE`]).
+fn topic_only(score: &TaskScore, numbers: u32) -> bool {
+    numbers == 0
+        && score.score < MIN_KEYWORD_EVIDENCE
         && score
             .evidence
             .iter()
@@ -385,7 +388,9 @@ impl Detector {
         });
         let (task, forced_by_tag) = match tagged {
             Some((task, tag)) => (task, Some(format!("#{tag}"))),
-            None if scores[0].score > 0.0 && !topic_only(&scores[0]) => (scores[0].task, None),
+            None if scores[0].score > 0.0 && !topic_only(&scores[0], shape.numbers) => {
+                (scores[0].task, None)
+            }
             None => (self.default_task, None),
         };
         let detection = TaskDetection {
@@ -908,6 +913,13 @@ mod generalizes {
             let (d, _) = detect(prompt);
             assert_eq!(d.task, Task::Writing, "{prompt}: {:?}", d.scores[0]);
         }
+        // A weak word beside numbers still counts.
+        assert_eq!(
+            detect("Jack has 8 pens and gives away 3. How many are left?")
+                .0
+                .task,
+            Task::Math
+        );
         // Shape evidence counts at any score.
         assert_eq!(detect("What's 15% of 80?").0.task, Task::Math);
     }
