@@ -518,6 +518,28 @@ mod tests {
     }
 
     #[test]
+    fn quantities_count_per_doubling_past_two() {
+        let q = |numbers: u32, number_words: u32| {
+            let f = Features {
+                numbers,
+                number_words,
+                ..Features::default()
+            };
+            let c = score(&f, Task::Math, 1, 40);
+            let factor = c.factors.iter().find(|f| f.name == "quantities").unwrap();
+            factor.value
+        };
+        assert_eq!(q(0, 0), 0.0);
+        assert_eq!(q(2, 0), 0.0);
+        assert!((q(5, 0) - 1.0).abs() < 1e-9);
+        assert!((q(3, 2) - 1.0).abs() < 1e-9);
+        assert!((q(11, 0) - 2.0).abs() < 1e-9);
+        // Each doubling adds the same, so the twentieth number adds less than the third.
+        assert!(q(3, 0) - q(2, 0) > q(20, 0) - q(19, 0));
+        assert_eq!(q(10_000, 0), 5.0);
+    }
+
+    #[test]
     fn a_short_chat_is_trivial_and_hard_tasks_rank_higher() {
         let f = Features::default();
         let chat = score(&f, Task::Writing, 1, 10);
