@@ -395,15 +395,19 @@ mod tests {
             let accuracy = report.correct as f64 / rows.len() as f64;
             assert!(accuracy >= 0.82, "{name}: accuracy {accuracy}");
 
-            let name = format!("quality-alpaca-{part}.jsonl");
-            let rows: Vec<QualityRow> = read_rows(&dev_set(&name)).unwrap();
-            assert!(rows.len() >= 350, "{name}: {} rows", rows.len());
-            let (apgr, length) = apgr_pair(&rows, &rules, &catalog).unwrap();
-            let (apgr, length) = (apgr.unwrap(), length.unwrap());
-            assert!(
-                apgr > length,
-                "{name}: APGR {apgr} does not beat prompt length ({length})"
-            );
+            // Open instructions, exam questions with real outcomes, and word problems labelled
+            // by their solutions' steps: the score has to beat length on each kind.
+            for (set, least) in [("alpaca", 350), ("exam", 1000), ("gsmtrain", 700)] {
+                let name = format!("quality-{set}-{part}.jsonl");
+                let rows: Vec<QualityRow> = read_rows(&dev_set(&name)).unwrap();
+                assert!(rows.len() >= least, "{name}: {} rows", rows.len());
+                let (apgr, length) = apgr_pair(&rows, &rules, &catalog).unwrap();
+                let (apgr, length) = (apgr.unwrap(), length.unwrap());
+                assert!(
+                    apgr > length,
+                    "{name}: APGR {apgr} does not beat prompt length ({length})"
+                );
+            }
         }
     }
 }

@@ -92,8 +92,11 @@ pub struct FactorWeights {
     pub size: f64,
     /// Per distinct step beyond the first, up to four.
     pub steps: f64,
-    /// Per number beyond the second, up to eight: each quantity of a word problem is a step of
-    /// its solution.
+    /// Per doubling of the quantities (numbers, and number words such as "twice" or "five")
+    /// past two, up to five doublings (3 quantities: 0.42, 5: 1, 11: 2, 23: 3): each quantity
+    /// of a word problem is a step of its solution, and a computation asked of an exam question
+    /// is where a weak model slips. A log scale, because the first quantities say the most and
+    /// the twentieth adds little.
     pub quantities: f64,
     /// Per distinct ask for a justified answer ("prove", "explain why", "step by step",
     /// "compare", "optimal"), up to three.
@@ -128,10 +131,10 @@ impl Default for FactorWeights {
             code: 0.5,
             size: 0.45,
             steps: 0.1,
-            quantities: 0.25,
+            quantities: 0.75,
             reasoning: 0.8,
             requirements: 0.15,
-            long_words: 2.0,
+            long_words: 0.5,
             code_structure: 0.25,
             short_answer: -0.75,
             multiple_choice: -0.5,
@@ -178,8 +181,11 @@ impl Default for ComplexityConfig {
                     weight: demand(task),
                 })
                 .collect(),
+            // The trivial tier's bound keeps the development sets' share of trivial
+            // requests where it was before the quantities went to a log scale and technical
+            // vocabulary lost weight (about one in seven of MT-Bench's questions).
             tiers: TierThresholds {
-                simple: 1.0,
+                simple: 0.75,
                 moderate: 2.0,
                 complex: 3.0,
             },
@@ -230,7 +236,9 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
         .log2()
         .clamp(0.0, 6.0);
     let extra_steps = f.steps.saturating_sub(1).min(4);
-    let quantities = f.numbers.saturating_sub(2).min(8);
+    let quantities = (f64::from(f.numbers.saturating_add(f.number_words).saturating_add(1)) / 3.0)
+        .log2()
+        .clamp(0.0, 5.0);
     let asks = f.reasoning_asks.len().min(3) as f64;
     let requirements = f.requirements.saturating_sub(1).min(5);
     let long_share = if f.words == 0 {
@@ -310,9 +318,12 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
         ),
         factor(
             "quantities",
-            format!("{} numbers", f.numbers),
+            format!(
+                "{} numbers and {} number words, {quantities:.2} doublings past two",
+                f.numbers, f.number_words
+            ),
             w.quantities,
-            f64::from(quantities),
+            quantities,
         ),
         factor(
             "reasoning",
@@ -483,6 +494,15 @@ mod tests {
             ..base.clone()
         };
         assert!(score(&more_quantities, Task::Math, 1, 40).score > plain);
+        // Quantities written as words count as the digits do.
+        let in_words = Features {
+            number_words: 5,
+            ..base.clone()
+        };
+        assert_eq!(
+            score(&in_words, Task::Math, 1, 40).score,
+            score(&more_quantities, Task::Math, 1, 40).score
+        );
         let asks_proof = Features {
             reasoning_asks: vec!["prove".into()],
             ..base.clone()
@@ -495,6 +515,28 @@ mod tests {
         assert!(score(&short, Task::Math, 1, 40).score < plain);
         // A longer prompt counts, but only as one factor among several.
         assert!(score(&base, Task::Math, 1, 160).score > plain);
+    }
+
+    #[test]
+    fn quantities_count_per_doubling_past_two() {
+        let q = |numbers: u32, number_words: u32| {
+            let f = Features {
+                numbers,
+                number_words,
+                ..Features::default()
+            };
+            let c = score(&f, Task::Math, 1, 40);
+            let factor = c.factors.iter().find(|f| f.name == "quantities").unwrap();
+            factor.value
+        };
+        assert_eq!(q(0, 0), 0.0);
+        assert_eq!(q(2, 0), 0.0);
+        assert!((q(5, 0) - 1.0).abs() < 1e-9);
+        assert!((q(3, 2) - 1.0).abs() < 1e-9);
+        assert!((q(11, 0) - 2.0).abs() < 1e-9);
+        // Each doubling adds the same, so the twentieth number adds less than the third.
+        assert!(q(3, 0) - q(2, 0) > q(20, 0) - q(19, 0));
+        assert_eq!(q(10_000, 0), 5.0);
     }
 
     #[test]

@@ -335,6 +335,16 @@ pub const REQUIREMENTS: &[&str] = &[
     "assuming", "given that", "such that", "if and only if", "consistent",
 ];
 
+/// Quantities written as words ("twice", "a third", "five", "a dozen", "percent"): the
+/// complexity's quantities factor counts each distinct one beside the numbers written in digits.
+/// "one" is left out: it is a pronoun more often than a quantity.
+#[rustfmt::skip]
+pub const NUMBER_WORDS: &[&str] = &[
+    "half", "twice", "double", "triple", "thrice", "quarter", "third", "two", "three", "four",
+    "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen", "twenty",
+    "thirty", "forty", "fifty", "hundred", "thousand", "dozen", "percent",
+];
+
 /// Asks for a short answer: a weak model answers these as well as a strong one.
 #[rustfmt::skip]
 pub const SHORT_ANSWER: &[&str] = &[

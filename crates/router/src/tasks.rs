@@ -61,6 +61,8 @@ pub struct Features {
     pub short_answer: bool,
     /// Words of ten letters or more: a proxy for technical vocabulary.
     pub long_words: u32,
+    /// Distinct quantities written as words ("twice", "three", "a dozen", "percent").
+    pub number_words: u32,
     /// Lettered options after a question: a multiple-choice question.
     pub options: u32,
     /// A multiple-choice question turned around ("which is NOT", "EXCEPT") or with numbered
@@ -95,6 +97,7 @@ enum Kind {
     ReasoningAsk,
     Requirement,
     ShortAnswer,
+    NumberWord,
 }
 
 /// The detector's lists compiled into one automaton.
@@ -123,6 +126,24 @@ const MIN_BOOSTED_WEIGHT: f64 = 1.0;
 /// The most the material's keywords add to one task: they tell its topic, and a long text on
 /// one topic (a job advert full of programming terms) must not outvote the ask.
 const MATERIAL_CAP: f64 = 1.5;
+
+/// The least score keywords alone must reach to name a task in a text without numbers; below
+/// it the default task answers. One weak word ("series", "express") is a topic, not an ask:
+/// "Think of some series I would enjoy" is not math. Evidence from the text's shape (notation,
+/// code) counts at any score, and so does a weak word beside numbers: "Jack has 8 pens and
+/// gives away 3. How many are left?" is math.
+const MIN_KEYWORD_EVIDENCE: f64 = 1.0;
+
+/// Whether `score` rests on a few weak keywords only, in a text with no numbers (see
+/// [`MIN_KEYWORD_EVIDENCE`]).
+fn topic_only(score: &TaskScore, numbers: u32) -> bool {
+    numbers == 0
+        && score.score < MIN_KEYWORD_EVIDENCE
+        && score
+            .evidence
+            .iter()
+            .all(|e| e.signal.starts_with("keyword"))
+}
 
 /// Tags kept per message; more are ignored so a hostile prompt cannot grow the trace.
 const MAX_TAGS: usize = 16;
@@ -166,6 +187,9 @@ impl Detector {
         }
         for word in keywords::SHORT_ANSWER {
             add(word, Kind::ShortAnswer);
+        }
+        for word in keywords::NUMBER_WORDS {
+            add(word, Kind::NumberWord);
         }
         for word in keywords::FOREIGN_FUNCTION_WORDS {
             add(word, Kind::Foreign);
@@ -332,6 +356,7 @@ impl Detector {
                     Kind::ReasoningAsk => features.reasoning_asks.push(self.phrases[i].clone()),
                     Kind::Requirement => features.requirements += 1,
                     Kind::ShortAnswer => features.short_answer = true,
+                    Kind::NumberWord => features.number_words += 1,
                     Kind::Foreign => {}
                 }
             }
@@ -363,7 +388,9 @@ impl Detector {
         });
         let (task, forced_by_tag) = match tagged {
             Some((task, tag)) => (task, Some(format!("#{tag}"))),
-            None if scores[0].score > 0.0 => (scores[0].task, None),
+            None if scores[0].score > 0.0 && !topic_only(&scores[0], shape.numbers) => {
+                (scores[0].task, None)
+            }
             None => (self.default_task, None),
         };
         let detection = TaskDetection {
@@ -470,8 +497,17 @@ impl Detector {
         }
         if shape.math_marks > 0 {
             let share = f64::from(shape.math_marks.min(4)) / 4.0;
+            // Notation sits among the numbers: when the numbers are the material's (a date and
+            // a price in an email, quantities in a recipe), so is the notation ("05/12", "2 x
+            // 5 oz"), and it counts at the material's share as they do.
+            let in_material = if shape.numbers == 0 {
+                0.0
+            } else {
+                f64::from(shape.material_numbers) / f64::from(shape.numbers)
+            };
+            let material = 1.0 - in_material * (1.0 - self.material_share);
             let detail = format!("{} operators, symbols or LaTeX commands", shape.math_marks);
-            let weight = w.math_notation * share;
+            let weight = w.math_notation * share * material;
             add(Task::Math, "math notation", detail, weight);
         }
         // Numbers in the material handed over (prices in a review, dates in an email) are
@@ -859,5 +895,58 @@ mod generalizes {
                 "Traduisez en anglais s'il vous plaît: nous sommes très contents de vous voir.",
             ],
         );
+    }
+
+    fn detect(text: &str) -> (TaskDetection, Features) {
+        Detector::new(&DetectorConfig::default())
+            .unwrap()
+            .detect(text, &Folded::new(text))
+    }
+
+    #[test]
+    fn one_weak_topic_word_names_no_task() {
+        // "series" and "express" are math words, but alone they are the topic of another ask.
+        for prompt in [
+            "Think of some series or movies that would be enjoyable for someone who liked the given series.\n\nSquid Game",
+            "Give me a phrase that I can use to express I am very happy.",
+        ] {
+            let (d, _) = detect(prompt);
+            assert_eq!(d.task, Task::Writing, "{prompt}: {:?}", d.scores[0]);
+        }
+        // A weak word beside numbers still counts.
+        assert_eq!(
+            detect("Jack has 8 pens and gives away 3. How many are left?")
+                .0
+                .task,
+            Task::Math
+        );
+        // Shape evidence counts at any score.
+        assert_eq!(detect("What's 15% of 80?").0.task, Task::Math);
+    }
+
+    #[test]
+    fn notation_among_the_materials_numbers_counts_at_its_share() {
+        // Dates, times and prices in an email to classify are its content, not math.
+        let email = "Tell me if the following email is a promotion email.\n\nSubject: A $3.50 transaction was made on your account\nContent:\nThe transaction exceeded $0.00.\nAmount: $3.50\nDate\n05/12/2021\nTime\n03:29 PM ET";
+        let (d, _) = detect(email);
+        assert_eq!(d.task, Task::Classification, "{:?}", &d.scores[..2]);
+        let notation = |d: &TaskDetection| {
+            d.scores
+                .iter()
+                .flat_map(|s| &s.evidence)
+                .find(|e| e.signal == "math notation")
+                .map(|e| e.weight)
+        };
+        // The same notation in the ask itself counts in full.
+        let ask = detect("Compute 05/12 + 3*7 - 2^5 and 8/4.").0;
+        assert!(notation(&ask).unwrap() > notation(&d).unwrap());
+    }
+
+    #[test]
+    fn quantities_written_as_words_are_counted() {
+        let (_, f) = detect("Mia is twice as old as Leo. In five years she will be three times his age plus a dozen.");
+        assert_eq!(f.number_words, 4);
+        let (_, f) = detect("Write one short poem about the sea.");
+        assert_eq!(f.number_words, 0);
     }
 }

@@ -18,8 +18,11 @@ size: number,
  */
 steps: number, 
 /**
- * Per number beyond the second, up to eight: each quantity of a word problem is a step of
- * its solution.
+ * Per doubling of the quantities (numbers, and number words such as "twice" or "five")
+ * past two, up to five doublings (3 quantities: 0.42, 5: 1, 11: 2, 23: 3): each quantity
+ * of a word problem is a step of its solution, and a computation asked of an exam question
+ * is where a weak model slips. A log scale, because the first quantities say the most and
+ * the twentieth adds little.
  */
 quantities: number, 
 /**

@@ -37,6 +37,10 @@ short_answer: boolean,
  */
 long_words: number, 
 /**
+ * Distinct quantities written as words ("twice", "three", "a dozen", "percent").
+ */
+number_words: number, 
+/**
  * Lettered options after a question: a multiple-choice question.
  */
 options: number, 
