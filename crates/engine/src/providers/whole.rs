@@ -179,6 +179,7 @@ mod tests {
             id: id.into(),
             name: name.into(),
             arguments: arguments.into(),
+            ..ToolCall::default()
         })
     }
 
@@ -241,13 +242,19 @@ mod tests {
     #[test]
     fn a_gemini_answer_is_one_frame_of_its_stream() {
         let body = json!({"candidates": [{"content": {"role": "model", "parts": [
-                {"text": "Hello"}, {"functionCall": {"name": "f", "args": {"a": 1}}}]},
+                {"text": "Hello"},
+                {"functionCall": {"name": "f", "args": {"a": 1}}, "thoughtSignature": "c2ln"}]},
             "finishReason": "STOP"}],
             "usageMetadata": {"promptTokenCount": 3, "candidatesTokenCount": 2}});
         let events = decode(ProviderKind::Gemini, body.to_string().as_bytes()).unwrap();
         assert_eq!(events[0], StreamEvent::Text("Hello".into()));
         assert!(
             matches!(&events[1], StreamEvent::ToolCall(c) if c.name == "f" && c.arguments == "{\"a\":1}")
+        );
+        // The signature Gemini needs back with the call is kept, as from a stream.
+        assert!(
+            matches!(&events[1], StreamEvent::ToolCall(c) if c.signature.as_deref() == Some("c2ln")),
+            "{events:?}"
         );
         assert!(events.contains(&StreamEvent::Finish(FinishReason::ToolCalls)));
     }
