@@ -7,7 +7,7 @@ use ts_rs::TS;
 
 use crate::detector::{DetectorConfig, ShapeWeights};
 use crate::keywords;
-use crate::phrases::{leads_clause, Folded, PhraseMatcher};
+use crate::phrases::{leads_clause, PhraseMatcher};
 use crate::shape::{shape_of, Shape};
 use crate::task::Task;
 
@@ -207,7 +207,7 @@ impl Detector {
         if tasks.forced_by_tag.is_some() {
             return;
         }
-        let (read, _) = self.detect(system, &Folded::new(system));
+        let (read, _) = self.detect(system);
         let mut any = false;
         for s in read.scores.into_iter().filter(|s| s.score > 0.0) {
             if let Some(t) = tasks.scores.iter_mut().find(|t| t.task == s.task) {
@@ -231,8 +231,8 @@ impl Detector {
         }
     }
 
-    /// Scores every task for `text` (`folded` is the same text, folded) and reads its features.
-    pub fn detect(&self, text: &str, folded: &Folded) -> (TaskDetection, Features) {
+    /// Scores every task for `text` and reads its features.
+    pub fn detect(&self, text: &str) -> (TaskDetection, Features) {
         let shape = shape_of(text);
         let mut scores: Vec<TaskScore> = Task::ALL
             .into_iter()
@@ -271,7 +271,7 @@ impl Detector {
         let mut foreign_words = 0u32;
         let bytes = text.as_bytes();
         let (material_start, material_end) = shape.material.unwrap_or((usize::MAX, usize::MAX));
-        self.matcher.for_each(folded, |i, start| {
+        self.matcher.for_each(text, |i, start| {
             if self.foreign[i] {
                 foreign_words += 1;
             }
@@ -602,7 +602,7 @@ mod tests {
     fn detect(text: &str) -> (TaskDetection, Features) {
         Detector::new(&DetectorConfig::default())
             .unwrap()
-            .detect(text, &Folded::new(text))
+            .detect(text)
     }
 
     #[test]
@@ -693,7 +693,7 @@ mod generalizes {
     fn task(text: &str) -> Task {
         Detector::new(&DetectorConfig::default())
             .unwrap()
-            .detect(text, &Folded::new(text))
+            .detect(text)
             .0
             .task
     }
