@@ -8,6 +8,8 @@
 //! each lane reports the matches that begin in it, reading on into the next lane as far as
 //! the longest phrase needs, and the matches are then put back in the order one walk finds
 //! them.
+use std::cell::Cell;
+
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind};
@@ -16,6 +18,12 @@ use aho_corasick::{Anchored, MatchKind};
 const LANES: usize = 4;
 /// Texts shorter than this many bytes per lane are walked in one lane.
 const MIN_LANE: usize = 128;
+
+type Found = [Vec<(usize, usize, usize)>; LANES];
+
+thread_local! {
+    static FOUND: Cell<Found> = Cell::new(Default::default());
+}
 
 /// Bytes that continue a word. Non-ASCII bytes count as word bytes so "café" is not "caf".
 pub fn is_word_byte(b: u8) -> bool {
@@ -92,8 +100,9 @@ impl PhraseMatcher {
     /// ones included, in the order they end (and, ending together, the longest first).
     pub fn for_each(&self, text: &str, mut hit: impl FnMut(usize, usize)) {
         let bytes = text.as_bytes();
-        // Per lane, (end, start, pattern) in the order the lane finds them.
-        let mut found: [Vec<(usize, usize, usize)>; LANES] = Default::default();
+        // Per lane, (end, start, pattern) in the order the lane finds them: buffers kept per
+        // thread, so a decision allocates none.
+        let mut found = FOUND.take();
         let lanes = if bytes.len() >= LANES * MIN_LANE {
             LANES
         } else {
@@ -145,6 +154,8 @@ impl PhraseMatcher {
         for &(_, start, pid) in all.iter() {
             hit(self.patterns[pid].index, start);
         }
+        all.clear();
+        FOUND.set(found);
     }
 
     /// Reads the lane's next byte and notes the whole-word matches that end there and begin in

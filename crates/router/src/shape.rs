@@ -1,5 +1,6 @@
 //! What the text looks like, apart from its words: code, stack traces, math notation, the
-//! script it is written in, questions and enumerated steps. One pass over bytes, one over lines.
+//! script it is written in, questions and enumerated steps. One pass over the bytes, which
+//! reads each line as it reaches the line's end.
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -174,17 +175,29 @@ const CODE_LINE_STARTS: &[&str] = &[
     "/*",
 ];
 
+/// The first bytes of [`CODE_LINE_STARTS`].
+const CODE_LINE_FIRST: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < CODE_LINE_STARTS.len() {
+        t[CODE_LINE_STARTS[i].as_bytes()[0] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 fn is_code_line(line: &str) -> bool {
     let t = line.trim_ascii();
     if t.len() < 2 {
         return false;
     }
     // Most prose lines start with a capital or a letter no code start begins with: check the
-    // first byte before comparing whole prefixes.
+    // first byte against a table before comparing whole prefixes.
     let first = t.as_bytes()[0];
-    if CODE_LINE_STARTS
-        .iter()
-        .any(|s| s.as_bytes()[0] == first && t.starts_with(s))
+    if CODE_LINE_FIRST[usize::from(first)]
+        && CODE_LINE_STARTS
+            .iter()
+            .any(|s| s.as_bytes()[0] == first && t.starts_with(s))
     {
         return true;
     }
@@ -415,6 +428,8 @@ pub fn shape_of(text: &str) -> Shape {
     }
 
     let mut line_start = true;
+    let mut line_begin = 0;
+    let mut lines = Lines::default();
     let mut prev_question = false;
     let mut ascii_letters = 0u32;
     let mut script_counts: [(Option<&'static str>, u32); 4] = [(None, 0); 4];
@@ -544,35 +559,64 @@ pub fn shape_of(text: &str) -> Shape {
         prev_question = b == b'?';
         if b == b'\n' {
             line_start = true;
+            // The line just ended, without its "\r\n" or "\n", as `str::lines` gives it.
+            let line = &text[line_begin..i];
+            lines.read(line.strip_suffix('\r').unwrap_or(line), &mut s);
+            line_begin = i + 1;
         } else if !(line_start && (b == b' ' || b == b'\t')) {
             line_start = false;
         }
         i += 1;
     }
 
-    let mut frames = 0u32;
-    // The indentation of the line that opened the current block, while in one.
-    let mut block: Option<usize> = None;
-    for line in text.lines() {
+    if line_begin < bytes.len() {
+        lines.read(&text[line_begin..], &mut s);
+    }
+    if lines.frames >= 2 {
+        s.stack_trace.get_or_insert("stack frames");
+    }
+
+    let (script, count) = script_counts
+        .iter()
+        .copied()
+        .max_by_key(|&(_, n)| n)
+        .unwrap_or((None, 0));
+    if count >= 3 && count >= ascii_letters / 2 {
+        s.other_script = script;
+    }
+    s
+}
+
+/// The checks made line by line, as the byte loop of [`shape_of`] reaches each line's end.
+#[derive(Default)]
+struct Lines {
+    /// Lines of a Java or JavaScript stack trace ("    at Foo.bar(Foo.java:12)").
+    frames: u32,
+    /// The indentation of the line that opened the current block, while in one.
+    block: Option<usize>,
+}
+
+impl Lines {
+    fn read(&mut self, line: &str, s: &mut Shape) {
         let t = line.trim_ascii_start();
         let indent = line.len() - t.len();
         if t.is_empty() {
-            continue;
+            return;
         }
-        if let Some(open) = block {
+        if let Some(open) = self.block {
             if indent > open {
                 s.indented_lines += 1;
             } else {
-                block = None;
+                self.block = None;
             }
         }
         let t_end = t.trim_ascii_end();
         if t_end.ends_with(':') || t_end.ends_with('{') {
-            block = Some(indent);
+            self.block = Some(indent);
         }
         if t.starts_with("```") || t.starts_with("~~~") {
             s.code_fences += 1;
-            continue;
+            return;
         }
         // SIMD searches for the bytes the checks below need, so a line of prose costs little.
         let b = t_end.as_bytes();
@@ -607,24 +651,11 @@ pub fn shape_of(text: &str) -> Shape {
         }
         if indent > 0 && t.starts_with("at ") && t.contains(['(', ':']) {
             // "    at Foo.bar(Foo.java:12)": a frame of a Java or JavaScript stack trace.
-            frames += 1;
+            self.frames += 1;
         } else if signature || is_code_line(line) {
             s.source_lines += 1;
         }
     }
-    if frames >= 2 {
-        s.stack_trace.get_or_insert("stack frames");
-    }
-
-    let (script, count) = script_counts
-        .iter()
-        .copied()
-        .max_by_key(|&(_, n)| n)
-        .unwrap_or((None, 0));
-    if count >= 3 && count >= ascii_letters / 2 {
-        s.other_script = script;
-    }
-    s
 }
 
 fn tally(counts: &mut [(Option<&'static str>, u32); 4], script: &'static str) {

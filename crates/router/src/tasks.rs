@@ -1,6 +1,7 @@
 //! Task detection: every task gets a score from its keywords and the text's shape, with the
 //! evidence behind it; the highest score names the task.
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -112,6 +113,10 @@ pub struct Detector {
     lead_boost: f64,
     material_share: f64,
     pub honor_tags: bool,
+}
+
+thread_local! {
+    static SEEN: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
 }
 
 /// The lowest keyword weight the lead boost applies to.
@@ -265,8 +270,10 @@ impl Detector {
         };
 
         // Per phrase: 0 unseen, 1 seen only in the material after the ask, 2 seen, 3 seen
-        // leading a clause. Each distinct phrase counts once, at its best position.
-        let mut seen = vec![0u8; self.phrases.len()];
+        // leading a clause. Each distinct phrase counts once, at its best position. The table
+        // is kept per thread (all zeros between calls), so a decision allocates none.
+        let mut seen = SEEN.take();
+        seen.resize(self.phrases.len(), 0);
         let mut hits: Vec<usize> = Vec::new();
         let mut foreign_words = 0u32;
         let bytes = text.as_bytes();
@@ -336,6 +343,10 @@ impl Detector {
                 }
             }
         }
+        for &i in &hits {
+            seen[i] = 0;
+        }
+        SEEN.set(seen);
         features.asks_json = features.structured_output.iter().any(|s| s == "json");
         features.steps = shape.enumerated.max(step_words);
         features.other_language = shape.other_script.map(str::to_string).or_else(|| {
