@@ -429,6 +429,8 @@ pub fn shape_of(text: &str) -> Shape {
 
     let mut line_start = true;
     let mut line_begin = 0;
+    // The MARKS bits of the bytes seen in the current line.
+    let mut line_marks = 0u8;
     let mut lines = Lines::default();
     let mut prev_question = false;
     let mut ascii_letters = 0u32;
@@ -437,6 +439,7 @@ pub fn shape_of(text: &str) -> Shape {
     while i < bytes.len() {
         let b = bytes[i];
         if b >= 0x80 {
+            line_marks |= MARKS[usize::from(b)];
             // Decode only non-ASCII characters; the text is valid UTF-8, so `i` is a boundary.
             let c = text[i..].chars().next().unwrap_or(' ');
             if MATH_SYMBOLS.contains(&c) {
@@ -458,6 +461,7 @@ pub fn shape_of(text: &str) -> Shape {
         let prev = i.checked_sub(1).map(|j| bytes[j]);
         let starts_word =
             !prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == b'_' || p >= 0x80);
+        line_marks |= MARKS[usize::from(b)];
         match b {
             b'?' if !prev_question => s.questions += 1,
             b'0'..=b'9' if starts_word => {
@@ -561,8 +565,9 @@ pub fn shape_of(text: &str) -> Shape {
             line_start = true;
             // The line just ended, without its "\r\n" or "\n", as `str::lines` gives it.
             let line = &text[line_begin..i];
-            lines.read(line.strip_suffix('\r').unwrap_or(line), &mut s);
+            lines.read(line.strip_suffix('\r').unwrap_or(line), line_marks, &mut s);
             line_begin = i + 1;
+            line_marks = 0;
         } else if !(line_start && (b == b' ' || b == b'\t')) {
             line_start = false;
         }
@@ -570,7 +575,7 @@ pub fn shape_of(text: &str) -> Shape {
     }
 
     if line_begin < bytes.len() {
-        lines.read(&text[line_begin..], &mut s);
+        lines.read(&text[line_begin..], line_marks, &mut s);
     }
     if lines.frames >= 2 {
         s.stack_trace.get_or_insert("stack frames");
@@ -587,6 +592,21 @@ pub fn shape_of(text: &str) -> Shape {
     s
 }
 
+/// Bytes the line checks look for: quotes (docstrings), `<` and the lead byte of `≤` (U+2264,
+/// E2 89 A4) (constraints), `(` (signatures).
+const QUOTE: u8 = 1;
+const BOUND: u8 = 2;
+const PAREN: u8 = 4;
+const MARKS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'"' as usize] = QUOTE;
+    t[b'\'' as usize] = QUOTE;
+    t[b'<' as usize] = BOUND;
+    t[0xE2] = BOUND;
+    t[b'(' as usize] = PAREN;
+    t
+};
+
 /// The checks made line by line, as the byte loop of [`shape_of`] reaches each line's end.
 #[derive(Default)]
 struct Lines {
@@ -597,7 +617,8 @@ struct Lines {
 }
 
 impl Lines {
-    fn read(&mut self, line: &str, s: &mut Shape) {
+    /// Reads `line`, whose bytes include those `marks` flags.
+    fn read(&mut self, line: &str, marks: u8, s: &mut Shape) {
         let t = line.trim_ascii_start();
         let indent = line.len() - t.len();
         if t.is_empty() {
@@ -618,12 +639,11 @@ impl Lines {
             s.code_fences += 1;
             return;
         }
-        // SIMD searches for the bytes the checks below need, so a line of prose costs little.
-        let b = t_end.as_bytes();
-        let quote = memchr::memchr2(b'"', b'\'', b).is_some();
-        // `<`, and the lead byte of `≤` (U+2264, E2 89 A4).
-        let bound = memchr::memchr2(b'<', 0xE2, b).is_some();
-        let paren = memchr::memchr(b'(', b).is_some();
+        // The bytes the checks below need, noted by the byte loop, so a line of prose costs
+        // little.
+        let quote = marks & QUOTE != 0;
+        let bound = marks & BOUND != 0;
+        let paren = marks & PAREN != 0;
         if (quote && (t.contains("\"\"\"") || t.contains("'''")))
             || t.starts_with("/**")
             || t.starts_with(">>> ")
