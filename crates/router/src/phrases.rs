@@ -1,6 +1,6 @@
 //! Whole-word, case-insensitive phrase matching: one Aho-Corasick DFA over every phrase, run
-//! over the text in a loop of our own. The DFA folds ASCII case itself, so the text is not
-//! copied, and the time is linear in its length whatever the number of phrases.
+//! over the text in a loop of our own that lowercases each ASCII byte as it reads it, so the
+//! text is not copied, and the time is linear in its length whatever the number of phrases.
 //!
 //! A DFA step is a load from a transition table that depends on the step before; with the
 //! detector's thousand phrases the table is over a megabyte, so each step waits on the cache.
@@ -9,6 +9,7 @@
 //! the longest phrase needs, and the matches are then put back in the order one walk finds
 //! them.
 use std::cell::Cell;
+use std::ops::Range;
 
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
@@ -46,18 +47,6 @@ struct Pattern {
     bound_end: bool,
 }
 
-/// One walk of the DFA over part of the text.
-#[derive(Clone, Copy)]
-struct Lane {
-    /// The next byte to read, and where the walk stops.
-    at: usize,
-    stop: usize,
-    /// The matches this lane reports begin in `first..owned`.
-    first: usize,
-    owned: usize,
-    state: StateID,
-}
-
 impl PhraseMatcher {
     /// Builds a matcher over `phrases` (trimmed and lowercased). Blank phrases are skipped so
     /// they can never match everywhere; hits report the phrase's index in `phrases`.
@@ -81,10 +70,10 @@ impl PhraseMatcher {
             texts.push(p.to_lowercase());
         }
         // Without a prefilter the start state is not special, so a walk stops only at match
-        // states.
+        // states. The walk lowercases each byte it reads: a DFA that folded case itself would
+        // have a class for every capital letter, and twice the table.
         let dfa = DFA::builder()
             .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
             .prefilter(false)
             .build(&texts)
             .map_err(|e| e.to_string())?;
@@ -103,38 +92,38 @@ impl PhraseMatcher {
         // Per lane, (end, start, pattern) in the order the lane finds them: buffers kept per
         // thread, so a decision allocates none.
         let mut found = FOUND.take();
-        let lanes = if bytes.len() >= LANES * MIN_LANE {
-            LANES
+        if bytes.len() < LANES * MIN_LANE {
+            self.walk(
+                bytes,
+                0..bytes.len(),
+                0..bytes.len(),
+                self.start,
+                &mut found[0],
+            );
         } else {
-            1
-        };
-        let width = bytes.len().div_ceil(lanes);
-        let reach = self.dfa.max_pattern_len().saturating_sub(1);
-        let mut lane = [Lane {
-            at: 0,
-            stop: 0,
-            first: 0,
-            owned: 0,
-            state: self.start,
-        }; LANES];
-        for (n, l) in lane.iter_mut().enumerate().take(lanes) {
-            l.at = n * width;
-            l.first = l.at;
-            l.owned = (l.at + width).min(bytes.len());
-            l.stop = (l.owned + reach).min(bytes.len());
-        }
-        if lanes == LANES {
-            // Every lane steps while all have bytes left; the loop over lanes is unrolled.
-            let together = lane.iter().map(|l| l.stop - l.at).min().unwrap_or(0);
-            for _ in 0..together {
-                for (l, found) in lane.iter_mut().zip(&mut found) {
-                    self.step(bytes, l, found);
+            let width = bytes.len().div_ceil(LANES);
+            let reach = self.dfa.max_pattern_len().saturating_sub(1);
+            // Lane `l` owns the matches that begin in `l * width..owned[l]` and reads on to
+            // `stop[l]`; all lanes step together for the first `together` bytes of their own.
+            let owned: [usize; LANES] = std::array::from_fn(|l| ((l + 1) * width).min(bytes.len()));
+            let stop: [usize; LANES] = std::array::from_fn(|l| (owned[l] + reach).min(bytes.len()));
+            let together = (0..LANES).map(|l| stop[l] - l * width).min().unwrap_or(0);
+            let mut state = [self.start; LANES];
+            for j in 0..together {
+                for l in 0..LANES {
+                    let at = l * width + j;
+                    state[l] =
+                        self.dfa
+                            .next_state(Anchored::No, state[l], bytes[at].to_ascii_lowercase());
+                    if self.dfa.is_special(state[l]) {
+                        let own = l * width..owned[l];
+                        self.matches(bytes, at + 1, state[l], own, &mut found[l]);
+                    }
                 }
             }
-        }
-        for (l, found) in lane.iter_mut().zip(&mut found).take(lanes) {
-            while l.at < l.stop {
-                self.step(bytes, l, found);
+            for (l, found) in found.iter_mut().enumerate() {
+                let own = l * width..owned[l];
+                self.walk(bytes, l * width + together..stop[l], own, state[l], found);
             }
         }
         // The order of one walk: by end, and ending together the longest (earliest) first.
@@ -158,27 +147,43 @@ impl PhraseMatcher {
         FOUND.set(found);
     }
 
-    /// Reads the lane's next byte and notes the whole-word matches that end there and begin in
-    /// the lane.
-    #[inline(always)]
-    fn step(&self, bytes: &[u8], lane: &mut Lane, found: &mut Vec<(usize, usize, usize)>) {
-        let dfa = &self.dfa;
-        lane.state = dfa.next_state(Anchored::No, lane.state, bytes[lane.at]);
-        lane.at += 1;
-        if dfa.is_special(lane.state) && !dfa.is_dead(lane.state) {
-            self.matches(bytes, lane, found);
+    /// Walks `bytes[range]` from `state`, noting the whole-word matches that begin in `own`.
+    fn walk(
+        &self,
+        bytes: &[u8],
+        range: Range<usize>,
+        own: Range<usize>,
+        mut state: StateID,
+        found: &mut Vec<(usize, usize, usize)>,
+    ) {
+        for at in range {
+            state = self
+                .dfa
+                .next_state(Anchored::No, state, bytes[at].to_ascii_lowercase());
+            if self.dfa.is_special(state) {
+                self.matches(bytes, at + 1, state, own.clone(), found);
+            }
         }
     }
 
+    /// Notes the whole-word matches of match `state`, reached at `end`, that begin in `own`.
     #[inline(never)]
-    fn matches(&self, bytes: &[u8], lane: &Lane, found: &mut Vec<(usize, usize, usize)>) {
-        let end = lane.at;
-        for k in 0..self.dfa.match_len(lane.state) {
-            let pid = self.dfa.match_pattern(lane.state, k);
+    fn matches(
+        &self,
+        bytes: &[u8],
+        end: usize,
+        state: StateID,
+        own: Range<usize>,
+        found: &mut Vec<(usize, usize, usize)>,
+    ) {
+        if self.dfa.is_dead(state) {
+            return;
+        }
+        for k in 0..self.dfa.match_len(state) {
+            let pid = self.dfa.match_pattern(state, k);
             let start = end - self.dfa.pattern_len(pid);
             let pattern = &self.patterns[pid.as_usize()];
-            if (lane.first..lane.owned).contains(&start) && pattern.is_whole_word(bytes, start, end)
-            {
+            if own.contains(&start) && pattern.is_whole_word(bytes, start, end) {
                 found.push((end, start, pid.as_usize()));
             }
         }
