@@ -1,11 +1,12 @@
 //! The decision: detect, assess, try the rules in order, pick among the matching rule's models.
+use std::cell::OnceCell;
+
 use crate::catalog::{Catalog, Model};
-use crate::compiled::{CompiledRules, Matcher};
+use crate::compiled::{CompiledRules, Matcher, RuleKeywords};
 use crate::complexity::{self, Complexity, Tier, TierValues};
 use crate::cost::{self, Cost, Usage};
 use crate::error::RouteError;
 use crate::money::Usd;
-use crate::phrases::Folded;
 use crate::request::Request;
 use crate::rules::{Action, ChainAction, CheapestAction, Condition, Rule, RuleSet};
 use crate::tasks::{mentions, Features, TaskDetection};
@@ -28,8 +29,7 @@ pub fn decide(
     }
     let set = &rules.set;
     let text = request.last_user_text();
-    let folded = Folded::new(text);
-    let (mut tasks, features) = rules.detector.detect(text, &folded);
+    let (mut tasks, features) = rules.detector.detect(text);
     let system = request.system_text();
     if let Some(system) = &system {
         rules.detector.absorb_system(&mut tasks, system);
@@ -67,7 +67,8 @@ pub fn decide(
     };
     let facts = Facts {
         text,
-        folded: &folded,
+        keywords: &rules.keywords,
+        keywords_found: OnceCell::new(),
         tasks: &seen.tasks,
         features: &seen.features,
         complexity: &seen.complexity,
@@ -195,7 +196,9 @@ struct Context<'a> {
 
 struct Facts<'a> {
     text: &'a str,
-    folded: &'a Folded,
+    keywords: &'a RuleKeywords,
+    /// Which keyword conditions hold, read from the text when the first one is tried.
+    keywords_found: OnceCell<Vec<bool>>,
     tasks: &'a TaskDetection,
     features: &'a Features,
     complexity: &'a Complexity,
@@ -238,7 +241,9 @@ fn first_failure(rule: &Rule, matchers: &[Matcher], f: &Facts<'_>) -> Option<Str
                 .then(|| format!("complexity score {} is out of range", f.complexity.score)),
             Condition::Keywords(_) | Condition::Regex(_) => {
                 let found = match matcher {
-                    Matcher::Keywords(m) => m.first(f.folded).is_some(),
+                    Matcher::Keywords(c) => {
+                        f.keywords_found.get_or_init(|| f.keywords.found(f.text))[*c]
+                    }
                     Matcher::Regex(r) => r.is_match(f.text),
                     Matcher::None => false,
                 };

@@ -1,20 +1,29 @@
-//! Whole-word, case-insensitive phrase matching over one Aho-Corasick automaton, so the time to
-//! scan a prompt is linear in its length whatever the number of phrases.
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+//! Whole-word, case-insensitive phrase matching: one Aho-Corasick DFA over every phrase, run
+//! over the text in a loop of our own that lowercases each ASCII byte as it reads it, so the
+//! text is not copied, and the time is linear in its length whatever the number of phrases.
+//!
+//! A DFA step is a load from a transition table that depends on the step before; with the
+//! detector's thousand phrases the table is over a megabyte, so each step waits on the cache.
+//! Long texts are therefore cut into [`LANES`] lanes walked side by side, whose loads overlap:
+//! each lane reports the matches that begin in it, reading on into the next lane as far as
+//! the longest phrase needs, and the matches are then put back in the order one walk finds
+//! them.
+use std::cell::Cell;
+use std::ops::Range;
 
-/// Text with its ASCII letters lowercased: what the matchers search. Folding once per request
-/// and matching case-sensitively is about twice as fast as a case-insensitive automaton, and
-/// byte offsets stay those of the original text.
-pub struct Folded(String);
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::dfa::DFA;
+use aho_corasick::{Anchored, MatchKind};
 
-impl Folded {
-    pub fn new(text: &str) -> Self {
-        Folded(text.to_ascii_lowercase())
-    }
+/// Lanes walked side by side over a long text.
+const LANES: usize = 4;
+/// Texts shorter than this many bytes per lane are walked in one lane.
+const MIN_LANE: usize = 128;
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+type Found = [Vec<(usize, usize, usize)>; LANES];
+
+thread_local! {
+    static FOUND: Cell<Found> = Cell::new(Default::default());
 }
 
 /// Bytes that continue a word. Non-ASCII bytes count as word bytes so "café" is not "caf".
@@ -24,7 +33,8 @@ pub fn is_word_byte(b: u8) -> bool {
 
 #[derive(Debug, Clone)]
 pub struct PhraseMatcher {
-    automaton: AhoCorasick,
+    dfa: DFA,
+    start: StateID,
     /// For each automaton pattern: the caller's index of the phrase, and whether the phrase
     /// begins / ends with a word byte and so needs a boundary there ("c++" needs none at its end).
     patterns: Vec<Pattern>,
@@ -38,29 +48,9 @@ struct Pattern {
 }
 
 impl PhraseMatcher {
-    /// Builds a matcher over a long list of `phrases` (trimmed and lowercased), such as the
-    /// detector's: a full DFA without a prefilter, since with hundreds of phrases a prefilter
-    /// would stop at nearly every byte. Blank phrases are skipped so they can never match
-    /// everywhere; hits report the phrase's index in `phrases`.
+    /// Builds a matcher over `phrases` (trimmed and lowercased). Blank phrases are skipped so
+    /// they can never match everywhere; hits report the phrase's index in `phrases`.
     pub fn new<I, S>(phrases: I) -> Result<Self, String>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        Self::build(phrases, true)
-    }
-
-    /// Builds a matcher over a few phrases, such as a rule's keywords: the automaton the crate
-    /// picks, with its SIMD prefilter, which skips most of a prompt.
-    pub fn few<I, S>(phrases: I) -> Result<Self, String>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        Self::build(phrases, false)
-    }
-
-    fn build<I, S>(phrases: I, many: bool) -> Result<Self, String>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
@@ -79,43 +69,124 @@ impl PhraseMatcher {
             });
             texts.push(p.to_lowercase());
         }
-        let mut builder = AhoCorasickBuilder::new();
-        if many {
-            builder.kind(Some(AhoCorasickKind::DFA)).prefilter(false);
-        }
-        let automaton = builder
+        // Without a prefilter the start state is not special, so a walk stops only at match
+        // states. The walk lowercases each byte it reads: a DFA that folded case itself would
+        // have a class for every capital letter, and twice the table.
+        let dfa = DFA::builder()
             .match_kind(MatchKind::Standard)
+            .prefilter(false)
             .build(&texts)
             .map_err(|e| e.to_string())?;
+        let start = dfa.start_state(Anchored::No).map_err(|e| e.to_string())?;
         Ok(PhraseMatcher {
-            automaton,
+            dfa,
+            start,
             patterns,
         })
     }
 
     /// Calls `hit` with the index and byte offset of every whole-word occurrence, overlapping
-    /// ones included.
-    pub fn for_each(&self, text: &Folded, mut hit: impl FnMut(usize, usize)) {
-        let bytes = text.0.as_bytes();
-        for m in self.automaton.find_overlapping_iter(text.as_str()) {
-            let pattern = &self.patterns[m.pattern().as_usize()];
-            if pattern.is_whole_word(bytes, m.start(), m.end()) {
-                hit(pattern.index, m.start());
+    /// ones included, in the order they end (and, ending together, the longest first).
+    pub fn for_each(&self, text: &str, mut hit: impl FnMut(usize, usize)) {
+        let bytes = text.as_bytes();
+        // Per lane, (end, start, pattern) in the order the lane finds them: buffers kept per
+        // thread, so a decision allocates none.
+        let mut found = FOUND.take();
+        if bytes.len() < LANES * MIN_LANE {
+            self.walk(
+                bytes,
+                0..bytes.len(),
+                0..bytes.len(),
+                self.start,
+                &mut found[0],
+            );
+        } else {
+            let width = bytes.len().div_ceil(LANES);
+            let reach = self.dfa.max_pattern_len().saturating_sub(1);
+            // Lane `l` owns the matches that begin in `l * width..owned[l]` and reads on to
+            // `stop[l]`; all lanes step together for the first `together` bytes of their own.
+            let owned: [usize; LANES] = std::array::from_fn(|l| ((l + 1) * width).min(bytes.len()));
+            let stop: [usize; LANES] = std::array::from_fn(|l| (owned[l] + reach).min(bytes.len()));
+            let together = (0..LANES).map(|l| stop[l] - l * width).min().unwrap_or(0);
+            let mut state = [self.start; LANES];
+            for j in 0..together {
+                for l in 0..LANES {
+                    let at = l * width + j;
+                    state[l] =
+                        self.dfa
+                            .next_state(Anchored::No, state[l], bytes[at].to_ascii_lowercase());
+                    if self.dfa.is_special(state[l]) {
+                        let own = l * width..owned[l];
+                        self.matches(bytes, at + 1, state[l], own, &mut found[l]);
+                    }
+                }
+            }
+            for (l, found) in found.iter_mut().enumerate() {
+                let own = l * width..owned[l];
+                self.walk(bytes, l * width + together..stop[l], own, state[l], found);
+            }
+        }
+        // The order of one walk: by end, and ending together the longest (earliest) first.
+        // Each lane's matches are in that order already; only the ones a lane finds past its
+        // end can come after the next lane's first ones, so an insertion sort has little to do.
+        let [all, rest @ ..] = &mut found;
+        for more in rest {
+            all.append(more);
+        }
+        for k in 1..all.len() {
+            let mut j = k;
+            while j > 0 && all[j - 1] > all[j] {
+                all.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+        for &(_, start, pid) in all.iter() {
+            hit(self.patterns[pid].index, start);
+        }
+        all.clear();
+        FOUND.set(found);
+    }
+
+    /// Walks `bytes[range]` from `state`, noting the whole-word matches that begin in `own`.
+    fn walk(
+        &self,
+        bytes: &[u8],
+        range: Range<usize>,
+        own: Range<usize>,
+        mut state: StateID,
+        found: &mut Vec<(usize, usize, usize)>,
+    ) {
+        for at in range {
+            state = self
+                .dfa
+                .next_state(Anchored::No, state, bytes[at].to_ascii_lowercase());
+            if self.dfa.is_special(state) {
+                self.matches(bytes, at + 1, state, own.clone(), found);
             }
         }
     }
 
-    /// The index of the first phrase that occurs as a whole word, if any.
-    pub fn first(&self, text: &Folded) -> Option<usize> {
-        let bytes = text.0.as_bytes();
-        self.automaton
-            .find_overlapping_iter(text.as_str())
-            .find_map(|m| {
-                let pattern = &self.patterns[m.pattern().as_usize()];
-                pattern
-                    .is_whole_word(bytes, m.start(), m.end())
-                    .then_some(pattern.index)
-            })
+    /// Notes the whole-word matches of match `state`, reached at `end`, that begin in `own`.
+    #[inline(never)]
+    fn matches(
+        &self,
+        bytes: &[u8],
+        end: usize,
+        state: StateID,
+        own: Range<usize>,
+        found: &mut Vec<(usize, usize, usize)>,
+    ) {
+        if self.dfa.is_dead(state) {
+            return;
+        }
+        for k in 0..self.dfa.match_len(state) {
+            let pid = self.dfa.match_pattern(state, k);
+            let start = end - self.dfa.pattern_len(pid);
+            let pattern = &self.patterns[pid.as_usize()];
+            if own.contains(&start) && pattern.is_whole_word(bytes, start, end) {
+                found.push((end, start, pid.as_usize()));
+            }
+        }
     }
 }
 
@@ -177,7 +248,7 @@ mod tests {
     fn hits(phrases: &[&str], text: &str) -> Vec<usize> {
         let m = PhraseMatcher::new(phrases).unwrap();
         let mut v = Vec::new();
-        m.for_each(&Folded::new(text), |i, _| v.push(i));
+        m.for_each(text, |i, _| v.push(i));
         v
     }
 
@@ -206,12 +277,46 @@ mod tests {
         assert!(!leads_clause(text, 64)); // "poem" deep in its clause
     }
 
+    proptest::proptest! {
+        /// Long texts are walked in lanes: the hits, and their order, are those of the crate's
+        /// own overlapping search over the whole text, lowercased.
+        #[test]
+        fn lanes_find_what_one_walk_finds(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "ab ", "AB ab ab ab AB ", "a", "b", " ", ".", "s", "+", "é", "\n", "-", "ab",
+                ]),
+                0..400,
+            )
+        ) {
+            let text = parts.concat();
+            let phrases = [
+                "a", "ab", "b a", "ab ab", "ba", "a.b", "b+", "s", ".", "bé", "aa ab",
+                "ab ab ab ab ab", "  ", "-a",
+            ];
+            let m = PhraseMatcher::new(phrases).unwrap();
+            let mut got = Vec::new();
+            m.for_each(&text, |i, start| got.push((i, start)));
+            let kept: Vec<usize> = (0..phrases.len()).filter(|&i| !phrases[i].trim().is_empty()).collect();
+            let reference = aho_corasick::AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(kept.iter().map(|&i| phrases[i]))
+                .unwrap();
+            let lower = text.to_ascii_lowercase();
+            let want: Vec<(usize, usize)> = reference
+                .find_overlapping_iter(&lower)
+                .filter(|h| m.patterns[h.pattern().as_usize()].is_whole_word(lower.as_bytes(), h.start(), h.end()))
+                .map(|h| (kept[h.pattern().as_usize()], h.start()))
+                .collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
     #[test]
     fn overlapping_phrases_all_count_and_blank_ones_never_match() {
         assert_eq!(hits(&["how many", "many"], "how many"), vec![0, 1]);
         assert_eq!(hits(&["  ", "x"], "a x b"), vec![1]);
-        let m = PhraseMatcher::few(["zeta", "beta"]).unwrap();
-        assert_eq!(m.first(&Folded::new("alpha BETA")), Some(1));
-        assert_eq!(m.first(&Folded::new("alphabet")), None);
+        assert_eq!(hits(&["zeta", "beta"], "alpha BETA"), vec![1]);
+        assert_eq!(hits(&["zeta", "beta"], "alphabet"), Vec::<usize>::new());
     }
 }

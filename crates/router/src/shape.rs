@@ -1,5 +1,6 @@
 //! What the text looks like, apart from its words: code, stack traces, math notation, the
-//! script it is written in, questions and enumerated steps. One pass over bytes, one over lines.
+//! script it is written in, questions and enumerated steps. One pass over the bytes, which
+//! reads each line as it reaches the line's end.
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -174,17 +175,29 @@ const CODE_LINE_STARTS: &[&str] = &[
     "/*",
 ];
 
+/// The first bytes of [`CODE_LINE_STARTS`].
+const CODE_LINE_FIRST: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < CODE_LINE_STARTS.len() {
+        t[CODE_LINE_STARTS[i].as_bytes()[0] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 fn is_code_line(line: &str) -> bool {
     let t = line.trim_ascii();
     if t.len() < 2 {
         return false;
     }
     // Most prose lines start with a capital or a letter no code start begins with: check the
-    // first byte before comparing whole prefixes.
+    // first byte against a table before comparing whole prefixes.
     let first = t.as_bytes()[0];
-    if CODE_LINE_STARTS
-        .iter()
-        .any(|s| s.as_bytes()[0] == first && t.starts_with(s))
+    if CODE_LINE_FIRST[usize::from(first)]
+        && CODE_LINE_STARTS
+            .iter()
+            .any(|s| s.as_bytes()[0] == first && t.starts_with(s))
     {
         return true;
     }
@@ -415,6 +428,10 @@ pub fn shape_of(text: &str) -> Shape {
     }
 
     let mut line_start = true;
+    let mut line_begin = 0;
+    // The MARKS bits of the bytes seen in the current line.
+    let mut line_marks = 0u8;
+    let mut lines = Lines::default();
     let mut prev_question = false;
     let mut ascii_letters = 0u32;
     let mut script_counts: [(Option<&'static str>, u32); 4] = [(None, 0); 4];
@@ -422,6 +439,7 @@ pub fn shape_of(text: &str) -> Shape {
     while i < bytes.len() {
         let b = bytes[i];
         if b >= 0x80 {
+            line_marks |= MARKS[usize::from(b)];
             // Decode only non-ASCII characters; the text is valid UTF-8, so `i` is a boundary.
             let c = text[i..].chars().next().unwrap_or(' ');
             if MATH_SYMBOLS.contains(&c) {
@@ -443,6 +461,7 @@ pub fn shape_of(text: &str) -> Shape {
         let prev = i.checked_sub(1).map(|j| bytes[j]);
         let starts_word =
             !prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == b'_' || p >= 0x80);
+        line_marks |= MARKS[usize::from(b)];
         match b {
             b'?' if !prev_question => s.questions += 1,
             b'0'..=b'9' if starts_word => {
@@ -544,42 +563,87 @@ pub fn shape_of(text: &str) -> Shape {
         prev_question = b == b'?';
         if b == b'\n' {
             line_start = true;
+            // The line just ended, without its "\r\n" or "\n", as `str::lines` gives it.
+            let line = &text[line_begin..i];
+            lines.read(line.strip_suffix('\r').unwrap_or(line), line_marks, &mut s);
+            line_begin = i + 1;
+            line_marks = 0;
         } else if !(line_start && (b == b' ' || b == b'\t')) {
             line_start = false;
         }
         i += 1;
     }
 
-    let mut frames = 0u32;
-    // The indentation of the line that opened the current block, while in one.
-    let mut block: Option<usize> = None;
-    for line in text.lines() {
+    if line_begin < bytes.len() {
+        lines.read(&text[line_begin..], line_marks, &mut s);
+    }
+    if lines.frames >= 2 {
+        s.stack_trace.get_or_insert("stack frames");
+    }
+
+    let (script, count) = script_counts
+        .iter()
+        .copied()
+        .max_by_key(|&(_, n)| n)
+        .unwrap_or((None, 0));
+    if count >= 3 && count >= ascii_letters / 2 {
+        s.other_script = script;
+    }
+    s
+}
+
+/// Bytes the line checks look for: quotes (docstrings), `<` and the lead byte of `≤` (U+2264,
+/// E2 89 A4) (constraints), `(` (signatures).
+const QUOTE: u8 = 1;
+const BOUND: u8 = 2;
+const PAREN: u8 = 4;
+const MARKS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'"' as usize] = QUOTE;
+    t[b'\'' as usize] = QUOTE;
+    t[b'<' as usize] = BOUND;
+    t[0xE2] = BOUND;
+    t[b'(' as usize] = PAREN;
+    t
+};
+
+/// The checks made line by line, as the byte loop of [`shape_of`] reaches each line's end.
+#[derive(Default)]
+struct Lines {
+    /// Lines of a Java or JavaScript stack trace ("    at Foo.bar(Foo.java:12)").
+    frames: u32,
+    /// The indentation of the line that opened the current block, while in one.
+    block: Option<usize>,
+}
+
+impl Lines {
+    /// Reads `line`, whose bytes include those `marks` flags.
+    fn read(&mut self, line: &str, marks: u8, s: &mut Shape) {
         let t = line.trim_ascii_start();
         let indent = line.len() - t.len();
         if t.is_empty() {
-            continue;
+            return;
         }
-        if let Some(open) = block {
+        if let Some(open) = self.block {
             if indent > open {
                 s.indented_lines += 1;
             } else {
-                block = None;
+                self.block = None;
             }
         }
         let t_end = t.trim_ascii_end();
         if t_end.ends_with(':') || t_end.ends_with('{') {
-            block = Some(indent);
+            self.block = Some(indent);
         }
         if t.starts_with("```") || t.starts_with("~~~") {
             s.code_fences += 1;
-            continue;
+            return;
         }
-        // SIMD searches for the bytes the checks below need, so a line of prose costs little.
-        let b = t_end.as_bytes();
-        let quote = memchr::memchr2(b'"', b'\'', b).is_some();
-        // `<`, and the lead byte of `≤` (U+2264, E2 89 A4).
-        let bound = memchr::memchr2(b'<', 0xE2, b).is_some();
-        let paren = memchr::memchr(b'(', b).is_some();
+        // The bytes the checks below need, noted by the byte loop, so a line of prose costs
+        // little.
+        let quote = marks & QUOTE != 0;
+        let bound = marks & BOUND != 0;
+        let paren = marks & PAREN != 0;
         if (quote && (t.contains("\"\"\"") || t.contains("'''")))
             || t.starts_with("/**")
             || t.starts_with(">>> ")
@@ -607,24 +671,11 @@ pub fn shape_of(text: &str) -> Shape {
         }
         if indent > 0 && t.starts_with("at ") && t.contains(['(', ':']) {
             // "    at Foo.bar(Foo.java:12)": a frame of a Java or JavaScript stack trace.
-            frames += 1;
+            self.frames += 1;
         } else if signature || is_code_line(line) {
             s.source_lines += 1;
         }
     }
-    if frames >= 2 {
-        s.stack_trace.get_or_insert("stack frames");
-    }
-
-    let (script, count) = script_counts
-        .iter()
-        .copied()
-        .max_by_key(|&(_, n)| n)
-        .unwrap_or((None, 0));
-    if count >= 3 && count >= ascii_letters / 2 {
-        s.other_script = script;
-    }
-    s
 }
 
 fn tally(counts: &mut [(Option<&'static str>, u32); 4], script: &'static str) {

@@ -1,13 +1,14 @@
 //! Task detection: every task gets a score from its keywords and the text's shape, with the
 //! evidence behind it; the highest score names the task.
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::detector::{DetectorConfig, ShapeWeights};
 use crate::keywords;
-use crate::phrases::{leads_clause, Folded, PhraseMatcher};
+use crate::phrases::{leads_clause, PhraseMatcher};
 use crate::shape::{shape_of, Shape};
 use crate::task::Task;
 
@@ -115,6 +116,10 @@ pub struct Detector {
     lead_boost: f64,
     material_share: f64,
     pub honor_tags: bool,
+}
+
+thread_local! {
+    static SEEN: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
 }
 
 /// The lowest keyword weight the lead boost applies to.
@@ -231,7 +236,7 @@ impl Detector {
         if tasks.forced_by_tag.is_some() {
             return;
         }
-        let (read, _) = self.detect(system, &Folded::new(system));
+        let (read, _) = self.detect(system);
         let mut any = false;
         for s in read.scores.into_iter().filter(|s| s.score > 0.0) {
             if let Some(t) = tasks.scores.iter_mut().find(|t| t.task == s.task) {
@@ -255,8 +260,8 @@ impl Detector {
         }
     }
 
-    /// Scores every task for `text` (`folded` is the same text, folded) and reads its features.
-    pub fn detect(&self, text: &str, folded: &Folded) -> (TaskDetection, Features) {
+    /// Scores every task for `text` and reads its features.
+    pub fn detect(&self, text: &str) -> (TaskDetection, Features) {
         let shape = shape_of(text);
         let mut scores: Vec<TaskScore> = Task::ALL
             .into_iter()
@@ -289,13 +294,15 @@ impl Detector {
         };
 
         // Per phrase: 0 unseen, 1 seen only in the material after the ask, 2 seen, 3 seen
-        // leading a clause. Each distinct phrase counts once, at its best position.
-        let mut seen = vec![0u8; self.phrases.len()];
+        // leading a clause. Each distinct phrase counts once, at its best position. The table
+        // is kept per thread (all zeros between calls), so a decision allocates none.
+        let mut seen = SEEN.take();
+        seen.resize(self.phrases.len(), 0);
         let mut hits: Vec<usize> = Vec::new();
         let mut foreign_words = 0u32;
         let bytes = text.as_bytes();
         let (material_start, material_end) = shape.material.unwrap_or((usize::MAX, usize::MAX));
-        self.matcher.for_each(folded, |i, start| {
+        self.matcher.for_each(text, |i, start| {
             if self.foreign[i] {
                 foreign_words += 1;
             }
@@ -361,6 +368,10 @@ impl Detector {
                 }
             }
         }
+        for &i in &hits {
+            seen[i] = 0;
+        }
+        SEEN.set(seen);
         features.asks_json = features.structured_output.iter().any(|s| s == "json");
         features.steps = shape.enumerated.max(step_words);
         features.other_language = shape.other_script.map(str::to_string).or_else(|| {
@@ -638,7 +649,7 @@ mod tests {
     fn detect(text: &str) -> (TaskDetection, Features) {
         Detector::new(&DetectorConfig::default())
             .unwrap()
-            .detect(text, &Folded::new(text))
+            .detect(text)
     }
 
     #[test]
@@ -729,7 +740,7 @@ mod generalizes {
     fn task(text: &str) -> Task {
         Detector::new(&DetectorConfig::default())
             .unwrap()
-            .detect(text, &Folded::new(text))
+            .detect(text)
             .0
             .task
     }
@@ -900,7 +911,7 @@ mod generalizes {
     fn detect(text: &str) -> (TaskDetection, Features) {
         Detector::new(&DetectorConfig::default())
             .unwrap()
-            .detect(text, &Folded::new(text))
+            .detect(text)
     }
 
     #[test]

@@ -300,3 +300,42 @@ fn a_request_with_tools_routes_only_to_models_that_call_tools() {
     // The bundled catalog's DeepSeek reasoner takes no tools.
     assert!(!default_catalog().get("deepseek-r1").unwrap().tools);
 }
+
+#[test]
+fn keyword_conditions_each_hold_on_their_own_keywords() {
+    // The keywords of every rule share one matcher, read once per decision: each condition
+    // still holds only on its own words, whole words, any case, a plural allowed.
+    let text = r#"
+        [[rules]]
+        name = "invoices"
+        when = [{ keywords = ["invoice", "receipt"] }, { keywords = ["urgent"] }]
+        then = { type = "chain", models = ["gpt-4o"] }
+
+        [[rules]]
+        name = "poems"
+        when = [{ keywords = ["poem", "haiku"] }]
+        then = { type = "chain", models = ["claude-haiku"] }
+
+        [[rules]]
+        name = "receipts"
+        when = [{ keywords = ["receipt"] }]
+        then = { type = "chain", models = ["gpt-4o-mini"] }
+
+        [[rules]]
+        name = "default"
+        then = { type = "chain", models = ["deepseek-v3"] }
+    "#;
+    let (rules, catalog) = load(text).unwrap();
+    let rule = |prompt: &str| decide(&Request::from_prompt(prompt), &rules, &catalog).unwrap();
+    assert_eq!(rule("URGENT: two Invoices to pay").rule, "invoices");
+    let d = rule("Scan these receipts");
+    assert_eq!(d.rule, "receipts");
+    let first = &d.trace.rules[0];
+    assert_eq!(
+        (first.outcome, first.detail.as_str()),
+        (RuleOutcome::NotMatched, "no keywords match")
+    );
+    assert_eq!(rule("a Haiku about an urgent receipt").rule, "invoices");
+    assert_eq!(rule("write haikus").rule, "poems");
+    assert_eq!(rule("poetry, receipted, urgently").rule, "default");
+}
