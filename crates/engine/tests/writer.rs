@@ -107,3 +107,46 @@ async fn written_calls_reach_the_database_file_behind_the_callers() {
     }
     assert_eq!(found, 20, "the database file holds every admitted call");
 }
+
+/// Calls written without a pause (a busy endpoint) do not make the write-ahead log grow
+/// without end: it is copied into the database and starts again from its beginning.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_starts_again_while_calls_keep_coming() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.db");
+    let store = Store::open(&path).await.unwrap();
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..2_500 {
+                let Admission::Admitted(id) = store.admit_call(&call(1), |_| false).await.unwrap()
+                else {
+                    panic!("no budget to refuse")
+                };
+                let mut row = call(1).row;
+                row.outcome = "answered".into();
+                store.settle_call(id, &row).await.unwrap();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM usage")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(rows, 20_000);
+    let mut wal = path.clone().into_os_string();
+    wal.push("-wal");
+    let size = std::fs::metadata(&wal).map_or(0, |m| m.len());
+    eprintln!("log: {} KiB", size / 1024);
+    // About 400 MiB of log pages are written for these calls; the log starts again once it
+    // holds 16 MiB, and a longer one is cut back to 64 MiB when it does.
+    assert!(
+        size <= 64 << 20,
+        "the log grew to {} MiB for 20,000 calls",
+        size >> 20
+    );
+}

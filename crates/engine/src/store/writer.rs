@@ -15,16 +15,19 @@
 //! connection does not wait on a lock held by another process (the app, a CLI); a batch that
 //! finds the database busy goes to the writer thread, which waits for it on a second
 //! connection. That thread also copies the write-ahead log into the database file when calls
-//! were written (a checkpoint flushes to disk, which no caller should wait for).
+//! were written (a checkpoint flushes to disk, which no caller should wait for), while callers
+//! go on writing; and once the log is long, the pages written meanwhile too, with the callers
+//! held back a moment, so the log starts again from its beginning instead of growing for as
+//! long as writes keep coming.
 //!
 //! The connections are synchronous ones (rusqlite, on the same SQLite library sqlx links): the
 //! statements of a batch run one after another on one thread, where an async connection would
 //! hand each statement to its own worker thread and back.
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc, Mutex, MutexGuard, TryLockError};
+use std::sync::{mpsc, Arc, Mutex, MutexGuard, TryLockError, Weak};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use tokio::sync::oneshot;
@@ -41,8 +44,22 @@ pub type Allow = Box<dyn Fn(&Budget) -> bool + Send>;
 /// write lock.
 const MAX_BATCH: usize = 128;
 
+/// How many batches a caller holding the connection writes before it hands the rest of the
+/// queue to the writer thread.
+const COMBINE_BATCHES: usize = 2;
+
 /// How often the writer thread looks whether the write-ahead log needs copying.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
+
+/// The log file is cut back to this size when it starts again (it keeps its largest size
+/// otherwise).
+const LOG_SIZE_LIMIT: i64 = 64 << 20;
+
+/// From this many pages (of 4 KiB) the log is made to start again (see `checkpoint`).
+const RESTART_LOG_PAGES: i64 = 4_096;
+
+/// Pages left to copy that are few enough to copy with the callers held back.
+const CATCH_UP_PAGES: i64 = 512;
 
 pub(super) enum Job {
     Admit {
@@ -72,6 +89,8 @@ pub(super) enum Job {
 enum Slow {
     /// A batch that found the database busy, or failed as a whole.
     Batch(Vec<Job>),
+    /// A caller wrote its share and left jobs in the queue: write them.
+    Drain,
     Close(oneshot::Sender<()>),
 }
 
@@ -84,7 +103,7 @@ enum Inline {
 
 /// The handle every clone of a [`super::Store`] shares.
 pub(super) struct Writer {
-    shared: Option<Shared>,
+    shared: Option<Arc<Shared>>,
 }
 
 struct Shared {
@@ -93,7 +112,7 @@ struct Shared {
     inline: Mutex<Inline>,
     slow: Mutex<Option<mpsc::Sender<Slow>>>,
     /// Calls were written on `inline` since the last checkpoint.
-    written: Arc<AtomicBool>,
+    written: AtomicBool,
 }
 
 impl Writer {
@@ -107,20 +126,21 @@ impl Writer {
                 Inline::Shut("the database writer could not connect")
             }
         };
-        let written = Arc::new(AtomicBool::new(false));
         let (tx, rx) = mpsc::channel();
-        let flag = Arc::clone(&written);
+        let shared = Arc::new(Shared {
+            queue: Mutex::new(Vec::new()),
+            inline: Mutex::new(inline),
+            slow: Mutex::new(Some(tx)),
+            written: AtomicBool::new(false),
+        });
+        // Weak: the thread ends when the last handle goes (its channel closes with it).
+        let weak = Arc::downgrade(&shared);
         thread::Builder::new()
             .name("switchyard-writer".into())
-            .spawn(move || run(&path, &rx, &flag))
+            .spawn(move || run(&path, &rx, &weak))
             .expect("the writer thread starts");
         Arc::new(Self {
-            shared: Some(Shared {
-                queue: Mutex::new(Vec::new()),
-                inline: Mutex::new(inline),
-                slow: Mutex::new(Some(tx)),
-                written,
-            }),
+            shared: Some(shared),
         })
     }
 
@@ -145,7 +165,7 @@ impl Writer {
         let Some(shared) = &self.shared else { return };
         {
             let mut inline = lock(&shared.inline);
-            shared.drain(&mut inline);
+            shared.drain(&mut inline, usize::MAX);
             *inline = Inline::Shut("the database was closed");
         }
         let tx = lock(&shared.slow).take();
@@ -161,7 +181,9 @@ impl Writer {
 impl Shared {
     /// Writes the queue's jobs while this thread can hold the connection. A job left by a
     /// caller that found it taken is written by the holder: the holder looks at the queue
-    /// again after letting go, and the caller had queued its job before trying.
+    /// again after letting go, and the caller had queued its job before trying. A holder
+    /// writes at most [`COMBINE_BATCHES`] batches (its caller is waiting for its answer) and
+    /// hands what is left to the writer thread.
     fn combine(&self) {
         loop {
             let mut inline = match self.inline.try_lock() {
@@ -169,29 +191,37 @@ impl Shared {
                 Err(TryLockError::Poisoned(p)) => p.into_inner(),
                 Err(TryLockError::WouldBlock) => return,
             };
-            self.drain(&mut inline);
+            let emptied = self.drain(&mut inline, COMBINE_BATCHES);
             drop(inline);
+            if !emptied {
+                if let Some(tx) = lock(&self.slow).as_ref() {
+                    let _ = tx.send(Slow::Drain);
+                }
+                return;
+            }
             if lock(&self.queue).is_empty() {
                 return;
             }
         }
     }
 
-    fn drain(&self, inline: &mut Inline) {
-        loop {
+    /// Writes up to `batches` batches from the queue; true when it emptied the queue.
+    fn drain(&self, inline: &mut Inline, batches: usize) -> bool {
+        for _ in 0..batches {
             let batch: Vec<Job> = {
                 let mut queue = lock(&self.queue);
                 let n = queue.len().min(MAX_BATCH);
                 queue.drain(..n).collect()
             };
             if batch.is_empty() {
-                return;
+                return true;
             }
             match inline {
                 Inline::Open(conn) => self.write_inline(conn, batch),
                 Inline::Shut(why) => refuse(batch, why),
             }
         }
+        lock(&self.queue).is_empty()
     }
 
     fn write_inline(&self, conn: &mut Connection, batch: Vec<Job>) {
@@ -239,12 +269,13 @@ fn connect(path: &Path, busy: Duration) -> Result<Connection, rusqlite::Error> {
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "secure_delete", "ON")?;
     conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    conn.pragma_update(None, "journal_size_limit", LOG_SIZE_LIMIT)?;
     conn.set_prepared_statement_cache_capacity(32);
     Ok(conn)
 }
 
 /// The writer thread: batches that found the database busy, and checkpoints.
-fn run(path: &Path, rx: &mpsc::Receiver<Slow>, written: &AtomicBool) {
+fn run(path: &Path, rx: &mpsc::Receiver<Slow>, shared: &Weak<Shared>) {
     let mut conn = match connect(path, Duration::from_secs(5)) {
         Ok(c) => Some(c),
         Err(e) => {
@@ -252,15 +283,27 @@ fn run(path: &Path, rx: &mpsc::Receiver<Slow>, written: &AtomicBool) {
             None
         }
     };
+    // Checkpoints keep their pace however many messages come.
+    let mut due = Instant::now() + CHECKPOINT_EVERY;
     loop {
-        match rx.recv_timeout(CHECKPOINT_EVERY) {
+        match rx.recv_timeout(due.saturating_duration_since(Instant::now())) {
             Ok(Slow::Batch(batch)) => match conn.as_mut() {
-                Some(c) => write(c, batch),
+                Some(c) => {
+                    write(c, batch);
+                    if let Some(shared) = shared.upgrade() {
+                        shared.written.store(true, Ordering::Release);
+                    }
+                }
                 None => refuse(batch, "the database writer could not connect"),
             },
+            Ok(Slow::Drain) => {
+                if let Some(shared) = shared.upgrade() {
+                    shared.combine();
+                }
+            }
             Ok(Slow::Close(done)) => {
                 if let Some(c) = conn.take() {
-                    checkpoint(&c, written);
+                    let _ = passive_checkpoint(&c);
                     let _ = c.close();
                 }
                 // The sender went with the close: what is left was sent before it.
@@ -272,24 +315,61 @@ fn run(path: &Path, rx: &mpsc::Receiver<Slow>, written: &AtomicBool) {
                 let _ = done.send(());
                 return;
             }
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                if let Some(c) = &conn {
-                    checkpoint(c, written);
-                }
-            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        }
+        if Instant::now() >= due {
+            if let (Some(c), Some(shared)) = (&conn, shared.upgrade()) {
+                checkpoint(c, &shared);
+            }
+            due = Instant::now() + CHECKPOINT_EVERY;
         }
     }
 }
 
 /// Copies what the log holds into the database file when calls were written since the last
-/// time, without waiting for readers or writers (they go on meanwhile).
-fn checkpoint(conn: &Connection, written: &AtomicBool) {
-    if written.swap(false, Ordering::AcqRel) {
-        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+/// time, while the callers go on writing. A log only starts again from its beginning when a
+/// write finds it all copied, which never happens while writes keep coming (each copy ends
+/// behind the latest write): once the log holds [`RESTART_LOG_PAGES`], the pages written during
+/// the copy are copied too with this process's callers held back (a moment: little is left), so
+/// the next write starts it again.
+fn checkpoint(conn: &Connection, shared: &Shared) {
+    if !shared.written.swap(false, Ordering::AcqRel) {
+        return;
+    }
+    let mut pages = match passive_checkpoint(conn) {
+        Ok(pages) if pages < RESTART_LOG_PAGES => return,
+        Ok(pages) => pages,
+        Err(e) => {
             tracing::debug!(error = %e, "checkpoint");
+            return;
+        }
+    };
+    // Catch up first without holding anyone back, so that little is left for the held step.
+    for _ in 0..3 {
+        match passive_checkpoint(conn) {
+            Ok(now) if now - pages > CATCH_UP_PAGES => pages = now,
+            Ok(_) => break,
+            Err(e) => {
+                tracing::debug!(error = %e, "checkpoint");
+                return;
+            }
         }
     }
+    let mut inline = lock(&shared.inline);
+    if let Err(e) = passive_checkpoint(conn) {
+        tracing::debug!(error = %e, "checkpoint");
+    }
+    // Holding the connection, this thread writes what callers queued meanwhile.
+    shared.drain(&mut inline, COMBINE_BATCHES);
+    drop(inline);
+    shared.combine();
+}
+
+/// One passive checkpoint (it never waits for readers or writers): how many pages the log held
+/// when it began.
+fn passive_checkpoint(conn: &Connection) -> Result<i64, rusqlite::Error> {
+    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
 }
 
 fn refuse(batch: Vec<Job>, why: &str) {
