@@ -30,7 +30,9 @@ async function attach(paths) {
   await browser.execute(() => {
     document.querySelector('input[data-testid="attach-input"]').hidden = false;
   });
-  for (const p of paths) await input.addValue(p);
+  // All at once (WebDriver takes several files as lines), as a picker gives them: one change
+  // event, not one per file racing the composer's reset of the input after each.
+  await input.addValue(paths.join('\n'));
   await browser.execute(() => {
     document.querySelector('input[data-testid="attach-input"]').hidden = true;
   });

@@ -33,6 +33,9 @@ import subprocess
 import sys
 import zipfile
 
+# The same tune/check split and file writing as the task sets.
+from public_sets import part, write
+
 SEED = 12
 EXAM_ROWS = 2400
 GSM_ROWS = 1600
@@ -57,11 +60,6 @@ def read_bytes(repo, path):
 
 def digest(text):
     return hashlib.sha256(text.encode()).digest()
-
-
-def part(prompt):
-    """tune or check, by a hash of the prompt: about half each, stable across runs."""
-    return "check" if digest(prompt)[0] % 2 else "tune"
 
 
 def outputs(repo, model):
@@ -121,14 +119,6 @@ def gsm_rows(repo):
             "weak": float(9 - min(steps, 9)),
         })
     return rows
-
-
-def write(name, rows):
-    path = os.path.join(os.path.dirname(__file__), "..", name)
-    with open(path, "w", encoding="utf-8") as f:
-        for r in rows:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
-    print(f"{name}: {len(rows)} rows", file=sys.stderr)
 
 
 def main():

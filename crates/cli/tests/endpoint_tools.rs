@@ -5,7 +5,7 @@
 //! is a 400 naming it, and fallback and the ledger work as for any call.
 mod common;
 
-use common::{keyring_available, local_provider, switchyard, text, Served};
+use common::{add_claude_and_gem, keyring_available, local_provider, Served};
 use reqwest::{Client, Response};
 use serde_json::{json, Value};
 use switchyard_fake_provider::{FakeProvider, Fault};
@@ -22,32 +22,7 @@ fn serve(fake: &FakeProvider) -> Served {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("endpoint.db");
     let rules = local_provider(&db, &fake.openai_base(), "gpt-4o-mini");
-    for (kind, name, base) in [
-        ("anthropic", "Claude", fake.anthropic_base()),
-        ("gemini", "Gem", fake.gemini_base()),
-    ] {
-        let out = switchyard(
-            &db,
-            &[
-                "providers",
-                "add",
-                "--kind",
-                kind,
-                "--name",
-                name,
-                "--base-url",
-                &base,
-            ],
-            None,
-        );
-        assert!(out.status.success(), "{}", text(&out));
-        let out = switchyard(
-            &db,
-            &["keys", "set", name],
-            Some("sk-tools-test-key-0123456789"),
-        );
-        assert!(out.status.success(), "{}", text(&out));
-    }
+    add_claude_and_gem(&db, fake, "sk-tools-test-key-0123456789");
     let (_, mut catalog) =
         switchyard_router::load(&std::fs::read_to_string(&rules).unwrap()).unwrap();
     for m in &mut catalog.models {

@@ -57,6 +57,32 @@ pub fn keyring_available() -> bool {
     }
 }
 
+/// Adds Claude (Anthropic) and Gem (Gemini), both on `fake`, each with `key` in the keychain.
+pub fn add_claude_and_gem(db: &Path, fake: &switchyard_fake_provider::FakeProvider, key: &str) {
+    for (kind, name, base) in [
+        ("anthropic", "Claude", fake.anthropic_base()),
+        ("gemini", "Gem", fake.gemini_base()),
+    ] {
+        let out = switchyard(
+            db,
+            &[
+                "providers",
+                "add",
+                "--kind",
+                kind,
+                "--name",
+                name,
+                "--base-url",
+                &base,
+            ],
+            None,
+        );
+        assert!(out.status.success(), "{}", text(&out));
+        let out = switchyard(db, &["keys", "set", name], Some(key));
+        assert!(out.status.success(), "{}", text(&out));
+    }
+}
+
 /// Adds to `db` an OpenAI-compatible provider named `Local` at `openai_base` (it needs no key,
 /// so no keychain is involved) and writes, beside `db`, a rule file whose catalog puts `model`
 /// on it. Returns the rule file's path, for `--rules`.
