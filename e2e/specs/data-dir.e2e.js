@@ -6,6 +6,17 @@ import path from 'node:path';
 import { dataHome, invokeInApp } from '../helpers/app.js';
 import { targetDebug } from '../wdio.conf.js';
 
+// Removes `dir` and waits until nothing has made it again for a second (the closed app's web
+// process may still be flushing its storage to it).
+async function removeForGood(dir) {
+  for (let quiet = 0, tries = 0; quiet < 4; tries++) {
+    if (tries === 40) throw new Error(`${dir} keeps coming back after removal`);
+    quiet = fs.existsSync(dir) ? 0 : quiet + 1;
+    fs.rmSync(dir, { recursive: true, force: true });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 describe('Data directory of an earlier version', () => {
   it('is moved to the new place on the first start, with its providers', async () => {
     const oldDir = path.join(dataHome(), 'dev.switchyard.app');
@@ -18,8 +29,10 @@ describe('Data directory of an earlier version', () => {
       '--base-url', 'http://127.0.0.1:9/v1',
     ]);
     // This session's app made the new folder already; as on a machine that never had it, it
-    // goes, and the next start is the first with the new identifier.
-    fs.rmSync(newDir, { recursive: true, force: true });
+    // goes, and the next start is the first with the new identifier. The app is closed first:
+    // a closing webview writes its storage folder, which would make the new folder hold data.
+    await browser.deleteSession();
+    await removeForGood(newDir);
     await browser.reloadSession();
     await $('button[data-nav="chat"]').waitForDisplayed();
 
