@@ -13,6 +13,7 @@ function backend(
   defaultModel = 'auto',
   resumeAfter: Promise<void> = Promise.resolve(),
   messagesAfter: Record<string, Promise<void>> = {},
+  newDraftAfter: Promise<void> = Promise.resolve(),
 ) {
   const saved: { conversationId: string | null; text: string }[] = [];
   const drafts = new Map<string | null, string>([['c2', 'a poem about rails']]);
@@ -32,6 +33,7 @@ function backend(
       case 'preferences':
         return { theme: 'system', default_model: defaultModel };
       case 'chat_draft':
+        if (a.conversationId === null) return newDraftAfter.then(() => drafts.get(null) ?? '');
         return drafts.get(a.conversationId as string | null) ?? '';
       case 'save_draft':
         saved.push({ conversationId: a.conversationId as string | null, text: a.text as string });
@@ -101,5 +103,23 @@ describe('Picking up where you left off', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(screen.getByRole('heading', { name: 'Poems' })).toBeInTheDocument();
     expect(screen.getByLabelText('Message')).toHaveValue('a poem about rails');
+  });
+
+  it('keeps what was typed in a new chat before its saved draft arrived', async () => {
+    const user = userEvent.setup();
+    let arrive!: () => void;
+    const saved = backend({ conversation_id: 'c1', draft: 'about sleepers' }, 'auto', Promise.resolve(), {}, new Promise<void>((r) => (arrive = r)));
+    render(ChatScreen, { onopensettings: () => {} });
+    await waitFor(() => expect(screen.getByLabelText('Message')).toHaveValue('about sleepers'));
+    await user.click(screen.getByRole('button', { name: 'New chat' }));
+    // The last chat's text is not the new chat's, nor saved as its draft while that loads.
+    expect(screen.getByLabelText('Message')).toHaveValue('');
+    await user.type(screen.getByLabelText('Message'), 'typed at once');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(saved.filter((d) => d.conversationId === null)).toEqual([]);
+    arrive();
+    await waitFor(() => expect(saved[saved.length - 1]).toEqual({ conversationId: null, text: 'typed at once' }), { timeout: 2000 });
+    expect(screen.getByLabelText('Message')).toHaveValue('typed at once');
+    expect(saved).toContainEqual({ conversationId: 'c1', text: 'about sleepers' });
   });
 });
