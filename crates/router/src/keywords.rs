@@ -209,6 +209,11 @@ const ANALYSIS: List = &[
     ("interpret", 1.5), ("significance", 1.5), ("considerations", 1.0), ("key components", 1.0),
     ("methods", 0.5), ("strategy", 0.5), ("recommend", 0.5), ("case studies", 1.0),
     ("justify", 1.0), ("approach", 0.5),
+    // Asks for advice on one's own situation, numbers and all ("I earn $3,500: is that too
+    // much rent?", "I slept 5 hours: any tips?"): a judgement, not a computation.
+    ("should i", 0.75), ("should we", 0.75), ("any tips", 1.0), ("tips for", 0.75),
+    ("advice", 1.0), ("what's a good", 0.75), ("what is a good", 0.75), ("is it worth", 1.0),
+    ("is that too", 1.0), ("what can i", 0.75),
     // Science questions ask for an explanation, not a calculation.
     ("physics", 1.0), ("chemistry", 1.0), ("biology", 1.0), ("chemical", 1.0),
     ("chemical equation", 2.0), ("reaction", 0.5), ("scientific", 0.5),
@@ -218,6 +223,13 @@ const ANALYSIS: List = &[
 const TRANSLATION: List = &[
     ("translate", 3.0), ("translation", 3.0), ("translating", 3.0), ("translated", 2.0),
     ("how do you say", 2.5), ("how do i say", 2.5), ("in english", 1.0),
+    // The ask written in the text's own language: "Traduce al inglés: …", "Übersetze ins
+    // Englische: …" (a text in another script is noticed by its script).
+    ("traduce", 3.0), ("traducir", 3.0), ("tradúceme", 3.0), ("traduis", 3.0),
+    ("traduire", 3.0), ("traduisez", 3.0), ("traduza", 3.0), ("traduzir", 3.0),
+    ("traduci", 3.0), ("tradurre", 3.0), ("übersetze", 3.0), ("übersetzen", 3.0),
+    ("übersetzung", 3.0), ("vertaal", 3.0), ("vertalen", 3.0), ("przetłumacz", 3.0),
+    ("översätt", 3.0), ("oversæt", 3.0), ("oversett", 3.0), ("çevir", 3.0),
 ];
 
 #[rustfmt::skip]

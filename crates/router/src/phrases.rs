@@ -67,7 +67,9 @@ impl PhraseMatcher {
                 bound_start: is_word_byte(first),
                 bound_end: is_word_byte(last),
             });
-            texts.push(p.to_lowercase());
+            // Only ASCII is folded, as the walk folds only ASCII: a phrase that must also
+            // match with a capital outside ASCII ("Übersetze") is listed in both forms.
+            texts.push(p.to_ascii_lowercase());
         }
         // Without a prefilter the start state is not special, so a walk stops only at match
         // states. The walk lowercases each byte it reads: a DFA that folded case itself would

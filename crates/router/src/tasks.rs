@@ -157,18 +157,27 @@ impl Detector {
     pub fn new(config: &DetectorConfig) -> Result<Self, String> {
         let mut phrases: Vec<String> = Vec::new();
         let mut kinds: Vec<Vec<Kind>> = Vec::new();
+        let mut add_one = |p: String, kind: Kind| match phrases.iter().position(|q| *q == p) {
+            Some(i) => kinds[i].push(kind),
+            None => {
+                phrases.push(p);
+                kinds.push(vec![kind]);
+            }
+        };
+        // The matcher folds only ASCII letters, so a phrase that starts with another letter is
+        // also looked for capitalised, as at the start of a sentence ("Übersetze ins …").
         let mut add = |phrase: &str, kind: Kind| {
             let p = phrase.trim().to_lowercase();
-            if p.is_empty() {
+            let Some(first) = p.chars().next() else {
                 return;
-            }
-            match phrases.iter().position(|q| *q == p) {
-                Some(i) => kinds[i].push(kind),
-                None => {
-                    phrases.push(p);
-                    kinds.push(vec![kind]);
+            };
+            if !first.is_ascii() && !first.is_uppercase() {
+                let capital: String = first.to_uppercase().chain(p.chars().skip(1)).collect();
+                if capital != p {
+                    add_one(capital, kind);
                 }
             }
+            add_one(p, kind);
         };
         for list in &config.tasks {
             for (phrase, &weight) in &list.keywords {
@@ -203,6 +212,9 @@ impl Detector {
             for preposition in ["into", "to", "from"] {
                 add(&format!("{preposition} {language}"), Kind::TargetLanguage);
             }
+            // A question that ends in a language asks for words in it ("What is 'thank you'
+            // in Korean?").
+            add(&format!("in {language}?"), Kind::TargetLanguage);
         }
         let matcher = PhraseMatcher::new(&phrases)?;
         let foreign = kinds.iter().map(|k| k.contains(&Kind::Foreign)).collect();
@@ -904,7 +916,32 @@ mod generalizes {
                 "How do you say 'thank you very much' in Korean?",
                 "Translate from Italian: Domani andiamo al mare con i bambini.",
                 "Traduisez en anglais s'il vous plaît: nous sommes très contents de vous voir.",
+                // The ask in the text's own language, capitalised outside ASCII too.
+                "Traduce al inglés: Mañana tenemos una reunión a las diez.",
+                "Übersetze ins Englische: Wir fahren morgen mit dem Zug nach Berlin.",
+                "Vertaal naar het Engels: De winkel is op zondag gesloten.",
+                // A question that ends in a language.
+                "What's 'good morning' in Japanese?",
             ],
+        );
+    }
+
+    #[test]
+    fn advice_about_ones_own_numbers_is_not_math() {
+        for prompt in [
+            "I have 2 kids, a 60 m² flat and a budget of 400 euros. Any tips for making the living room feel bigger?",
+            "I run 3 times a week, 5 km each time, at 38 years old. Should I add strength training?",
+            "We have 4 guests, 2 of them vegetarian, and 90 minutes. What can I cook?",
+        ] {
+            let (d, _) = detect(prompt);
+            assert_eq!(d.task, Task::Analysis, "{prompt}: {:?}", &d.scores[..2]);
+        }
+        // A computation about the same things stays math.
+        assert_eq!(
+            detect("I run 3 times a week, 5 km each time. How many km do I run in 12 weeks?")
+                .0
+                .task,
+            Task::Math
         );
     }
 
