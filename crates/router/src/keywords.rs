@@ -55,7 +55,8 @@ const MATH: List = &[
     ("function f", 1.5), ("positive integer", 1.5), ("real number", 1.5), ("sequence", 0.5),
     ("series", 0.5), ("evaluate the", 0.5), ("minimum value", 1.5), ("maximum value", 1.5),
     ("find all", 0.5), ("solutions", 0.5), ("graph of", 1.0), ("irrational", 1.5), ("rational number", 1.5),
-    ("number theory", 2.0),
+    ("number theory", 2.0), ("least common multiple", 2.0), ("lowest common multiple", 2.0),
+    ("greatest common divisor", 2.0), ("greatest common factor", 2.0),
     // Word problems: money, ages, rates and multiples.
     ("dollars", 1.0), ("how old", 1.5), ("times as many", 1.5), ("twice as many", 1.5),
     ("per hour", 1.0), ("how long will it take", 1.5), ("how many more", 1.0),
@@ -212,8 +213,8 @@ const ANALYSIS: List = &[
     // Asks for advice on one's own situation, numbers and all ("I earn $3,500: is that too
     // much rent?", "I slept 5 hours: any tips?"): a judgement, not a computation.
     ("should i", 0.75), ("should we", 0.75), ("any tips", 1.0), ("tips for", 0.75),
-    ("advice", 1.0), ("what's a good", 0.75), ("what is a good", 0.75), ("is it worth", 1.0),
-    ("is that too", 1.0), ("what can i", 0.75),
+    ("advice", 1.0), ("what's a good", 0.75), ("what is a good", 0.75), ("is it worth it", 1.0),
+    ("is that too", 1.0), ("what can i", 0.75), ("how can i", 0.5), ("how should i", 0.75),
     // Science questions ask for an explanation, not a calculation.
     ("physics", 1.0), ("chemistry", 1.0), ("biology", 1.0), ("chemical", 1.0),
     ("chemical equation", 2.0), ("reaction", 0.5), ("scientific", 0.5),
