@@ -366,6 +366,13 @@ pub const SHORT_ANSWER: &[&str] = &[
     "in a few words", "one-line", "one line",
 ];
 
+/// Numbered statements a multiple-choice question judges together ("Statement 1 | … Statement
+/// 2 | …" with options "True, True", "True, False"…).
+#[rustfmt::skip]
+pub const NUMBERED_STATEMENTS: &[&str] = &[
+    "statement 1", "statement 2", "statement 3", "scenario 1", "scenario 2", "scenario 3",
+];
+
 /// Words that order the steps of a request.
 #[rustfmt::skip]
 pub const STEP_MARKERS: &[&str] = &[

@@ -99,6 +99,8 @@ enum Kind {
     Requirement,
     ShortAnswer,
     NumberWord,
+    /// "Statement 1", "Scenario 2": a choice that judges two statements at once.
+    Statement,
 }
 
 /// The detector's lists compiled into one automaton.
@@ -201,6 +203,9 @@ impl Detector {
         }
         for word in keywords::SHORT_ANSWER {
             add(word, Kind::ShortAnswer);
+        }
+        for word in keywords::NUMBERED_STATEMENTS {
+            add(word, Kind::Statement);
         }
         for word in keywords::NUMBER_WORDS {
             add(word, Kind::NumberWord);
@@ -334,6 +339,7 @@ impl Detector {
             seen[i] = seen[i].max(here);
         });
         let mut step_words = 0u32;
+        let mut statements = 0u32;
         let mut target_language: Option<usize> = None;
         // What the material's keywords have added to each task so far (capped).
         let mut from_material = [0.0f64; Task::ALL.len()];
@@ -376,6 +382,7 @@ impl Detector {
                     Kind::Requirement => features.requirements += 1,
                     Kind::ShortAnswer => features.short_answer = true,
                     Kind::NumberWord => features.number_words += 1,
+                    Kind::Statement => statements += 1,
                     Kind::Foreign => {}
                 }
             }
@@ -386,6 +393,9 @@ impl Detector {
         SEEN.set(seen);
         features.asks_json = features.structured_output.iter().any(|s| s == "json");
         features.steps = shape.enumerated.max(step_words);
+        // Options that judge two numbered statements together ("True, False") are as tricky
+        // as a turned-around question: both must be right.
+        features.tricky_choice |= statements >= 2 && shape.letter_options >= 3;
         features.other_language = shape.other_script.map(str::to_string).or_else(|| {
             // A Latin-script text dense in another language's function words.
             (foreign_words >= 3 && foreign_words * 6 >= shape.words)
@@ -923,6 +933,22 @@ mod generalizes {
                 // A question that ends in a language.
                 "What's 'good morning' in Japanese?",
             ],
+        );
+    }
+
+    #[test]
+    fn options_that_judge_two_numbered_statements_are_a_tricky_choice() {
+        let pair = "Statement 1 | A bounded monotone sequence converges. Statement 2 | Every continuous function on (0, 1) is bounded.\nA. True, True\nB. False, False\nC. True, False\nD. False, True";
+        assert!(detect(pair).1.tricky_choice);
+        let scenarios = "Which of these does the narrator get wrong? Scenario 1 | I returned the lost wallet. Scenario 2 | I read my sister's diary.\nA. Wrong, Wrong\nB. Wrong, Not wrong\nC. Not wrong, Wrong\nD. Not wrong, Not wrong";
+        assert!(detect(scenarios).1.tricky_choice);
+        // One statement, or two without options, is not.
+        let one = "Statement 1 | Water boils at 100 °C at sea level.\nA. True\nB. False\nC. Only at night";
+        assert!(!detect(one).1.tricky_choice);
+        assert!(
+            !detect("Compare statement 1 and statement 2 of the press release.")
+                .1
+                .tricky_choice
         );
     }
 
