@@ -72,6 +72,8 @@ async fn open(db: &std::path::Path) -> Result<Engine, AppError> {
             "replies left streaming by the last run were marked interrupted"
         );
     }
+    // Calls a CLI run or the endpoint leaves behind while the window is open reach Spend too.
+    store.settle_abandoned_every(Store::SETTLE_ABANDONED_EVERY);
     let settings = Settings::new(store, Keychain::default());
     // Warnings are logged inside; the providers screen shows the blanked headers as not set.
     settings.secure_stored_header_values().await?;

@@ -28,6 +28,9 @@ pub struct ServeArgs {
 
 pub async fn run(args: ServeArgs, db: &Path) -> anyhow::Result<()> {
     let engine = crate::engine(db).await?;
+    // The calls of other runs killed while this one serves reach the ledger without a restart.
+    let store = &engine.settings().store;
+    store.settle_abandoned_every(switchyard_engine::store::Store::SETTLE_ABANDONED_EVERY);
     let mut config = Config::local(args.port);
     config.addr = SocketAddr::new(args.host, args.port);
     config.max_body_bytes = args.max_body_bytes;

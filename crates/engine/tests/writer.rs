@@ -150,3 +150,59 @@ async fn the_log_starts_again_while_calls_keep_coming() {
         size >> 20
     );
 }
+
+/// A run killed while another goes on (a CLI chat while the app or `serve` runs): the one still
+/// running settles the dead run's call within its period, as estimated, without a restart; its
+/// own calls in flight are left alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_process_settles_the_calls_a_killed_one_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.db");
+    let store = Store::open(&path).await.unwrap();
+    let Admission::Admitted(id) = store.admit_call(&call(1_000), |_| false).await.unwrap() else {
+        panic!("not admitted")
+    };
+    // The row as a killed run leaves it: in flight under a process id that runs no more.
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "UPDATE calls_in_flight SET pid = ?1 WHERE id = ?2",
+            (dead, id),
+        )
+        .unwrap();
+    // A call of this process, still going.
+    assert!(matches!(
+        store.admit_call(&call(500), |_| false).await.unwrap(),
+        Admission::Admitted(_)
+    ));
+
+    let task = store.settle_abandoned_every(Duration::from_millis(100));
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while store.calls_in_flight().await.unwrap() > 1 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the dead run's call is still in flight"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT outcome, cost_nusd FROM usage")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(rows, [("interrupted".to_string(), 1_000)]);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        store.calls_in_flight().await.unwrap(),
+        1,
+        "this process's own call stays in flight"
+    );
+
+    store.close().await;
+    tokio::time::timeout(Duration::from_secs(2), task)
+        .await
+        .expect("the task stops once the store is closed")
+        .unwrap();
+}

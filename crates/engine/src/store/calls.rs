@@ -2,6 +2,8 @@
 //! Admission (the budget check) and recording the call happen in one `BEGIN IMMEDIATE`
 //! transaction (shared with other calls of this process by the writer, `writer.rs`), so any
 //! number of processes on one database share one view of the headroom.
+use std::time::Duration;
+
 use rusqlite::{named_params, Connection, OptionalExtension};
 use sqlx::Row;
 
@@ -241,6 +243,35 @@ impl Store {
         let (reply, answer) = oneshot::channel();
         self.writer.send(Job::Abandoned { ids, reply })?;
         answer.await.map_err(|_| writer_gone())?
+    }
+
+    /// How often a long-running process looks for calls other runs left in flight.
+    pub const SETTLE_ABANDONED_EVERY: Duration = Duration::from_secs(30);
+
+    /// For a process that runs for long (the app, `serve`): settles, every `period`, what other
+    /// processes left in flight ([`Store::settle_abandoned`]), so the calls of a run killed while
+    /// this one goes on reach the ledger (and Spend) within a period, not at the next start.
+    /// Stops once the store is closed.
+    pub fn settle_abandoned_every(&self, period: Duration) -> tokio::task::JoinHandle<()> {
+        let store = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if store.pool().is_closed() {
+                    return;
+                }
+                match store.settle_abandoned().await {
+                    Ok(0) => {}
+                    Ok(calls) => tracing::warn!(
+                        calls,
+                        "provider calls another run left in flight were billed as estimated"
+                    ),
+                    Err(e) => tracing::debug!(error = %e, "calls left in flight not settled yet"),
+                }
+            }
+        })
     }
 
     /// How many calls are in flight now (all processes).
