@@ -465,3 +465,76 @@ async fn a_client_that_goes_away_stops_the_call_and_it_is_billed_as_stopped() {
         "https://tools.example"
     );
 }
+
+/// SIGTERM (or Ctrl-C) while an answer without end streams: `serve` waits a grace period for
+/// the requests in progress, then ends them: the client gets the text that came and an error
+/// saying the endpoint stopped (not that the client did), the ledger the call, and the process
+/// exits instead of waiting for the answer's end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stop_ends_an_answer_without_end_after_its_grace_and_bills_it() {
+    if !keyring_available() {
+        return;
+    }
+    let fake = FakeProvider::start(&[]).await.unwrap();
+    let mut served = Served::start(&fake, &[]);
+    let token = served.token("drip");
+    fake.set_fault(Fault {
+        model: "gpt-4o-mini".into(),
+        endless_stream: true,
+        chunk_delay_ms: 50,
+        ..Fault::default()
+    });
+    let mut req = ask("auto", "Keep talking");
+    req["stream"] = json!(true);
+    let mut r = post(
+        &Client::new(),
+        format!("{}/v1/chat/completions", served.url),
+        &token,
+        req,
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let mut body = String::from_utf8_lossy(&r.chunk().await.unwrap().unwrap()).into_owned();
+
+    let pid = i32::try_from(served.child.id()).unwrap();
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let stopping = Instant::now();
+    // The stream goes on during the grace, then ends with the endpoint's own error.
+    while let Some(chunk) = tokio::time::timeout(Duration::from_secs(30), r.chunk())
+        .await
+        .expect("the stream ends")
+        .unwrap()
+    {
+        body.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(body.contains("lorem ipsum"), "the text that came: {body}");
+    assert!(
+        body.contains("local endpoint was stopped") && !body.contains("Stopped by you"),
+        "{}",
+        &body[body.len().saturating_sub(600)..]
+    );
+    assert!(body.trim_end().ends_with("fallback=false"), "the final comment");
+    let status = loop {
+        if let Some(status) = served.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(stopping.elapsed() < Duration::from_secs(20), "serve still runs");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(status.success(), "{status:?}");
+    assert!(
+        stopping.elapsed() < Duration::from_secs(20),
+        "stopped after {:?}",
+        stopping.elapsed()
+    );
+    let rows = ledger(&served.db).await;
+    assert_eq!(
+        rows,
+        [(
+            "endpoint".to_string(),
+            Some("drip".to_string()),
+            "gpt-4o-mini".to_string(),
+            "stopped".to_string()
+        )]
+    );
+}

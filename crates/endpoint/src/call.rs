@@ -12,6 +12,7 @@ use switchyard_engine::{EngineError, ErrorCode};
 use switchyard_router::Decision;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use crate::anthropic;
 use crate::inbound::Inbound;
@@ -23,6 +24,40 @@ enum Frame {
     Started { model: String, provider: String },
     Text(String),
     End(Box<Result<Completed, EngineError>>),
+}
+
+/// The engine calls of the requests in progress: a stop ends the ones still going and waits
+/// for their ledger rows.
+#[derive(Clone, Default)]
+pub struct Calls {
+    tasks: TaskTracker,
+    stop: CancellationToken,
+}
+
+impl Calls {
+    /// Ends every call still going, as the client's hanging up would: the text that arrived
+    /// is answered and the ledger records what was used.
+    pub fn stop_all(&self) {
+        self.stop.cancel();
+    }
+
+    /// Waits for the calls' tasks to end (their ledger rows written), at most `limit`.
+    pub async fn wait(&self, limit: std::time::Duration) -> bool {
+        self.tasks.close();
+        tokio::time::timeout(limit, self.tasks.wait()).await.is_ok()
+    }
+}
+
+/// A call the endpoint's stop ended says so, not "stopped by you": the client did not stop it.
+fn shut_down(done: &mut Completed) {
+    let errors = done
+        .reply
+        .error
+        .iter_mut()
+        .chain(done.reply.hops.iter_mut().filter_map(|h| h.error.as_mut()));
+    for e in errors.filter(|e| e.code == ErrorCode::Stopped) {
+        e.message = "Switchyard's local endpoint was stopped while the answer came; the text so far is kept.".into();
+    }
 }
 
 /// Cancels the engine call when dropped before it is disarmed.
@@ -136,6 +171,7 @@ fn facts(done: &Completed, provider: &str) -> Facts {
 /// Runs `inbound` and answers it.
 pub async fn answer(
     engine: Engine,
+    calls: &Calls,
     format: Format,
     inbound: Inbound,
     resolved: Resolved,
@@ -156,12 +192,13 @@ pub async fn answer(
         Err(e) => return engine_error(format, &e).into_response(),
     };
     let decision = routed.decision().clone();
-    let cancel = CancellationToken::new();
+    let cancel = calls.stop.child_token();
     let guard = CancelOnDrop(cancel.clone());
     let (tx, mut rx) = mpsc::unbounded_channel();
-    tokio::spawn(async move {
+    let stopping = calls.stop.clone();
+    calls.tasks.spawn(async move {
         let events = tx.clone();
-        let result = engine
+        let mut result = engine
             .complete(
                 routed,
                 move |event| match event {
@@ -176,6 +213,11 @@ pub async fn answer(
                 cancel,
             )
             .await;
+        if stopping.is_cancelled() {
+            if let Ok(done) = &mut result {
+                shut_down(done);
+            }
+        }
         let _ = tx.send(Frame::End(Box::new(result)));
     });
 

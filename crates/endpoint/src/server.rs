@@ -2,6 +2,7 @@
 //! starting and stopping.
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -19,6 +20,7 @@ use tokio_util::sync::CancellationToken;
 use crate::models::Models;
 use crate::tokens::TokenGate;
 use crate::wire::{self, ApiError, Format, Problem};
+use crate::call::Calls;
 use crate::{anthropic, call, openai};
 
 pub const DEFAULT_PORT: u16 = 4141;
@@ -50,15 +52,21 @@ impl Config {
 
 struct Shared {
     engine: Engine,
+    calls: Calls,
     gate: Arc<TokenGate>,
     models: Models,
     config: Config,
 }
 
+/// How long a stop waits for the requests in progress before it ends them, and then for
+/// their ledger rows.
+pub const STOP_GRACE: Duration = Duration::from_secs(5);
+
 /// A running endpoint. Dropping it does not stop it: call [`Running::stop`].
 pub struct Running {
     addr: SocketAddr,
     stop: CancellationToken,
+    calls: Calls,
     task: tokio::task::JoinHandle<()>,
     gate: Arc<TokenGate>,
 }
@@ -83,10 +91,23 @@ impl Running {
         self.gate.reload().await
     }
 
-    /// Stops accepting connections and waits for the requests in progress.
+    /// Stops accepting connections and waits for the requests in progress, at most
+    /// [`STOP_GRACE`]; then ends the calls still going (their clients get what arrived, the
+    /// ledger what was used) and waits for their ledger rows, so a stop never hangs on an
+    /// answer without end.
     pub async fn stop(self) {
         self.stop.cancel();
-        let _ = self.task.await;
+        let mut task = self.task;
+        if tokio::time::timeout(STOP_GRACE, &mut task).await.is_err() {
+            tracing::info!("ending the requests still in progress");
+            self.calls.stop_all();
+            if tokio::time::timeout(STOP_GRACE, &mut task).await.is_err() {
+                task.abort();
+            }
+        }
+        if !self.calls.wait(STOP_GRACE).await {
+            tracing::warn!("calls still running when the endpoint stopped");
+        }
     }
 }
 
@@ -118,8 +139,10 @@ pub async fn start(engine: Engine, config: Config) -> Result<Running, EngineErro
     let addr = listener
         .local_addr()
         .map_err(|e| EngineError::coded(ErrorCode::Io, e.to_string()))?;
+    let calls = Calls::default();
     let shared = Arc::new(Shared {
         engine,
+        calls: calls.clone(),
         gate: gate.clone(),
         models,
         config,
@@ -148,6 +171,7 @@ pub async fn start(engine: Engine, config: Config) -> Result<Running, EngineErro
     Ok(Running {
         addr,
         stop,
+        calls,
         task,
         gate,
     })
@@ -214,7 +238,7 @@ async fn handle(s: &Shared, format: Format, headers: HeaderMap, body: Body) -> R
     .await;
     match parsed {
         Ok((inbound, resolved)) => {
-            call::answer(s.engine.clone(), format, inbound, resolved, client).await
+            call::answer(s.engine.clone(), &s.calls, format, inbound, resolved, client).await
         }
         Err(e) => e.into_response(),
     }
