@@ -513,12 +513,18 @@ async fn a_stop_ends_an_answer_without_end_after_its_grace_and_bills_it() {
         "{}",
         &body[body.len().saturating_sub(600)..]
     );
-    assert!(body.trim_end().ends_with("fallback=false"), "the final comment");
+    assert!(
+        body.trim_end().ends_with("fallback=false"),
+        "the final comment"
+    );
     let status = loop {
         if let Some(status) = served.child.try_wait().unwrap() {
             break status;
         }
-        assert!(stopping.elapsed() < Duration::from_secs(20), "serve still runs");
+        assert!(
+            stopping.elapsed() < Duration::from_secs(20),
+            "serve still runs"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     assert!(status.success(), "{status:?}");

@@ -17,10 +17,10 @@ use switchyard_engine::{EngineError, ErrorCode};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use crate::call::Calls;
 use crate::models::Models;
 use crate::tokens::TokenGate;
 use crate::wire::{self, ApiError, Format, Problem};
-use crate::call::Calls;
 use crate::{anthropic, call, openai};
 
 pub const DEFAULT_PORT: u16 = 4141;
@@ -238,7 +238,15 @@ async fn handle(s: &Shared, format: Format, headers: HeaderMap, body: Body) -> R
     .await;
     match parsed {
         Ok((inbound, resolved)) => {
-            call::answer(s.engine.clone(), &s.calls, format, inbound, resolved, client).await
+            call::answer(
+                s.engine.clone(),
+                &s.calls,
+                format,
+                inbound,
+                resolved,
+                client,
+            )
+            .await
         }
         Err(e) => e.into_response(),
     }
