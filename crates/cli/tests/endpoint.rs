@@ -407,15 +407,9 @@ async fn bad_tokens_bodies_and_model_names_get_each_formats_own_errors() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_client_that_goes_away_stops_the_call_and_it_is_billed_as_stopped() {
-    if !keyring_available() {
-        return;
-    }
-    let fake = FakeProvider::start(&[]).await.unwrap();
-    let served = Served::start(&fake, &["--cors-origin", "https://tools.example"]);
+/// A streamed request, with a token of client `drip`, whose answer never ends.
+async fn endless_answer(fake: &FakeProvider, served: &Served, c: &Client) -> Response {
     let token = served.token("drip");
-    let c = Client::new();
     fake.set_fault(Fault {
         model: "gpt-4o-mini".into(),
         endless_stream: true,
@@ -424,13 +418,24 @@ async fn a_client_that_goes_away_stops_the_call_and_it_is_billed_as_stopped() {
     });
     let mut req = ask("auto", "Keep talking");
     req["stream"] = json!(true);
-    let mut r = post(
-        &c,
+    post(
+        c,
         format!("{}/v1/chat/completions", served.url),
         &token,
         req,
     )
-    .await;
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_goes_away_stops_the_call_and_it_is_billed_as_stopped() {
+    if !keyring_available() {
+        return;
+    }
+    let fake = FakeProvider::start(&[]).await.unwrap();
+    let served = Served::start(&fake, &["--cors-origin", "https://tools.example"]);
+    let c = Client::new();
+    let mut r = endless_answer(&fake, &served, &c).await;
     assert_eq!(r.status(), 200);
     let first = r.chunk().await.unwrap().unwrap();
     assert!(String::from_utf8_lossy(&first).contains("chat.completion.chunk"));
@@ -477,22 +482,7 @@ async fn a_stop_ends_an_answer_without_end_after_its_grace_and_bills_it() {
     }
     let fake = FakeProvider::start(&[]).await.unwrap();
     let mut served = Served::start(&fake, &[]);
-    let token = served.token("drip");
-    fake.set_fault(Fault {
-        model: "gpt-4o-mini".into(),
-        endless_stream: true,
-        chunk_delay_ms: 50,
-        ..Fault::default()
-    });
-    let mut req = ask("auto", "Keep talking");
-    req["stream"] = json!(true);
-    let mut r = post(
-        &Client::new(),
-        format!("{}/v1/chat/completions", served.url),
-        &token,
-        req,
-    )
-    .await;
+    let mut r = endless_answer(&fake, &served, &Client::new()).await;
     assert_eq!(r.status(), 200);
     let mut body = String::from_utf8_lossy(&r.chunk().await.unwrap().unwrap()).into_owned();
 
