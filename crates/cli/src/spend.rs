@@ -120,6 +120,7 @@ pub async fn run(args: SpendArgs, db: &std::path::Path) -> anyhow::Result<()> {
             }
         }
     }
+    let (unsettled, reserved) = store.unsettled_calls().await?;
     store.close().await;
     if args.json {
         let groups: Vec<_> = groups
@@ -146,12 +147,22 @@ pub async fn run(args: SpendArgs, db: &std::path::Path) -> anyhow::Result<()> {
                 "savings_nano_usd": totals.baseline_nusd - totals.spend_nusd,
             },
             "groups": groups,
+            "unsettled_calls": unsettled,
+            "unsettled_estimate_nano_usd": reserved,
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
     print!("{}", table(&groups, heading));
     println!("\n{}", totals_line(&from, &totals));
+    if unsettled > 0 {
+        println!(
+            "{unsettled} provider call(s) of runs that ended without finishing are not in these \
+             figures yet ({} reserved): the next `switchyard chat`, `serve` or the app bills them \
+             as estimated.",
+            usd(reserved)
+        );
+    }
     Ok(())
 }
 

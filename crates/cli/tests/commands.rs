@@ -5,6 +5,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use switchyard_engine::store::calls::{Admission, NewCall};
 use switchyard_engine::store::ledger::LedgerRow;
 use switchyard_engine::store::Store;
 
@@ -115,6 +116,66 @@ fn spend_by_provider_shows_provider_names() {
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["totals"]["spend_nano_usd"], 1_000);
     assert_eq!(v["totals"]["failed_calls"], 0);
+}
+
+/// A run killed mid-call leaves it in flight; `spend` (which only reads) cannot bill it, so it
+/// says it is missing, with what it reserved, and which runs will bill it.
+#[test]
+fn spend_names_the_calls_a_killed_run_left_unbilled() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    add_provider(&db, "Home Ollama");
+    let id = provider_id(&db, "Home Ollama");
+    let mut child = Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = Store::open(&db).await.unwrap();
+        let call = NewCall {
+            row: LedgerRow {
+                source: "cli".into(),
+                provider_id: id.clone(),
+                provider: "Home Ollama".into(),
+                model: "local-model".into(),
+                attempt: 1,
+                ..LedgerRow::default()
+            },
+            estimate_nusd: 2_500_000,
+            lease_secs: 600,
+        };
+        let Admission::Admitted(call) = store.admit_call(&call, |_| false).await.unwrap() else {
+            panic!("not admitted")
+        };
+        // As the killed run left it: its process is gone.
+        sqlx::query("UPDATE calls_in_flight SET pid = ? WHERE id = ?")
+            .bind(i64::from(dead))
+            .bind(call)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        store.checkpoint().await.unwrap();
+        store.close().await;
+    });
+    let out = switchyard(&db, &["spend"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("1 provider call(s) of runs that ended without finishing are not in these figures yet ($0.0025 reserved)"),
+        "{said}"
+    );
+    let json = switchyard(&db, &["spend", "--json"], None);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["unsettled_calls"], 1);
+    assert_eq!(v["unsettled_estimate_nano_usd"], 2_500_000);
+    // A run that writes bills it; then nothing is missing.
+    let out = switchyard(&db, &["budgets", "list"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    let said = String::from_utf8_lossy(&switchyard(&db, &["spend"], None).stdout).into_owned();
+    assert!(!said.contains("not in these figures"), "{said}");
+    assert!(
+        said.contains("$0.0025 over 0 requests (1 provider calls"),
+        "{said}"
+    );
 }
 
 /// Runs the CLI as `nobody` when the tests run as root, so the file permissions apply.

@@ -222,27 +222,49 @@ impl Store {
     /// lease ran out: each becomes an `interrupted` ledger row costing its reservation. Returns
     /// how many.
     pub async fn settle_abandoned(&self) -> Result<u64, EngineError> {
-        let rows = sqlx::query(
-            "SELECT id, pid, expires_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS expired
-             FROM calls_in_flight",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        let me = i64::from(std::process::id());
-        let mut ids = Vec::new();
-        for row in rows {
-            let (id, pid, expired): (i64, i64, bool) =
-                (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
-            if expired || (pid != me && !process_alive(pid)) {
-                ids.push(id);
-            }
-        }
+        let ids: Vec<i64> = self
+            .abandoned()
+            .await?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
         if ids.is_empty() {
             return Ok(0);
         }
         let (reply, answer) = oneshot::channel();
         self.writer.send(Job::Abandoned { ids, reply })?;
         answer.await.map_err(|_| writer_gone())?
+    }
+
+    /// The calls in flight that processes now gone (or past their lease) left: (id, estimate).
+    async fn abandoned(&self) -> Result<Vec<(i64, i64)>, EngineError> {
+        let rows = sqlx::query(
+            "SELECT id, pid, expires_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS expired,
+                 estimate_nusd
+             FROM calls_in_flight",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let me = i64::from(std::process::id());
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, pid, expired): (i64, i64, bool) =
+                (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+            if expired || (pid != me && !process_alive(pid)) {
+                out.push((id, row.try_get(3)?));
+            }
+        }
+        Ok(out)
+    }
+
+    /// What a reader that cannot settle them (`switchyard spend`, read-only) should say of the
+    /// calls gone processes left in flight: how many, and what they reserved.
+    pub async fn unsettled_calls(&self) -> Result<(u64, i64), EngineError> {
+        let found = self.abandoned().await?;
+        Ok((
+            found.len() as u64,
+            found.iter().map(|(_, estimate)| estimate).sum(),
+        ))
     }
 
     /// How often a long-running process looks for calls other runs left in flight.
