@@ -55,7 +55,8 @@ const MATH: List = &[
     ("function f", 1.5), ("positive integer", 1.5), ("real number", 1.5), ("sequence", 0.5),
     ("series", 0.5), ("evaluate the", 0.5), ("minimum value", 1.5), ("maximum value", 1.5),
     ("find all", 0.5), ("solutions", 0.5), ("graph of", 1.0), ("irrational", 1.5), ("rational number", 1.5),
-    ("number theory", 2.0), ("least common multiple", 2.0), ("lowest common multiple", 2.0),
+    ("number theory", 2.0), ("catalan number", 2.0), ("binomial coefficient", 2.0),
+    ("evaluate", 0.75), ("least common multiple", 2.0), ("lowest common multiple", 2.0),
     ("greatest common divisor", 2.0), ("greatest common factor", 2.0),
     // Word problems: money, ages, rates and multiples.
     ("dollars", 1.0), ("how old", 1.5), ("times as many", 1.5), ("twice as many", 1.5),
@@ -110,6 +111,9 @@ const CODE: List = &[
     ("to typescript", 2.0), ("into java", 3.0), ("into c++", 3.0), ("into golang", 3.0),
     ("into go", 2.0), ("into c#", 3.0), ("into kotlin", 3.0), ("this code", 2.0),
     ("regular expression", 2.0), ("one-liner", 1.5),
+    // "Given an integer n, return…", "Write efficient code…", "for n up to 10^6": the
+    // phrasing and the input bounds of programming exercises about numbers.
+    ("given an integer", 2.0), ("efficient code", 2.0), ("code that", 1.5), ("up to 10^", 1.5),
     // The software ecosystem: libraries, frameworks, tools, platforms and their vocabulary. A
     // question about one is a programming question even with no code and no "write code" in
     // it ("how do I fetch data with @tanstack/vue-query", "scrape a page without selenium").

@@ -339,7 +339,9 @@ fn is_constraint(t: &str) -> bool {
     if bounds < 2 {
         return false;
     }
-    t.contains("10^")
+    // A labelled line ("Constraints: 1 <= m, n <= 300") whatever its numbers.
+    t.contains("onstraint")
+        || t.contains("10^")
         || t.contains("10⁵")
         || t.contains("10⁹")
         || t.contains("10**")

@@ -220,6 +220,9 @@ impl Detector {
             // A question that ends in a language asks for words in it ("What is 'thank you'
             // in Korean?").
             add(&format!("in {language}?"), Kind::TargetLanguage);
+            // "Give me the Japanese for…", "the French word for…".
+            add(&format!("the {language} for"), Kind::TargetLanguage);
+            add(&format!("{language} word for"), Kind::TargetLanguage);
         }
         let matcher = PhraseMatcher::new(&phrases)?;
         let foreign = kinds.iter().map(|k| k.contains(&Kind::Foreign)).collect();
@@ -930,8 +933,10 @@ mod generalizes {
                 "Traduce al inglés: Mañana tenemos una reunión a las diez.",
                 "Übersetze ins Englische: Wir fahren morgen mit dem Zug nach Berlin.",
                 "Vertaal naar het Engels: De winkel is op zondag gesloten.",
-                // A question that ends in a language.
+                // A question that ends in a language; a language's word for something.
                 "What's 'good morning' in Japanese?",
+                "Give me the Korean for 'see you tomorrow', with its pronunciation.",
+                "What is the Italian word for 'window'?",
             ],
         );
     }
@@ -949,6 +954,26 @@ mod generalizes {
             !detect("Compare statement 1 and statement 2 of the press release.")
                 .1
                 .tricky_choice
+        );
+    }
+
+    #[test]
+    fn programming_exercises_about_numbers_are_code() {
+        all(
+            Task::Code,
+            &[
+                "Given an integer n, return how many of the numbers from 1 to n contain the digit 7. Example: n = 20 -> 2.",
+                "Count the connected regions of 'X' cells on a board. Constraints: 1 <= rows, cols <= 500.",
+                "Compute the number of derangements of n elements modulo 10^9 + 7 for n up to 10^6. Write efficient code.",
+            ],
+        );
+        // Evaluating an expression is math; evaluating a text is not.
+        assert_eq!(detect("Evaluate 3^100 mod 7.").0.task, Task::Math);
+        assert_ne!(
+            detect("Evaluate this essay for clarity and argument.")
+                .0
+                .task,
+            Task::Math
         );
     }
 
