@@ -213,16 +213,19 @@ impl Detector {
         for word in keywords::FOREIGN_FUNCTION_WORDS {
             add(word, Kind::Foreign);
         }
+        // "into French", "What is 'thank you' in Korean?" (a question ending in a language asks
+        // for words in it), "Give me the Japanese for…", "the Italian word for…".
         for language in keywords::LANGUAGES {
-            for preposition in ["into", "to", "from"] {
-                add(&format!("{preposition} {language}"), Kind::TargetLanguage);
+            for form in [
+                "into {}",
+                "to {}",
+                "from {}",
+                "in {}?",
+                "the {} for",
+                "{} word for",
+            ] {
+                add(&form.replace("{}", language), Kind::TargetLanguage);
             }
-            // A question that ends in a language asks for words in it ("What is 'thank you'
-            // in Korean?").
-            add(&format!("in {language}?"), Kind::TargetLanguage);
-            // "Give me the Japanese for…", "the French word for…".
-            add(&format!("the {language} for"), Kind::TargetLanguage);
-            add(&format!("{language} word for"), Kind::TargetLanguage);
         }
         let matcher = PhraseMatcher::new(&phrases)?;
         let foreign = kinds.iter().map(|k| k.contains(&Kind::Foreign)).collect();
