@@ -61,7 +61,7 @@ async fn twenty_processes_at_once_overshoot_a_budget_by_at_most_one_estimate() {
         content: PROMPT.into(),
         ..Default::default()
     }];
-    let one = estimate(&model, &messages, None).1;
+    let one = estimate(&model, &messages, None, None).1;
     let limit = 3 * one;
     let store = Store::open(&db).await.unwrap();
     store

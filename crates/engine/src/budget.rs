@@ -196,14 +196,20 @@ pub fn lets_through(budget: &Budget, model: &Model, catalog: &Catalog) -> bool {
 }
 
 /// What a call is expected to cost before it is sent: the prompt as it stands (with the tool
-/// definitions it offers) and a typical reply. The budgets reserve this much while it is in
-/// flight.
-pub fn estimate(model: &Model, messages: &[Message], tools: Option<&Tools>) -> (Usage, i64) {
+/// definitions it offers) and the reply: as long as the request's output limit when it sets
+/// one (the most it can be billed, since a provider stops there), else a typical reply. The
+/// budgets reserve this much while it is in flight.
+pub fn estimate(
+    model: &Model,
+    messages: &[Message],
+    tools: Option<&Tools>,
+    max_output_tokens: Option<u32>,
+) -> (Usage, i64) {
     let mut usage = Usage::estimate(messages, "");
     usage.input_tokens = usage
         .input_tokens
         .saturating_add(tools.map_or(0, Tools::prompt_tokens));
-    usage.output_tokens = EXPECTED_OUTPUT_TOKENS;
+    usage.output_tokens = max_output_tokens.unwrap_or(EXPECTED_OUTPUT_TOKENS);
     let nusd = i64::try_from(Cost::of(model, &usage).total.0).unwrap_or(i64::MAX);
     (usage, nusd)
 }

@@ -175,7 +175,7 @@ async fn two_requests_racing_at_the_limit_overshoot_by_at_most_one_estimate() {
     let plan = setup.plan(&["gpt-large"]);
     let target = &plan.targets[0];
     let messages = ask("hello");
-    let one = estimate(&target.model, &messages, None).1;
+    let one = estimate(&target.model, &messages, None, None).1;
     // Room for less than one more request.
     let limit = 10 * one;
     store
@@ -187,6 +187,7 @@ async fn two_requests_racing_at_the_limit_overshoot_by_at_most_one_estimate() {
         target,
         messages: &messages,
         tools: None,
+        max_output_tokens: None,
         hop: 0,
         attempt: 1,
     };
@@ -206,6 +207,74 @@ async fn two_requests_racing_at_the_limit_overshoot_by_at_most_one_estimate() {
     let third = metering(&store, &setup.catalog);
     let refused = third.open(start()).await.unwrap_err();
     assert_eq!(refused.code, "budget_exceeded");
+}
+
+/// A request that limits its reply reserves the most that reply can cost, so calls admitted
+/// side by side cannot together bill past what they reserved; a provider that reports more
+/// output than the limit is not believed, and its call is billed from the text that came.
+#[tokio::test]
+async fn a_request_with_an_output_limit_reserves_that_limit_and_is_billed_within_it() {
+    let setup = Setup::new().await;
+    let (_dir, store) = store().await;
+    let plan = setup.plan(&["gpt-large"]);
+    let target = &plan.targets[0];
+    let messages = ask("hello");
+    let (typical, typical_cost) = estimate(&target.model, &messages, None, None);
+    let (limited, limited_cost) = estimate(&target.model, &messages, None, Some(5_000));
+    assert_eq!(typical.output_tokens, 1_000);
+    assert_eq!(limited.output_tokens, 5_000);
+    assert!(limited_cost > typical_cost * 4, "{limited_cost} vs {typical_cost}");
+
+    let meter = metering(&store, &setup.catalog);
+    let ticket = meter
+        .open(CallStart {
+            target,
+            messages: &messages,
+            tools: None,
+            max_output_tokens: Some(5_000),
+            hop: 0,
+            attempt: 1,
+        })
+        .await
+        .unwrap();
+    let reserved: i64 = sqlx::query_scalar("SELECT estimate_nusd FROM calls_in_flight")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(reserved, limited_cost);
+    let _ = ticket;
+
+    // The fake claims 1,500 tokens each way against a limit of 64: within the context window,
+    // past the limit.
+    setup.server.set_fault(switchyard_fake_provider::Fault {
+        model: "gpt-large".into(),
+        usage_tokens: Some(1_500),
+        ..Default::default()
+    });
+    let (_dir2, store) = self::store().await;
+    let meter = metering(&store, &setup.catalog);
+    let reply = Executor::new(policy())
+        .unwrap()
+        .execute(
+            &plan,
+            &messages,
+            Some(64),
+            None,
+            Some(&meter),
+            &mut Recorder::default(),
+            &CancellationToken::new(),
+        )
+        .await;
+    let usage = reply.usage.unwrap();
+    assert!(usage.estimated, "{usage:?}");
+    assert!(usage.output_tokens <= 64, "{usage:?}");
+    let (output, flag): (i64, Option<String>) =
+        sqlx::query_as("SELECT output_tokens, usage_flag FROM usage")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(output, 1_500, "the report is kept as it came");
+    assert_eq!(flag.as_deref(), Some("implausible"));
 }
 
 /// Many calls admitted at once, through two stores on one file (two processes' writers, each

@@ -35,6 +35,7 @@ async fn metered_call(
         target: &plan.targets[0],
         messages: &messages,
         tools: None,
+        max_output_tokens: None,
         hop: 0,
         attempt: 1,
     };

@@ -18,6 +18,8 @@ pub struct CallStart<'a> {
     pub messages: &'a [Message],
     /// The tools the request offers.
     pub tools: Option<&'a crate::providers::tools::Tools>,
+    /// The most output tokens the request allows, when it sets a limit.
+    pub max_output_tokens: Option<u32>,
     /// 0 for the chain's first model, 1 for the first fallback, …
     pub hop: u32,
     pub attempt: u32,

@@ -129,7 +129,11 @@ fn plausible(model: &switchyard_router::Model, usage: &Usage, max_output: Option
     let window = u64::from(model.context_window);
     let output_limit = u64::from(max_output.unwrap_or(model.context_window));
     let input = u64::from(usage.input_tokens);
-    input <= window && input + u64::from(usage.output_tokens) <= window + output_limit
+    let output = u64::from(usage.output_tokens);
+    // A provider stops at the request's limit (hidden reasoning included), so more is a wrong
+    // report, and billing it would overrun a budget that reserved the limit.
+    let within_limit = max_output.is_none_or(|max| output <= u64::from(max));
+    input <= window && input + output <= window + output_limit && within_limit
 }
 
 /// Carries out plans. Cheap to clone; clones share the HTTP connection pool and the breakers.
@@ -440,6 +444,7 @@ impl Executor {
                             target,
                             messages,
                             tools,
+                            max_output_tokens,
                             hop: hop_no as u32,
                             attempt: attempt_no,
                         };

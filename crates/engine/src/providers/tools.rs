@@ -160,8 +160,8 @@ mod tests {
         let catalog = switchyard_router::default_catalog();
         let model = &catalog.models[0];
         let messages = [Message::text("user", "Weather in Paris?")];
-        let (bare, bare_cost) = crate::budget::estimate(model, &messages, None);
-        let (offered, offered_cost) = crate::budget::estimate(model, &messages, Some(&two));
+        let (bare, bare_cost) = crate::budget::estimate(model, &messages, None, None);
+        let (offered, offered_cost) = crate::budget::estimate(model, &messages, Some(&two), None);
         assert_eq!(
             offered.input_tokens,
             bare.input_tokens + two.prompt_tokens()

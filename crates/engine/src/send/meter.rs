@@ -108,7 +108,12 @@ impl Meter for Metering {
     fn open<'a>(&'a self, call: CallStart<'a>) -> MeterFuture<'a, Result<CallTicket, ErrorInfo>> {
         Box::pin(async move {
             let target = call.target;
-            let (usage, estimate_nusd) = estimate(&target.model, call.messages, call.tools);
+            let (usage, estimate_nusd) = estimate(
+                &target.model,
+                call.messages,
+                call.tools,
+                call.max_output_tokens,
+            );
             let cx = &self.context;
             let row = LedgerRow {
                 source: cx.source.as_str().into(),
