@@ -223,7 +223,10 @@ async fn a_request_with_an_output_limit_reserves_that_limit_and_is_billed_within
     let (limited, limited_cost) = estimate(&target.model, &messages, None, Some(5_000));
     assert_eq!(typical.output_tokens, 1_000);
     assert_eq!(limited.output_tokens, 5_000);
-    assert!(limited_cost > typical_cost * 4, "{limited_cost} vs {typical_cost}");
+    assert!(
+        limited_cost > typical_cost * 4,
+        "{limited_cost} vs {typical_cost}"
+    );
 
     let meter = metering(&store, &setup.catalog);
     let ticket = meter

@@ -22,7 +22,7 @@ pub const LANGUAGES: &[&str] = &[
 const REASONING: List = &[
     // Baseline words first: "prove", "derive", "solve this", "reason through".
     ("prove", 1.5), ("derive", 1.5), ("solve this", 1.0), ("reason through", 2.0),
-    ("reasoning", 1.5), ("reason", 1.0), ("logic", 1.5), ("logical", 1.5), ("logically", 1.5),
+    ("reasoning", 1.5), ("reason", 0.5), ("logic", 1.5), ("logical", 1.5), ("logically", 1.5),
     ("puzzle", 2.0), ("riddle", 2.0), ("brain teaser", 2.0), ("deduce", 2.0),
     ("deduction", 2.0), ("infer", 1.5), ("step by step", 1.0), ("true or false", 1.5),
     ("uncertain", 1.0), ("relationship between", 1.0), ("does not belong", 2.0),
@@ -57,7 +57,8 @@ const MATH: List = &[
     ("find all", 0.5), ("solutions", 0.5), ("graph of", 1.0), ("irrational", 1.5), ("rational number", 1.5),
     ("number theory", 2.0), ("catalan number", 2.0), ("binomial coefficient", 2.0),
     ("evaluate", 0.75), ("least common multiple", 2.0), ("lowest common multiple", 2.0),
-    ("greatest common divisor", 2.0), ("greatest common factor", 2.0),
+    ("greatest common divisor", 2.0), ("greatest common factor", 2.0), ("divisor", 1.5),
+    ("factorial", 1.5), ("prime factor", 1.5), ("asymptote", 2.0),
     // Word problems: money, ages, rates and multiples.
     ("dollars", 1.0), ("how old", 1.5), ("times as many", 1.5), ("twice as many", 1.5),
     ("per hour", 1.0), ("how long will it take", 1.5), ("how many more", 1.0),
@@ -360,6 +361,19 @@ pub const NUMBER_WORDS: &[&str] = &[
     "half", "twice", "double", "triple", "thrice", "quarter", "third", "two", "three", "four",
     "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen", "twenty",
     "thirty", "forty", "fifty", "hundred", "thousand", "dozen", "percent",
+];
+
+/// Words that measure or count ("how many", "per day", "hours", "miles", "dollars"): they make
+/// a word problem only beside quantities to compute with. In a text with no number, in digits
+/// or in words, they do not count for math: "How many calories should an adult eat per day?"
+/// and "How old is the universe?" ask for facts.
+#[rustfmt::skip]
+pub const QUANTITY_WORDS: &[&str] = &[
+    "how many", "how much", "how many more", "how much more", "how much money", "how old",
+    "total", "in total", "altogether", "average", "dollars", "cents", "hours", "km", "feet",
+    "square feet", "square meters", "meters", "centimeters", "inches", "miles", "kilograms",
+    "grams", "liters", "gallons", "per hour", "per minute", "per day", "per week", "speed",
+    "how long will it take", "how long does it take", "how long will",
 ];
 
 /// Asks for a short answer: a weak model answers these as well as a strong one.

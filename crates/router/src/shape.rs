@@ -14,6 +14,9 @@ pub struct Shape {
     pub source_lines: u32,
     /// Operators between numbers or single-letter variables, LaTeX commands, math symbols.
     pub math_marks: u32,
+    /// Of the math marks, the percent signs after a number ("20%"): a unit more than an
+    /// operator, notation only beside another quantity ("15% of 80").
+    pub percent_signs: u32,
     pub numbers: u32,
     pub questions: u32,
     /// Enumerated items: "1.", "2)", "b)", bullets at the start of a line.
@@ -527,7 +530,23 @@ pub fn shape_of(text: &str) -> Shape {
                     u32::from(LATEX_MARKERS.iter().any(|m| rest.starts_with(m.as_bytes())));
             }
             b'$' => s.math_marks += u32::from(bytes.get(i + 1) == Some(&b'$')),
-            b'%' => s.math_marks += u32::from(prev.is_some_and(|p| p.is_ascii_digit())),
+            b'%' => {
+                let percent = u32::from(prev.is_some_and(|p| p.is_ascii_digit()));
+                s.math_marks += percent;
+                s.percent_signs += percent;
+            }
+            // A factorial: "100! have", "(n!)", "5!/3!"; an exclamation after a number ("We won
+            // 3-0! Great") is followed by a capital or nothing.
+            b'!' if prev.is_some_and(|p| p.is_ascii_digit())
+                || (prev == Some(b'n') && i >= 2 && !bytes[i - 2].is_ascii_alphanumeric()) =>
+            {
+                let factorial = match bytes.get(i + 1..i + 3) {
+                    Some([b' ', next]) => next.is_ascii_lowercase() || b"=+-*/<>".contains(next),
+                    Some([next, _]) => b")+-*/=,.?".contains(next),
+                    _ => bytes.get(i + 1).is_some_and(|n| b")?".contains(n)),
+                };
+                s.math_marks += u32::from(factorial);
+            }
             b'=' | b'+' | b'-' | b'*' | b'/' | b'<' | b'>' => {
                 let (l, r) = neighbours(bytes, i);
                 if l.is_some_and(|l| is_math_operand(bytes, l))
@@ -738,6 +757,12 @@ mod tests {
         assert!(shape_of("x+y = 4z, x*y = 4z^2").math_marks >= 4);
         assert!(shape_of("Find $\\frac{1}{2} + \\sqrt{3}$").math_marks >= 3);
         assert_eq!(shape_of("a well-known e-mail and/or fax").math_marks, 0);
+        assert_eq!(
+            shape_of("How many trailing zeros does 100! have?").math_marks,
+            1
+        );
+        assert_eq!(shape_of("Is (n!) even? 5!/3! = 20").math_marks, 3);
+        assert_eq!(shape_of("We won 3-0! Great game. Call 911!").math_marks, 1);
     }
 
     #[test]

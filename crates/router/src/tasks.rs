@@ -101,6 +101,8 @@ enum Kind {
     NumberWord,
     /// "Statement 1", "Scenario 2": a choice that judges two statements at once.
     Statement,
+    /// Counts for math only beside quantities (`keywords::QUANTITY_WORDS`).
+    Quantity,
 }
 
 /// The detector's lists compiled into one automaton.
@@ -150,6 +152,27 @@ fn topic_only(score: &TaskScore, numbers: u32) -> bool {
             .evidence
             .iter()
             .all(|e| e.signal.starts_with("keyword"))
+}
+
+/// The language a text written for completion asks for: its last line names a language and
+/// ends in a colon, under a line that gives the source in another one ("English: The weather is
+/// lovely.\nSpanish:"), the format of translation prompts for base models and benchmarks.
+fn completion_target(text: &str) -> Option<&'static str> {
+    let body = text.trim_end().strip_suffix(':')?;
+    let (before, last) = body.rsplit_once('\n')?;
+    let language = |label: &str| {
+        let label = label.trim();
+        keywords::LANGUAGES
+            .iter()
+            .find(|l| label.eq_ignore_ascii_case(l))
+            .copied()
+    };
+    let target = language(last)?;
+    let source = before
+        .lines()
+        .filter_map(|line| language(line.split_once(':')?.0))
+        .next_back()?;
+    (source != target).then_some(target)
 }
 
 /// Tags kept per message; more are ignored so a hostile prompt cannot grow the trace.
@@ -209,6 +232,9 @@ impl Detector {
         }
         for word in keywords::NUMBER_WORDS {
             add(word, Kind::NumberWord);
+        }
+        for word in keywords::QUANTITY_WORDS {
+            add(word, Kind::Quantity);
         }
         for word in keywords::FOREIGN_FUNCTION_WORDS {
             add(word, Kind::Foreign);
@@ -351,9 +377,19 @@ impl Detector {
         let mut from_material = [0.0f64; Task::ALL.len()];
         // The code keywords of the ask, at their own weight: "write a function", "python".
         let mut code_words = 0.0f64;
+        // Whether the text has quantities to compute with, in digits or in words: a word
+        // problem has at least two. One number is a fact about the asker ("Is 8 hours of sleep
+        // enough?", "My battery drains 20% overnight").
+        let number_words = hits
+            .iter()
+            .filter(|&&i| self.kinds[i].contains(&Kind::NumberWord))
+            .count();
+        let quantities = shape.numbers as usize + number_words >= 2;
         for &i in &hits {
             for kind in &self.kinds[i] {
                 match *kind {
+                    Kind::Task(Task::Math, _)
+                        if !quantities && self.kinds[i].contains(&Kind::Quantity) => {}
                     Kind::Task(task, weight) => {
                         let base = weight;
                         let (signal, weight) = match seen[i] {
@@ -389,7 +425,7 @@ impl Detector {
                     Kind::ShortAnswer => features.short_answer = true,
                     Kind::NumberWord => features.number_words += 1,
                     Kind::Statement => statements += 1,
-                    Kind::Foreign => {}
+                    Kind::Foreign | Kind::Quantity => {}
                 }
             }
         }
@@ -411,7 +447,17 @@ impl Detector {
             shape.code_fences > 0 || shape.stack_trace.is_some() || shape.source_lines > 0;
         features.tags = hash_tags(text);
 
-        self.score_shape(&shape, &features, target_language, code_words, &mut scores);
+        let target_language = target_language
+            .map(|i| self.phrases[i].as_str())
+            .or_else(|| completion_target(text));
+        self.score_shape(
+            &shape,
+            &features,
+            target_language,
+            code_words,
+            quantities,
+            &mut scores,
+        );
         let tagged = if self.honor_tags {
             features
                 .tags
@@ -444,8 +490,9 @@ impl Detector {
         &self,
         shape: &Shape,
         features: &Features,
-        target_language: Option<usize>,
+        target_language: Option<&str>,
         code_words: f64,
+        quantities: bool,
         scores: &mut [TaskScore],
     ) {
         let w = &self.shape;
@@ -534,8 +581,13 @@ impl Detector {
             let detail = format!("{} lines of source code", shape.source_lines);
             add(Task::Code, "source code", detail, w.source_code * share);
         }
-        if shape.math_marks > 0 {
-            let share = f64::from(shape.math_marks.min(4)) / 4.0;
+        let marks = if quantities {
+            shape.math_marks
+        } else {
+            shape.math_marks - shape.percent_signs
+        };
+        if marks > 0 {
+            let share = f64::from(marks.min(4)) / 4.0;
             // Notation sits among the numbers: when the numbers are the material's (a date and
             // a price in an email, quantities in a recipe), so is the notation ("05/12", "2 x
             // 5 oz"), and it counts at the material's share as they do.
@@ -545,7 +597,7 @@ impl Detector {
                 f64::from(shape.material_numbers) / f64::from(shape.numbers)
             };
             let material = 1.0 - in_material * (1.0 - self.material_share);
-            let detail = format!("{} operators, symbols or LaTeX commands", shape.math_marks);
+            let detail = format!("{marks} operators, symbols or LaTeX commands");
             let weight = w.math_notation * share * material;
             add(Task::Math, "math notation", detail, weight);
         }
@@ -590,11 +642,11 @@ impl Detector {
                 w.other_language,
             );
         }
-        if let Some(i) = target_language {
+        if let Some(language) = target_language {
             add(
                 Task::Translation,
                 "target language",
-                self.phrases[i].clone(),
+                language.to_string(),
                 w.target_language,
             );
         }
@@ -673,6 +725,45 @@ fn prefixed_words(text: &str, prefix: char) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn measuring_words_without_quantities_to_compute_are_not_math() {
+        for prompt in [
+            "How many calories should an average adult eat per day?",
+            "How old is the universe, and how do we know?",
+            "Is 8 hours of sleep really necessary?",
+            "My phone battery drains 20% overnight. Is that normal?",
+            "How much does it cost to ship a parcel to Canada?",
+        ] {
+            let (d, _) = detect(prompt);
+            assert_ne!(d.task, Task::Math, "{prompt}: {:?}", &d.scores[..2]);
+        }
+        // With quantities to compute with, the same words make a word problem.
+        for prompt in [
+            "A cyclist rides at 18 km per hour for 2.5 hours. How many km does she ride?",
+            "What is 15% of 80?",
+            "Three friends share twelve apples equally. How many does each get?",
+            "How many trailing zeros does 100! have?",
+            "How many positive divisors does 150 have?",
+        ] {
+            let (d, _) = detect(prompt);
+            assert_eq!(d.task, Task::Math, "{prompt}: {:?}", &d.scores[..2]);
+        }
+    }
+
+    #[test]
+    fn a_completion_prompt_ending_in_a_language_asks_for_translation() {
+        for prompt in [
+            "English: The weather is lovely today.\nSpanish:",
+            "German: Wo ist der Bahnhof?\nEnglish:",
+            "Translate.\nFrench: Il pleut depuis ce matin.\nItalian:\n",
+        ] {
+            let (d, _) = detect(prompt);
+            assert_eq!(d.task, Task::Translation, "{prompt}: {:?}", &d.scores[..2]);
+        }
+        assert_eq!(completion_target("Spanish: hola\nSpanish:"), None);
+        assert_eq!(completion_target("Name: Ana\nAge:"), None);
+    }
 
     fn detect(text: &str) -> (TaskDetection, Features) {
         Detector::new(&DetectorConfig::default())
