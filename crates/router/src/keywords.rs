@@ -46,7 +46,7 @@ const MATH: List = &[
     ("divisible", 1.5), ("prime", 1.0), ("derivative of", 2.0), ("integral of", 2.0), ("sum of", 1.0), ("area", 0.5), ("area of", 1.0), ("perimeter", 1.5),
     ("triangle", 1.0), ("circle", 0.5), ("radius", 1.0), ("angle", 1.0), ("polynomial", 2.0),
     ("derivative", 2.0), ("integral", 2.0), ("inequality", 2.0), ("fraction", 1.5),
-    ("percent", 1.0), ("percentage", 1.0), ("average", 0.5), ("ratio", 1.0), ("how many", 0.5),
+    ("percent", 1.0), ("percentage", 1.0), ("% of", 1.5), ("percent of", 1.5), ("average", 0.5), ("ratio", 1.0), ("how many", 0.5),
     ("how much", 0.5), ("total", 0.5), ("value of", 1.0), ("expression", 0.5), ("express", 0.5),
     ("simplify", 1.0), ("geometry", 2.0), ("algebra", 2.0), ("arithmetic", 2.0),
     ("theorem", 1.5), ("matrix", 1.0), ("logarithm", 2.0), ("square root", 1.5),
@@ -369,7 +369,8 @@ pub const NUMBER_WORDS: &[&str] = &[
 /// and "How old is the universe?" ask for facts.
 #[rustfmt::skip]
 pub const QUANTITY_WORDS: &[&str] = &[
-    "how many", "how much", "how many more", "how much more", "how much money", "how old",
+    "how many", "how much", "how many more", "how much more", "how much money", "how old", "% of",
+    "percent of",
     "total", "in total", "altogether", "average", "dollars", "cents", "hours", "km", "feet",
     "square feet", "square meters", "meters", "centimeters", "inches", "miles", "kilograms",
     "grams", "liters", "gallons", "per hour", "per minute", "per day", "per week", "speed",

@@ -368,6 +368,30 @@ const LETTER: [bool; 256] = {
     t
 };
 
+/// How many ASCII letters `bytes` starts with. Eight bytes are tested at a time, without a
+/// branch per byte: most words end within the first eight.
+fn letter_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut run = 0;
+    while let Some(chunk) = bytes.get(run..run + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // Per byte: lowercased, seven bits (a byte of 0x80 or more is no letter anyway).
+        let v = (x | (0x20 * ONES)) & (0x7F * ONES);
+        let from_a = v + 0x1F * ONES; // high bit set when v >= 'a' (0x61)
+        let past_z = v + 0x05 * ONES; // high bit set when v > 'z' (0x7A)
+        let letters = from_a & !past_z & !x & (0x80 * ONES);
+        let others = !letters & (0x80 * ONES);
+        if others != 0 {
+            return run + others.trailing_zeros() as usize / 8;
+        }
+        run += 8;
+    }
+    run + bytes[run..]
+        .iter()
+        .position(|&c| !LETTER[usize::from(c)])
+        .unwrap_or(bytes.len() - run)
+}
+
 fn is_letter(b: u8) -> bool {
     b.is_ascii_alphabetic()
 }
@@ -497,10 +521,7 @@ pub fn shape_of(text: &str) -> Shape {
                     }
                 }
                 // Letters are most of any prompt: take the rest of the word in one step.
-                let run = bytes[i..]
-                    .iter()
-                    .position(|&c| !LETTER[usize::from(c)])
-                    .unwrap_or(bytes.len() - i);
+                let run = letter_run(&bytes[i..]);
                 ascii_letters =
                     ascii_letters.saturating_add(u32::try_from(run).unwrap_or(u32::MAX));
                 if starts_word && is_code_token(bytes, i, i + run) {
@@ -757,6 +778,30 @@ mod tests {
         assert!(shape_of("x+y = 4z, x*y = 4z^2").math_marks >= 4);
         assert!(shape_of("Find $\\frac{1}{2} + \\sqrt{3}$").math_marks >= 3);
         assert_eq!(shape_of("a well-known e-mail and/or fax").math_marks, 0);
+        for text in [
+            "",
+            "a",
+            "word",
+            "eightchr",
+            "ninechars!",
+            "Mixed CASE",
+            "abc@[`{z",
+            "zé",
+            "AZaz09_",
+        ] {
+            let want = text.bytes().take_while(u8::is_ascii_alphabetic).count();
+            assert_eq!(letter_run(text.as_bytes()), want, "{text}");
+        }
+        for b in 0..=255u8 {
+            let text = [b'a', b'b', b'c', b'd', b'e', b'f', b'g', b, b'x', b'y'];
+            let want = 7 + usize::from(b.is_ascii_alphabetic()) * 3;
+            assert_eq!(letter_run(&text), want, "byte {b:#x}");
+            assert_eq!(
+                letter_run(&[b]),
+                usize::from(b.is_ascii_alphabetic()),
+                "byte {b:#x}"
+            );
+        }
         assert_eq!(
             shape_of("How many trailing zeros does 100! have?").math_marks,
             1

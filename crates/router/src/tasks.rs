@@ -143,10 +143,10 @@ const MATERIAL_CAP: f64 = 1.5;
 /// gives away 3. How many are left?" is math.
 const MIN_KEYWORD_EVIDENCE: f64 = 1.0;
 
-/// Whether `score` rests on a few weak keywords only, in a text with no numbers (see
-/// [`MIN_KEYWORD_EVIDENCE`]).
-fn topic_only(score: &TaskScore, numbers: u32) -> bool {
-    numbers == 0
+/// Whether `score` rests on a few weak keywords only, in a text with no numbers, in digits or
+/// in words (see [`MIN_KEYWORD_EVIDENCE`]).
+fn topic_only(score: &TaskScore, quantities: u32) -> bool {
+    quantities == 0
         && score.score < MIN_KEYWORD_EVIDENCE
         && score
             .evidence
@@ -473,7 +473,9 @@ impl Detector {
         });
         let (task, forced_by_tag) = match tagged {
             Some((task, tag)) => (task, Some(format!("#{tag}"))),
-            None if scores[0].score > 0.0 && !topic_only(&scores[0], shape.numbers) => {
+            None if scores[0].score > 0.0
+                && !topic_only(&scores[0], shape.numbers + number_words as u32) =>
+            {
                 (scores[0].task, None)
             }
             None => (self.default_task, None),
