@@ -236,6 +236,9 @@ const TRANSLATION: List = &[
     ("traduci", 3.0), ("tradurre", 3.0), ("übersetze", 3.0), ("übersetzen", 3.0),
     ("übersetzung", 3.0), ("vertaal", 3.0), ("vertalen", 3.0), ("przetłumacz", 3.0),
     ("översätt", 3.0), ("oversæt", 3.0), ("oversett", 3.0), ("çevir", 3.0),
+    // "How do you say …" asked in the asker's own language.
+    ("cómo se dice", 2.5), ("como se dice", 2.5), ("como se diz", 2.5), ("comment dit-on", 2.5),
+    ("comment on dit", 2.5), ("wie sagt man", 2.5), ("come si dice", 2.5), ("hoe zeg je", 2.5),
 ];
 
 #[rustfmt::skip]

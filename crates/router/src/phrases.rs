@@ -204,15 +204,44 @@ impl PhraseMatcher {
     }
 }
 
+/// Whether `before` ends with punctuation written outside ASCII: the Spanish "¿" and "¡",
+/// guillemets, curly quotes, dashes. Their bytes are not ASCII, so they would otherwise read
+/// as part of the word beside them.
+fn ends_with_mark(before: &[u8]) -> bool {
+    matches!(
+        before,
+        [.., 0xC2, 0xBF | 0xA1 | 0xAB | 0xBB]
+            | [
+                ..,
+                0xE2,
+                0x80,
+                0x93 | 0x94 | 0x98 | 0x99 | 0x9C | 0x9D | 0x9E
+            ]
+    )
+}
+
+/// Whether `after` starts with such punctuation.
+fn starts_with_mark(after: &[u8]) -> bool {
+    matches!(
+        after,
+        [0xC2, 0xBB | 0xAB, ..] | [0xE2, 0x80, 0x93 | 0x94 | 0x99 | 0x9D, ..]
+    )
+}
+
 impl Pattern {
     fn is_whole_word(&self, bytes: &[u8], start: usize, end: usize) -> bool {
-        if self.bound_start && start > 0 && is_word_byte(bytes[start - 1]) {
+        if self.bound_start
+            && start > 0
+            && is_word_byte(bytes[start - 1])
+            && !ends_with_mark(&bytes[..start])
+        {
             return false;
         }
         if !self.bound_end {
             return true;
         }
-        let ends_word = |rest: &[u8]| rest.first().is_none_or(|&c| !is_word_byte(c));
+        let ends_word =
+            |rest: &[u8]| rest.first().is_none_or(|&c| !is_word_byte(c)) || starts_with_mark(rest);
         // A plural "s" or "es" may follow: "equations" matches "equation".
         let rest = &bytes[end..];
         ends_word(rest)
@@ -276,6 +305,9 @@ mod tests {
             vec![0, 1]
         );
         assert_eq!(hits(&["c++"], "write c++ code"), vec![0]);
+        assert_eq!(hits(&["cómo se dice"], "¿Cómo se dice 'hi'?"), vec![0]);
+        assert_eq!(hits(&["traduce"], "«Traduce» y “translate”"), vec![0]);
+        assert_eq!(hits(&["traduce"], "retraduce"), Vec::<usize>::new());
         assert_eq!(
             hits(&["translate"], "an English translator"),
             Vec::<usize>::new()

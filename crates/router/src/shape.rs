@@ -322,7 +322,32 @@ const IO_HEADINGS: &[&str] = &[
     "test cases",
 ];
 
+/// How a judge's statement starts a paragraph about its input or output when it has no
+/// headings: "The first line contains n…", "Print a single integer — the answer."
+const IO_SENTENCES: &[&str] = &[
+    "The first line",
+    "The second line",
+    "The next line",
+    "The only line",
+    "The last line",
+    "Each of the next",
+    "Each test case",
+    "For each test case",
+    "The input consists",
+    "Print a single",
+    "Print one",
+    "Print the answer",
+    "Output a single",
+    "Output one",
+    "Output the answer",
+];
+
 fn is_io_heading(t: &str) -> bool {
+    if matches!(t.as_bytes().first(), Some(b'T' | b'E' | b'F' | b'P' | b'O'))
+        && IO_SENTENCES.iter().any(|s| t.starts_with(s))
+    {
+        return true;
+    }
     if t.len() > 24 {
         // "Input: nums = [1,2,3]" is a LeetCode example line: a heading with its value.
         let lower = t.as_bytes();

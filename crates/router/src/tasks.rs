@@ -876,6 +876,29 @@ mod generalizes {
     }
 
     #[test]
+    fn a_judge_statement_without_headings_is_code() {
+        all(
+            Task::Code,
+            &[
+                "Petya has an array of n integers and wants the longest segment whose sum is even.\n\nThe first line contains one integer n (1 ≤ n ≤ 100). The second line contains n integers a_i (0 ≤ a_i ≤ 1000).\n\nPrint a single integer — the length of the segment.",
+                "Find the number of pairs of equal numbers in a list.\nThe first line contains t, the number of test cases. Each test case consists of a number n and n numbers.\nFor each test case, output the answer.",
+            ],
+        );
+    }
+
+    #[test]
+    fn how_do_you_say_asked_in_another_language_is_translation() {
+        all(
+            Task::Translation,
+            &[
+                "¿Cómo se dice 'see you tomorrow' en alemán?",
+                "Comment dit-on « I am hungry » en espagnol ?",
+                "Wie sagt man 'Feierabend' auf Englisch?",
+            ],
+        );
+    }
+
+    #[test]
     fn function_stubs_about_numbers_are_code() {
         all(
             Task::Code,
