@@ -240,13 +240,15 @@ impl Detector {
             add(word, Kind::Foreign);
         }
         // "into French", "What is 'thank you' in Korean?" (a question ending in a language asks
-        // for words in it), "Give me the Japanese for…", "the Italian word for…".
+        // for words in it), "Render this in Italian: …" (the text to put in it follows),
+        // "Give me the Japanese for…", "the Italian word for…".
         for language in keywords::LANGUAGES {
             for form in [
                 "into {}",
                 "to {}",
                 "from {}",
                 "in {}?",
+                "in {}:",
                 "the {} for",
                 "{} word for",
             ] {
@@ -883,6 +885,21 @@ mod generalizes {
                 "Petya has an array of n integers and wants the longest segment whose sum is even.\n\nThe first line contains one integer n (1 ≤ n ≤ 100). The second line contains n integers a_i (0 ≤ a_i ≤ 1000).\n\nPrint a single integer — the length of the segment.",
                 "Find the number of pairs of equal numbers in a list.\nThe first line contains t, the number of test cases. Each test case consists of a number n and n numbers.\nFor each test case, output the answer.",
             ],
+        );
+    }
+
+    #[test]
+    fn text_to_put_in_a_language_is_translation() {
+        all(
+            Task::Translation,
+            &[
+                "Render this paragraph in Italian: Our hotel is a short walk from the old town.",
+                "Please put the following in Portuguese: the meeting starts at nine.",
+            ],
+        );
+        assert_eq!(
+            task("Write a haiku about the sea, then say why you chose its images."),
+            Task::Writing
         );
     }
 
