@@ -18,6 +18,16 @@ pub const LANGUAGES: &[&str] = &[
     "swahili", "latin",
 ];
 
+/// Speakers of a language, as "How do Germans say 'cheers'?" names them.
+#[rustfmt::skip]
+pub const SPEAKERS: &[&str] = &[
+    "germans", "the germans", "the french", "french people", "italians", "spaniards",
+    "the spanish", "portuguese people", "brazilians", "mexicans", "the dutch", "russians",
+    "poles", "swedes", "norwegians", "danes", "finns", "greeks", "turks", "arabs", "israelis",
+    "the chinese", "chinese people", "the japanese", "japanese people", "koreans",
+    "vietnamese people", "thais", "indians", "the british", "brits", "americans", "australians",
+];
+
 #[rustfmt::skip]
 const REASONING: List = &[
     // Baseline words first: "prove", "derive", "solve this", "reason through".
@@ -219,7 +229,7 @@ const ANALYSIS: List = &[
     // much rent?", "I slept 5 hours: any tips?"): a judgement, not a computation.
     ("should i", 0.75), ("should we", 0.75), ("any tips", 1.0), ("tips for", 0.75),
     ("advice", 1.0), ("what's a good", 0.75), ("what is a good", 0.75), ("is it worth it", 1.0),
-    ("is that too", 1.0), ("what can i", 0.75), ("how can i", 0.5), ("how should i", 0.75),
+    ("is that too", 1.0), ("what can i", 0.75), ("how can i", 0.75), ("how should i", 0.75),
     // Science questions ask for an explanation, not a calculation.
     ("physics", 1.0), ("chemistry", 1.0), ("biology", 1.0), ("chemical", 1.0),
     ("chemical equation", 2.0), ("reaction", 0.5), ("scientific", 0.5),

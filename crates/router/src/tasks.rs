@@ -255,6 +255,9 @@ impl Detector {
                 add(&form.replace("{}", language), Kind::TargetLanguage);
             }
         }
+        for speakers in keywords::SPEAKERS {
+            add(&format!("how do {speakers} say"), Kind::TargetLanguage);
+        }
         let matcher = PhraseMatcher::new(&phrases)?;
         let foreign = kinds.iter().map(|k| k.contains(&Kind::Foreign)).collect();
         // Only clear asks are boosted: weak openers ("what is", "how many") lead questions of
@@ -895,6 +898,7 @@ mod generalizes {
             &[
                 "Render this paragraph in Italian: Our hotel is a short walk from the old town.",
                 "Please put the following in Portuguese: the meeting starts at nine.",
+                "How do the Japanese say 'enjoy your meal' before eating?",
             ],
         );
         assert_eq!(
