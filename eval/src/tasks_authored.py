@@ -461,6 +461,11 @@ Output: the minimum number of moves."""),
 ("writing", ["writing"], "Draft a polite email to my landlord asking to fix the heating."),
 ("classification", ["classification"], "Is this review positive or negative? 'The battery died after two days and support never answered.'"),
 ("extraction", ["extraction"], "From the text below, pull out every date mentioned.\n\nThe contract was signed on March 3, 2021, amended on 14 July 2022, and expires at the end of 2025."),
+# --- competition math with a figure drawn in Asymptote ([asy] … [/asy]), written when the
+# --- detector was found to read the figure's drawing commands as source code (all three went to code)
+("math", ["math"], "In the diagram, $AB$ is a line segment. What is the value of $x$?\n\n[asy]\ndraw((0,0)--(10,0),black+linewidth(1));\ndraw((4,0)--(4,8),black+linewidth(1));\ndraw((4,0)--(3.5,0)--(3.5,0.5)--(4,0.5)--cycle,black+linewidth(1));\ndraw((4,0)--(9,7),black+linewidth(1));\nlabel(\"$A$\",(0,0),W);\nlabel(\"$B$\",(10,0),E);\nlabel(\"$x^\\circ$\",(4.75,2.25));\nlabel(\"$52^\\circ$\",(5.5,0.75));\n[/asy]"),
+("math", ["math"], "Triangle $ABC$ has vertices $A(0,0)$, $B(6,0)$ and $C(2,5)$. What is the area of the triangle?\n[asy]\nunitsize(0.5cm);\npair A=(0,0), B=(6,0), C=(2,5);\ndraw(A--B--C--cycle);\nlabel(\"$A$\",A,SW); label(\"$B$\",B,SE); label(\"$C$\",C,N);\n[/asy]"),
+("math", ["math"], "The graph of $y=f(x)$ is shown below. What is $f(f(2))$?\n\n[asy]\nimport graph; size(7cm);\nreal f(real x) {return x^2-2;}\ndraw(graph(f,-2,2));\nxaxis(\"$x$\"); yaxis(\"$y$\");\n[/asy]"),
 ]
 
 for i, (category, accept, prompt) in enumerate(ROWS, 1):

@@ -58,6 +58,8 @@ pub struct Shape {
     /// `camelCase`, `obj.method(` and `name()`, file names such as `app.py`, `--flags` and
     /// inline `backtick` spans.
     pub code_tokens: u32,
+    /// Figures drawn in Asymptote (`[asy] … [/asy]`), as competition math problems draw them.
+    pub math_figures: u32,
 }
 
 /// File extensions that mark a word as a file name (`app.py`, `config.yaml`).
@@ -671,10 +673,11 @@ pub fn shape_of(text: &str) -> Shape {
 }
 
 /// Bytes the line checks look for: quotes (docstrings), `<` and the lead byte of `≤` (U+2264,
-/// E2 89 A4) (constraints), `(` (signatures).
+/// E2 89 A4) (constraints), `(` (signatures), `[` (figures).
 const QUOTE: u8 = 1;
 const BOUND: u8 = 2;
 const PAREN: u8 = 4;
+const BRACKET: u8 = 8;
 const MARKS: [u8; 256] = {
     let mut t = [0u8; 256];
     t[b'"' as usize] = QUOTE;
@@ -682,6 +685,7 @@ const MARKS: [u8; 256] = {
     t[b'<' as usize] = BOUND;
     t[0xE2] = BOUND;
     t[b'(' as usize] = PAREN;
+    t[b'[' as usize] = BRACKET;
     t
 };
 
@@ -692,6 +696,8 @@ struct Lines {
     frames: u32,
     /// The indentation of the line that opened the current block, while in one.
     block: Option<usize>,
+    /// Inside an `[asy]` figure: its drawing commands end in `;` but are not the ask's code.
+    figure: bool,
 }
 
 impl Lines {
@@ -700,6 +706,13 @@ impl Lines {
         let t = line.trim_ascii_start();
         let indent = line.len() - t.len();
         if t.is_empty() {
+            return;
+        }
+        if self.figure || (t.starts_with("[asy]") && marks & BRACKET != 0) {
+            if !self.figure {
+                s.math_figures += 1;
+            }
+            self.figure = !t.trim_ascii_end().ends_with("[/asy]");
             return;
         }
         if let Some(open) = self.block {

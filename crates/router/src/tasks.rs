@@ -588,6 +588,10 @@ impl Detector {
             let detail = format!("{} lines of source code", shape.source_lines);
             add(Task::Code, "source code", detail, w.source_code * share);
         }
+        if shape.math_figures > 0 {
+            let detail = format!("{} figures drawn in Asymptote", shape.math_figures);
+            add(Task::Math, "math figure", detail, w.math_notation);
+        }
         let marks = if quantities {
             shape.math_marks
         } else {
@@ -888,6 +892,23 @@ mod generalizes {
                 "Petya has an array of n integers and wants the longest segment whose sum is even.\n\nThe first line contains one integer n (1 ≤ n ≤ 100). The second line contains n integers a_i (0 ≤ a_i ≤ 1000).\n\nPrint a single integer — the length of the segment.",
                 "Find the number of pairs of equal numbers in a list.\nThe first line contains t, the number of test cases. Each test case consists of a number n and n numbers.\nFor each test case, output the answer.",
             ],
+        );
+    }
+
+    #[test]
+    fn competition_problems_with_a_figure_are_math() {
+        all(
+            Task::Math,
+            &[
+                "In the diagram, $AB$ is a line segment. What is the value of $x$?\n\n[asy]\ndraw((0,0)--(10,0),black+linewidth(1));\ndraw((4,0)--(9,7),black+linewidth(1));\nlabel(\"$A$\",(0,0),W);\nlabel(\"$x^\\circ$\",(4.75,2.25));\n[/asy]",
+                "Triangle $ABC$ has vertices $A(0,0)$, $B(6,0)$ and $C(2,5)$. What is its area?\n[asy]\nunitsize(0.5cm);\npair A=(0,0), B=(6,0), C=(2,5);\ndraw(A--B--C--cycle);\n[/asy]",
+                "The graph of $y=f(x)$ is shown below. What is $f(f(2))$?\n\n[asy]\nimport graph; size(7cm);\nreal f(real x) {return x^2-2;}\ndraw(graph(f,-2,2));\n[/asy]",
+            ],
+        );
+        // Asymptote asked about as code stays code.
+        assert_eq!(
+            task("Write an Asymptote function that draws a regular hexagon:\n```\nvoid hexagon(real r) {\n  draw(polygon(6));\n}\n```"),
+            Task::Code
         );
     }
 
