@@ -30,13 +30,18 @@ fn budget(provider: Option<&str>, limit: i64, policy: BudgetPolicy) -> Budget {
 
 /// Runs `plan` with the budgets and ledger of `store`.
 async fn run_metered(store: &Store, setup: &Setup, plan: &Plan) -> Reply {
+    run_limited(store, setup, plan, None).await
+}
+
+/// Runs `plan` with the budgets and ledger of `store`, the reply limited to `max_output`.
+async fn run_limited(store: &Store, setup: &Setup, plan: &Plan, max_output: Option<u32>) -> Reply {
     let meter = metering(store, &setup.catalog);
     Executor::new(policy())
         .unwrap()
         .execute(
             plan,
             &ask("hello"),
-            None,
+            max_output,
             None,
             Some(&meter),
             &mut Recorder::default(),
@@ -255,19 +260,7 @@ async fn a_request_with_an_output_limit_reserves_that_limit_and_is_billed_within
         ..Default::default()
     });
     let (_dir2, store) = self::store().await;
-    let meter = metering(&store, &setup.catalog);
-    let reply = Executor::new(policy())
-        .unwrap()
-        .execute(
-            &plan,
-            &messages,
-            Some(64),
-            None,
-            Some(&meter),
-            &mut Recorder::default(),
-            &CancellationToken::new(),
-        )
-        .await;
+    let reply = run_limited(&store, &setup, &plan, Some(64)).await;
     let usage = reply.usage.unwrap();
     assert!(usage.estimated, "{usage:?}");
     assert!(usage.output_tokens <= 64, "{usage:?}");
