@@ -466,6 +466,20 @@ Output: the minimum number of moves."""),
 ("math", ["math"], "In the diagram, $AB$ is a line segment. What is the value of $x$?\n\n[asy]\ndraw((0,0)--(10,0),black+linewidth(1));\ndraw((4,0)--(4,8),black+linewidth(1));\ndraw((4,0)--(3.5,0)--(3.5,0.5)--(4,0.5)--cycle,black+linewidth(1));\ndraw((4,0)--(9,7),black+linewidth(1));\nlabel(\"$A$\",(0,0),W);\nlabel(\"$B$\",(10,0),E);\nlabel(\"$x^\\circ$\",(4.75,2.25));\nlabel(\"$52^\\circ$\",(5.5,0.75));\n[/asy]"),
 ("math", ["math"], "Triangle $ABC$ has vertices $A(0,0)$, $B(6,0)$ and $C(2,5)$. What is the area of the triangle?\n[asy]\nunitsize(0.5cm);\npair A=(0,0), B=(6,0), C=(2,5);\ndraw(A--B--C--cycle);\nlabel(\"$A$\",A,SW); label(\"$B$\",B,SE); label(\"$C$\",C,N);\n[/asy]"),
 ("math", ["math"], "The graph of $y=f(x)$ is shown below. What is $f(f(2))$?\n\n[asy]\nimport graph; size(7cm);\nreal f(real x) {return x^2-2;}\ndraw(graph(f,-2,2));\nxaxis(\"$x$\"); yaxis(\"$y$\");\n[/asy]"),
+# --- a seventh, short probe (12 prompts of mixed kinds), written before the detector ran on it:
+# --- 2 misses then ('From this JSON, list…' read as formatting, a temperature conversion as formatting), 0 after
+("code", ["code"], "Implement Newton's method in Python to compute sqrt(x) to a tolerance of 1e-9."),
+("math", ["math"], "Evaluate sum_{k=1}^{n} k^2 for n = 10."),
+("chat", ["analysis", "writing"], "What were the top 10 movies of 2023?"),
+("extraction", ["extraction"], "From this JSON, list the names of the users older than 30:\n[{\"name\": \"Ana\", \"age\": 31}, {\"name\": \"Bo\", \"age\": 25}, {\"name\": \"Cy\", \"age\": 44}]"),
+("formatting", ["formatting"], "Convert this CSV to a markdown table:\nname,price\napple,1.20\npear,0.90"),
+("chat", ["analysis", "writing"], "What is the population of Canada in 2024?"),
+("math", ["math"], "If 3 pencils cost 45 cents, how much do 7 pencils cost?"),
+("chat", ["analysis", "writing"], "Best 5 exercises for lower back pain?"),
+("code", ["code"], "Fix the off-by-one error:\nfor (int i = 0; i <= n; i++) sum += a[i];"),
+("math", ["math"], "Convert 72 degrees Fahrenheit to Celsius."),
+("chat", ["analysis", "writing"], "Which is bigger, a blue whale or a 737 airplane?"),
+("math", ["math"], "A recipe needs 3/4 cup of sugar for 12 cookies. How much sugar for 30 cookies?"),
 ]
 
 for i, (category, accept, prompt) in enumerate(ROWS, 1):

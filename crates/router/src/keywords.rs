@@ -68,6 +68,7 @@ const MATH: List = &[
     ("number theory", 2.0), ("catalan number", 2.0), ("binomial coefficient", 2.0),
     ("evaluate", 0.75), ("least common multiple", 2.0), ("lowest common multiple", 2.0),
     ("greatest common divisor", 2.0), ("greatest common factor", 2.0), ("divisor", 1.5),
+    ("to celsius", 2.5), ("to fahrenheit", 2.5), ("to kelvin", 2.5),
     ("factorial", 1.5), ("prime factor", 1.5), ("asymptote", 2.0),
     // Word problems: money, ages, rates and multiples.
     ("dollars", 1.0), ("how old", 1.5), ("times as many", 1.5), ("twice as many", 1.5),
@@ -282,6 +283,9 @@ const EXTRACTION: List = &[
     ("following data", 1.0), ("mentioned", 1.0), ("parse", 1.5), ("retrieve", 1.0),
     ("count how many", 1.5), ("appear", 0.5), ("records", 1.0), ("given the following", 1.0),
     ("passage", 0.5), ("the following text", 1.0),
+    // The data handed over named as the source of the answer: "From this JSON, list the names…".
+    ("from this text", 1.5), ("from this json", 2.0), ("from the json", 2.0),
+    ("from this data", 1.5), ("from this table", 1.5), ("list the names", 1.5),
 ];
 
 #[rustfmt::skip]

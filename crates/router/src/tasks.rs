@@ -913,6 +913,24 @@ mod generalizes {
     }
 
     #[test]
+    fn data_named_as_the_source_asks_for_extraction_and_unit_conversions_are_math() {
+        all(
+            Task::Extraction,
+            &[
+                "From this JSON, which products cost more than 10?\n[{\"name\": \"pen\", \"price\": 2}, {\"name\": \"lamp\", \"price\": 25}]",
+                "List the names of the speakers from this text: Ana opened, Bo replied, then Cy closed.",
+            ],
+        );
+        all(
+            Task::Math,
+            &[
+                "Convert 72 degrees Fahrenheit to Celsius.",
+                "What is 300 K converted to Fahrenheit?",
+            ],
+        );
+    }
+
+    #[test]
     fn text_to_put_in_a_language_is_translation() {
         all(
             Task::Translation,
