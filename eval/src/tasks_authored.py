@@ -480,6 +480,19 @@ Output: the minimum number of moves."""),
 ("math", ["math"], "Convert 72 degrees Fahrenheit to Celsius."),
 ("chat", ["analysis", "writing"], "Which is bigger, a blue whale or a 737 airplane?"),
 ("math", ["math"], "A recipe needs 3/4 cup of sugar for 12 cookies. How much sugar for 30 cookies?"),
+# --- an eighth, short probe (10 prompts written in other languages), written before the detector
+# --- ran on it: 4 misses then (questions all in French, Chinese, Japanese, Russian read as
+# --- translation asks), 0 after
+("chat", ["analysis", "writing"], "¿Cuál es la mejor manera de aprender a programar desde cero?"),
+("chat", ["analysis", "writing"], "Quels sont les avantages du télétravail pour les entreprises ?"),
+("chat", ["analysis", "writing"], "Was sind die besten Sehenswürdigkeiten in Berlin?"),
+("chat", ["analysis", "writing"], "为什么天空是蓝色的？"),
+("chat", ["analysis", "writing"], "東京でおすすめのラーメン屋はどこですか？"),
+("writing", ["writing"], "Escribe un poema corto sobre el mar."),
+("math", ["math"], "Resuelve la ecuación 2x + 5 = 17."),
+("code", ["code"], "Escribe una función en Python que invierta una cadena."),
+("chat", ["analysis", "writing"], "Как приготовить борщ?"),
+("translation", ["translation"], "Translate to English: ¿Dónde está la biblioteca?"),
 ]
 
 for i, (category, accept, prompt) in enumerate(ROWS, 1):

@@ -247,6 +247,11 @@ const TRANSLATION: List = &[
     ("traduci", 3.0), ("tradurre", 3.0), ("übersetze", 3.0), ("übersetzen", 3.0),
     ("übersetzung", 3.0), ("vertaal", 3.0), ("vertalen", 3.0), ("przetłumacz", 3.0),
     ("översätt", 3.0), ("oversæt", 3.0), ("oversett", 3.0), ("çevir", 3.0),
+    // In other scripts: Chinese, Japanese, Korean (written without spaces between words, so
+    // matched anywhere), Russian, Ukrainian, Arabic, Hindi.
+    ("翻译", 3.0), ("翻譯", 3.0), ("翻訳", 3.0), ("訳して", 3.0), ("번역", 3.0),
+    ("переведи", 3.0), ("перевести", 3.0), ("переведите", 3.0), ("переклади", 3.0),
+    ("ترجم", 3.0), ("अनुवाद", 3.0),
     // "How do you say …" asked in the asker's own language.
     ("cómo se dice", 2.5), ("como se dice", 2.5), ("como se diz", 2.5), ("comment dit-on", 2.5),
     ("comment on dit", 2.5), ("wie sagt man", 2.5), ("come si dice", 2.5), ("hoe zeg je", 2.5),
@@ -414,6 +419,15 @@ pub const NUMBERED_STATEMENTS: &[&str] = &[
 pub const STEP_MARKERS: &[&str] = &[
     "first", "second", "third", "then", "next", "finally", "afterwards",
     "after that", "step", "steps", "lastly", "additionally", "also",
+];
+
+/// Frequent English words that other languages do not share: a text with a few of them has an
+/// English ask, so foreign text in it is material to translate or explain; a text without them,
+/// all in another language, is someone writing in their own language ("为什么天空是蓝色的？").
+#[rustfmt::skip]
+pub const ENGLISH_FUNCTION_WORDS: &[&str] = &[
+    "the", "what", "does", "this", "that", "with", "please", "mean", "means", "you", "your",
+    "and", "which", "how", "could", "would", "these", "from", "into", "say", "word", "sentence",
 ];
 
 /// Short, frequent function words of other languages written in Latin script; a prompt dense

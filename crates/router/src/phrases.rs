@@ -38,6 +38,12 @@ const LOWER: [u8; 256] = {
     t
 };
 
+/// Whether `c` belongs to a script written without spaces between words: kana, CJK
+/// ideographs, Hangul (Korean spaces its phrases, but its endings attach to the word).
+fn is_unspaced_script(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}')
+}
+
 /// Bytes that continue a word. Non-ASCII bytes count as word bytes so "café" is not "caf".
 pub fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
@@ -74,10 +80,13 @@ impl PhraseMatcher {
             let (Some(&first), Some(&last)) = (p.as_bytes().first(), p.as_bytes().last()) else {
                 continue;
             };
+            // Chinese, Japanese and Korean put no space between words: their phrases match
+            // anywhere.
+            let spaced = |c: Option<char>| !c.is_some_and(is_unspaced_script);
             patterns.push(Pattern {
                 index,
-                bound_start: is_word_byte(first),
-                bound_end: is_word_byte(last),
+                bound_start: is_word_byte(first) && spaced(p.chars().next()),
+                bound_end: is_word_byte(last) && spaced(p.chars().next_back()),
             });
             // Only ASCII is folded, as the walk folds only ASCII: a phrase that must also
             // match with a capital outside ASCII ("Übersetze") is listed in both forms.
@@ -306,6 +315,9 @@ mod tests {
         );
         assert_eq!(hits(&["c++"], "write c++ code"), vec![0]);
         assert_eq!(hits(&["cómo se dice"], "¿Cómo se dice 'hi'?"), vec![0]);
+        assert_eq!(hits(&["翻译"], "请把这句话翻译成英文"), vec![0]);
+        assert_eq!(hits(&["переведи"], "Пожалуйста, переведи это"), vec![0]);
+        assert_eq!(hits(&["переведи"], "допереведи"), Vec::<usize>::new());
         assert_eq!(hits(&["traduce"], "«Traduce» y “translate”"), vec![0]);
         assert_eq!(hits(&["traduce"], "retraduce"), Vec::<usize>::new());
         assert_eq!(

@@ -103,6 +103,8 @@ enum Kind {
     Statement,
     /// Counts for math only beside quantities (`keywords::QUANTITY_WORDS`).
     Quantity,
+    /// An English word other languages do not share (`keywords::ENGLISH_FUNCTION_WORDS`).
+    English,
 }
 
 /// The detector's lists compiled into one automaton.
@@ -175,6 +177,18 @@ fn completion_target(text: &str) -> Option<&'static str> {
     (source != target).then_some(target)
 }
 
+/// What the keyword pass learned about the ask, for the shape's scoring.
+struct Ask<'a> {
+    /// The language a translation is asked into ("into French", "Spanish:").
+    target_language: Option<&'a str>,
+    /// The code keywords of the ask, at their own weight: "write a function", "python".
+    code_words: f64,
+    /// At least two quantities, in digits or in words, to compute with.
+    quantities: bool,
+    /// A few English words other languages do not share: an English ask.
+    english: bool,
+}
+
 /// Tags kept per message; more are ignored so a hostile prompt cannot grow the trace.
 const MAX_TAGS: usize = 16;
 
@@ -235,6 +249,9 @@ impl Detector {
         }
         for word in keywords::QUANTITY_WORDS {
             add(word, Kind::Quantity);
+        }
+        for word in keywords::ENGLISH_FUNCTION_WORDS {
+            add(word, Kind::English);
         }
         for word in keywords::FOREIGN_FUNCTION_WORDS {
             add(word, Kind::Foreign);
@@ -376,6 +393,7 @@ impl Detector {
             seen[i] = seen[i].max(here);
         });
         let mut step_words = 0u32;
+        let mut english_words = 0u32;
         let mut statements = 0u32;
         let mut target_language: Option<usize> = None;
         // What the material's keywords have added to each task so far (capped).
@@ -430,6 +448,7 @@ impl Detector {
                     Kind::ShortAnswer => features.short_answer = true,
                     Kind::NumberWord => features.number_words += 1,
                     Kind::Statement => statements += 1,
+                    Kind::English => english_words += 1,
                     Kind::Foreign | Kind::Quantity => {}
                 }
             }
@@ -455,14 +474,13 @@ impl Detector {
         let target_language = target_language
             .map(|i| self.phrases[i].as_str())
             .or_else(|| completion_target(text));
-        self.score_shape(
-            &shape,
-            &features,
+        let ask = Ask {
             target_language,
             code_words,
             quantities,
-            &mut scores,
-        );
+            english: english_words >= 2,
+        };
+        self.score_shape(&shape, &features, &ask, &mut scores);
         let tagged = if self.honor_tags {
             features
                 .tags
@@ -497,9 +515,7 @@ impl Detector {
         &self,
         shape: &Shape,
         features: &Features,
-        target_language: Option<&str>,
-        code_words: f64,
-        quantities: bool,
+        ask: &Ask<'_>,
         scores: &mut [TaskScore],
     ) {
         let w = &self.shape;
@@ -557,7 +573,7 @@ impl Detector {
         // words and numbers name the program's topic.
         let programming = if code_shape >= w.code_shape_threshold {
             Some("the text is shaped like a programming task")
-        } else if code_words >= w.code_words_threshold {
+        } else if ask.code_words >= w.code_words_threshold {
             Some("the ask is about programming")
         } else {
             None
@@ -592,7 +608,7 @@ impl Detector {
             let detail = format!("{} figures drawn in Asymptote", shape.math_figures);
             add(Task::Math, "math figure", detail, w.math_notation);
         }
-        let marks = if quantities {
+        let marks = if ask.quantities {
             shape.math_marks
         } else {
             shape.math_marks - shape.percent_signs
@@ -645,7 +661,9 @@ impl Detector {
                 w.question,
             );
         }
-        if let Some(language) = &features.other_language {
+        // Another language asks for translation beside an English ask ("What does 我们明天见
+        // mean?"); a text all in that language is someone writing in it.
+        if let Some(language) = features.other_language.as_ref().filter(|_| ask.english) {
             add(
                 Task::Translation,
                 "other language",
@@ -653,7 +671,7 @@ impl Detector {
                 w.other_language,
             );
         }
-        if let Some(language) = target_language {
+        if let Some(language) = ask.target_language {
             add(
                 Task::Translation,
                 "target language",
@@ -808,12 +826,30 @@ mod tests {
                 .task,
             Task::Code
         );
+        // Text in another language is material to translate beside an English ask; all in
+        // that language, it is someone writing in it.
         assert_eq!(
-            detect("Bonjour, comment allez-vous? Je suis très content.")
+            detect("What does this mean? Bonjour, comment allez-vous? Je suis très content.")
                 .0
                 .task,
             Task::Translation
         );
+        for chat in [
+            "Bonjour, comment allez-vous? Je suis très content.",
+            "Quels sont les avantages du télétravail pour les entreprises ?",
+            "为什么天空是蓝色的？",
+            "東京でおすすめのラーメン屋はどこですか？",
+            "Как приготовить борщ?",
+        ] {
+            assert_ne!(detect(chat).0.task, Task::Translation, "{chat}");
+        }
+        for ask in [
+            "请把这句话翻译成英文：我们明天早上九点见面。",
+            "この文を英語に翻訳してください：今日はとても暑いです。",
+            "Переведи на английский: Я не знаю, где он живёт.",
+        ] {
+            assert_eq!(detect(ask).0.task, Task::Translation, "{ask}");
+        }
         assert_eq!(
             detect("Please put this into German: good morning").0.task,
             Task::Translation
