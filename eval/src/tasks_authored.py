@@ -493,6 +493,23 @@ Output: the minimum number of moves."""),
 ("code", ["code"], "Escribe una función en Python que invierta una cadena."),
 ("chat", ["analysis", "writing"], "Как приготовить борщ?"),
 ("translation", ["translation"], "Translate to English: ¿Dónde está la biblioteca?"),
+# --- a ninth, short probe (12 everyday questions that name a task's operation or a language),
+# --- written before the detector ran on it: 4 misses then under these labels ('How do I convert a Word
+# --- document to PDF?' read as formatting, 'How do I extract juice…' as extraction, 'How do you
+# --- translate a recipe's cups into grams?' as translation, 'Which category of hurricane…' as
+# --- classification), 1 after (the hurricane)
+("chat", ["analysis", "writing"], "How do I convert a Word document to PDF on a Mac?"),
+("chat", ["analysis", "writing"], "How do I format a USB drive so it works on both Windows and Mac?"),
+("chat", ["analysis", "writing"], "What's the best format for a wedding speech?"),
+("chat", ["summarization", "analysis", "writing"], "Can you summarize what happened in the 2008 financial crisis?"),
+("chat", ["analysis", "writing"], "What is the difference between a virus and bacteria?"),
+("chat", ["analysis", "writing"], "How do I extract juice without a juicer?"),
+("chat", ["analysis", "writing"], "Which category of hurricane is the strongest?"),
+("chat", ["analysis", "writing"], "What's a good table tennis paddle for beginners?"),
+("chat", ["analysis", "writing"], "How do you translate a recipe's cups into grams?"),
+("chat", ["code", "analysis", "writing"], "What is the best way to learn Python?"),
+("chat", ["code", "analysis", "writing"], "Is it worth learning Rust in 2025?"),
+("chat", ["analysis", "writing"], "Explain the plot of Inception."),
 ]
 
 for i, (category, accept, prompt) in enumerate(ROWS, 1):

@@ -117,6 +117,9 @@ pub struct Detector {
     /// task keyword the lead boost applies to). Precomputed: they are read on every hit.
     foreign: Vec<bool>,
     asks: Vec<bool>,
+    /// Per phrase: it names an operation on a given text (convert, extract, summarize,
+    /// classify, translate), which after "How do I" is the asker's own chore, not the ask.
+    operations: Vec<bool>,
     shape: ShapeWeights,
     default_task: Task,
     lead_boost: f64,
@@ -175,6 +178,24 @@ fn completion_target(text: &str) -> Option<&'static str> {
         .filter_map(|line| language(line.split_once(':')?.0))
         .next_back()?;
     (source != target).then_some(target)
+}
+
+/// Whether the phrase at `start` follows "How do I", "how to" and the like: "How do I convert a
+/// Word file to PDF?" asks how to do a chore, not for the chore done on a text given.
+fn after_how_to(bytes: &[u8], start: usize) -> bool {
+    const OPENERS: [&[u8]; 7] = [
+        b"how do i ",
+        b"how do you ",
+        b"how to ",
+        b"how can i ",
+        b"how should i ",
+        b"how would i ",
+        b"how does one ",
+    ];
+    let before = &bytes[start.saturating_sub(16)..start];
+    OPENERS.iter().any(|o| {
+        before.len() >= o.len() && before[before.len() - o.len()..].eq_ignore_ascii_case(o)
+    })
 }
 
 /// What the keyword pass learned about the ask, for the shape's scoring.
@@ -286,12 +307,31 @@ impl Detector {
                     .any(|k| matches!(k, Kind::Task(_, w) if *w >= MIN_BOOSTED_WEIGHT))
             })
             .collect();
+        let operations = kinds
+            .iter()
+            .map(|k| {
+                k.iter().any(|k| {
+                    matches!(
+                        k,
+                        Kind::Task(
+                            Task::Formatting
+                                | Task::Extraction
+                                | Task::Classification
+                                | Task::Summarization
+                                | Task::Translation,
+                            _
+                        )
+                    )
+                })
+            })
+            .collect();
         Ok(Detector {
             matcher,
             phrases,
             kinds,
             foreign,
             asks,
+            operations,
             shape: config.shape.clone(),
             default_task: config.default_task,
             lead_boost: config.lead_boost,
@@ -376,6 +416,10 @@ impl Detector {
         self.matcher.for_each(text, |i, start| {
             if self.foreign[i] {
                 foreign_words += 1;
+            }
+            // "How do I convert…": the asker's chore, not an operation asked of us.
+            if self.operations[i] && after_how_to(bytes, start) {
+                return;
             }
             if seen[i] == 3 {
                 return;
@@ -963,6 +1007,35 @@ mod generalizes {
                 "Convert 72 degrees Fahrenheit to Celsius.",
                 "What is 300 K converted to Fahrenheit?",
             ],
+        );
+    }
+
+    #[test]
+    fn how_to_do_a_chore_is_a_question_not_the_operation() {
+        for prompt in [
+            "How do I convert a Word document to PDF on a Mac?",
+            "How do I extract juice without a juicer?",
+            "How to format a USB drive for both Windows and Mac?",
+            "How do you translate a recipe's cups into grams?",
+        ] {
+            let (d, _) = detect(prompt);
+            assert!(
+                matches!(d.task, Task::Analysis | Task::Writing),
+                "{prompt}: {:?}",
+                &d.scores[..2]
+            );
+        }
+        assert_eq!(
+            task("How do I translate 'good night' into Japanese?"),
+            Task::Translation
+        );
+        assert_eq!(
+            task("How do I extract the year from a date string in Python?"),
+            Task::Code
+        );
+        assert_eq!(
+            task("Convert this to JSON: name Ana, age 31"),
+            Task::Formatting
         );
     }
 
