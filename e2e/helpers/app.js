@@ -10,6 +10,17 @@ export async function openScreen(name) {
   await button.click();
 }
 
+/**
+ * Opens Settings → Providers' add form. The button stays disabled until the screen has loaded
+ * its providers and presets, and a click on a disabled button does nothing, so wait for it.
+ */
+export async function openAddProviderForm() {
+  const add = await $('button=Add provider');
+  await add.waitForEnabled();
+  await add.click();
+  await $('form[aria-label="Add provider"]').waitForDisplayed();
+}
+
 export async function screenshot(name) {
   fs.mkdirSync(artifacts, { recursive: true });
   // WebKit under Xvfb can hand back the previous frame if asked before it repaints: wait for

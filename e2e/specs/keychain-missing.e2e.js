@@ -1,7 +1,7 @@
 // With no Secret Service, the app still opens, Settings says why keys cannot be stored, and a key
 // typed anyway is stored nowhere.
 import path from 'node:path';
-import { dataHome, filesContaining, invokeInApp, openScreen, screenshot } from '../helpers/app.js';
+import { dataHome, filesContaining, invokeInApp, openAddProviderForm, openScreen, screenshot } from '../helpers/app.js';
 
 const wrapper = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../bin/switchyard-without-keychain');
 
@@ -19,7 +19,7 @@ describe('Without a keychain', () => {
     const warning = await $('[data-testid="keychain-warning"]');
     await warning.waitForDisplayed();
     await expect(warning).toHaveText(expect.stringContaining('Keys cannot be stored'));
-    await (await $('button=Add provider')).click();
+    await openAddProviderForm();
     await expect($('#pf-key')).toBeDisabled();
     await screenshot('providers-no-keychain');
 

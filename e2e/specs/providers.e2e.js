@@ -6,6 +6,7 @@ import {
   dataHome,
   filesContaining,
   invokeInApp,
+  openAddProviderForm,
   openScreen,
   screenshot,
   screenshotBothThemes,
@@ -63,7 +64,7 @@ describe('Settings → Providers', () => {
 
   it('refuses bad input inline and saves nothing', async () => {
     await openScreen('settings');
-    await (await $('button=Add provider')).click();
+    await openAddProviderForm();
     await chooseService('OpenAI');
     await fill('#pf-name', 'Broken');
     await fill('#pf-url', 'ftp://example.com');
@@ -83,7 +84,7 @@ describe('Settings → Providers', () => {
   });
 
   it('adds a provider whose key goes to the keychain and tests its connection', async () => {
-    await (await $('button=Add provider')).click();
+    await openAddProviderForm();
     await chooseService('OpenAI');
     await fill('#pf-name', 'Fake OpenAI');
     await fill('#pf-url', `${fake.url}/openai/v1`);
@@ -108,7 +109,7 @@ describe('Settings → Providers', () => {
   });
 
   it('says clearly when a key is wrong, a host unreachable, or a name taken', async () => {
-    await (await $('button=Add provider')).click();
+    await openAddProviderForm();
     await chooseService('Anthropic');
     await fill('#pf-name', 'Wrong key');
     await fill('#pf-url', `${fake.url}/anthropic`);
@@ -118,7 +119,7 @@ describe('Settings → Providers', () => {
     await (await wrong.$('button=Test connection')).click();
     await expect(wrong.$('[data-testid="connection-result"]')).toHaveText(expect.stringContaining('rejected the key'));
 
-    await (await $('button=Add provider')).click();
+    await openAddProviderForm();
     await chooseService('Ollama');
     await fill('#pf-name', 'Nowhere');
     await fill('#pf-url', 'http://127.0.0.1:9/v1');
@@ -130,7 +131,7 @@ describe('Settings → Providers', () => {
     await nowhere.scrollIntoView({ block: 'center' });
     await screenshotBothThemes('provider-connect-error');
 
-    await (await $('button=Add provider')).click();
+    await openAddProviderForm();
     await fill('#pf-name', 'fake openai');
     await (await $('form[aria-label="Add provider"] button[type="submit"]')).click();
     await expect($('#pf-name-err')).toHaveText(expect.stringContaining('already exists'));

@@ -324,30 +324,31 @@ const IO_HEADINGS: &[&str] = &[
     "test cases",
 ];
 
-/// How a judge's statement starts a paragraph about its input or output when it has no
-/// headings: "The first line contains n…", "Print a single integer — the answer."
-const IO_SENTENCES: &[&str] = &[
-    "The first line",
-    "The second line",
-    "The next line",
-    "The only line",
-    "The last line",
-    "Each of the next",
-    "Each test case",
-    "For each test case",
-    "The input consists",
-    "Print a single",
-    "Print one",
-    "Print the answer",
-    "Output a single",
-    "Output one",
-    "Output the answer",
-];
+/// Whether `t` starts as a judge's statement starts a paragraph about its input or output when
+/// it has no headings: "The first line contains n…", "Each of the next m lines…", "For each
+/// test case…", "Print a single integer — the answer." Compared word by word, so a line that
+/// merely starts with "The" costs a few comparisons.
+fn is_io_sentence(t: &str) -> bool {
+    let mut words = t.split(' ');
+    let (Some(first), Some(second)) = (words.next(), words.next()) else {
+        return false;
+    };
+    let third = words.next().unwrap_or("");
+    match (first, second) {
+        ("The", "first" | "second" | "next" | "only" | "last") => third.starts_with("line"),
+        ("The", "input") => third == "consists",
+        ("Each", "of") => third == "the" && words.next() == Some("next"),
+        ("Each", "test") => third.starts_with("case"),
+        ("For", "each") => third == "test" && words.next().is_some_and(|w| w.starts_with("case")),
+        ("Print" | "Output", "one") => true,
+        ("Print" | "Output", "a") => third == "single",
+        ("Print" | "Output", "the") => third.starts_with("answer"),
+        _ => false,
+    }
+}
 
 fn is_io_heading(t: &str) -> bool {
-    if matches!(t.as_bytes().first(), Some(b'T' | b'E' | b'F' | b'P' | b'O'))
-        && IO_SENTENCES.iter().any(|s| t.starts_with(s))
-    {
+    if matches!(t.as_bytes().first(), Some(b'T' | b'E' | b'F' | b'P' | b'O')) && is_io_sentence(t) {
         return true;
     }
     if t.len() > 24 {
@@ -827,6 +828,28 @@ mod tests {
         assert!(shape_of("x+y = 4z, x*y = 4z^2").math_marks >= 4);
         assert!(shape_of("Find $\\frac{1}{2} + \\sqrt{3}$").math_marks >= 3);
         assert_eq!(shape_of("a well-known e-mail and/or fax").math_marks, 0);
+        for line in [
+            "The first line contains n.",
+            "The only line of input has two integers.",
+            "Each of the next m lines contains an edge.",
+            "Each test case consists of one line.",
+            "For each test case, print the answer.",
+            "For each test cases print YES or NO.",
+            "The input consists of several blocks.",
+            "Print a single integer — the answer.",
+            "Output one number.",
+            "Print the answer modulo 998244353.",
+        ] {
+            assert!(is_io_sentence(line), "{line}");
+        }
+        for line in [
+            "The first time I saw it",
+            "Print this page",
+            "For each of us",
+            "The line",
+        ] {
+            assert!(!is_io_sentence(line), "{line}");
+        }
         for text in [
             "",
             "a",

@@ -103,8 +103,6 @@ enum Kind {
     Statement,
     /// Counts for math only beside quantities (`keywords::QUANTITY_WORDS`).
     Quantity,
-    /// An English word other languages do not share (`keywords::ENGLISH_FUNCTION_WORDS`).
-    English,
 }
 
 /// The detector's lists compiled into one automaton.
@@ -117,6 +115,8 @@ pub struct Detector {
     /// task keyword the lead boost applies to). Precomputed: they are read on every hit.
     foreign: Vec<bool>,
     asks: Vec<bool>,
+    /// `keywords::ENGLISH_FUNCTION_WORDS`, for texts in another language.
+    english: PhraseMatcher,
     /// Per phrase: it names an operation on a given text (convert, extract, summarize,
     /// classify, translate), which after "How do I" is the asker's own chore, not the ask.
     operations: Vec<bool>,
@@ -271,9 +271,6 @@ impl Detector {
         for word in keywords::QUANTITY_WORDS {
             add(word, Kind::Quantity);
         }
-        for word in keywords::ENGLISH_FUNCTION_WORDS {
-            add(word, Kind::English);
-        }
         for word in keywords::FOREIGN_FUNCTION_WORDS {
             add(word, Kind::Foreign);
         }
@@ -326,6 +323,7 @@ impl Detector {
             })
             .collect();
         Ok(Detector {
+            english: PhraseMatcher::new(keywords::ENGLISH_FUNCTION_WORDS)?,
             matcher,
             phrases,
             kinds,
@@ -338,6 +336,15 @@ impl Detector {
             material_share: config.material_share,
             honor_tags: config.honor_tags,
         })
+    }
+
+    /// Whether `text` has a few English words other languages do not share: an English ask
+    /// around text in another language. Read only for such texts, so the common words are not
+    /// in the main matcher, where every "the" and "and" of every prompt would be a hit.
+    fn has_english_ask(&self, text: &str) -> bool {
+        let mut seen = 0u64;
+        self.english.for_each(text, |i, _| seen |= 1 << (i % 64));
+        seen.count_ones() >= 2
     }
 
     /// Adds what `system` (the conversation's system prompt) says about the task to `tasks`, at
@@ -437,7 +444,6 @@ impl Detector {
             seen[i] = seen[i].max(here);
         });
         let mut step_words = 0u32;
-        let mut english_words = 0u32;
         let mut statements = 0u32;
         let mut target_language: Option<usize> = None;
         // What the material's keywords have added to each task so far (capped).
@@ -492,7 +498,6 @@ impl Detector {
                     Kind::ShortAnswer => features.short_answer = true,
                     Kind::NumberWord => features.number_words += 1,
                     Kind::Statement => statements += 1,
-                    Kind::English => english_words += 1,
                     Kind::Foreign | Kind::Quantity => {}
                 }
             }
@@ -522,7 +527,7 @@ impl Detector {
             target_language,
             code_words,
             quantities,
-            english: english_words >= 2,
+            english: features.other_language.is_some() && self.has_english_ask(text),
         };
         self.score_shape(&shape, &features, &ask, &mut scores);
         let tagged = if self.honor_tags {
