@@ -453,11 +453,11 @@ impl Detector {
         // Whether the text has quantities to compute with, in digits or in words: a word
         // problem has at least two. One number is a fact about the asker ("Is 8 hours of sleep
         // enough?", "My battery drains 20% overnight").
-        let number_words = hits
+        features.number_words = hits
             .iter()
             .filter(|&&i| self.kinds[i].contains(&Kind::NumberWord))
-            .count();
-        let quantities = shape.numbers as usize + number_words >= 2;
+            .count() as u32;
+        let quantities = shape.numbers + features.number_words >= 2;
         for &i in &hits {
             for kind in &self.kinds[i] {
                 match *kind {
@@ -496,9 +496,8 @@ impl Detector {
                     Kind::ReasoningAsk => features.reasoning_asks.push(self.phrases[i].clone()),
                     Kind::Requirement => features.requirements += 1,
                     Kind::ShortAnswer => features.short_answer = true,
-                    Kind::NumberWord => features.number_words += 1,
                     Kind::Statement => statements += 1,
-                    Kind::Foreign | Kind::Quantity => {}
+                    Kind::NumberWord | Kind::Foreign | Kind::Quantity => {}
                 }
             }
         }
@@ -546,7 +545,7 @@ impl Detector {
         let (task, forced_by_tag) = match tagged {
             Some((task, tag)) => (task, Some(format!("#{tag}"))),
             None if scores[0].score > 0.0
-                && !topic_only(&scores[0], shape.numbers + number_words as u32) =>
+                && !topic_only(&scores[0], shape.numbers + features.number_words) =>
             {
                 (scores[0].task, None)
             }
