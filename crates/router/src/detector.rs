@@ -33,6 +33,9 @@ pub struct ShapeWeights {
     pub math_notation: f64,
     /// Several numbers in a word problem, to math.
     pub numbers: f64,
+    /// A question asking for a quantity ("how many", "how much") beside at least two
+    /// quantities given in the text, to math.
+    pub word_problem: f64,
     /// Text mostly in another language, to translation.
     pub other_language: f64,
     /// "into French", "from German", to translation.
@@ -75,6 +78,7 @@ impl Default for ShapeWeights {
             source_code: 3.0,
             math_notation: 3.0,
             numbers: 1.0,
+            word_problem: 2.0,
             other_language: 2.0,
             target_language: 2.5,
             structured_output: 0.5,

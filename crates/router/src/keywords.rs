@@ -381,8 +381,24 @@ pub const REQUIREMENTS: &[&str] = &[
 #[rustfmt::skip]
 pub const NUMBER_WORDS: &[&str] = &[
     "half", "twice", "double", "triple", "thrice", "quarter", "third", "two", "three", "four",
-    "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen", "twenty",
-    "thirty", "forty", "fifty", "hundred", "thousand", "dozen", "percent",
+    "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen",
+    "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty",
+    "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million", "billion",
+    "dozen", "percent",
+];
+
+/// Questions that ask for a quantity ("how many", "how much", "how far"): beside quantities
+/// given in the text, the shape of a word problem, whatever its story is about ("Paige had 8
+/// songs… how many songs does she have?" is arithmetic, not songwriting).
+#[rustfmt::skip]
+pub const QUANTITY_ASKS: &[&str] = &[
+    "how many", "how much", "how long", "how far", "how old", "how fast", "how tall", "how heavy",
+    "how big", "how often", "in all", "altogether", "in total", "greatest number", "largest number",
+    "smallest number", "least number", "what number", "find the number", "difference between the number",
+    "difference of the number", "what is the mean", "what is the average", "what is the sum",
+    "what is the product", "what is the total", "what is the number", "what is the combined",
+    "what was the combined", "greatest possible", "largest possible", "smallest possible",
+    "least possible", "minimum number", "maximum number", "find the age",
 ];
 
 /// Words that measure or count ("how many", "per day", "hours", "miles", "dollars"): they make

@@ -103,6 +103,8 @@ enum Kind {
     Statement,
     /// Counts for math only beside quantities (`keywords::QUANTITY_WORDS`).
     Quantity,
+    /// Asks for a quantity (`keywords::QUANTITY_ASKS`).
+    QuantityAsk,
 }
 
 /// The detector's lists compiled into one automaton.
@@ -198,6 +200,28 @@ fn after_how_to(bytes: &[u8], start: usize) -> bool {
     })
 }
 
+/// Whether the phrase at `start` is what a question for a quantity counts, right after "how
+/// many" or "how much" or one word later: "How many poems did she write?" counts poems, it
+/// does not ask for one.
+fn after_quantity_ask(bytes: &[u8], start: usize) -> bool {
+    let before = bytes[start.saturating_sub(32)..start].trim_ascii_end();
+    let ends_with_ask = |b: &[u8]| {
+        [b"how many".as_slice(), b"how much"].iter().any(|a| {
+            b.len() >= a.len() && b[b.len() - a.len()..].eq_ignore_ascii_case(a)
+        })
+    };
+    if ends_with_ask(before) {
+        return true;
+    }
+    // One word between: "how many new songs", "how much blue paint".
+    let word = before
+        .iter()
+        .rev()
+        .take_while(|&&b| b.is_ascii_alphabetic())
+        .count();
+    word > 0 && ends_with_ask(before[..before.len() - word].trim_ascii_end())
+}
+
 /// What the keyword pass learned about the ask, for the shape's scoring.
 struct Ask<'a> {
     /// The language a translation is asked into ("into French", "Spanish:").
@@ -206,6 +230,8 @@ struct Ask<'a> {
     code_words: f64,
     /// At least two quantities, in digits or in words, to compute with.
     quantities: bool,
+    /// A question asks for one of the quantities given ("how many", "how much").
+    quantity_ask: bool,
     /// A few English words other languages do not share: an English ask.
     english: bool,
 }
@@ -270,6 +296,9 @@ impl Detector {
         }
         for word in keywords::QUANTITY_WORDS {
             add(word, Kind::Quantity);
+        }
+        for word in keywords::QUANTITY_ASKS {
+            add(word, Kind::QuantityAsk);
         }
         for word in keywords::FOREIGN_FUNCTION_WORDS {
             add(word, Kind::Foreign);
@@ -436,7 +465,8 @@ impl Detector {
             }
             let here = if start >= material_start && start < material_end {
                 1
-            } else if self.asks[i] && leads_clause(bytes, start) {
+            } else if self.asks[i] && leads_clause(bytes, start) && !after_quantity_ask(bytes, start)
+            {
                 3
             } else {
                 2
@@ -458,6 +488,12 @@ impl Detector {
             .filter(|&&i| self.kinds[i].contains(&Kind::NumberWord))
             .count() as u32;
         let quantities = shape.numbers + features.number_words >= 2;
+        // Quantities given and a question for one, outside any material: a word problem,
+        // whose story's words (songs, letters, poems) name its topic, not a task.
+        let quantity_ask = quantities
+            && hits
+                .iter()
+                .any(|&i| seen[i] >= 2 && self.kinds[i].contains(&Kind::QuantityAsk));
         for &i in &hits {
             for kind in &self.kinds[i] {
                 match *kind {
@@ -474,6 +510,9 @@ impl Detector {
                                     .max(0.0);
                                 *used += weight;
                                 ("keyword in the material", weight)
+                            }
+                            _ if quantity_ask && !matches!(task, Task::Math | Task::Code) => {
+                                ("keyword in a word problem's story", weight * self.material_share)
                             }
                             _ => ("keyword", weight),
                         };
@@ -497,7 +536,7 @@ impl Detector {
                     Kind::Requirement => features.requirements += 1,
                     Kind::ShortAnswer => features.short_answer = true,
                     Kind::Statement => statements += 1,
-                    Kind::NumberWord | Kind::Foreign | Kind::Quantity => {}
+                    Kind::NumberWord | Kind::Foreign | Kind::Quantity | Kind::QuantityAsk => {}
                 }
             }
         }
@@ -526,6 +565,7 @@ impl Detector {
             target_language,
             code_words,
             quantities,
+            quantity_ask,
             english: features.other_language.is_some() && self.has_english_ask(text),
         };
         self.score_shape(&shape, &features, &ask, &mut scores);
@@ -689,6 +729,16 @@ impl Detector {
             );
             add(Task::Math, "numbers", detail, w.numbers * share);
         }
+        // Quantities given and a question asking for one: a word problem, whatever its story
+        // is about.
+        if ask.quantity_ask {
+            add(
+                Task::Math,
+                "word problem",
+                "asks how many or how much of the quantities given".into(),
+                w.word_problem * math_share,
+            );
+        }
         if shape.options_after_question >= 3 {
             let detail = format!(
                 "{} lettered options after a question",
@@ -825,6 +875,31 @@ mod tests {
         ] {
             let (d, _) = detect(prompt);
             assert_eq!(d.task, Task::Math, "{prompt}: {:?}", &d.scores[..2]);
+        }
+    }
+
+    #[test]
+    fn a_question_for_a_quantity_beside_quantities_is_a_word_problem_whatever_its_story() {
+        // Stories about songs, letters, poems or groups use words other tasks own; the
+        // question for a quantity of the ones given makes them arithmetic.
+        for prompt in [
+            "Mia wrote 12 poems last month and 9 this month. How many poems did she write in all?",
+            "A choir has 24 sopranos and 18 altos. If they stand in equal rows with no one left over, what is the greatest number of rows they can form?",
+            "Leo sent seventeen letters on Monday and thirteen on Friday. What is the difference between the number of letters he sent on those days?",
+            "A recipe needs 3 eggs per cake. How many eggs do 14 cakes need?",
+        ] {
+            let (d, _) = detect(prompt);
+            assert_eq!(d.task, Task::Math, "{prompt}: {:?}", &d.scores[..2]);
+            let word_problem = d.scores[0].evidence.iter().any(|e| e.signal == "word problem");
+            assert!(word_problem, "{prompt}: {:?}", d.scores[0]);
+        }
+        // A question for a quantity without quantities given asks for a fact.
+        for prompt in [
+            "How many songs did the Beatles release?",
+            "What is the difference between a poem and a song?",
+        ] {
+            let (d, _) = detect(prompt);
+            assert_ne!(d.task, Task::Math, "{prompt}: {:?}", &d.scores[..2]);
         }
     }
 

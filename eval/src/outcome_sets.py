@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Builds the quality sets with real outcomes of a strong and a weak model on the same questions
+(`eval/quality-arc-*.jsonl`, `eval/quality-winogrande-*.jsonl`, `eval/quality-mwp-*.jsonl`)
+from snapshots of public repositories. See eval/README.md for each source, its licence and the
+commit read.
+
+    python3 eval/src/outcome_sets.py ROUTERDC FAITHFUL_COT
+
+Each argument is a checkout of the repository or its bare git directory (read at HEAD). The
+output is deterministic; each row goes to the tune or the check part by a hash of its prompt
+(the same rule as public_sets.py).
+
+- arc, winogrande: ARC-Challenge science questions and Winogrande sentences with a blank, as
+  RouterBench asked them of eleven models (zero-shot files of shuhao02/RouterDC, which copies
+  RouterBench's per-question results): `strong` is GPT-4-1106-preview's outcome, `weak` is
+  Mixtral-8x7B-chat's (RouteLLM's pair of models), 1 when right, else 0. RouterBench's prompts
+  put a few solved examples before the question; only the question and its lettered options are
+  kept, as a person would ask it (the examples and the "Print only a single choice" line are
+  the benchmark's harness).
+- mwp: grade-school word problems of ASDiv, SVAMP and MultiArith with the chain-of-thought
+  answers Faithful-CoT's authors published for GPT-4 (`strong`) and GPT-3.5-turbo (`weak`):
+  1 when the final number equals the reference answer, else 0. Problems whose reference answer
+  is not one number are left out.
+"""
+import ast
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from fractions import Fraction
+
+from public_sets import part, write
+
+STRONG = "gpt-4-1106-preview"
+WEAK = "mistralai/mixtral-8x7b-chat"
+HARNESS_LINES = ("Print only a single choice", "Please answer with the letter", "Answer:")
+MWP_SETS = ("ASDiv", "SVAMP", "MultiArith")
+
+
+def read_text(repo, path):
+    plain = os.path.join(repo, path)
+    if os.path.isfile(plain):
+        with open(plain, encoding="utf-8") as f:
+            return f.read()
+    return subprocess.run(
+        ["git", f"--git-dir={repo}", "show", f"HEAD:{path}"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def last_question(prompt):
+    """The question RouterBench asked, without the solved examples before it and the harness's
+    instruction lines."""
+    value = ast.literal_eval(prompt)
+    text = value[0] if isinstance(value, list) else value
+    block = text.strip().split("\n\n")[-1]
+    lines = []
+    for line in block.splitlines():
+        # "… without explanation. Answer:" ends some option lists on the same line.
+        for marker in HARNESS_LINES:
+            at = line.find(marker)
+            if at >= 0:
+                line = line[:at]
+        if line.strip():
+            lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def routerbench_rows(repo, name, files):
+    csv.field_size_limit(1 << 30)
+    rows, seen = [], set()
+    for path in files:
+        for r in csv.DictReader(io.StringIO(read_text(repo, path))):
+            # A few rows have no outcome for one of the two models.
+            if r["sample_id"] in seen or not r[STRONG] or not r[WEAK]:
+                continue
+            seen.add(r["sample_id"])
+            prompt = last_question(r["prompt"])
+            rows.append({
+                "id": f"{name}-{r['sample_id'].split('.')[-1]}",
+                "prompt": prompt,
+                "strong": float(r[STRONG]),
+                "weak": float(r[WEAK]),
+            })
+    return sorted(rows, key=lambda r: r["id"])
+
+
+def number(text):
+    """The number a reference or a model's answer states ("#### 51", "$1,200", "3/4"; for an
+    answer written as a sentence, its last number: "… 11 - 7 = 4 crickets."), or None."""
+    t = str(text).replace("####", "").replace("$", "").replace(",", "").strip().rstrip(".")
+    try:
+        return Fraction(t)
+    except (ValueError, ZeroDivisionError):
+        pass
+    found = re.findall(r"-?\d+(?:\.\d+)?(?:/\d+)?", t)
+    try:
+        return Fraction(found[-1]) if found else None
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def mwp_rows(repo):
+    rows = []
+    for name in MWP_SETS:
+        data = [json.loads(l) for l in read_text(repo, f"data/{name}/test.jsonl").splitlines() if l.strip()]
+        outcome = {}
+        for model in ("gpt4", "gpt-3.5-turbo"):
+            path = f"output_dir/{name}/test/{model}_COT/predictions.jsonl"
+            preds = [json.loads(l) for l in read_text(repo, path).splitlines() if l.strip()]
+            outcome[model] = {p["id"]: number(p["answer"]) for p in preds}
+        for r in data:
+            gold = number(r["answer"]) if isinstance(r["answer"], str) else None
+            if gold is None or r["id"] not in outcome["gpt4"] or r["id"] not in outcome["gpt-3.5-turbo"]:
+                continue
+            rows.append({
+                "id": f"{name.lower()}-{r['id']}",
+                "prompt": r["question"].strip(),
+                "strong": 1.0 if outcome["gpt4"][r["id"]] == gold else 0.0,
+                "weak": 1.0 if outcome["gpt-3.5-turbo"][r["id"]] == gold else 0.0,
+            })
+    return rows
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    routerdc, faithful = sys.argv[1:]
+    zs = "datasets/routerbench_zs"
+    sets = (
+        ("arc", routerbench_rows(routerdc, "arc", [f"{zs}/arc_challenge_train.csv", f"{zs}/arc_challenge_test.csv"])),
+        ("winogrande", routerbench_rows(routerdc, "winogrande", [f"{zs}/winograde_train.csv", f"{zs}/winograde_test.csv"])),
+        ("mwp", mwp_rows(faithful)),
+    )
+    for name, rows in sets:
+        for p in ("tune", "check"):
+            write(f"quality-{name}-{p}.jsonl", [r for r in rows if part(r["prompt"]) == p])
+
+
+if __name__ == "__main__":
+    main()
