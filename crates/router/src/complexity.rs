@@ -88,7 +88,8 @@ pub struct FactorWeights {
     /// Per distinct domain term, up to three.
     pub domain_terms: f64,
     pub code: f64,
-    /// Per doubling of the prompt beyond 16 tokens, up to six doublings.
+    /// Per doubling of the prompt beyond 16 tokens, up to six doublings; a multiple-choice
+    /// question's options are left out.
     pub size: f64,
     /// Per distinct step beyond the first, up to four.
     pub steps: f64,
@@ -232,9 +233,11 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
     let yes = |b: bool| if b { 1.0 } else { 0.0 };
     let extra_questions = f.questions.saturating_sub(1).min(2);
     let terms = f.domain_terms.len().min(3) as f64;
-    let doublings = (f64::from(input.prompt_tokens.max(1)) / 16.0)
-        .log2()
-        .clamp(0.0, 6.0);
+    // A multiple-choice question's options bound the answer; its stem measures the question
+    // (on exam and science questions with real outcomes, long options go with easy ones).
+    let option_tokens = f.option_bytes.div_ceil(4);
+    let size_tokens = input.prompt_tokens.saturating_sub(option_tokens).max(1);
+    let doublings = (f64::from(size_tokens) / 16.0).log2().clamp(0.0, 6.0);
     let extra_steps = f.steps.saturating_sub(1).min(4);
     let quantities = (f64::from(f.numbers.saturating_add(f.number_words).saturating_add(1)) / 3.0)
         .log2()
@@ -303,10 +306,17 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
         ),
         factor(
             "size",
-            format!(
-                "about {} prompt tokens, {doublings:.2} doublings past 16",
-                input.prompt_tokens
-            ),
+            if option_tokens > 0 {
+                format!(
+                    "about {} prompt tokens, {size_tokens} without the options, {doublings:.2} doublings past 16",
+                    input.prompt_tokens
+                )
+            } else {
+                format!(
+                    "about {} prompt tokens, {doublings:.2} doublings past 16",
+                    input.prompt_tokens
+                )
+            },
             w.size,
             doublings,
         ),
@@ -515,6 +525,25 @@ mod tests {
         assert!(score(&short, Task::Math, 1, 40).score < plain);
         // A longer prompt counts, but only as one factor among several.
         assert!(score(&base, Task::Math, 1, 160).score > plain);
+    }
+
+    #[test]
+    fn a_multiple_choice_question_is_measured_without_its_options() {
+        let stem = Features {
+            options: 4,
+            ..Features::default()
+        };
+        let with_long_options = Features {
+            option_bytes: 800,
+            ..stem.clone()
+        };
+        let size = |f: &Features| {
+            let c = score(f, Task::Reasoning, 1, 260);
+            c.factors.iter().find(|f| f.name == "size").unwrap().value
+        };
+        // 260 tokens, 200 of them options: sized as a 60-token question.
+        assert!((size(&with_long_options) - (60.0f64 / 16.0).log2()).abs() < 1e-9);
+        assert!(size(&with_long_options) < size(&stem));
     }
 
     #[test]

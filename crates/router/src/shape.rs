@@ -41,6 +41,9 @@ pub struct Shape {
     pub indented_lines: u32,
     /// Lettered options anywhere: "a) ", "(B) ", or "C. " at the start of a line.
     pub letter_options: u32,
+    /// Bytes from the first lettered option to the end of the last one's line: the options of
+    /// a multiple-choice question, which bound its answer rather than measure it.
+    pub option_bytes: u32,
     /// Words of ten letters or more.
     pub long_words: u32,
     /// "NOT", "EXCEPT", "LEAST", "FALSE" written in capitals, as exam questions turn a question
@@ -502,6 +505,8 @@ pub fn shape_of(text: &str) -> Shape {
     let mut line_marks = 0u8;
     let mut lines = Lines::default();
     let mut prev_question = false;
+    // Where the first and the last lettered option start.
+    let mut options: Option<(usize, usize)> = None;
     let mut ascii_letters = 0u32;
     let mut script_counts: [(Option<&'static str>, u32); 4] = [(None, 0); 4];
     let mut i = 0;
@@ -543,16 +548,20 @@ pub fn shape_of(text: &str) -> Shape {
                 if starts_word {
                     s.words += 1;
                     let dotted = line_start
-                        && matches!(b, b'A'..=b'E')
+                        // Up to ten options (J); "I. " is left out, as it more often numbers
+                        // a statement in Roman numerals.
+                        && matches!(b, b'A'..=b'H' | b'J')
                         && bytes.get(i + 1) == Some(&b'.')
                         && bytes.get(i + 2) == Some(&b' ');
                     if dotted {
                         s.letter_options += 1;
+                        options.get_or_insert((i, i)).1 = i;
                     }
                     if (line_start || matches!(prev, Some(b' ' | b'(')))
                         && is_letter_enumerator(bytes, i)
                     {
                         s.letter_options += 1;
+                        options.get_or_insert((i, i)).1 = i;
                         s.enumerated += 1;
                         if s.questions > 0 {
                             s.options_after_question += 1;
@@ -660,6 +669,10 @@ pub fn shape_of(text: &str) -> Shape {
     }
     if lines.frames >= 2 {
         s.stack_trace.get_or_insert("stack frames");
+    }
+    if let Some((first, last)) = options {
+        let end = memchr::memchr(b'\n', &bytes[last..]).map_or(bytes.len(), |n| last + n);
+        s.option_bytes = u32::try_from(end - first).unwrap_or(u32::MAX);
     }
 
     let (script, count) = script_counts
@@ -880,6 +893,16 @@ mod tests {
         );
         assert_eq!(shape_of("Is (n!) even? 5!/3! = 20").math_marks, 3);
         assert_eq!(shape_of("We won 3-0! Great game. Call 911!").math_marks, 1);
+    }
+
+    #[test]
+    fn measures_the_options_of_a_multiple_choice_question() {
+        let options = "A. red\nB) green\n(C) blue\nD. a colour no one has named yet";
+        let text = format!("Which colour is a primary colour of light?\n{options}\nAnswer:");
+        let s = shape_of(&text);
+        assert_eq!(s.letter_options, 4);
+        assert_eq!(s.option_bytes as usize, options.len());
+        assert_eq!(shape_of("No options here.").option_bytes, 0);
     }
 
     #[test]

@@ -75,6 +75,8 @@ pub struct Features {
     /// Bytes of material handed over after the ask (a text to classify, an article to
     /// summarize, data or code to work on); 0 when the prompt is all ask.
     pub material_bytes: u32,
+    /// Bytes of a multiple-choice question's lettered options (0 with fewer than three).
+    pub option_bytes: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -437,6 +439,11 @@ impl Detector {
             material_bytes: shape
                 .material
                 .map_or(0, |(s, e)| u32::try_from(e - s).unwrap_or(u32::MAX)),
+            option_bytes: if shape.letter_options >= 3 {
+                shape.option_bytes
+            } else {
+                0
+            },
             ..Features::default()
         };
 
