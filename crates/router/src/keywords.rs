@@ -397,6 +397,7 @@ pub const QUANTITY_ASKS: &[&str] = &[
     "smallest number", "least number", "what number", "find the number", "difference between the number",
     "difference of the number", "what is the mean", "what is the average", "what is the sum",
     "what is the product", "what is the total", "what is the number", "what is the combined",
+    "what is the least", "what is the most", "what is the minimum", "what is the maximum",
     "what was the combined", "greatest possible", "largest possible", "smallest possible",
     "least possible", "minimum number", "maximum number", "find the age",
 ];
@@ -413,6 +414,17 @@ pub const QUANTITY_WORDS: &[&str] = &[
     "square feet", "square meters", "meters", "centimeters", "inches", "miles", "kilograms",
     "grams", "liters", "gallons", "per hour", "per minute", "per day", "per week", "speed",
     "how long will it take", "how long does it take", "how long will",
+];
+
+/// Asks for advice on the asker's own situation ("I have 2 kids aged 5 and 8: how many hours of
+/// screen time is reasonable?", "how much should we budget?"): its numbers are facts about the
+/// asker, so a question for a quantity beside them is not a word problem.
+#[rustfmt::skip]
+pub const ADVICE_ASKS: &[&str] = &[
+    "should i", "should we", "should my", "do i need", "do we need", "is it better", "reasonable",
+    "is it normal", "is that normal", "is it safe", "is that too", "too much", "too many",
+    "before i can", "can i", "any tips", "advice", "is it worth", "what's a good", "what is a good",
+    "would you recommend", "do you recommend", "is that enough", "is it enough",
 ];
 
 /// Asks for a short answer: a weak model answers these as well as a strong one.

@@ -107,6 +107,8 @@ enum Kind {
     Quantity,
     /// Asks for a quantity (`keywords::QUANTITY_ASKS`).
     QuantityAsk,
+    /// Asks for advice on the asker's own situation (`keywords::ADVICE_ASKS`).
+    Advice,
 }
 
 /// The detector's lists compiled into one automaton.
@@ -302,6 +304,9 @@ impl Detector {
         for word in keywords::QUANTITY_ASKS {
             add(word, Kind::QuantityAsk);
         }
+        for word in keywords::ADVICE_ASKS {
+            add(word, Kind::Advice);
+        }
         for word in keywords::FOREIGN_FUNCTION_WORDS {
             add(word, Kind::Foreign);
         }
@@ -496,16 +501,21 @@ impl Detector {
             .count() as u32;
         let quantities = shape.numbers + features.number_words >= 2;
         // Quantities given and a question for one, outside any material: a word problem,
-        // whose story's words (songs, letters, poems) name its topic, not a task.
-        let quantity_ask = quantities
-            && hits
-                .iter()
-                .any(|&i| seen[i] >= 2 && self.kinds[i].contains(&Kind::QuantityAsk));
+        // whose story's words (songs, letters, poems) name its topic, not a task. Unless the
+        // asker wants advice on their own situation ("how much should we budget?").
+        let asked = |kind: Kind| {
+            hits.iter()
+                .any(|&i| seen[i] >= 2 && self.kinds[i].contains(&kind))
+        };
+        let advice = asked(Kind::Advice);
+        let quantity_ask = quantities && asked(Kind::QuantityAsk) && !advice;
         for &i in &hits {
             for kind in &self.kinds[i] {
                 match *kind {
+                    // Measuring words ("how many", "per day") make a word problem only beside
+                    // quantities, and not in an ask for advice about the asker's own numbers.
                     Kind::Task(Task::Math, _)
-                        if !quantities && self.kinds[i].contains(&Kind::Quantity) => {}
+                        if (!quantities || advice) && self.kinds[i].contains(&Kind::Quantity) => {}
                     Kind::Task(task, weight) => {
                         let base = weight;
                         let (signal, weight) = match seen[i] {
@@ -543,7 +553,11 @@ impl Detector {
                     Kind::Requirement => features.requirements += 1,
                     Kind::ShortAnswer => features.short_answer = true,
                     Kind::Statement => statements += 1,
-                    Kind::NumberWord | Kind::Foreign | Kind::Quantity | Kind::QuantityAsk => {}
+                    Kind::NumberWord
+                    | Kind::Foreign
+                    | Kind::Quantity
+                    | Kind::QuantityAsk
+                    | Kind::Advice => {}
                 }
             }
         }
@@ -900,10 +914,13 @@ mod tests {
             let word_problem = d.scores[0].evidence.iter().any(|e| e.signal == "word problem");
             assert!(word_problem, "{prompt}: {:?}", d.scores[0]);
         }
-        // A question for a quantity without quantities given asks for a fact.
+        // A question for a quantity without quantities given asks for a fact; beside the
+        // asker's own numbers and an ask for advice, for a judgement.
         for prompt in [
             "How many songs did the Beatles release?",
             "What is the difference between a poem and a song?",
+            "My cat is 3 years old and weighs 5 kg. How much wet food should I give her?",
+            "We have 2 teenagers and a 9 year old. How many chores a week is reasonable?",
         ] {
             let (d, _) = detect(prompt);
             assert_ne!(d.task, Task::Math, "{prompt}: {:?}", &d.scores[..2]);
