@@ -235,8 +235,14 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
     let terms = f.domain_terms.len().min(3) as f64;
     // A multiple-choice question's options bound the answer; its stem measures the question
     // (on exam and science questions with real outcomes, long options go with easy ones).
+    // A few-shot prompt is measured from its question on, as the task is read there.
     let option_tokens = f.option_bytes.div_ceil(4);
-    let size_tokens = input.prompt_tokens.saturating_sub(option_tokens).max(1);
+    let example_tokens = f.example_bytes.div_ceil(4);
+    let size_tokens = input
+        .prompt_tokens
+        .saturating_sub(option_tokens)
+        .saturating_sub(example_tokens)
+        .max(1);
     let doublings = (f64::from(size_tokens) / 16.0).log2().clamp(0.0, 6.0);
     let extra_steps = f.steps.saturating_sub(1).min(4);
     let quantities = (f64::from(f.numbers.saturating_add(f.number_words).saturating_add(1)) / 3.0)
@@ -306,9 +312,14 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
         ),
         factor(
             "size",
-            if option_tokens > 0 {
+            if option_tokens > 0 || example_tokens > 0 {
+                let without = match (option_tokens > 0, example_tokens > 0) {
+                    (true, true) => "the solved examples and the options",
+                    (true, false) => "the options",
+                    _ => "the solved examples",
+                };
                 format!(
-                    "about {} prompt tokens, {size_tokens} without the options, {doublings:.2} doublings past 16",
+                    "about {} prompt tokens, {size_tokens} without {without}, {doublings:.2} doublings past 16",
                     input.prompt_tokens
                 )
             } else {
@@ -544,6 +555,12 @@ mod tests {
         // 260 tokens, 200 of them options: sized as a 60-token question.
         assert!((size(&with_long_options) - (60.0f64 / 16.0).log2()).abs() < 1e-9);
         assert!(size(&with_long_options) < size(&stem));
+        // Solved examples before the question are left out the same way.
+        let after_examples = Features {
+            example_bytes: 800,
+            ..with_long_options.clone()
+        };
+        assert_eq!(size(&after_examples), 0.0, "a 260-token prompt, 400 of it left out");
     }
 
     #[test]

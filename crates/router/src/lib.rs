@@ -18,6 +18,7 @@ mod cost;
 mod decide;
 mod detector;
 mod error;
+mod examples;
 pub mod grid;
 mod keywords;
 pub mod litellm;

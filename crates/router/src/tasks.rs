@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::detector::{DetectorConfig, ShapeWeights};
+use crate::examples;
 use crate::keywords;
 use crate::phrases::{leads_clause, PhraseMatcher};
 use crate::shape::{shape_of, Shape};
@@ -77,6 +78,9 @@ pub struct Features {
     pub material_bytes: u32,
     /// Bytes of a multiple-choice question's lettered options (0 with fewer than three).
     pub option_bytes: u32,
+    /// Bytes of the solved examples before a few-shot prompt's question (0 for any other
+    /// prompt): the task and the features are the question's.
+    pub example_bytes: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -415,7 +419,20 @@ impl Detector {
     }
 
     /// Scores every task for `text` and reads its features.
+    /// Detects the task of `text` and measures it. A few-shot prompt (solved examples, then
+    /// a question) is read from its question on: the examples show the format.
     pub fn detect(&self, text: &str) -> (TaskDetection, Features) {
+        match examples::question_start(text) {
+            Some(start) => {
+                let (detection, mut features) = self.detect_text(&text[start..]);
+                features.example_bytes = u32::try_from(start).unwrap_or(u32::MAX);
+                (detection, features)
+            }
+            None => self.detect_text(text),
+        }
+    }
+
+    fn detect_text(&self, text: &str) -> (TaskDetection, Features) {
         let shape = shape_of(text);
         let mut scores: Vec<TaskScore> = Task::ALL
             .into_iter()
@@ -723,7 +740,10 @@ impl Detector {
             shape.math_marks - shape.percent_signs
         };
         if marks > 0 {
-            let share = f64::from(marks.min(4)) / 4.0;
+            // Four marks are full evidence, and so is a short question that is mostly its
+            // expression ("What is 17 * 23?").
+            let density = 2.0 * f64::from(marks) / f64::from(shape.words.max(1));
+            let share = (f64::from(marks.min(4)) / 4.0 + density).min(1.0);
             // Notation sits among the numbers: when the numbers are the material's (a date and
             // a price in an email, quantities in a recipe), so is the notation ("05/12", "2 x
             // 5 oz"), and it counts at the material's share as they do.
@@ -897,6 +917,26 @@ mod tests {
             let (d, _) = detect(prompt);
             assert_eq!(d.task, Task::Math, "{prompt}: {:?}", &d.scores[..2]);
         }
+    }
+
+    #[test]
+    fn a_short_question_that_is_mostly_its_expression_is_math() {
+        for prompt in ["What is 17 * 23?", "What's 2^10 - 1?", "Q: What is 144 / 12?"] {
+            let (d, _) = detect(prompt);
+            assert_eq!(d.task, Task::Math, "{prompt}: {:?}", &d.scores[..2]);
+        }
+    }
+
+    #[test]
+    fn a_few_shot_prompt_is_read_from_its_question() {
+        let prompt = "Q: Translate 'cat' into French.\nA: chat\n\n\
+            Q: Translate 'dog' into French.\nA: chien\n\n\
+            Q: A train travels 60 km in 45 minutes. How many km does it travel in 3 hours?\nA:";
+        let (d, f) = detect(prompt);
+        assert_eq!(d.task, Task::Math, "{:?}", &d.scores[..2]);
+        let question = prompt.find("Q: A train").unwrap();
+        assert_eq!(f.example_bytes as usize, question);
+        assert_eq!(f.numbers, 3, "the question's numbers only");
     }
 
     #[test]
