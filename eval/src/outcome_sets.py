@@ -26,31 +26,17 @@ import ast
 import csv
 import io
 import json
-import os
 import re
-import subprocess
 import sys
 from fractions import Fraction
 
-from public_sets import part, write
+# The same tune/check split, file writing and reading of a checkout or bare git directory.
+from public_sets import part, read as read_text, write
 
 STRONG = "gpt-4-1106-preview"
 WEAK = "mistralai/mixtral-8x7b-chat"
 HARNESS_LINES = ("Print only a single choice", "Please answer with the letter", "Answer:")
 MWP_SETS = ("ASDiv", "SVAMP", "MultiArith")
-
-
-def read_text(repo, path):
-    plain = os.path.join(repo, path)
-    if os.path.isfile(plain):
-        with open(plain, encoding="utf-8") as f:
-            return f.read()
-    return subprocess.run(
-        ["git", f"--git-dir={repo}", "show", f"HEAD:{path}"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
 
 
 def last_question(prompt):
