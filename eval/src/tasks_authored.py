@@ -545,6 +545,30 @@ Output: the minimum number of moves."""),
 ("writing", ["writing"], "Write a story for kids in which 3 friends find 7 golden coins and decide how many each should get."),
 ("summarization", ["summarization"], "Summarize this in two sentences: The city council voted 7 to 2 to approve a budget of $4.5 million, 12% more than last year, after a debate that lasted 3 hours about how much to spend on parks."),
 ("translation", ["translation"], "Translate to French: I bought 3 apples and 2 pears. How much do I owe you?"),
+# --- an eleventh probe (20 word problems in the style of grade-school sets, asks of many
+# --- forms), written before the detector ran on it: 2 misses then (an ages puzzle asking "what are
+# --- their ages", a work-rate problem asking "in what time"), 0 after number words counted as
+# --- numbers do and "as old as", "at the same rate" counted for math beside quantities
+("math", ["math"], "Kelly bought a dress for $45 and two pairs of shoes that cost $30 each. She had a coupon for 10% off the whole purchase. By how much did the coupon reduce her bill?"),
+("math", ["math"], "A water tank holds 1,200 liters. It is filled at 40 liters per minute while a leak drains 10 liters per minute. Starting empty, when will the tank be full?"),
+("math", ["math"], "Ravi earns $18 an hour and works 7 hours a day, 5 days a week. His rent is $1,100 a month. What fraction of a four-week month's pay goes to rent?"),
+("math", ["math"], "The original price of a jacket was reduced by 25% and then by another $12, so it now sells for $48. What was the original price?"),
+("math", ["math"], "A school orders 8 boxes of markers with 24 markers in each. Each of the 32 classrooms gets the same number of markers. What does each classroom receive?"),
+("math", ["math"], "Grace is three times as old as her son. In 12 years she will be twice as old as him. What are their ages now?"),
+("math", ["math"], "A cyclist covers the first 20 km at 16 km/h and the next 30 km at 20 km/h. What is her average speed for the whole trip?"),
+("math", ["math"], "Mr. Lee planted 5 rows of tomatoes with 14 plants per row. Each plant gives about 3 kg of tomatoes, and he sells them at $2.50 per kg. What will he make from the harvest?"),
+("math", ["math"], "A movie marathon has 4 films of 118, 97, 132 and 105 minutes, with 15-minute breaks between films. If it starts at 10:00 am, when does it end?"),
+("math", ["math"], "Nina had some stickers. She gave 14 to Leo and then half of the remaining to Ana, leaving her with 23. With how many stickers did she start?"),
+("math", ["math"], "In a class of 30 students, 18 play soccer, 12 play basketball, and 5 play both. Determine how many play neither sport."),
+("math", ["math"], "A recipe for 4 servings uses 300 g of flour. Jamal wants to bake for 10 people. What amount of flour will he need?"),
+("math", ["math"], "Each ticket costs $12 for adults and $7 for children. A group of 9 people paid $88. Work out how many children were in the group."),
+("math", ["math"], "A car uses 6.5 liters of fuel per 100 km. Fuel costs $1.80 per liter. What does a 450 km trip cost in fuel?"),
+("math", ["math"], "Lucy saves 20 cents on the first day, 40 cents on the second, 60 cents on the third, and so on. What will her total savings be after 15 days?"),
+("math", ["math"], "Three workers can paint a house in 12 days. Working at the same rate, in what time could 4 workers paint it?"),
+("math", ["math"], "Sam's bakery sold 120 cupcakes on Friday, which was 20 more than Thursday. Saturday's sales were double Thursday's. Find the total for the three days."),
+("math", ["math"], "A rectangle's length is 3 cm more than twice its width, and its perimeter is 42 cm. What is its area?"),
+("math", ["math"], "Pablo's phone battery lasts 15 hours. He used it for 2 hours of video, which drains battery 3 times faster than normal use. What remains of the battery life under normal use?"),
+("math", ["math"], "There were 250 people at the fair at noon. By 3 pm, 40% more had arrived and 35 had left. What was the crowd size at 3 pm?"),
 ]
 
 for i, (category, accept, prompt) in enumerate(ROWS, 1):

@@ -72,6 +72,8 @@ const MATH: List = &[
     ("factorial", 1.5), ("prime factor", 1.5), ("asymptote", 2.0),
     // Word problems: money, ages, rates and multiples.
     ("dollars", 1.0), ("how old", 1.5), ("times as many", 1.5), ("twice as many", 1.5),
+    ("times as much", 1.5), ("twice as much", 1.5), ("as old as", 1.5), ("at the same rate", 1.5),
+    ("at this rate", 1.0),
     ("per hour", 1.0), ("how long will it take", 1.5), ("how many more", 1.0),
     ("how much more", 1.0), ("how much money", 1.5), ("in total", 0.5), ("altogether", 1.0),
     ("how many ways", 2.5), ("permutation", 2.0), ("combinations", 1.0), ("arrangements", 1.0),
@@ -413,7 +415,8 @@ pub const QUANTITY_WORDS: &[&str] = &[
     "total", "in total", "altogether", "average", "dollars", "cents", "hours", "km", "feet",
     "square feet", "square meters", "meters", "centimeters", "inches", "miles", "kilograms",
     "grams", "liters", "gallons", "per hour", "per minute", "per day", "per week", "speed",
-    "how long will it take", "how long does it take", "how long will",
+    "how long will it take", "how long does it take", "how long will", "as old as",
+    "at the same rate", "at this rate",
 ];
 
 /// Asks for advice on the asker's own situation ("I have 2 kids aged 5 and 8: how many hours of

@@ -760,13 +760,15 @@ impl Detector {
         // Numbers in the material handed over (prices in a review, dates in an email) are
         // mostly its content, not quantities to compute with: they
         // count at the material's share, as its keywords do.
+        // Quantities written as words ("three times as old", "twice") count as digits do.
         let numbers = f64::from(shape.numbers - shape.material_numbers)
-            + f64::from(shape.material_numbers) * self.material_share;
+            + f64::from(shape.material_numbers) * self.material_share
+            + f64::from(features.number_words);
         if numbers >= 3.0 {
             let share = numbers.min(6.0) / 6.0;
             let detail = format!(
-                "{} numbers, {} of them in the material",
-                shape.numbers, shape.material_numbers
+                "{} numbers, {} of them in the material, and {} number words",
+                shape.numbers, shape.material_numbers, features.number_words
             );
             add(Task::Math, "numbers", detail, w.numbers * share);
         }
@@ -913,6 +915,17 @@ mod tests {
             "Three friends share twelve apples equally. How many does each get?",
             "How many trailing zeros does 100! have?",
             "How many positive divisors does 150 have?",
+        ] {
+            let (d, _) = detect(prompt);
+            assert_eq!(d.task, Task::Math, "{prompt}: {:?}", &d.scores[..2]);
+        }
+    }
+
+    #[test]
+    fn word_problems_in_number_words_and_idioms_of_ages_and_rates_are_math() {
+        for prompt in [
+            "Omar is four times as old as his niece. In twenty years he will be twice as old as she. What are their ages?",
+            "Two pumps empty a pool in 9 hours. At the same rate, in what time would 3 pumps empty it?",
         ] {
             let (d, _) = detect(prompt);
             assert_eq!(d.task, Task::Math, "{prompt}: {:?}", &d.scores[..2]);
