@@ -10,7 +10,8 @@ several_questions: number,
  */
 domain_terms: number, code: number, 
 /**
- * Per doubling of the prompt beyond 16 tokens, up to six doublings.
+ * Per doubling of the prompt beyond 16 tokens, up to six doublings; a multiple-choice
+ * question's options are left out.
  */
 size: number, 
 /**

@@ -58,4 +58,13 @@ code_structure: number,
  * Bytes of material handed over after the ask (a text to classify, an article to
  * summarize, data or code to work on); 0 when the prompt is all ask.
  */
-material_bytes: number, };
+material_bytes: number, 
+/**
+ * Bytes of a multiple-choice question's lettered options (0 with fewer than three).
+ */
+option_bytes: number, 
+/**
+ * Bytes of the solved examples before a few-shot prompt's question (0 for any other
+ * prompt): the task and the features are the question's.
+ */
+example_bytes: number, };

@@ -25,6 +25,11 @@ math_notation: number,
  */
 numbers: number, 
 /**
+ * A question asking for a quantity ("how many", "how much") beside at least two
+ * quantities given in the text, to math.
+ */
+word_problem: number, 
+/**
  * Text mostly in another language, to translation.
  */
 other_language: number, 
