@@ -257,6 +257,11 @@ const TRANSLATION: List = &[
     // "How do you say …" asked in the asker's own language.
     ("cómo se dice", 2.5), ("como se dice", 2.5), ("como se diz", 2.5), ("comment dit-on", 2.5),
     ("comment on dit", 2.5), ("wie sagt man", 2.5), ("come si dice", 2.5), ("hoe zeg je", 2.5),
+    // "How do you say it in …" with the language named: a bare 怎么说 is also in 怎么说服
+    // ("how to persuade").
+    ("中文怎么说", 2.5), ("英文怎么说", 2.5), ("英语怎么说", 2.5), ("日语怎么说", 2.5),
+    ("法语怎么说", 2.5), ("德语怎么说", 2.5), ("韩语怎么说", 2.5), ("西班牙语怎么说", 2.5),
+    ("中文怎麼說", 2.5), ("英文怎麼說", 2.5), ("で何と言います", 2.5), ("로 뭐라고", 2.5),
 ];
 
 #[rustfmt::skip]

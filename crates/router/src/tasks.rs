@@ -326,6 +326,8 @@ impl Detector {
                 "in {}:",
                 "the {} for",
                 "{} word for",
+                "the {} version of",
+                "a {} version of",
             ] {
                 add(&form.replace("{}", language), Kind::TargetLanguage);
             }
@@ -978,6 +980,21 @@ mod tests {
             let (d, _) = detect(prompt);
             assert_ne!(d.task, Task::Math, "{prompt}: {:?}", &d.scores[..2]);
         }
+    }
+
+    #[test]
+    fn a_version_in_a_language_and_how_to_say_in_chinese_ask_for_translation() {
+        for prompt in [
+            "Can you give me the Spanish version of this notice: the pool closes at noon.",
+            "\"good luck\" 用日语怎么说？",
+            "\"see you soon\"は日本語で何と言いますか？",
+        ] {
+            let (d, _) = detect(prompt);
+            assert_eq!(d.task, Task::Translation, "{prompt}: {:?}", &d.scores[..2]);
+        }
+        // "How to persuade him" is not "how to say".
+        let (d, _) = detect("我该怎么说服我的老板给我加薪？");
+        assert_ne!(d.task, Task::Translation, "{:?}", &d.scores[..2]);
     }
 
     #[test]
