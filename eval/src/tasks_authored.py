@@ -621,6 +621,25 @@ Output: the minimum number of moves."""),
 ("math", ["math"], "In triangle $ABC$, $AB = 13$, $BC = 14$, and $CA = 15$. Find the length of the altitude from $A$."),
 ("math", ["math"], "Compute $\\sum_{k=1}^{50} \\frac{1}{k(k+1)}$."),
 ("math", ["math"], "A fair coin is flipped 10 times. What is the probability of getting at least 8 heads? Express your answer as a common fraction."),
+# --- a fifteenth probe (15 translation asks of many forms), written before the detector ran on
+# --- it: 5 misses then ("How would a Spaniard say", "in French, keeping it formal", "'…' in
+# --- Russian.", "into Brazilian Portuguese", "Say '…' in Turkish."), 1 after (the "Rewrite …
+# --- in French," one, whose "rewrite" still outweighs the language)
+("translation", ["translation"], "How would a Spaniard say 'I'm running late, start without me'?"),
+("translation", ["translation"], "Can you help me say 'happy birthday, grandma' in Polish?"),
+("translation", ["translation"], "Turn this sentence into Japanese: The train to Kyoto leaves at seven."),
+("translation", ["translation"], "I need this in Korean: Please take off your shoes before entering."),
+("translation", ["translation"], "What is the Italian translation of 'the check, please'?"),
+("translation", ["translation"], "Rewrite the following in French, keeping it formal: We regret to inform you that your application was not successful."),
+("translation", ["translation"], "Give me the Arabic for 'peace be upon you' with a transliteration."),
+("translation", ["translation"], "Translate from Dutch to English: Ik heb de hele dag gewerkt en ik ben moe."),
+("translation", ["translation"], "Express 'where is the nearest pharmacy?' in Russian."),
+("translation", ["translation"], "How do you write 'thank you for your patience' in Vietnamese?"),
+("translation", ["translation"], "Convert this English paragraph into Brazilian Portuguese: Our store will be closed on Monday for inventory."),
+("translation", ["translation"], "What does 'Schadenfreude' mean in English?"),
+("translation", ["translation"], "Spanish to English please: Me gustaría reservar una mesa para dos personas."),
+("translation", ["translation"], "Can you translate these three phrases to Greek? Good morning. Good night. See you tomorrow."),
+("translation", ["translation"], "Say 'I love this city' in Turkish."),
 ]
 
 for i, (category, accept, prompt) in enumerate(ROWS, 1):

@@ -15,7 +15,8 @@ pub const LANGUAGES: &[&str] = &[
     "russian", "ukrainian", "polish", "czech", "swedish", "norwegian", "danish", "finnish",
     "greek", "turkish", "arabic", "hebrew", "persian", "hindi", "bengali", "urdu", "chinese",
     "mandarin", "cantonese", "japanese", "korean", "vietnamese", "thai", "indonesian", "malay",
-    "swahili", "latin",
+    "swahili", "latin", "brazilian portuguese", "european portuguese", "simplified chinese",
+    "traditional chinese", "mexican spanish", "castilian spanish",
 ];
 
 /// Speakers of a language, as "How do Germans say 'cheers'?" names them.
@@ -26,6 +27,10 @@ pub const SPEAKERS: &[&str] = &[
     "poles", "swedes", "norwegians", "danes", "finns", "greeks", "turks", "arabs", "israelis",
     "the chinese", "chinese people", "the japanese", "japanese people", "koreans",
     "vietnamese people", "thais", "indians", "the british", "brits", "americans", "australians",
+    // One speaker: "How would a Spaniard say…?"
+    "a german", "a french person", "an italian", "a spaniard", "a mexican", "a brazilian",
+    "a russian", "a pole", "a swede", "a greek", "a turk", "a japanese person", "a korean",
+    "a chinese person", "a native speaker",
 ];
 
 #[rustfmt::skip]

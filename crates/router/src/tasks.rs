@@ -240,6 +240,8 @@ struct Ask<'a> {
     quantities: bool,
     /// A question asks for one of the quantities given ("how many", "how much").
     quantity_ask: bool,
+    /// Asks for advice on the asker's own situation: its numbers are facts about the asker.
+    advice: bool,
     /// A few English words other languages do not share: an English ask.
     english: bool,
 }
@@ -331,9 +333,19 @@ impl Detector {
             ] {
                 add(&form.replace("{}", language), Kind::TargetLanguage);
             }
+            // "Say 'I love this city' in Turkish.", "Rewrite this in French, keeping it
+            // formal: …". Not for English: "Please answer in English." asks for the reply's
+            // language, as non-English speakers often write.
+            if *language != "english" {
+                for form in ["in {}.", "in {},"] {
+                    add(&form.replace("{}", language), Kind::TargetLanguage);
+                }
+            }
         }
         for speakers in keywords::SPEAKERS {
-            add(&format!("how do {speakers} say"), Kind::TargetLanguage);
+            for form in ["how do {} say", "how would {} say", "how does {} say"] {
+                add(&form.replace("{}", speakers), Kind::TargetLanguage);
+            }
         }
         let matcher = PhraseMatcher::new(&phrases)?;
         let foreign = kinds.iter().map(|k| k.contains(&Kind::Foreign)).collect();
@@ -606,6 +618,7 @@ impl Detector {
             code_words,
             quantities,
             quantity_ask,
+            advice,
             english: features.other_language.is_some() && self.has_english_ask(text),
         };
         self.score_shape(&shape, &features, &ask, &mut scores);
@@ -766,7 +779,7 @@ impl Detector {
         let numbers = f64::from(shape.numbers - shape.material_numbers)
             + f64::from(shape.material_numbers) * self.material_share
             + f64::from(features.number_words);
-        if numbers >= 3.0 {
+        if numbers >= 3.0 && !ask.advice {
             let share = numbers.min(6.0) / 6.0;
             let detail = format!(
                 "{} numbers, {} of them in the material, and {} number words",
@@ -975,6 +988,7 @@ mod tests {
             "How many songs did the Beatles release?",
             "What is the difference between a poem and a song?",
             "My cat is 3 years old and weighs 5 kg. How much wet food should I give her?",
+            "I earn 3,200 a month and spend 1,400 on rent and 300 on food. Is that reasonable?",
             "We have 2 teenagers and a 9 year old. How many chores a week is reasonable?",
         ] {
             let (d, _) = detect(prompt);
@@ -988,6 +1002,9 @@ mod tests {
             "Can you give me the Spanish version of this notice: the pool closes at noon.",
             "\"good luck\" 用日语怎么说？",
             "\"see you soon\"は日本語で何と言いますか？",
+            "How would a German say 'it's not my cup of tea'?",
+            "Write 'the museum opens at nine' in Greek.",
+            "Put this notice into European Portuguese: the lift is out of order.",
         ] {
             let (d, _) = detect(prompt);
             assert_eq!(d.task, Task::Translation, "{prompt}: {:?}", &d.scores[..2]);
