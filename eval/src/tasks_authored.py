@@ -640,6 +640,25 @@ Output: the minimum number of moves."""),
 ("translation", ["translation"], "Spanish to English please: Me gustaría reservar una mesa para dos personas."),
 ("translation", ["translation"], "Can you translate these three phrases to Greek? Good morning. Good night. See you tomorrow."),
 ("translation", ["translation"], "Say 'I love this city' in Turkish."),
+# --- a sixteenth probe (15: role-play, logic puzzles without logic words, competition math in
+# --- words), written before the detector ran on it: 4 misses then (a role-play whose character
+# --- deduces, read as reasoning; a seating puzzle and a riddle read as questions; "How many
+# --- diagonals does a convex polygon…" read as a question), 2 after (the role-play, the riddle)
+("writing", ["writing"], "Pretend you are a grumpy medieval innkeeper and greet me as I walk in soaked from the rain."),
+("writing", ["writing"], "You are Sherlock Holmes. Deduce three things about me from the fact that I arrived with mud on my left boot."),
+("writing", ["writing"], "Act as my Spanish conversation partner for a café role-play; start by asking what I would like to order."),
+("writing", ["writing"], "Let's role-play: you're a nervous astronaut radioing mission control after a meteor strike. Go."),
+("writing", ["writing"], "Imagine you are a tour guide in ancient Rome and describe the Colosseum on opening day."),
+("reasoning", ["reasoning", "math"], "Five houses in a row are painted different colours. The green house is immediately left of the white one, the red house is in the middle, and the blue house is at one end. Which house is yellow?"),
+("reasoning", ["reasoning"], "If all bloops are razzies and some razzies are lazzies, can we conclude that some bloops are lazzies? Explain."),
+("reasoning", ["reasoning", "math"], "A man looks at a portrait and says: 'Brothers and sisters I have none, but that man's father is my father's son.' Who is in the portrait?"),
+("reasoning", ["reasoning"], "Three boxes are labelled apples, oranges and mixed, and every label is wrong. You may take one fruit from one box. How do you relabel them correctly?"),
+("reasoning", ["reasoning", "math"], "Anna is taller than Ben, Ben is taller than Carl, and Dana is shorter than Carl but taller than Eve. Who is the second shortest?"),
+("math", ["math"], "Find the remainder when 2 to the power 100 is divided by 7."),
+("math", ["math"], "What is the sum of all two-digit numbers whose digits add up to 9?"),
+("math", ["math"], "Solve for x: 3(x - 4) + 2 = 5x - 14."),
+("math", ["math"], "How many diagonals does a convex polygon with 12 sides have?"),
+("math", ["math"], "The arithmetic mean of four numbers is 15. Three of them are 10, 12 and 20. What is the fourth?"),
 ]
 
 for i, (category, accept, prompt) in enumerate(ROWS, 1):

@@ -49,6 +49,11 @@ const REASONING: List = &[
     ("if all", 1.0), ("definitely", 0.5), ("syllogism", 2.0), ("what follows", 2.0),
     ("taller than", 1.0), ("older than", 0.5), ("every label", 1.5), ("liars", 1.5), ("knights", 1.0),
     ("tells the truth", 2.0),
+    // Positions and orders a puzzle constrains ("immediately left of the white one", "at one
+    // end", "shorter than Carl"): one of them is a fact, several a puzzle.
+    ("left of", 0.75), ("right of", 0.75), ("at one end", 1.0), ("in the middle", 0.5),
+    ("shorter than", 0.75), ("younger than", 0.5), ("sits next to", 1.0), ("sits between", 1.0),
+    ("brothers and sisters", 0.5),
     ("with an explanation", 1.0), ("explain your answer", 1.0), ("justify", 1.0), ("proof", 1.0),
 ];
 
@@ -75,6 +80,11 @@ const MATH: List = &[
     ("greatest common divisor", 2.0), ("greatest common factor", 2.0), ("divisor", 1.5),
     ("to celsius", 2.5), ("to fahrenheit", 2.5), ("to kelvin", 2.5),
     ("factorial", 1.5), ("prime factor", 1.5), ("asymptote", 2.0),
+    // Figures of geometry: the topic of a problem about them.
+    ("polygon", 1.0), ("diagonals", 1.0), ("convex", 0.5), ("pentagon", 1.0), ("hexagon", 1.0),
+    ("octagon", 1.0), ("rectangle", 1.0), ("parallelogram", 1.5), ("trapezoid", 1.5),
+    ("rhombus", 1.5), ("hypotenuse", 2.0), ("circumference", 1.5), ("cylinder", 0.5),
+    ("sphere", 0.5), ("cube", 0.5), ("congruent", 1.5), ("isosceles", 2.0), ("equilateral", 2.0),
     // Word problems: money, ages, rates and multiples.
     ("dollars", 1.0), ("how old", 1.5), ("times as many", 1.5), ("twice as many", 1.5),
     ("times as much", 1.5), ("twice as much", 1.5), ("as old as", 1.5), ("at the same rate", 1.5),

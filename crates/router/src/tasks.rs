@@ -948,6 +948,16 @@ mod tests {
     }
 
     #[test]
+    fn positions_a_puzzle_constrains_and_figures_of_geometry_name_their_tasks() {
+        let (d, _) = detect(
+            "Four friends sit in a row. Kim sits next to Lea, Max is left of Kim, and Noor is at one end. Who sits second from the left?",
+        );
+        assert_eq!(d.task, Task::Reasoning, "{:?}", &d.scores[..2]);
+        let (d, _) = detect("What is the sum of the interior angles of a hexagon?");
+        assert_eq!(d.task, Task::Math, "{:?}", &d.scores[..2]);
+    }
+
+    #[test]
     fn a_short_question_that_is_mostly_its_expression_is_math() {
         for prompt in ["What is 17 * 23?", "What's 2^10 - 1?", "Q: What is 144 / 12?"] {
             let (d, _) = detect(prompt);
