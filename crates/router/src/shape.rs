@@ -261,7 +261,7 @@ const DECL_TYPES: &[&str] = &[
 /// Whether a line declares a function or method: a keyword of one of the common languages, or
 /// a C-family return type, then a name and an opening parenthesis.
 fn is_signature(t: &str) -> bool {
-    let Some(paren) = t.find('(') else {
+    let Some(paren) = memchr::memchr(b'(', t.as_bytes()) else {
         return false;
     };
     let head = &t[..paren];

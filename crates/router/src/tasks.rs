@@ -488,7 +488,7 @@ impl Detector {
         // is kept per thread (all zeros between calls), so a decision allocates none.
         let mut seen = SEEN.take();
         seen.resize(self.phrases.len(), 0);
-        let mut hits: Vec<usize> = Vec::new();
+        let mut hits: Vec<usize> = Vec::with_capacity(64);
         let mut foreign_words = 0u32;
         let bytes = text.as_bytes();
         let (material_start, material_end) = shape.material.unwrap_or((usize::MAX, usize::MAX));
@@ -876,7 +876,7 @@ fn evidence(signal: &'static str, detail: &str, weight: f64) -> Evidence {
 /// Words written as `#word` at the start of the text or after whitespace ("#include" counts
 /// too; it simply matches no task).
 fn hash_tags(text: &str) -> Vec<String> {
-    prefixed_words(text, '#')
+    prefixed_words(text, b'#')
         .take(MAX_TAGS)
         .map(str::to_ascii_lowercase)
         .collect()
@@ -884,13 +884,13 @@ fn hash_tags(text: &str) -> Vec<String> {
 
 /// `@name` mentions: a model named by the user.
 pub fn mentions(text: &str) -> impl Iterator<Item = &str> {
-    prefixed_words(text, '@')
+    prefixed_words(text, b'@')
 }
 
-fn prefixed_words(text: &str, prefix: char) -> impl Iterator<Item = &str> {
+fn prefixed_words(text: &str, prefix: u8) -> impl Iterator<Item = &str> {
     let bytes = text.as_bytes();
-    // `match_indices` on a single ASCII char searches with memchr, not byte by byte.
-    text.match_indices(prefix).filter_map(move |(i, _)| {
+    // The memchr crate's search reads 32 bytes a step (std's `match_indices` reads 8).
+    memchr::memchr_iter(prefix, bytes).filter_map(move |i| {
         if i > 0 && !bytes[i - 1].is_ascii_whitespace() {
             return None;
         }
