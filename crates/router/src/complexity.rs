@@ -560,7 +560,11 @@ mod tests {
             example_bytes: 800,
             ..with_long_options.clone()
         };
-        assert_eq!(size(&after_examples), 0.0, "a 260-token prompt, 400 of it left out");
+        assert_eq!(
+            size(&after_examples),
+            0.0,
+            "a 260-token prompt, 400 of it left out"
+        );
     }
 
     #[test]

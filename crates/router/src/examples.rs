@@ -18,10 +18,7 @@ pub fn question_start(text: &str) -> Option<usize> {
     let mut answered = 0usize;
     let mut block = 0usize;
     let mut at = 0usize;
-    while let Some(n) = memchr::memmem::find(&bytes[at..], b"\n\n")
-        .map(|n| at + n)
-        .or_else(|| find_crlf_blank(bytes, at))
-    {
+    while let Some(n) = next_blank_line(bytes, at) {
         if ends_with_answer(&text[block..n]) {
             answered += 1;
         }
@@ -41,9 +38,12 @@ pub fn question_start(text: &str) -> Option<usize> {
         .then_some(block)
 }
 
-/// A blank line written with "\r\n" line ends.
-fn find_crlf_blank(bytes: &[u8], from: usize) -> Option<usize> {
-    memchr::memmem::find(&bytes[from..], b"\n\r\n").map(|n| from + n)
+/// Where the next blank line begins (the line end before it), from `from` on: "\n\n", or
+/// "\n\r\n" in a text with "\r\n" line ends.
+fn next_blank_line(bytes: &[u8], from: usize) -> Option<usize> {
+    memchr::memchr_iter(b'\n', &bytes[from..])
+        .map(|n| from + n)
+        .find(|&n| matches!(&bytes[n + 1..], [b'\n', ..] | [b'\r', b'\n', ..]))
 }
 
 /// Whether a block ends with its answer: a last line "Answer: B", "A: …", "#### 72", one
@@ -90,7 +90,11 @@ mod tests {
             What is H2O?\nA. salt\nB. water\nAnswer:\nB\n\n\
             Which element has the symbol Na?\nA. sodium\nB. neon\nAnswer:";
         let start = question_start(exam).unwrap();
-        assert!(exam[start..].starts_with("Which element"), "{}", &exam[start..]);
+        assert!(
+            exam[start..].starts_with("Which element"),
+            "{}",
+            &exam[start..]
+        );
 
         let chain = "Q: Tom has 3 apples and buys 2. How many does he have?\nA: 3 + 2 = 5. The answer is 5.\n\n\
             Q: A box holds 4 pens. How many pens are in 3 boxes?\nA: 4 * 3 = 12. The answer is 12.\n\n\

@@ -202,22 +202,23 @@ fn after_how_to(bytes: &[u8], start: usize) -> bool {
         b"how would i ",
         b"how does one ",
     ];
-    let before = &bytes[start.saturating_sub(16)..start];
-    OPENERS.iter().any(|o| {
-        before.len() >= o.len() && before[before.len() - o.len()..].eq_ignore_ascii_case(o)
-    })
+    ends_with_any(&bytes[start.saturating_sub(16)..start], &OPENERS)
+}
+
+/// Whether `text` ends with one of `endings`, ASCII case ignored.
+fn ends_with_any(text: &[u8], endings: &[&[u8]]) -> bool {
+    endings
+        .iter()
+        .any(|e| text.len() >= e.len() && text[text.len() - e.len()..].eq_ignore_ascii_case(e))
 }
 
 /// Whether the phrase at `start` is what a question for a quantity counts, right after "how
 /// many" or "how much" or one word later: "How many poems did she write?" counts poems, it
 /// does not ask for one.
 fn after_quantity_ask(bytes: &[u8], start: usize) -> bool {
+    const ASKS: [&[u8]; 2] = [b"how many", b"how much"];
     let before = bytes[start.saturating_sub(32)..start].trim_ascii_end();
-    let ends_with_ask = |b: &[u8]| {
-        [b"how many".as_slice(), b"how much"].iter().any(|a| {
-            b.len() >= a.len() && b[b.len() - a.len()..].eq_ignore_ascii_case(a)
-        })
-    };
+    let ends_with_ask = |b: &[u8]| ends_with_any(b, &ASKS);
     if ends_with_ask(before) {
         return true;
     }
@@ -508,7 +509,9 @@ impl Detector {
             }
             let here = if start >= material_start && start < material_end {
                 1
-            } else if self.asks[i] && leads_clause(bytes, start) && !after_quantity_ask(bytes, start)
+            } else if self.asks[i]
+                && leads_clause(bytes, start)
+                && !after_quantity_ask(bytes, start)
             {
                 3
             } else {
@@ -559,9 +562,10 @@ impl Detector {
                                 *used += weight;
                                 ("keyword in the material", weight)
                             }
-                            _ if quantity_ask && !matches!(task, Task::Math | Task::Code) => {
-                                ("keyword in a word problem's story", weight * self.material_share)
-                            }
+                            _ if quantity_ask && !matches!(task, Task::Math | Task::Code) => (
+                                "keyword in a word problem's story",
+                                weight * self.material_share,
+                            ),
                             _ => ("keyword", weight),
                         };
                         if weight == 0.0 {
@@ -959,7 +963,11 @@ mod tests {
 
     #[test]
     fn a_short_question_that_is_mostly_its_expression_is_math() {
-        for prompt in ["What is 17 * 23?", "What's 2^10 - 1?", "Q: What is 144 / 12?"] {
+        for prompt in [
+            "What is 17 * 23?",
+            "What's 2^10 - 1?",
+            "Q: What is 144 / 12?",
+        ] {
             let (d, _) = detect(prompt);
             assert_eq!(d.task, Task::Math, "{prompt}: {:?}", &d.scores[..2]);
         }
