@@ -2,7 +2,7 @@
 //! structured output, code, a short answer asked for, multiple choice, a turned-around choice)
 //! and measured ones (size, questions, domain terms, steps, quantities, asks for a justified
 //! answer, requirement words, technical vocabulary, a programming task's structure), plus how
-//! much the task itself demands, and whether material is handed over after the ask. Each factor is reported with its weight, the value measured
+//! much the task itself demands, and whether material is handed over with the ask. Each factor is reported with its weight, the value measured
 //! and their product; the products sum to the score, and thresholds give the tier.
 //!
 //! The score doubles as "how much would a strong model help": reasoning, math and code gain the
@@ -117,7 +117,7 @@ pub struct FactorWeights {
     /// A multiple-choice question turned around ("NOT", "EXCEPT") or combining numbered
     /// statements.
     pub tricky_choice: f64,
-    /// Material handed over after the ask (a text to classify, data to extract from, code to
+    /// Material handed over with the ask (a text to classify, data to extract from, code to
     /// work on): the answer must stay true to it, where weak models slip.
     pub material: f64,
 }
@@ -411,9 +411,9 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
         factor(
             "material",
             if f.material_bytes == 0 {
-                "no material handed over after the ask".into()
+                "no material handed over with the ask".into()
             } else {
-                format!("{} bytes of material after the ask", f.material_bytes)
+                format!("{} bytes of material with the ask", f.material_bytes)
             },
             w.material,
             yes(f.material_bytes > 0),

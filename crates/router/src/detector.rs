@@ -110,7 +110,7 @@ pub struct DetectorConfig {
     pub domain_terms: Vec<String>,
     /// Keywords that lead a sentence or clause (the ask, not the topic) count this many times.
     pub lead_boost: f64,
-    /// Keywords found only in the material handed over after the ask (the review to classify,
+    /// Keywords found only in the material handed over with the ask (the review to classify,
     /// the article to summarize) count this share: they name its topic, not the ask.
     pub material_share: f64,
     /// Honour `#task` and `@model` tags written in the message, so a user can override the

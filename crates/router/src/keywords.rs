@@ -63,7 +63,7 @@ const MATH: List = &[
     ("calculate", 1.5), ("math", 1.5), ("equation", 1.5), ("mathematics", 1.5),
     ("mathematical", 1.0), ("solve", 1.0), ("compute", 1.0), ("prove", 1.0),
     ("probability", 2.0), ("integer", 1.5), ("remainder", 1.5), ("divided by", 1.5),
-    ("divisible", 1.5), ("prime", 1.0), ("derivative of", 2.0), ("integral of", 2.0), ("sum of", 1.0), ("area", 0.5), ("area of", 1.0), ("perimeter", 1.5),
+    ("divisible", 1.5), ("multiplication", 1.0), ("prime", 1.0), ("derivative of", 2.0), ("integral of", 2.0), ("sum of", 1.0), ("area", 0.5), ("area of", 1.0), ("perimeter", 1.5),
     ("triangle", 1.0), ("circle", 0.5), ("radius", 1.0), ("angle", 1.0), ("polynomial", 2.0),
     ("derivative", 2.0), ("integral", 2.0), ("inequality", 2.0), ("fraction", 1.5),
     ("percent", 1.0), ("percentage", 1.0), ("% of", 1.5), ("percent of", 1.5), ("average", 0.5), ("ratio", 1.0), ("how many", 0.5),
@@ -436,7 +436,7 @@ pub const QUANTITY_WORDS: &[&str] = &[
     "square feet", "square meters", "meters", "centimeters", "inches", "miles", "kilograms",
     "grams", "liters", "gallons", "per hour", "per minute", "per day", "per week", "speed",
     "how long will it take", "how long does it take", "how long will", "as old as",
-    "at the same rate", "at this rate",
+    "at the same rate", "at this rate", "amount",
 ];
 
 /// Asks for advice on the asker's own situation ("I have 2 kids aged 5 and 8: how many hours of

@@ -1,8 +1,9 @@
 //! The ask and the material: many prompts state what to do, then hand over the text, data or
 //! code to do it on ("Classify the sentiment of this review:\n\n<review>", "Summarize the
-//! article below.\n\n<article>"). The material's words name its topic, not the ask: a review
-//! that quotes prices is not a math question. This finds the byte range the material spans, so
-//! the detector can weigh its keywords less and the complexity can count it.
+//! article below.\n\n<article>"), or paste it first and ask after ("<plot summary>\n\nWho
+//! wins the auction?"). The material's words name its topic, not the ask: a review that quotes
+//! prices is not a math question. This finds the byte range the material spans, so the
+//! detector can weigh its keywords less and the complexity can count it.
 
 /// A first paragraph shorter than this many words is a greeting or a heading, not an ask.
 const MIN_ASK_WORDS: usize = 3;
@@ -11,19 +12,28 @@ const MIN_ASK_WORDS: usize = 3;
 const MAX_CLOSING_ASK: usize = 300;
 /// Material shorter than this (non-blank bytes) is not worth setting apart.
 const MIN_MATERIAL: usize = 12;
+/// A first paragraph longer than this, with a short ask closing the text, is material handed
+/// over before the ask (a pasted article, then "What is the author's main point?").
+const MAX_LEADING_ASK: usize = 300;
 
-/// The byte range of the material, when the text has an ask followed by material: the ask is
-/// the first paragraph (or a first line ending with a colon), the material what follows, less
-/// a short closing paragraph.
+/// The byte range of the material, when the text has an ask and material: the ask is the first
+/// paragraph (or a first line ending with a colon), the material what follows, less a short
+/// closing paragraph; or, when the first paragraph is too long for an ask and not written as
+/// one, the material is everything before the closing paragraph, which is the ask.
 pub fn material_span(text: &str) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
-    let start = ask_end(text)?;
+    let mut start = ask_end(text)?;
     let mut end = bytes.len();
     // A short last paragraph after a blank line closes the material: it is an ask again.
-    if let Some(blank) = last_blank_line(&text[start..]) {
-        let closing = start + blank;
-        let tail = text[closing..].trim();
-        if !tail.is_empty() && tail.len() <= MAX_CLOSING_ASK && closing > start {
+    if let Some(closing) = closing_ask(text) {
+        let lead = bytes.len() - text.trim_start().len();
+        // A first paragraph too long for an ask, and not written as one, is itself material:
+        // the ask is the closing paragraph.
+        let first = text[lead..start].trim_end();
+        if closing >= start && first.len() > MAX_LEADING_ASK && !reads_as_ask(first) {
+            start = lead;
+            end = closing;
+        } else if closing > start {
             end = closing;
         }
     }
@@ -60,6 +70,41 @@ fn ask_end(text: &str) -> Option<usize> {
         pos = next;
     }
     None
+}
+
+/// Whether a paragraph is written as an ask: it ends by announcing what follows ("…the text
+/// below:") or with a question, or it speaks to the reader ("you need to identify…",
+/// "please"). A pasted story, article or abstract rarely does.
+fn reads_as_ask(paragraph: &str) -> bool {
+    if paragraph.ends_with(':') || paragraph.ends_with('?') {
+        return true;
+    }
+    paragraph
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| {
+            ["you", "your", "please"]
+                .iter()
+                .any(|a| w.eq_ignore_ascii_case(a))
+        })
+}
+
+/// Where the ask that closes the text starts, after a blank line: a short last paragraph, with
+/// the question before it when it holds the question's options or format ("Does X predict
+/// Y?\n\nOptions: …"); at most [`MAX_CLOSING_ASK`] bytes in all.
+fn closing_ask(text: &str) -> Option<usize> {
+    let mut closing = last_blank_line(text)?;
+    let tail = text[closing..].trim();
+    if tail.is_empty() || tail.len() > MAX_CLOSING_ASK {
+        return None;
+    }
+    while let Some(blank) = last_blank_line(&text[..closing]) {
+        let question = text[blank..closing].trim();
+        if !question.ends_with('?') || text[blank..].trim().len() > MAX_CLOSING_ASK {
+            break;
+        }
+        closing = blank;
+    }
+    Some(closing)
 }
 
 fn words(s: &str) -> usize {
@@ -124,5 +169,31 @@ mod tests {
         // Options under a question are part of the ask.
         let choice = "What is 20% of 360?\nOptions:\nA) 72\nB) 70\nC) 60\nD) 80";
         assert_eq!(material(choice), None);
+    }
+
+    #[test]
+    fn a_long_passage_then_a_question_is_material_before_the_ask() {
+        let passage = "The expedition left the coast in March with forty mules and a year of supplies. By June the river had flooded the lower valley, and the party turned north into the hills, where two of the guides deserted and the maps proved useless. The leader kept a careful journal of every camp, every crossing and every quarrel.";
+        let text = format!("{passage}\n\nWhy did the party turn north?");
+        assert_eq!(material(&text), Some(format!("{passage}\n\n").as_str()));
+        // The question keeps the options or format line after it.
+        let text = format!("{passage}\n\nDid the guides stay?\n\nOptions:\nA. yes\nB. no");
+        assert_eq!(material(&text), Some(format!("{passage}\n\n").as_str()));
+        // A short first paragraph is the ask, whatever follows.
+        let text = "Summarize the passage below.\n\nThe expedition left the coast in March.";
+        assert_eq!(
+            material(text),
+            Some("The expedition left the coast in March.")
+        );
+    }
+
+    #[test]
+    fn a_long_first_paragraph_written_as_an_ask_stays_the_ask() {
+        let ask = "You are given a news article and you need to name every category it belongs to. Possible categories include music, sports, politics, technology, finance, basketball, soccer, tennis, entertainment and world news. Write its categories one by one, separated by commas, with the most specific first.";
+        let text = format!("{ask}\n\nThe club sold its stadium to a chip maker on Friday.");
+        assert_eq!(
+            material(&text),
+            Some("The club sold its stadium to a chip maker on Friday.")
+        );
     }
 }

@@ -53,7 +53,7 @@ pub struct Shape {
     pub roman_items: u32,
     /// Sentences: runs of text ended by `.`, `?` or `!` followed by a space or a line end.
     pub sentences: u32,
-    /// The byte range of the material handed over after the ask (see [`material_span`]).
+    /// The byte range of the material handed over with the ask (see [`material_span`]).
     pub material: Option<(usize, usize)>,
     /// Numbers inside that material.
     pub material_numbers: u32,

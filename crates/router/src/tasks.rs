@@ -73,7 +73,7 @@ pub struct Features {
     /// Signs of a programming task beyond code lines: signatures, docstrings, problem headings,
     /// limits like `1 ≤ n ≤ 10^5`.
     pub code_structure: u32,
-    /// Bytes of material handed over after the ask (a text to classify, an article to
+    /// Bytes of material handed over with the ask (a text to classify, an article to
     /// summarize, data or code to work on); 0 when the prompt is all ask.
     pub material_bytes: u32,
     /// Bytes of a multiple-choice question's lettered options (0 with fewer than three).
@@ -241,6 +241,9 @@ struct Ask<'a> {
     quantities: bool,
     /// A question asks for one of the quantities given ("how many", "how much").
     quantity_ask: bool,
+    /// The ask itself, outside any material, is about math: a math keyword ("calculate",
+    /// "the average") or a measuring word ("total", "amount", "per hour").
+    math_words: bool,
     /// Asks for advice on the asker's own situation: its numbers are facts about the asker.
     advice: bool,
     /// A few English words other languages do not share: an English ask.
@@ -484,7 +487,7 @@ impl Detector {
             ..Features::default()
         };
 
-        // Per phrase: 0 unseen, 1 seen only in the material after the ask, 2 seen, 3 seen
+        // Per phrase: 0 unseen, 1 seen only in the material, 2 seen, 3 seen
         // leading a clause. Each distinct phrase counts once, at its best position. The table
         // is kept per thread (all zeros between calls), so a decision allocates none.
         let mut seen = SEEN.take();
@@ -526,6 +529,7 @@ impl Detector {
         let mut from_material = [0.0f64; Task::ALL.len()];
         // The code keywords of the ask, at their own weight: "write a function", "python".
         let mut code_words = 0.0f64;
+        let mut math_words = false;
         // Whether the text has quantities to compute with, in digits or in words: a word
         // problem has at least two. One number is a fact about the asker ("Is 8 hours of sleep
         // enough?", "My battery drains 20% overnight").
@@ -547,9 +551,11 @@ impl Detector {
             for kind in &self.kinds[i] {
                 match *kind {
                     // Measuring words ("how many", "per day") make a word problem only beside
-                    // quantities, and not in an ask for advice about the asker's own numbers.
+                    // quantities, and not in an ask for advice about the asker's own numbers;
+                    // in the material they measure its content ("375 miles south").
                     Kind::Task(Task::Math, _)
-                        if (!quantities || advice) && self.kinds[i].contains(&Kind::Quantity) => {}
+                        if (!quantities || advice || seen[i] == 1)
+                            && self.kinds[i].contains(&Kind::Quantity) => {}
                     Kind::Task(task, weight) => {
                         let base = weight;
                         let (signal, weight) = match seen[i] {
@@ -574,6 +580,7 @@ impl Detector {
                         if task == Task::Code && seen[i] != 1 {
                             code_words += base;
                         }
+                        math_words |= task == Task::Math && seen[i] != 1;
                         let s = &mut scores[task.index()];
                         s.score += weight;
                         s.evidence.push(evidence(signal, &self.phrases[i], weight));
@@ -588,11 +595,8 @@ impl Detector {
                     Kind::Requirement => features.requirements += 1,
                     Kind::ShortAnswer => features.short_answer = true,
                     Kind::Statement => statements += 1,
-                    Kind::NumberWord
-                    | Kind::Foreign
-                    | Kind::Quantity
-                    | Kind::QuantityAsk
-                    | Kind::Advice => {}
+                    Kind::Quantity => math_words |= seen[i] != 1,
+                    Kind::NumberWord | Kind::Foreign | Kind::QuantityAsk | Kind::Advice => {}
                 }
             }
         }
@@ -622,6 +626,7 @@ impl Detector {
             code_words,
             quantities,
             quantity_ask,
+            math_words,
             advice,
             english: features.other_language.is_some() && self.has_english_ask(text),
         };
@@ -753,6 +758,14 @@ impl Detector {
             let detail = format!("{} figures drawn in Asymptote", shape.math_figures);
             add(Task::Math, "math figure", detail, w.math_notation);
         }
+        // The material's numbers and notation (the figures of a study, dates and sums in a
+        // plot summary) count at the material's share when the ask is about math ("Compute
+        // the total of this receipt:"), else not at all: they are the material's content.
+        let material_share = if ask.math_words || ask.quantity_ask {
+            self.material_share
+        } else {
+            0.0
+        };
         let marks = if ask.quantities {
             shape.math_marks
         } else {
@@ -764,24 +777,24 @@ impl Detector {
             let density = 2.0 * f64::from(marks) / f64::from(shape.words.max(1));
             let share = (f64::from(marks.min(4)) / 4.0 + density).min(1.0);
             // Notation sits among the numbers: when the numbers are the material's (a date and
-            // a price in an email, quantities in a recipe), so is the notation ("05/12", "2 x
-            // 5 oz"), and it counts at the material's share as they do.
+            // a price in an email, quantities in a recipe, the statistics of a study), so is
+            // the notation ("05/12", "2 x 5 oz", "p < 0.05"), and it counts as they do.
             let in_material = if shape.numbers == 0 {
                 0.0
             } else {
                 f64::from(shape.material_numbers) / f64::from(shape.numbers)
             };
-            let material = 1.0 - in_material * (1.0 - self.material_share);
+            let material = 1.0 - in_material * (1.0 - material_share);
             let detail = format!("{marks} operators, symbols or LaTeX commands");
             let weight = w.math_notation * share * material;
             add(Task::Math, "math notation", detail, weight);
         }
-        // Numbers in the material handed over (prices in a review, dates in an email) are
-        // mostly its content, not quantities to compute with: they
-        // count at the material's share, as its keywords do.
+        // Numbers in the material handed over (prices in a review, dates in an email) count as
+        // above, and at most as much as six numbers at that share: "Who wins the auction?"
+        // after a plot summary full of dates and sums is a question about the story.
         // Quantities written as words ("three times as old", "twice") count as digits do.
         let numbers = f64::from(shape.numbers - shape.material_numbers)
-            + f64::from(shape.material_numbers) * self.material_share
+            + f64::from(shape.material_numbers.min(6)) * material_share
             + f64::from(features.number_words);
         if numbers >= 3.0 && !ask.advice {
             let share = numbers.min(6.0) / 6.0;
@@ -1521,20 +1534,50 @@ mod generalizes {
 
     #[test]
     fn notation_among_the_materials_numbers_counts_at_its_share() {
-        // Dates, times and prices in an email to classify are its content, not math.
-        let email = "Tell me if the following email is a promotion email.\n\nSubject: A $3.50 transaction was made on your account\nContent:\nThe transaction exceeded $0.00.\nAmount: $3.50\nDate\n05/12/2021\nTime\n03:29 PM ET";
-        let (d, _) = detect(email);
-        assert_eq!(d.task, Task::Classification, "{:?}", &d.scores[..2]);
         let notation = |d: &TaskDetection| {
             d.scores
                 .iter()
                 .flat_map(|s| &s.evidence)
                 .find(|e| e.signal == "math notation")
-                .map(|e| e.weight)
+                .map_or(0.0, |e| e.weight)
         };
-        // The same notation in the ask itself counts in full.
+        // Dates, times and prices in an email to classify are its content, not math.
+        let email = "Tell me if the following email is a promotion email.\n\nSubject: A $3.50 transaction was made on your account\nContent:\nThe transaction exceeded $0.00.\nAmount: $3.50\nDate\n05/12/2021\nTime\n03:29 PM ET";
+        let (d, _) = detect(email);
+        assert_eq!(d.task, Task::Classification, "{:?}", &d.scores[..2]);
+        assert_eq!(notation(&d), 0.0);
+        // Asked about math, the material's notation counts at its share, and in the ask itself
+        // in full.
+        let receipt = detect(
+            "Calculate what I owe in total.\n\nSoup $3.50 x 2\nBread 05/12 $1.25\nTea $2.00 - 10%",
+        )
+        .0;
+        assert_eq!(receipt.task, Task::Math, "{:?}", &receipt.scores[..2]);
         let ask = detect("Compute 05/12 + 3*7 - 2^5 and 8/4.").0;
-        assert!(notation(&ask).unwrap() > notation(&d).unwrap());
+        assert!(notation(&ask) > notation(&receipt) && notation(&receipt) > 0.0);
+    }
+
+    #[test]
+    fn the_figures_of_a_passage_before_a_question_are_not_math() {
+        // A plot summary or a study's abstract pasted before a question about it: its dates,
+        // sums and statistics are its content.
+        let story = "In 1912 the liner sets out from Southampton with 2,224 people aboard. Four days later, at 11:40 pm, it strikes an iceberg about 375 miles south of Newfoundland; the lookouts had seen it barely 37 seconds before. The ship sinks in 2 hours and 40 minutes, and 1,500 of its passengers and crew are lost. Rose, 17, survives on a floating panel and is picked up by the Carpathia at 4:10 am, while Jack, 20, dies in the 28 °F water.\n\nWho gives Rose the drawing?";
+        let (d, _) = detect(story);
+        assert_ne!(d.task, Task::Math, "{:?}", &d.scores[..2]);
+        let math = |d: &TaskDetection| {
+            d.scores
+                .iter()
+                .find(|s| s.task == Task::Math)
+                .unwrap()
+                .score
+        };
+        assert!(math(&d) < 1.0, "{:?}", &d.scores[..2]);
+        // The same passage with a question about its figures is math.
+        let (d, _) = detect(&story.replace(
+            "Who gives Rose the drawing?",
+            "How many hours passed between leaving Southampton and the sinking?",
+        ));
+        assert_eq!(d.task, Task::Math, "{:?}", &d.scores[..2]);
     }
 
     #[test]

@@ -18,7 +18,7 @@ domain_terms: Array<string>,
  */
 lead_boost: number, 
 /**
- * Keywords found only in the material handed over after the ask (the review to classify,
+ * Keywords found only in the material handed over with the ask (the review to classify,
  * the article to summarize) count this share: they name its topic, not the ask.
  */
 material_share: number, 

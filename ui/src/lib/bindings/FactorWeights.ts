@@ -59,7 +59,7 @@ multiple_choice: number,
  */
 tricky_choice: number, 
 /**
- * Material handed over after the ask (a text to classify, data to extract from, code to
+ * Material handed over with the ask (a text to classify, data to extract from, code to
  * work on): the answer must stay true to it, where weak models slip.
  */
 material: number, };

@@ -55,7 +55,7 @@ tricky_choice: boolean,
  */
 code_structure: number, 
 /**
- * Bytes of material handed over after the ask (a text to classify, an article to
+ * Bytes of material handed over with the ask (a text to classify, an article to
  * summarize, data or code to work on); 0 when the prompt is all ask.
  */
 material_bytes: number, 
