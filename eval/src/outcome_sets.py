@@ -4,7 +4,7 @@
 from snapshots of public repositories. See eval/README.md for each source, its licence and the
 commit read.
 
-    python3 eval/src/outcome_sets.py ROUTERDC FAITHFUL_COT
+    python3 eval/src/outcome_sets.py ROUTERDC FAITHFUL_COT ROUTERARENA
 
 Each argument is a checkout of the repository or its bare git directory (read at HEAD). The
 output is deterministic; each row goes to the tune or the check part by a hash of its prompt
@@ -21,6 +21,14 @@ output is deterministic; each row goes to the tune or the check part by a hash o
   answers Faithful-CoT's authors published for GPT-4 (`strong`) and GPT-3.5-turbo (`weak`):
   1 when the final number equals the reference answer, else 0. Problems whose reference answer
   is not one number are left out.
+- routerarena: questions of some forty benchmarks (trivia, medicine, law, history, music
+  theory, reading comprehension, programming contests, translation, ethics) with the scores
+  RouterArena's authors published for Gemini 2.0 Flash (`strong`) and Claude 3 Haiku (`weak`):
+  1/0 for a right or wrong answer, a METEOR score between 0 and 1 for translation and
+  free-text answers. The harness's instruction line, its "Context: None" and "Question:"
+  labels and its closing answer-format paragraph are cut; an instruction that is the ask
+  itself ("Translate the following sentence from English to German.") is kept. Questions of
+  MMLU, GSM8K and MATH are left out (those benchmarks' test splits are held out).
 """
 import ast
 import csv
@@ -37,6 +45,13 @@ STRONG = "gpt-4-1106-preview"
 WEAK = "mistralai/mixtral-8x7b-chat"
 HARNESS_LINES = ("Print only a single choice", "Please answer with the letter", "Answer:")
 MWP_SETS = ("ASDiv", "SVAMP", "MultiArith")
+ARENA_STRONG = "gemini-2.0-flash-001"
+ARENA_WEAK = "claude-3-haiku-20240307"
+# RouterArena's harness: the instruction its multiple-choice, math and short-answer prompts
+# open with, and the paragraph that closes them with the answer's format.
+ARENA_OPENINGS = ("Please read the following", "Please solve the following")
+ARENA_CLOSINGS = ("Provide the correct", "Provide your final")
+ARENA_HELD_OUT = ("MMLU_", "GSM8K_", "MATH_")
 
 
 def last_question(prompt):
@@ -113,15 +128,46 @@ def mwp_rows(repo):
     return rows
 
 
+def arena_question(prompt):
+    """The question as a person would ask it, without RouterArena's harness."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", prompt.strip())]
+    if paragraphs and paragraphs[0].startswith(ARENA_OPENINGS):
+        paragraphs = paragraphs[1:]
+    if paragraphs and paragraphs[-1].startswith(ARENA_CLOSINGS):
+        paragraphs = paragraphs[:-1]
+    kept = [re.sub(r"^(Context|Question):\s*", "", p) for p in paragraphs if p != "Context: None"]
+    return "\n\n".join(kept)
+
+
+def routerarena_rows(repo):
+    results = {}
+    for model in (ARENA_STRONG, ARENA_WEAK):
+        lines = read_text(repo, f"cached_results/{model}.jsonl").splitlines()
+        results[model] = {r["global_index"]: r for r in map(json.loads, filter(str.strip, lines))}
+    rows = []
+    for key, weak in sorted(results[ARENA_WEAK].items()):
+        strong = results[ARENA_STRONG].get(key)
+        if key.startswith(ARENA_HELD_OUT) or not strong or not (weak["success"] and strong["success"]):
+            continue
+        rows.append({
+            "id": f"routerarena-{key}",
+            "prompt": arena_question(weak["question"]),
+            "strong": float(strong["evaluation_result"]["score"]),
+            "weak": float(weak["evaluation_result"]["score"]),
+        })
+    return rows
+
+
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) != 4:
         sys.exit(__doc__)
-    routerdc, faithful = sys.argv[1:]
+    routerdc, faithful, routerarena = sys.argv[1:]
     zs = "datasets/routerbench_zs"
     sets = (
         ("arc", routerbench_rows(routerdc, "arc", [f"{zs}/arc_challenge_train.csv", f"{zs}/arc_challenge_test.csv"])),
         ("winogrande", routerbench_rows(routerdc, "winogrande", [f"{zs}/winograde_train.csv", f"{zs}/winograde_test.csv"])),
         ("mwp", mwp_rows(faithful)),
+        ("routerarena", routerarena_rows(routerarena)),
     )
     for name, rows in sets:
         for p in ("tune", "check"):

@@ -397,7 +397,8 @@ mod tests {
 
             // Open instructions, exam questions with real outcomes, word problems labelled by
             // their solutions' steps, science questions and word problems with GPT-4's and a
-            // weaker model's real outcomes: the score has to beat length on each kind.
+            // weaker model's real outcomes, questions of some forty benchmarks with a current
+            // small model's and an older one's: the score has to beat length on each kind.
             // (Winogrande's sentences are measured too, but neither the score nor length
             // says anything there: both sit below a random order.)
             for (set, least) in [
@@ -406,6 +407,7 @@ mod tests {
                 ("gsmtrain", 700),
                 ("arc", 600),
                 ("mwp", 1500),
+                ("routerarena", 350),
             ] {
                 let name = format!("quality-{set}-{part}.jsonl");
                 let rows: Vec<QualityRow> = read_rows(&dev_set(&name)).unwrap();
