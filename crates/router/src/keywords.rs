@@ -125,9 +125,10 @@ const CODE: List = &[
     ("given a string", 2.0), ("given an array", 2.0), ("given an integer array", 2.0),
     ("substring", 1.5), ("subarray", 2.0), ("nums", 2.0), ("indices", 1.0), ("string", 0.5),
     ("o(n)", 1.5), ("o(1)", 1.5), ("o(log n)", 1.5), ("o(n log n)", 1.5), ("o(n^2)", 1.5),
-    // What a function's docstring or a judge's statement says it does: "Return the number…",
-    // "The first line contains…", "For each test case print…".
-    ("return", 1.0), ("returns", 1.0), ("print", 1.0), ("test case", 2.0),
+    // What a docstring or a judge's statement says a program does: "Return the number…", "The
+    // first line contains…", "For each test case print…". (A bare "return" is not here: funds,
+    // shops and travellers return things too.)
+    ("return the", 1.0), ("returns the", 0.5), ("print", 1.0), ("test case", 2.0),
     ("the first line", 2.0), ("the next line", 1.5), ("standard input", 2.0), ("stdin", 2.0),
     ("stdout", 2.0), ("time limit", 1.5), ("memory limit", 1.5), ("leetcode", 3.0),
     ("given a list", 1.5), ("list of integers", 1.0), ("list of strings", 1.5),
@@ -419,7 +420,7 @@ pub const QUANTITY_ASKS: &[&str] = &[
     "smallest number", "least number", "what number", "find the number", "difference between the number",
     "difference of the number", "what is the mean", "what is the average", "what is the sum",
     "what is the product", "what is the total", "what is the number", "what is the combined",
-    "what is the least", "what is the most", "what is the minimum", "what is the maximum",
+    "what is the least", "what is the minimum", "what is the maximum",
     "what was the combined", "greatest possible", "largest possible", "smallest possible",
     "least possible", "minimum number", "maximum number", "find the age",
 ];

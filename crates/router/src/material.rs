@@ -73,13 +73,18 @@ fn ask_end(text: &str) -> Option<usize> {
 }
 
 /// Whether a paragraph is written as an ask: it ends by announcing what follows ("…the text
-/// below:") or with a question, or it speaks to the reader ("you need to identify…",
-/// "please"). A pasted story, article or abstract rarely does.
+/// below:") or with a question, or its first sentence speaks to the reader ("You are given a
+/// news article…", "Please…"). A pasted story, article or abstract rarely does; a pasted
+/// email may say "you" further on.
 fn reads_as_ask(paragraph: &str) -> bool {
     if paragraph.ends_with(':') || paragraph.ends_with('?') {
         return true;
     }
-    paragraph
+    let first_sentence = paragraph
+        .split_inclusive(['.', '!', '\n'])
+        .next()
+        .unwrap_or(paragraph);
+    first_sentence
         .split(|c: char| !c.is_ascii_alphabetic())
         .any(|w| {
             ["you", "your", "please"]
@@ -195,5 +200,12 @@ mod tests {
             material(&text),
             Some("The club sold its stadium to a chip maker on Friday.")
         );
+    }
+
+    #[test]
+    fn a_pasted_email_that_says_you_further_on_is_still_material() {
+        let email = "Hello all, the spring concert moves from the chapel to the town hall on the 3rd, doors at seven. The choir meets at six for a sound check, and the orchestra at half past five. If you are bringing family, seats in the first two rows are kept for the mayor's guests. Tickets bought for the chapel stay valid. Best, Ruth";
+        let text = format!("{email}\n\nMake this shorter and warmer.");
+        assert_eq!(material(&text), Some(format!("{email}\n\n").as_str()));
     }
 }

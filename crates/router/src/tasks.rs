@@ -241,6 +241,8 @@ struct Ask<'a> {
     quantities: bool,
     /// A question asks for one of the quantities given ("how many", "how much").
     quantity_ask: bool,
+    /// Quantities written as words found only in the material ("sixteen days apart").
+    material_number_words: u32,
     /// The ask itself, outside any material, is about math: a math keyword ("calculate",
     /// "the average") or a measuring word ("total", "amount", "per hour").
     math_words: bool,
@@ -537,6 +539,10 @@ impl Detector {
             .iter()
             .filter(|&&i| self.kinds[i].contains(&Kind::NumberWord))
             .count() as u32;
+        let material_number_words = hits
+            .iter()
+            .filter(|&&i| seen[i] == 1 && self.kinds[i].contains(&Kind::NumberWord))
+            .count() as u32;
         let quantities = shape.numbers + features.number_words >= 2;
         // Quantities given and a question for one, outside any material: a word problem,
         // whose story's words (songs, letters, poems) name its topic, not a task. Unless the
@@ -626,6 +632,7 @@ impl Detector {
             code_words,
             quantities,
             quantity_ask,
+            material_number_words,
             math_words,
             advice,
             english: features.other_language.is_some() && self.has_english_ask(text),
@@ -793,9 +800,9 @@ impl Detector {
         // above, and at most as much as six numbers at that share: "Who wins the auction?"
         // after a plot summary full of dates and sums is a question about the story.
         // Quantities written as words ("three times as old", "twice") count as digits do.
-        let numbers = f64::from(shape.numbers - shape.material_numbers)
-            + f64::from(shape.material_numbers.min(6)) * material_share
-            + f64::from(features.number_words);
+        let in_material = shape.material_numbers + ask.material_number_words;
+        let numbers = f64::from(shape.numbers + features.number_words - in_material)
+            + f64::from(in_material.min(6)) * material_share;
         if numbers >= 3.0 && !ask.advice {
             let share = numbers.min(6.0) / 6.0;
             let detail = format!(
@@ -1578,6 +1585,24 @@ mod generalizes {
             "How many hours passed between leaving Southampton and the sinking?",
         ));
         assert_eq!(d.task, Task::Math, "{:?}", &d.scores[..2]);
+    }
+
+    #[test]
+    fn returns_in_prose_and_the_most_likely_are_not_code_or_math() {
+        // "Returns" of a fund or of goods is not a function's return value.
+        let (d, _) = detect("Our fund's returns were 4% in 2021, 7% in 2022 and -2% in 2023. What was the average annual return?");
+        assert_eq!(d.task, Task::Math, "{:?}", &d.scores[..2]);
+        let (d, _) = detect("The shop takes returns for 30 days with a receipt, or 14 days without one. Can I return a gift I got 20 days ago?");
+        assert_ne!(d.task, Task::Code, "{:?}", &d.scores[..2]);
+        // "What is the most likely…" asks for a judgement, not a quantity.
+        let (d, _) = detect("My 2 year old car battery is flat every morning after 8 hours parked. What is the most likely cause?");
+        assert_ne!(d.task, Task::Math, "{:?}", &d.scores[..2]);
+        // Number words in a passage count as its digits do.
+        let passage = "Sixteen days apart in nineteen seventy-seven, two probes left Florida for the outer planets. The second flew past four of them in twelve years and is now more than twenty billion kilometres away, its seven instruments down to four, its power falling by four watts a year, and its signal taking almost a day to reach the three dishes that still listen for it.";
+        let (d, _) = detect(&format!(
+            "{passage}\n\nWhich planets did the second probe visit?"
+        ));
+        assert_ne!(d.task, Task::Math, "{:?}", &d.scores[..2]);
     }
 
     #[test]
