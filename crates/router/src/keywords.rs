@@ -451,6 +451,30 @@ pub const ADVICE_ASKS: &[&str] = &[
     "would you recommend", "do you recommend", "is that enough", "is it enough",
 ];
 
+/// Imperatives that ask for something other than a computation ("Create a meal plan…",
+/// "Help me plan a trip…"): a text opening with one gives its numbers as constraints.
+#[rustfmt::skip]
+pub const REQUEST_OPENERS: &[&str] = &[
+    "write", "create", "explain", "summarize", "summarise", "translate", "describe", "compare",
+    "list", "give", "tell", "help", "generate", "design", "draft", "make", "plan", "suggest",
+    "imagine", "pretend", "act", "let's", "lets", "rewrite", "edit", "fix", "improve", "analyze",
+    "analyse", "classify", "extract", "format", "provide", "produce", "build", "implement",
+    "develop", "review", "assess", "outline", "propose", "recommend",
+    "brainstorm", "compose", "discuss", "identify", "prepare", "organize", "organise",
+];
+
+/// Other words an ask opens with (a computation, a question, a request): with
+/// [`REQUEST_OPENERS`], a long first paragraph that opens with one is the ask, not text pasted
+/// before it ("Summarize the main arguments for…"). A story, article, email or abstract rarely
+/// opens this way.
+#[rustfmt::skip]
+pub const ASK_OPENERS: &[&str] = &[
+    "find", "solve", "calculate", "compute", "evaluate", "convert", "prove", "determine", "show",
+    "can", "could",
+    "would", "will", "how", "what", "why", "which", "who", "where", "is", "are", "do", "does",
+    "should", "please", "i'd", "i'm", "need", "want",
+];
+
 /// Asks for a short answer: a weak model answers these as well as a strong one.
 #[rustfmt::skip]
 pub const SHORT_ANSWER: &[&str] = &[

@@ -5,6 +5,8 @@
 //! prices is not a math question. This finds the byte range the material spans, so the
 //! detector can weigh its keywords less and the complexity can count it.
 
+use crate::keywords;
+
 /// A first paragraph shorter than this many words is a greeting or a heading, not an ask.
 const MIN_ASK_WORDS: usize = 3;
 /// A last paragraph at most this long, after the material, is read as the ask again ("…
@@ -72,10 +74,10 @@ fn ask_end(text: &str) -> Option<usize> {
     None
 }
 
-/// Whether a paragraph is written as an ask: it ends by announcing what follows ("…the text
-/// below:") or with a question, or its first sentence speaks to the reader ("You are given a
-/// news article…", "Please…"). A pasted story, article or abstract rarely does; a pasted
-/// email may say "you" further on.
+/// Whether a paragraph is written as an ask: it opens as one ("Summarize…", "Can you…", "I need
+/// a script…"), ends by announcing what follows ("…the text below:") or with a question, or
+/// its first sentence speaks to the reader ("This article, as you will see…", "Please…"). A
+/// pasted story, article or abstract rarely does; a pasted email may say "you" further on.
 fn reads_as_ask(paragraph: &str) -> bool {
     if paragraph.ends_with(':') || paragraph.ends_with('?') {
         return true;
@@ -84,6 +86,20 @@ fn reads_as_ask(paragraph: &str) -> bool {
         .split_inclusive(['.', '!', '\n'])
         .next()
         .unwrap_or(paragraph);
+    let mut words = first_sentence
+        .split(|c: char| !(c.is_ascii_alphabetic() || c == '\''))
+        .filter(|w| !w.is_empty());
+    let opens = |w: &str| {
+        (keywords::REQUEST_OPENERS.iter())
+            .chain(keywords::ASK_OPENERS)
+            .any(|a| w.eq_ignore_ascii_case(a))
+    };
+    // "I need…", "I want…": the opener may follow "I".
+    match words.next() {
+        Some(w) if opens(w) => return true,
+        Some(w) if w == "I" && words.clone().next().is_some_and(opens) => return true,
+        _ => {}
+    }
     first_sentence
         .split(|c: char| !c.is_ascii_alphabetic())
         .any(|w| {
@@ -207,5 +223,14 @@ mod tests {
         let email = "Hello all, the spring concert moves from the chapel to the town hall on the 3rd, doors at seven. The choir meets at six for a sound check, and the orchestra at half past five. If you are bringing family, seats in the first two rows are kept for the mayor's guests. Tickets bought for the chapel stay valid. Best, Ruth";
         let text = format!("{email}\n\nMake this shorter and warmer.");
         assert_eq!(material(&text), Some(format!("{email}\n\n").as_str()));
+    }
+
+    #[test]
+    fn a_long_first_paragraph_opening_as_an_ask_stays_the_ask() {
+        let ask = "Summarize the main arguments for and against a four-day working week, drawing on the trials run in Iceland, Britain and New Zealand, the effects on productivity and staff wellbeing that employers reported, the sectors where it is hardest to apply, and the costs economists have raised.";
+        let text = format!("{ask}\n\nBullet points, at most ten.");
+        assert_eq!(material(&text), Some("Bullet points, at most ten."));
+        let text = format!("I need a plan. {ask}\n\nKeep it short and simple.");
+        assert_eq!(material(&text), Some("Keep it short and simple."));
     }
 }

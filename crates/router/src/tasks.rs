@@ -241,6 +241,8 @@ struct Ask<'a> {
     quantities: bool,
     /// A question asks for one of the quantities given ("how many", "how much").
     quantity_ask: bool,
+    /// The text opens with a request other than a computation: its numbers are constraints.
+    constraints: bool,
     /// Quantities written as words found only in the material ("sixteen days apart").
     material_number_words: u32,
     /// The ask itself, outside any material, is about math: a math keyword ("calculate",
@@ -250,6 +252,19 @@ struct Ask<'a> {
     advice: bool,
     /// A few English words other languages do not share: an English ask.
     english: bool,
+}
+
+/// Whether the text opens with an imperative asking for something other than a computation
+/// ("Create…", "Help me plan…"; see [`keywords::REQUEST_OPENERS`]).
+fn opens_with_request(text: &str) -> bool {
+    let first = text
+        .split(|c: char| !(c.is_ascii_alphabetic() || c == '\''))
+        .find(|w| !w.is_empty());
+    first.is_some_and(|w| {
+        keywords::REQUEST_OPENERS
+            .iter()
+            .any(|r| w.eq_ignore_ascii_case(r))
+    })
 }
 
 /// Tags kept per message; more are ignored so a hostile prompt cannot grow the trace.
@@ -553,6 +568,10 @@ impl Detector {
         };
         let advice = asked(Kind::Advice);
         let quantity_ask = quantities && asked(Kind::QuantityAsk) && !advice;
+        // A text that opens by asking for something else ("Create a meal plan for four on 150
+        // dollars a week", "Help me plan a trip… we have 5,000 dollars") gives its numbers as
+        // constraints: its measuring words do not make it math, unless it asks for a quantity.
+        let constraints = !quantity_ask && opens_with_request(text);
         for &i in &hits {
             for kind in &self.kinds[i] {
                 match *kind {
@@ -560,7 +579,7 @@ impl Detector {
                     // quantities, and not in an ask for advice about the asker's own numbers;
                     // in the material they measure its content ("375 miles south").
                     Kind::Task(Task::Math, _)
-                        if (!quantities || advice || seen[i] == 1)
+                        if (!quantities || advice || constraints || seen[i] == 1)
                             && self.kinds[i].contains(&Kind::Quantity) => {}
                     Kind::Task(task, weight) => {
                         let base = weight;
@@ -632,6 +651,7 @@ impl Detector {
             code_words,
             quantities,
             quantity_ask,
+            constraints,
             material_number_words,
             math_words,
             advice,
@@ -804,7 +824,14 @@ impl Detector {
         let numbers = f64::from(shape.numbers + features.number_words - in_material)
             + f64::from(in_material.min(6)) * material_share;
         if numbers >= 3.0 && !ask.advice {
-            let share = numbers.min(6.0) / 6.0;
+            // Constraints of a request ("a two-week trip for two on 5,000 dollars") count at
+            // the material's share.
+            let scale = if ask.constraints {
+                self.material_share
+            } else {
+                1.0
+            };
+            let share = scale * numbers.min(6.0) / 6.0;
             let detail = format!(
                 "{} numbers, {} of them in the material, and {} number words",
                 shape.numbers, shape.material_numbers, features.number_words
@@ -1603,6 +1630,28 @@ mod generalizes {
             "{passage}\n\nWhich planets did the second probe visit?"
         ));
         assert_ne!(d.task, Task::Math, "{:?}", &d.scores[..2]);
+    }
+
+    #[test]
+    fn a_request_gives_its_numbers_as_constraints() {
+        // Opening with a request other than a computation, the numbers and measuring words are
+        // the request's constraints.
+        for text in [
+            "Draft a packing list for 3 adults and 2 kids camping 4 nights in the Alps in June, at most 20 kilograms each.",
+            "Suggest a 5-day workout routine for someone who has 45 minutes a day and 2 dumbbells of 10 kg.",
+        ] {
+            let (d, _) = detect(text);
+            assert_ne!(d.task, Task::Math, "{text}: {:?}", &d.scores[..2]);
+        }
+        // A question for a quantity stays a word problem, and a computation stays math.
+        for text in [
+            "Plan a party for 12 guests: each eats 3 slices and a pizza has 8. How many pizzas must I order?",
+            "Convert 26.2 miles to kilometres and 72 °F to Celsius.",
+            "Evaluate 3^4 - 2 * 17 + 5.",
+        ] {
+            let (d, _) = detect(text);
+            assert_eq!(d.task, Task::Math, "{text}: {:?}", &d.scores[..2]);
+        }
     }
 
     #[test]
