@@ -440,6 +440,23 @@ pub const QUANTITY_WORDS: &[&str] = &[
     "at the same rate", "at this rate", "amount",
 ];
 
+/// Units a question can convert between without a digit ("How many seconds are in a week?",
+/// "how many cups in a gallon"), singular and plural.
+#[rustfmt::skip]
+pub const UNITS: &[&str] = &[
+    "second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks",
+    "month", "months", "year", "years", "decade", "century", "millisecond", "milliseconds",
+    "inch", "inches", "foot", "feet", "yard", "yards", "mile", "miles", "meter", "meters",
+    "metre", "metres", "kilometer", "kilometers", "kilometre", "kilometres", "centimeter",
+    "centimeters", "millimeter", "millimeters", "gram", "grams", "kilogram", "kilograms",
+    "pound", "pounds", "ounce", "ounces", "ton", "tons", "tonne", "tonnes", "cup", "cups",
+    "pint", "pints", "quart", "quarts", "gallon", "gallons", "liter", "liters", "litre", "litres",
+    "milliliter", "milliliters", "millilitre", "millilitres", "tablespoon", "tablespoons",
+    "teaspoon", "teaspoons", "acre", "acres", "hectare", "hectares", "byte", "bytes", "bit",
+    "bits", "kilobyte", "kilobytes", "megabyte", "megabytes", "gigabyte", "gigabytes",
+    "terabyte", "terabytes",
+];
+
 /// Asks for advice on the asker's own situation ("I have 2 kids aged 5 and 8: how many hours of
 /// screen time is reasonable?", "how much should we budget?"): its numbers are facts about the
 /// asker, so a question for a quantity beside them is not a word problem.

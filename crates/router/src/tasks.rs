@@ -190,6 +190,57 @@ fn completion_target(text: &str) -> Option<&'static str> {
     (source != target).then_some(target)
 }
 
+/// Whether the text asks how many of one unit make another ("How many seconds are in a week?",
+/// "how many cups in a gallon", "how many bytes in one megabyte"): a conversion to compute,
+/// though it gives no number.
+fn unit_conversion(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let is_unit = |w: &str| keywords::UNITS.contains(&w);
+    memchr::memmem::find_iter(lower.as_bytes(), b"how many ").any(|at| {
+        let mut words = lower[at + 9..]
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| !w.is_empty())
+            .take(6);
+        if !words.next().is_some_and(is_unit) {
+            return false;
+        }
+        let rest: Vec<&str> = words.collect();
+        let mut rest = rest.as_slice();
+        if let [first, tail @ ..] = rest {
+            if matches!(*first, "are" | "is" | "there") {
+                rest = tail;
+            }
+        }
+        if let [first, tail @ ..] = rest {
+            if *first == "there" {
+                rest = tail;
+            }
+        }
+        match rest {
+            ["in" | "per", article, unit, ..] if matches!(*article, "a" | "an" | "one") => {
+                is_unit(unit)
+            }
+            ["in" | "per", unit, ..] => is_unit(unit),
+            _ => false,
+        }
+    })
+}
+
+/// The language a question ending in one asks for, without a closing mark ("how to say cheers
+/// in japanese"): as "in Japanese?" does. Not English: "answer in english" names the reply's
+/// language.
+fn trailing_target(text: &str) -> Option<&'static str> {
+    let body = text.trim_end().trim_end_matches(['.', '!', '?']);
+    let (before, last) = body.rsplit_once(char::is_whitespace)?;
+    if !before.trim_end().to_ascii_lowercase().ends_with(" in") {
+        return None;
+    }
+    keywords::LANGUAGES
+        .iter()
+        .find(|l| **l != "english" && last.eq_ignore_ascii_case(l))
+        .copied()
+}
+
 /// Whether the phrase at `start` follows "How do I", "how to" and the like: "How do I convert a
 /// Word file to PDF?" asks how to do a chore, not for the chore done on a text given.
 fn after_how_to(bytes: &[u8], start: usize) -> bool {
@@ -241,6 +292,8 @@ struct Ask<'a> {
     quantities: bool,
     /// A question asks for one of the quantities given ("how many", "how much").
     quantity_ask: bool,
+    /// Asks how many of one unit make another ("How many seconds are in a week?").
+    unit_conversion: bool,
     /// The text opens with a request other than a computation: its numbers are constraints.
     constraints: bool,
     /// Quantities written as words found only in the material ("sixteen days apart").
@@ -645,12 +698,14 @@ impl Detector {
 
         let target_language = target_language
             .map(|i| self.phrases[i].as_str())
-            .or_else(|| completion_target(text));
+            .or_else(|| completion_target(text))
+            .or_else(|| trailing_target(text));
         let ask = Ask {
             target_language,
             code_words,
             quantities,
             quantity_ask,
+            unit_conversion: !quantity_ask && unit_conversion(text),
             constraints,
             material_number_words,
             math_words,
@@ -845,6 +900,14 @@ impl Detector {
                 Task::Math,
                 "word problem",
                 "asks how many or how much of the quantities given".into(),
+                w.word_problem * math_share,
+            );
+        }
+        if ask.unit_conversion {
+            add(
+                Task::Math,
+                "unit conversion",
+                "asks how many of one unit make another".into(),
                 w.word_problem * math_share,
             );
         }
@@ -1652,6 +1715,40 @@ mod generalizes {
             let (d, _) = detect(text);
             assert_eq!(d.task, Task::Math, "{text}: {:?}", &d.scores[..2]);
         }
+    }
+
+    #[test]
+    fn a_conversion_between_units_is_math_and_a_trailing_language_a_target() {
+        for text in [
+            "how many minutes in a day",
+            "How many ounces are in a pound?",
+            "How many megabytes are there in one gigabyte?",
+        ] {
+            assert!(unit_conversion(text), "{text}");
+            assert_eq!(detect(text).0.task, Task::Math, "{text}");
+        }
+        // Facts measured in units, not conversions.
+        for text in [
+            "How many hours of sleep does a teenager need?",
+            "How many days until Christmas?",
+            "How many years did the Hundred Years' War last?",
+        ] {
+            assert!(!unit_conversion(text), "{text}");
+        }
+        assert_eq!(
+            trailing_target("how to say good luck in korean"),
+            Some("korean")
+        );
+        assert_eq!(
+            trailing_target("what is 'window' in German!"),
+            Some("german")
+        );
+        assert_eq!(trailing_target("please answer in english"), None);
+        assert_eq!(trailing_target("I grew up in Spain"), None);
+        assert_eq!(
+            detect("how do i say happy birthday in italian").0.task,
+            Task::Translation
+        );
     }
 
     #[test]
