@@ -172,6 +172,7 @@ fn topic_only(score: &TaskScore, quantities: u32) -> bool {
 /// The language a text written for completion asks for: its last line names a language and
 /// ends in a colon, under a line that gives the source in another one ("English: The weather is
 /// lovely.\nSpanish:"), the format of translation prompts for base models and benchmarks.
+#[inline(never)]
 fn completion_target(text: &str) -> Option<&'static str> {
     let body = text.trim_end().strip_suffix(':')?;
     let (before, last) = body.rsplit_once('\n')?;
@@ -193,6 +194,7 @@ fn completion_target(text: &str) -> Option<&'static str> {
 /// Whether the text asks how many of one unit make another ("How many seconds are in a week?",
 /// "how many cups in a gallon", "how many bytes in one megabyte"): a conversion to compute,
 /// though it gives no number.
+#[inline(never)]
 fn unit_conversion(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     let is_unit = |w: &str| keywords::UNITS.contains(&w);
@@ -229,10 +231,12 @@ fn unit_conversion(text: &str) -> bool {
 /// The language a question ending in one asks for, without a closing mark ("how to say cheers
 /// in japanese"): as "in Japanese?" does. Not English: "answer in english" names the reply's
 /// language.
+#[inline(never)]
 fn trailing_target(text: &str) -> Option<&'static str> {
     let body = text.trim_end().trim_end_matches(['.', '!', '?']);
     let (before, last) = body.rsplit_once(char::is_whitespace)?;
-    if !before.trim_end().to_ascii_lowercase().ends_with(" in") {
+    let before = before.trim_end().as_bytes();
+    if before.len() < 3 || !before[before.len() - 3..].eq_ignore_ascii_case(b" in") {
         return None;
     }
     keywords::LANGUAGES
@@ -309,6 +313,7 @@ struct Ask<'a> {
 
 /// Whether the text opens with an imperative asking for something other than a computation
 /// ("Create…", "Help me plan…"; see [`keywords::REQUEST_OPENERS`]).
+#[inline(never)]
 fn opens_with_request(text: &str) -> bool {
     let first = text
         .split(|c: char| !(c.is_ascii_alphabetic() || c == '\''))
@@ -620,7 +625,8 @@ impl Detector {
                 .any(|&i| seen[i] >= 2 && self.kinds[i].contains(&kind))
         };
         let advice = asked(Kind::Advice);
-        let quantity_ask = quantities && asked(Kind::QuantityAsk) && !advice;
+        let how_many = asked(Kind::QuantityAsk);
+        let quantity_ask = quantities && how_many && !advice;
         // A text that opens by asking for something else ("Create a meal plan for four on 150
         // dollars a week", "Help me plan a trip… we have 5,000 dollars") gives its numbers as
         // constraints: its measuring words do not make it math, unless it asks for a quantity.
@@ -705,7 +711,7 @@ impl Detector {
             code_words,
             quantities,
             quantity_ask,
-            unit_conversion: !quantity_ask && unit_conversion(text),
+            unit_conversion: !quantity_ask && how_many && unit_conversion(text),
             constraints,
             material_number_words,
             math_words,
