@@ -686,10 +686,11 @@ Output: the minimum number of moves."""),
 ("pasted", ["analysis", "writing", "extraction"], "The Eiffel Tower is 330 metres tall and weighs about 10,100 tonnes. It was built in 2 years, 2 months and 5 days for the 1889 World's Fair, by some 300 workers who joined 18,038 pieces of wrought iron with 2.5 million rivets. It was the tallest structure in the world for 41 years, until the Chrysler Building was finished in New York in 1930.\n\nWhy was it built?"),
 ("pasted", ["analysis", "reasoning"], "Our startup has 14 months of runway at the current burn of 85k a month. We have 3 engineers, 1 designer and 2 salespeople, and revenue grew from 4k to 19k MRR over the last 6 months. Two investors offered terms: one 1.5M at a 9M pre-money valuation, the other 2M at 12M pre with a board seat.\n\nWhich offer should we take and why?"),
 # --- an eighteenth probe (10: long asks, over 300 bytes, then a short closing line), written to
-# --- attack the pasted-material rule: 3 misses with that rule as first written (an ask opening
-# --- "Summarize…" read as material; two requests with a budget read as math), 1 after asks
-# --- opening with an imperative stayed asks and a request's numbers became its constraints
-# --- (an explanation of a "one-way function" read as code)
+# --- attack the pasted-material rule: 3 misses with the router before that rule, 2 with it as
+# --- first written (an ask opening "Summarize…" read as material; an explanation of a "one-way
+# --- function" read as code); once asks opening with an imperative stayed asks, two requests
+# --- with a budget read as math for their measuring words, until a request's numbers became
+# --- its constraints; 1 after (the one-way function)
 ("long-ask", ["writing"], "Write a short story about a lighthouse keeper on a remote Scottish island who finds a message in a bottle written in his own handwriting, dated forty years in the future. The story should be melancholic but end with a note of hope, use vivid descriptions of the sea and the weather, and include at least one conversation with the supply-boat captain who visits once a month.\n\nKeep it under 600 words."),
 ("long-ask", ["writing", "formatting", "analysis"], "Create a detailed weekly meal plan for a family of four with two teenagers who play sports, on a budget of about 150 dollars a week, with breakfasts, lunches to pack for school, dinners that take at most 40 minutes, and one batch-cooking session on Sunday. Avoid pork and keep at least two dinners vegetarian, and make the shopping list easy to follow at a normal supermarket.\n\nPut it in a table."),
 ("long-ask", ["analysis", "writing"], "Explain how public-key cryptography lets two people who have never met agree on a secret over a channel that everyone can read, covering the idea of a one-way function, why factoring large numbers is hard, how a certificate authority fits in when you connect to a bank's website, and what would change if large quantum computers became practical in the next decade.\n\nAim it at a curious high-school student."),
