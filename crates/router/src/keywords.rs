@@ -492,6 +492,10 @@ pub const ASK_OPENERS: &[&str] = &[
     "should", "please", "i'd", "i'm", "need", "want",
 ];
 
+/// Verbs that rewrite a given text: beside a target language ("Rewrite this email in French,
+/// keeping it formal: …") they ask for a translation, and their weight goes to it.
+pub const REWRITE_VERBS: &[&str] = &["rewrite", "rephrase", "reword", "paraphrase"];
+
 /// Asks for a short answer: a weak model answers these as well as a strong one.
 #[rustfmt::skip]
 pub const SHORT_ANSWER: &[&str] = &[

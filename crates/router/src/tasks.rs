@@ -245,6 +245,37 @@ fn trailing_target(text: &str) -> Option<&'static str> {
         .copied()
 }
 
+/// "Rewrite this paragraph in German: …": beside a target language, a rewrite verb's weight
+/// (`keywords::REWRITE_VERBS`) goes from the task it counted for to translation.
+#[inline(never)]
+fn rewrite_is_translation(scores: &mut [TaskScore], language: &str) {
+    let mut moved = 0.0;
+    for s in scores.iter_mut() {
+        if s.task == Task::Translation {
+            continue;
+        }
+        let mut here = 0.0;
+        s.evidence.retain(|e| {
+            let rewrite = keywords::REWRITE_VERBS.contains(&e.detail.as_ref());
+            if rewrite {
+                here += e.weight;
+            }
+            !rewrite
+        });
+        s.score -= here;
+        moved += here;
+    }
+    if moved > 0.0 {
+        let t = &mut scores[Task::Translation.index()];
+        t.score += moved;
+        t.evidence.push(Evidence {
+            signal: "a rewrite into another language".into(),
+            detail: language.to_string().into(),
+            weight: moved,
+        });
+    }
+}
+
 /// Whether the phrase at `start` follows "How do I", "how to" and the like: "How do I convert a
 /// Word file to PDF?" asks how to do a chore, not for the chore done on a text given.
 fn after_how_to(bytes: &[u8], start: usize) -> bool {
@@ -719,6 +750,9 @@ impl Detector {
             english: features.other_language.is_some() && self.has_english_ask(text),
         };
         self.score_shape(&shape, &features, &ask, &mut scores);
+        if let Some(language) = ask.target_language {
+            rewrite_is_translation(&mut scores, language);
+        }
         let tagged = if self.honor_tags {
             features
                 .tags
@@ -1755,6 +1789,20 @@ mod generalizes {
             detect("how do i say happy birthday in italian").0.task,
             Task::Translation
         );
+    }
+
+    #[test]
+    fn a_rewrite_into_another_language_is_translation() {
+        for text in [
+            "Rewrite this note in Dutch: The plumber comes on Tuesday between two and four.",
+            "Please rephrase the paragraph below into Spanish, more politely.\n\nSend me the invoice today.",
+        ] {
+            let (d, _) = detect(text);
+            assert_eq!(d.task, Task::Translation, "{text}: {:?}", &d.scores[..2]);
+        }
+        // Without a language, a rewrite is writing.
+        let (d, _) = detect("Rewrite this note to sound friendlier: The plumber comes on Tuesday.");
+        assert_eq!(d.task, Task::Writing, "{:?}", &d.scores[..2]);
     }
 
     #[test]
