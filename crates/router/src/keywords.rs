@@ -468,6 +468,17 @@ pub const ADVICE_ASKS: &[&str] = &[
     "would you recommend", "do you recommend", "is that enough", "is it enough",
 ];
 
+/// Whether `word` is one of `list`, whatever its case.
+pub fn is_listed(word: &str, list: &[&str]) -> bool {
+    list.iter().any(|w| word.eq_ignore_ascii_case(w))
+}
+
+/// The words of a text, letters and apostrophes ("I'm", "let's"), in order.
+pub fn words(text: &str) -> impl Iterator<Item = &str> + Clone {
+    text.split(|c: char| !(c.is_ascii_alphabetic() || c == '\''))
+        .filter(|w| !w.is_empty())
+}
+
 /// Imperatives that ask for something other than a computation ("Create a meal plan…",
 /// "Help me plan a trip…"): a text opening with one gives its numbers as constraints.
 #[rustfmt::skip]

@@ -86,27 +86,18 @@ fn reads_as_ask(paragraph: &str) -> bool {
         .split_inclusive(['.', '!', '\n'])
         .next()
         .unwrap_or(paragraph);
-    let mut words = first_sentence
-        .split(|c: char| !(c.is_ascii_alphabetic() || c == '\''))
-        .filter(|w| !w.is_empty());
+    let mut words = keywords::words(first_sentence);
     let opens = |w: &str| {
-        (keywords::REQUEST_OPENERS.iter())
-            .chain(keywords::ASK_OPENERS)
-            .any(|a| w.eq_ignore_ascii_case(a))
+        keywords::is_listed(w, keywords::REQUEST_OPENERS)
+            || keywords::is_listed(w, keywords::ASK_OPENERS)
     };
     // "I need…", "I want…": the opener may follow "I".
     match words.next() {
         Some(w) if opens(w) => return true,
-        Some(w) if w == "I" && words.clone().next().is_some_and(opens) => return true,
+        Some("I") if words.clone().next().is_some_and(opens) => return true,
         _ => {}
     }
-    first_sentence
-        .split(|c: char| !c.is_ascii_alphabetic())
-        .any(|w| {
-            ["you", "your", "please"]
-                .iter()
-                .any(|a| w.eq_ignore_ascii_case(a))
-        })
+    keywords::words(first_sentence).any(|w| keywords::is_listed(w, &["you", "your", "please"]))
 }
 
 /// Where the ask that closes the text starts, after a blank line: a short last paragraph, with

@@ -199,25 +199,17 @@ fn unit_conversion(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     let is_unit = |w: &str| keywords::UNITS.contains(&w);
     memchr::memmem::find_iter(lower.as_bytes(), b"how many ").any(|at| {
-        let mut words = lower[at + 9..]
-            .split(|c: char| !c.is_ascii_alphabetic())
-            .filter(|w| !w.is_empty())
-            .take(6);
+        let mut words = keywords::words(&lower[at + 9..]).take(6);
         if !words.next().is_some_and(is_unit) {
             return false;
         }
         let rest: Vec<&str> = words.collect();
-        let mut rest = rest.as_slice();
-        if let [first, tail @ ..] = rest {
-            if matches!(*first, "are" | "is" | "there") {
-                rest = tail;
-            }
-        }
-        if let [first, tail @ ..] = rest {
-            if *first == "there" {
-                rest = tail;
-            }
-        }
+        // "how many cups (are) (there) in a gallon"
+        let skip = rest
+            .iter()
+            .take_while(|w| matches!(**w, "are" | "is" | "there"))
+            .count();
+        let rest = &rest[skip..];
         match rest {
             ["in" | "per", article, unit, ..] if matches!(*article, "a" | "an" | "one") => {
                 is_unit(unit)
@@ -270,7 +262,7 @@ fn rewrite_is_translation(scores: &mut [TaskScore], language: &str) {
         t.score += moved;
         t.evidence.push(Evidence {
             signal: "a rewrite into another language".into(),
-            detail: language.to_string().into(),
+            detail: language.to_string(),
             weight: moved,
         });
     }
@@ -346,14 +338,9 @@ struct Ask<'a> {
 /// ("Create…", "Help me plan…"; see [`keywords::REQUEST_OPENERS`]).
 #[inline(never)]
 fn opens_with_request(text: &str) -> bool {
-    let first = text
-        .split(|c: char| !(c.is_ascii_alphabetic() || c == '\''))
-        .find(|w| !w.is_empty());
-    first.is_some_and(|w| {
-        keywords::REQUEST_OPENERS
-            .iter()
-            .any(|r| w.eq_ignore_ascii_case(r))
-    })
+    keywords::words(text)
+        .next()
+        .is_some_and(|w| keywords::is_listed(w, keywords::REQUEST_OPENERS))
 }
 
 /// Tags kept per message; more are ignored so a hostile prompt cannot grow the trace.
