@@ -13,6 +13,7 @@ use ts_rs::TS;
 
 use crate::task::Task;
 use crate::tasks::Features;
+use crate::trace::counted;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -285,7 +286,7 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
         ),
         factor(
             "several_questions",
-            format!("{} questions", f.questions),
+            counted(f.questions, " questions"),
             w.several_questions,
             f64::from(extra_questions),
         ),
@@ -333,7 +334,7 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
         ),
         factor(
             "steps",
-            format!("{} distinct steps", f.steps),
+            counted(f.steps, " distinct steps"),
             w.steps,
             f64::from(extra_steps),
         ),
@@ -358,7 +359,7 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
         ),
         factor(
             "requirements",
-            format!("{} requirement words", f.requirements),
+            counted(f.requirements, " requirement words"),
             w.requirements,
             f64::from(requirements),
         ),
@@ -373,10 +374,7 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
         ),
         factor(
             "code_structure",
-            format!(
-                "{} signs of a programming task's structure",
-                f.code_structure
-            ),
+            counted(f.code_structure, " signs of a programming task's structure"),
             w.code_structure,
             f64::from(structure),
         ),
@@ -393,7 +391,7 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
         ),
         factor(
             "multiple_choice",
-            format!("{} lettered options", f.options),
+            counted(f.options, " lettered options"),
             w.multiple_choice,
             yes(choice),
         ),
@@ -413,7 +411,7 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
             if f.material_bytes == 0 {
                 "no material handed over with the ask".into()
             } else {
-                format!("{} bytes of material with the ask", f.material_bytes)
+                counted(f.material_bytes, " bytes of material with the ask")
             },
             w.material,
             yes(f.material_bytes > 0),

@@ -11,8 +11,8 @@ use crate::request::Request;
 use crate::rules::{Action, ChainAction, CheapestAction, Condition, Rule, RuleSet};
 use crate::tasks::{mentions, Features, TaskDetection};
 use crate::trace::{
-    Candidate, CandidateStatus, ComplexitySummary, Decision, RuleOutcome, RuleTrial, TokenEstimate,
-    Trace,
+    counted, Candidate, CandidateStatus, ComplexitySummary, Decision, RuleOutcome, RuleTrial,
+    TokenEstimate, Trace,
 };
 
 /// Decides which model answers `request`. Pure: the same inputs give the same decision.
@@ -227,15 +227,23 @@ fn first_failure(rule: &Rule, matchers: &[Matcher], f: &Facts<'_>) -> Option<Str
         let failed = match condition {
             Condition::Task(tasks) => (!tasks.contains(&f.tasks.task)).then(|| {
                 let names: Vec<&str> = tasks.iter().map(|t| t.as_str()).collect();
-                format!("task is {}, not {}", f.tasks.task, names.join(" or "))
+                [
+                    "task is ",
+                    f.tasks.task.as_str(),
+                    ", not ",
+                    &names.join(" or "),
+                ]
+                .concat()
             }),
             Condition::Tier(tiers) => (!tiers.contains(&f.complexity.tier)).then(|| {
                 let names: Vec<&str> = tiers.iter().map(|t| t.as_str()).collect();
-                format!(
-                    "tier is {}, not {}",
+                [
+                    "tier is ",
                     f.complexity.tier.as_str(),
-                    names.join(" or ")
-                )
+                    ", not ",
+                    &names.join(" or "),
+                ]
+                .concat()
             }),
             Condition::Score(range) => (!range.contains(f.complexity.score))
                 .then(|| format!("complexity score {} is out of range", f.complexity.score)),
@@ -247,17 +255,17 @@ fn first_failure(rule: &Rule, matchers: &[Matcher], f: &Facts<'_>) -> Option<Str
                     Matcher::Regex(r) => r.is_match(f.text),
                     Matcher::None => false,
                 };
-                (!found).then(|| format!("no {} match", condition.field()))
+                (!found).then(|| ["no ", condition.field(), " match"].concat())
             }
             Condition::HasCode(want) => (f.features.has_code != *want)
                 .then(|| format!("has_code is {}", f.features.has_code)),
             Condition::AsksJson(want) => (f.features.asks_json != *want)
                 .then(|| format!("asks_json is {}", f.features.asks_json)),
             Condition::PromptTokens(range) => (!range.contains(f.prompt_tokens))
-                .then(|| format!("{} prompt tokens is out of range", f.prompt_tokens)),
+                .then(|| counted(f.prompt_tokens, " prompt tokens is out of range")),
             Condition::Messages(range) => {
                 let n = u32::try_from(f.messages).unwrap_or(u32::MAX);
-                (!range.contains(n)).then(|| format!("{n} messages is out of range"))
+                (!range.contains(n)).then(|| counted(n, " messages is out of range"))
             }
             Condition::Tag(tag) => {
                 let tag = tag.trim_start_matches('#').to_ascii_lowercase();

@@ -44,9 +44,22 @@ fn is_unspaced_script(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}')
 }
 
-/// Bytes that continue a word. Non-ASCII bytes count as word bytes so "café" is not "caf".
+/// Bytes that continue a word: ASCII letters and digits, `_`, and any byte of a character
+/// outside ASCII (so "café" is not "caf"). A table, as the walk asks it of every byte it looks
+/// back over.
+const WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize || b >= 0x80;
+        b += 1;
+    }
+    t
+};
+
+/// Whether `b` continues a word (see [`WORD`]).
 pub fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+    WORD[usize::from(b)]
 }
 
 #[derive(Debug, Clone)]

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::material::material_span;
+use crate::phrases::is_word_byte;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Shape {
@@ -399,18 +400,6 @@ const LETTER: [bool; 256] = {
     t
 };
 
-/// Bytes that continue a word: ASCII letters and digits, `_`, and any byte of a character
-/// outside ASCII.
-const WORD: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize || b >= 0x80;
-        b += 1;
-    }
-    t
-};
-
 /// How many ASCII letters `bytes` starts with. Eight bytes are tested at a time, without a
 /// branch per byte: most words end within the first eight.
 fn letter_run(bytes: &[u8]) -> usize {
@@ -533,7 +522,7 @@ pub fn shape_of(text: &str) -> Shape {
             continue;
         }
         let prev = i.checked_sub(1).map(|j| bytes[j]);
-        let starts_word = !prev.is_some_and(|p| WORD[usize::from(p)]);
+        let starts_word = !prev.is_some_and(is_word_byte);
         line_marks |= MARKS[usize::from(b)];
         match b {
             b'?' if !prev_question => s.questions += 1,

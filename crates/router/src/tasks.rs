@@ -12,6 +12,7 @@ use crate::keywords;
 use crate::phrases::{leads_clause, PhraseMatcher};
 use crate::shape::{shape_of, Shape};
 use crate::task::Task;
+use crate::trace::counted;
 
 /// One reason a task scored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -797,28 +798,25 @@ impl Detector {
             add(Task::Code, signal, detail, weight);
         };
         if shape.signatures > 0 {
-            let detail = format!("{} function signatures", shape.signatures);
+            let detail = counted(shape.signatures, " function signatures");
             add_code("function signature", detail, w.signature);
         }
         if shape.docstrings > 0 {
-            let detail = format!("{} docstring or doctest lines", shape.docstrings);
+            let detail = counted(shape.docstrings, " docstring or doctest lines");
             add_code("docstring", detail, w.docstring);
         }
         if shape.io_sections > 0 {
             let share = f64::from(shape.io_sections.min(3)) / 3.0;
-            let detail = format!("{} input/output or constraint headings", shape.io_sections);
+            let detail = counted(shape.io_sections, " input/output or constraint headings");
             add_code("problem statement format", detail, w.io_format * share);
         }
         if shape.constraints > 0 {
-            let detail = format!("{} lines of bounds like 1 ≤ n ≤ 10^5", shape.constraints);
+            let detail = counted(shape.constraints, " lines of bounds like 1 ≤ n ≤ 10^5");
             add_code("constraints", detail, w.constraints);
         }
         if shape.indented_lines > 0 {
             let share = f64::from(shape.indented_lines.min(4)) / 4.0;
-            let detail = format!(
-                "{} indented lines under a block opener",
-                shape.indented_lines
-            );
+            let detail = counted(shape.indented_lines, " indented lines under a block opener");
             add_code("indented block", detail, w.indented_block * share);
         }
         if shape.code_fences > 0 {
@@ -844,14 +842,14 @@ impl Detector {
         };
         if shape.code_tokens > 0 {
             let share = f64::from(shape.code_tokens.min(4)) / 4.0;
-            let detail = format!("{} names written as code writes them", shape.code_tokens);
+            let detail = counted(shape.code_tokens, " names written as code writes them");
             add(Task::Code, "code-like names", detail, w.code_tokens * share);
         }
         if shape.code_fences > 0 {
             add(
                 Task::Code,
                 "code fence",
-                format!("{} fence lines", shape.code_fences),
+                counted(shape.code_fences, " fence lines"),
                 w.code_fence,
             );
         }
@@ -860,11 +858,11 @@ impl Detector {
         }
         if shape.source_lines > 0 {
             let share = f64::from(shape.source_lines.min(4)) / 4.0;
-            let detail = format!("{} lines of source code", shape.source_lines);
+            let detail = counted(shape.source_lines, " lines of source code");
             add(Task::Code, "source code", detail, w.source_code * share);
         }
         if shape.math_figures > 0 {
-            let detail = format!("{} figures drawn in Asymptote", shape.math_figures);
+            let detail = counted(shape.math_figures, " figures drawn in Asymptote");
             add(Task::Math, "math figure", detail, w.math_notation);
         }
         // The material's numbers and notation (the figures of a study, dates and sums in a
@@ -894,7 +892,7 @@ impl Detector {
                 f64::from(shape.material_numbers) / f64::from(shape.numbers)
             };
             let material = 1.0 - in_material * (1.0 - material_share);
-            let detail = format!("{marks} operators, symbols or LaTeX commands");
+            let detail = counted(marks, " operators, symbols or LaTeX commands");
             let weight = w.math_notation * share * material;
             add(Task::Math, "math notation", detail, weight);
         }
@@ -939,9 +937,9 @@ impl Detector {
             );
         }
         if shape.options_after_question >= 3 {
-            let detail = format!(
-                "{} lettered options after a question",
-                shape.options_after_question
+            let detail = counted(
+                shape.options_after_question,
+                " lettered options after a question",
             );
             add(
                 Task::Reasoning,
@@ -954,7 +952,7 @@ impl Detector {
             add(
                 Task::Analysis,
                 "question",
-                format!("{} questions", shape.questions),
+                counted(shape.questions, " questions"),
                 w.question,
             );
         }
