@@ -31,9 +31,10 @@ fn ask(model: &str, prompt: &str) -> Value {
     json!({"model": model, "messages": [{"role": "user", "content": prompt}]})
 }
 
-/// (source, client, model, outcome) of every ledger row, oldest first.
+/// (source, client, model, outcome) of every ledger row, oldest first, once no call is in
+/// flight.
 async fn ledger(db: &std::path::Path) -> Vec<(String, Option<String>, String, String)> {
-    let store = switchyard_engine::store::Store::open(db).await.unwrap();
+    let store = common::settled_store(db).await;
     let rows = sqlx::query_as("SELECT source, client, model, outcome FROM usage ORDER BY id")
         .fetch_all(store.pool())
         .await

@@ -196,9 +196,7 @@ async fn tools_route_to_models_that_call_them_and_round_trip_through_gemini() {
     );
 
     // Every call is in the ledger as the endpoint's, under the token's name.
-    let store = switchyard_engine::store::Store::open(&served.db)
-        .await
-        .unwrap();
+    let store = common::settled_store(&served.db).await;
     let rows: Vec<(String, Option<String>, String, String)> =
         sqlx::query_as("SELECT source, client, model, outcome FROM usage ORDER BY id")
             .fetch_all(store.pool())

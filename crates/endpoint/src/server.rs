@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 use axum::serve::ListenerExt;
 use axum::Router;
 use switchyard_engine::send::{Engine, Routing};
+use switchyard_engine::store::Store;
 use switchyard_engine::{EngineError, ErrorCode};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -69,6 +70,8 @@ pub struct Running {
     calls: Calls,
     task: tokio::task::JoinHandle<()>,
     gate: Arc<TokenGate>,
+    /// Where the calls' ledger rows go: written after their answers, flushed on stop.
+    store: Store,
 }
 
 impl Running {
@@ -94,7 +97,7 @@ impl Running {
     /// Stops accepting connections and waits for the requests in progress, at most
     /// [`STOP_GRACE`]; then ends the calls still going (their clients get what arrived, the
     /// ledger what was used) and waits for their ledger rows, so a stop never hangs on an
-    /// answer without end.
+    /// answer without end; the ledger rows still queued are written before it returns.
     pub async fn stop(self) {
         self.stop.cancel();
         let mut task = self.task;
@@ -108,6 +111,7 @@ impl Running {
         if !self.calls.wait(STOP_GRACE).await {
             tracing::warn!("calls still running when the endpoint stopped");
         }
+        self.store.flush().await;
     }
 }
 
@@ -140,6 +144,7 @@ pub async fn start(engine: Engine, config: Config) -> Result<Running, EngineErro
         .local_addr()
         .map_err(|e| EngineError::coded(ErrorCode::Io, e.to_string()))?;
     let calls = Calls::default();
+    let store = engine.settings().store.clone();
     let shared = Arc::new(Shared {
         engine,
         calls: calls.clone(),
@@ -174,6 +179,7 @@ pub async fn start(engine: Engine, config: Config) -> Result<Running, EngineErro
         calls,
         task,
         gate,
+        store,
     })
 }
 

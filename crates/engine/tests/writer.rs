@@ -206,3 +206,55 @@ async fn a_running_process_settles_the_calls_a_killed_one_left() {
         .expect("the task stops once the store is closed")
         .unwrap();
 }
+
+/// A settlement nobody waits for (the endpoint's) is still written before the next admission
+/// of the same process, so a budget it spends refuses that admission at once; `flush` writes
+/// what is still queued.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_settlement_not_waited_for_is_seen_by_the_next_admission() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("app.db")).await.unwrap();
+    store
+        .save_budget(&Budget {
+            id: 0,
+            provider_id: None,
+            period: BudgetPeriod::Day,
+            limit_nusd: 10_000,
+            policy: BudgetPolicy::Block,
+            min_quality: 0.5,
+        })
+        .await
+        .unwrap();
+    let settled = |cost_nusd| LedgerRow {
+        outcome: "answered".into(),
+        cost_nusd,
+        ..call(0).row
+    };
+    for round in 0..50 {
+        let Admission::Admitted(id) = store.admit_call(&call(100), |_| false).await.unwrap() else {
+            panic!("round {round}: refused under budget")
+        };
+        store.settle_call_later(id, settled(1)).unwrap();
+    }
+    let Admission::Admitted(id) = store.admit_call(&call(100), |_| false).await.unwrap() else {
+        panic!("refused under budget")
+    };
+    // Reserved 100; the call turns out to cost 9,950, which spends the budget's 10,000.
+    store.settle_call_later(id, settled(9_950)).unwrap();
+    // Asked at once: refused. Read before that settlement, 50 spent and 100 reserved would
+    // leave room and this would be admitted.
+    let answer = store.admit_call(&call(100), |_| false).await.unwrap();
+    let Admission::Refused(over) = answer else {
+        panic!("admitted over a spent budget: {answer:?}")
+    };
+    assert_eq!(over[0].used_nusd, 10_000);
+
+    store.flush().await;
+    assert_eq!(store.calls_in_flight().await.unwrap(), 0);
+    let (rows, spent): (i64, i64) =
+        sqlx::query_as("SELECT count(*), SUM(cost_nusd) FROM usage WHERE outcome = 'answered'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!((rows, spent), (51, 10_000));
+}

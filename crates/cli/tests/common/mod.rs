@@ -248,3 +248,25 @@ impl Drop for Served {
         let _ = self.child.wait();
     }
 }
+
+/// Opens the store at `db` once no call is in flight: the endpoint writes a call's ledger row
+/// just after its answer, so a test that reads the ledger right after the answers waits for
+/// it (at most ten seconds).
+pub async fn settled_store(db: &Path) -> switchyard_engine::store::Store {
+    let store = switchyard_engine::store::Store::open(db).await.unwrap();
+    let waited = std::time::Instant::now();
+    loop {
+        let (in_flight,): (i64,) = sqlx::query_as("SELECT count(*) FROM calls_in_flight")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        if in_flight == 0 {
+            return store;
+        }
+        assert!(
+            waited.elapsed() < std::time::Duration::from_secs(10),
+            "{in_flight} calls still in flight after ten seconds"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

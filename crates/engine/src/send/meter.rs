@@ -195,7 +195,15 @@ impl Meter for Metering {
             row.cached_tokens = tokens.cached_input_tokens;
             row.reasoning_tokens = tokens.reasoning_tokens;
             row.cost_nusd = cost;
-            if let Err(e) = self.store.settle_call(ticket.0, &row).await {
+            // The endpoint's client waits for the answer, and the answer does not need the
+            // ledger row: the writer thread writes it moments later, and before any call this
+            // process admits after it, so the budgets still see it in time. The chat and the
+            // CLI wait for it, so what they show next (spend, the CLI's exit) includes it.
+            if self.context.source == Source::Endpoint {
+                if let Err(e) = self.store.settle_call_later(ticket.0, row) {
+                    tracing::warn!(error = %e, call = ticket.0, "could not settle a provider call");
+                }
+            } else if let Err(e) = self.store.settle_call(ticket.0, &row).await {
                 // The call stays in flight and is settled as estimated on a later start.
                 tracing::warn!(error = %e, call = ticket.0, "could not settle a provider call");
             }

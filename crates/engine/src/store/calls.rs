@@ -213,9 +213,27 @@ impl Store {
         self.writer.send(Job::Settle {
             id,
             row: Box::new(row.clone()),
-            reply,
+            reply: Some(reply),
         })?;
         answer.await.map_err(|_| writer_gone())?
+    }
+
+    /// Settles the call like [`Self::settle_call`] without waiting for the write: the writer
+    /// thread writes it moments later, before any call this process admits after it (so
+    /// budgets see it), and [`Self::flush`] waits for it. A failure is logged; the call then
+    /// stays in flight and is settled as estimated on a later start, as after a crash.
+    pub fn settle_call_later(&self, id: i64, row: LedgerRow) -> Result<(), EngineError> {
+        self.writer.post(Job::Settle {
+            id,
+            row: Box::new(row),
+            reply: None,
+        })
+    }
+
+    /// Writes the settlements still queued ([`Self::settle_call_later`]).
+    pub async fn flush(&self) {
+        let writer = self.writer.clone();
+        let _ = tokio::task::spawn_blocking(move || writer.flush()).await;
     }
 
     /// Settles, as estimated, the calls left in flight by processes that are gone or whose

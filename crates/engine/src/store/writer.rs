@@ -5,7 +5,9 @@
 //! transaction holds the database's write lock, so budgets stay exact across any number of
 //! processes while a busy endpoint pays one commit per batch instead of two per request. A
 //! caller hears back only once its batch is committed: an admitted call is on disk before it
-//! is sent.
+//! is sent. The endpoint's settlements are posted instead ([`Writer::post`]): its client does
+//! not wait for the ledger row, which the writer thread writes moments later, still ahead of
+//! any job queued after it.
 //!
 //! Who writes: the caller itself, on its own thread, when the connection is free (a
 //! transaction of a few rows takes tens of microseconds; handing it to another thread and
@@ -70,7 +72,8 @@ pub(super) enum Job {
     Settle {
         id: i64,
         row: Box<LedgerRow>,
-        reply: oneshot::Sender<Result<(), EngineError>>,
+        /// None when nobody waits ([`Writer::post`]): a failure is logged instead.
+        reply: Option<oneshot::Sender<Result<(), EngineError>>>,
     },
     /// Ledger rows written as they are (one request's calls, imported or seeded rows).
     Record {
@@ -158,6 +161,31 @@ impl Writer {
         lock(&shared.queue).push(job);
         shared.combine();
         Ok(())
+    }
+
+    /// Queues `job` for the writer thread and returns at once: for a write nobody waits on
+    /// (a settlement the endpoint's client must not wait for). It is still written before any
+    /// job sent after it, in this process, so a later admission sees it.
+    pub fn post(&self, job: Job) -> Result<(), EngineError> {
+        let Some(shared) = &self.shared else {
+            return Err(closed());
+        };
+        lock(&shared.queue).push(job);
+        match lock(&shared.slow).as_ref() {
+            Some(tx) if tx.send(Slow::Drain).is_ok() => Ok(()),
+            // The writer thread is gone: write it here rather than lose it.
+            _ => {
+                shared.combine();
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes every job queued so far before returning (posted ones included).
+    pub fn flush(&self) {
+        if let Some(shared) = &self.shared {
+            shared.drain(&mut lock(&shared.inline), usize::MAX);
+        }
     }
 
     /// Finishes the jobs already sent, then closes both connections.
@@ -415,8 +443,16 @@ fn answer(job: Job, outcome: Outcome) {
     match (job, outcome) {
         (Job::Admit { reply, .. }, Outcome::Admitted(a)) => drop(reply.send(Ok(a))),
         (Job::Admit { reply, .. }, Outcome::Failed(e)) => drop(reply.send(Err(e))),
-        (Job::Settle { reply, .. }, Outcome::Written) => drop(reply.send(Ok(()))),
-        (Job::Settle { reply, .. }, Outcome::Failed(e)) => drop(reply.send(Err(e))),
+        (Job::Settle { reply, .. }, Outcome::Written) => {
+            if let Some(reply) = reply {
+                drop(reply.send(Ok(())));
+            }
+        }
+        (Job::Settle { id, reply, .. }, Outcome::Failed(e)) => match reply {
+            Some(reply) => drop(reply.send(Err(e))),
+            // The call stays in flight and is settled as estimated on a later start.
+            None => tracing::warn!(error = %e, call = id, "could not settle a provider call"),
+        },
         (Job::Record { reply, .. }, Outcome::Written) => drop(reply.send(Ok(()))),
         (Job::Record { reply, .. }, Outcome::Failed(e)) => drop(reply.send(Err(e))),
         (Job::Abandoned { reply, .. }, Outcome::Abandoned(n)) => drop(reply.send(Ok(n))),
