@@ -22,6 +22,21 @@ fn call(estimate_nusd: i64) -> NewCall {
     }
 }
 
+/// A daily budget over every provider that blocks calls past `limit_nusd`.
+async fn block_over(store: &Store, limit_nusd: i64) {
+    store
+        .save_budget(&Budget {
+            id: 0,
+            provider_id: None,
+            period: BudgetPeriod::Day,
+            limit_nusd,
+            policy: BudgetPolicy::Block,
+            min_quality: 0.5,
+        })
+        .await
+        .unwrap();
+}
+
 /// Another process holds the write lock while it spends the whole budget: a call admitted
 /// meanwhile waits for that transaction instead of failing or reading around it, and is
 /// refused by what it wrote.
@@ -30,17 +45,7 @@ async fn an_admission_waits_for_another_process_and_sees_what_it_spent() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("app.db");
     let store = Store::open(&path).await.unwrap();
-    store
-        .save_budget(&Budget {
-            id: 0,
-            provider_id: None,
-            period: BudgetPeriod::Day,
-            limit_nusd: 10_000,
-            policy: BudgetPolicy::Block,
-            min_quality: 0.5,
-        })
-        .await
-        .unwrap();
+    block_over(&store, 10_000).await;
     // Admitted while the database is free.
     assert!(matches!(
         store.admit_call(&call(1_000), |_| false).await.unwrap(),
@@ -214,17 +219,7 @@ async fn a_running_process_settles_the_calls_a_killed_one_left() {
 async fn a_settlement_not_waited_for_is_seen_by_the_next_admission() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("app.db")).await.unwrap();
-    store
-        .save_budget(&Budget {
-            id: 0,
-            provider_id: None,
-            period: BudgetPeriod::Day,
-            limit_nusd: 10_000,
-            policy: BudgetPolicy::Block,
-            min_quality: 0.5,
-        })
-        .await
-        .unwrap();
+    block_over(&store, 10_000).await;
     let settled = |cost_nusd| LedgerRow {
         outcome: "answered".into(),
         cost_nusd,
