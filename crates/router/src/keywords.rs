@@ -293,6 +293,8 @@ const CLASSIFICATION: List = &[
     ("decide whether", 2.0), ("decide if", 2.0), ("determine whether", 1.0),
     ("determine if", 1.0), ("tell me if", 1.0), ("tell if", 2.0), ("tell me whether", 1.0),
     ("detect if", 2.0), ("detect whether", 2.0), ("identify if", 2.0), ("identify whether", 2.0),
+    // Sorting items between named kinds: "Identify which animal is domesticated or wild: …".
+    ("identify which", 3.0),
     ("check if", 1.0), ("check whether", 1.0), ("predict whether", 2.0), ("or not", 1.0),
     ("offensive", 1.5), ("toxic", 1.5), ("hate speech", 2.0), ("genre", 1.5), ("genres", 1.5),
     ("which genre", 2.0), ("topic candidates", 3.0), ("candidates include", 2.0),
@@ -314,6 +316,13 @@ const EXTRACTION: List = &[
     // The data handed over named as the source of the answer: "From this JSON, list the names…".
     ("from this text", 1.5), ("from this json", 2.0), ("from the json", 2.0),
     ("from this data", 1.5), ("from this table", 1.5), ("list the names", 1.5),
+    // A question to answer from the text handed over (reading comprehension): "From the
+    // passage provided, when…", "Given a reference text about…, where…".
+    ("from the passage", 2.0), ("in the passage", 1.5), ("based on the passage", 2.0),
+    ("according to the passage", 2.0), ("given the passage", 1.5), ("from the paragraph", 1.5),
+    ("given these paragraphs", 1.5), ("given this paragraph", 1.5), ("reference text", 1.5),
+    ("based on the text", 1.5), ("according to the text", 1.5), ("from the article", 1.5),
+    ("based on the article", 1.5), ("according to the article", 1.5),
 ];
 
 #[rustfmt::skip]
@@ -501,6 +510,8 @@ pub const ASK_OPENERS: &[&str] = &[
     "can", "could",
     "would", "will", "how", "what", "why", "which", "who", "where", "is", "are", "do", "does",
     "should", "please", "i'd", "i'm", "need", "want",
+    // A problem's statement: "Given an array…, return…", "Suppose that…", "Let f(x) = …".
+    "given", "suppose", "assume", "consider", "let",
 ];
 
 /// Verbs that rewrite a given text: beside a target language ("Rewrite this email in French,

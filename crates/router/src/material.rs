@@ -12,6 +12,10 @@ const MIN_ASK_WORDS: usize = 3;
 /// A last paragraph at most this long, after the material, is read as the ask again ("…
 /// What does this function return?").
 const MAX_CLOSING_ASK: usize = 300;
+/// A closing paragraph after material that follows the ask is an ask again when it is written
+/// as one, or has at most this many words ("Bullet points, at most ten."); longer prose is the
+/// material's own last paragraph.
+const MAX_CLOSING_FRAGMENT_WORDS: usize = 12;
 /// Material shorter than this (non-blank bytes) is not worth setting apart.
 const MIN_MATERIAL: usize = 12;
 /// A first paragraph longer than this, with a short ask closing the text, is material handed
@@ -35,7 +39,7 @@ pub fn material_span(text: &str) -> Option<(usize, usize)> {
         if closing >= start && first.len() > MAX_LEADING_ASK && !reads_as_ask(first) {
             start = lead;
             end = closing;
-        } else if closing > start {
+        } else if closing > start && closes_as_ask(&text[closing..]) {
             end = closing;
         }
     }
@@ -119,6 +123,49 @@ fn closing_ask(text: &str) -> Option<usize> {
     Some(closing)
 }
 
+/// Whether a last paragraph, after an ask and its material, is an ask again: a question, a
+/// request, a short instruction ("Bullet points, at most ten.") or a list of labelled lines
+/// (options, statements to judge, requirements), rather than the last paragraph of an
+/// article ("It is manufactured by… ProSavin was superseded by…").
+fn closes_as_ask(paragraph: &str) -> bool {
+    let paragraph = paragraph.trim();
+    reads_as_ask(paragraph)
+        || paragraph
+            .split_ascii_whitespace()
+            .nth(MAX_CLOSING_FRAGMENT_WORDS)
+            .is_none()
+        || labelled_lines(paragraph)
+}
+
+/// Whether every line of a paragraph of two lines or more opens with a label: "A)", "(b)",
+/// "1.", "-", "*", "Statement 2:".
+fn labelled_lines(paragraph: &str) -> bool {
+    let labelled = |line: &str| {
+        let line = line.trim_start();
+        let mut words = line.split_ascii_whitespace();
+        let first = words.next().unwrap_or("");
+        if matches!(first, "-" | "*" | "•") {
+            return true;
+        }
+        let label = first.trim_start_matches('(');
+        let short_label = label.len() <= 4
+            && label.ends_with(['.', ')', ':'])
+            && label[..label.len() - 1]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric());
+        // A word and a number: "Statement 2:", "Option B:", "Step 3:".
+        let named = first.bytes().all(|b| b.is_ascii_alphabetic())
+            && words.next().is_some_and(|w| {
+                w.len() <= 4
+                    && w.ends_with(':')
+                    && w[..w.len() - 1].bytes().all(|b| b.is_ascii_alphanumeric())
+            });
+        short_label || named
+    };
+    let lines: Vec<&str> = paragraph.lines().filter(|l| !l.trim().is_empty()).collect();
+    lines.len() >= 2 && lines.into_iter().all(labelled)
+}
+
 fn words(s: &str) -> usize {
     s.split_ascii_whitespace().take(MIN_ASK_WORDS).count()
 }
@@ -181,6 +228,25 @@ mod tests {
         // Options under a question are part of the ask.
         let choice = "What is 20% of 360?\nOptions:\nA) 72\nB) 70\nC) 60\nD) 80";
         assert_eq!(material(choice), None);
+    }
+
+    #[test]
+    fn the_last_paragraph_of_an_article_after_the_ask_is_material() {
+        let text = "What is ProSavin\n\nProSavin is an experimental drug believed to be of use in the treatment of Parkinson's disease.\n\nIt is manufactured by Oxford BioMedica. Results from a Phase I/II trial were published in 2013.[2] It was superseded by OXB-102.[4]";
+        let start = text.find("ProSavin is").unwrap();
+        assert_eq!(material(text), Some(&text[start..]));
+        // A closing question or request is still the ask, and so is a short instruction.
+        for closing in [
+            "Who makes it, and when was it tested?",
+            "Answer in the words of the passage, and cite the paragraph you used.",
+            "Two sentences at most.",
+            "Statement 1: It treats Parkinson's disease and was tested in a phase I/II trial.\nStatement 2: Oxford BioMedica no longer makes it, and a newer version replaced it.",
+            "A) It was approved in 2013 after a trial in the Lancet.\nB) It was replaced by a newer version of the same drug.",
+        ] {
+            let text = format!("What is ProSavin\n\nProSavin is an experimental drug believed to be of use in the treatment of Parkinson's disease.\n\n{closing}");
+            let end = text.find(closing).unwrap();
+            assert_eq!(material(&text), Some(&text[start..end]), "{closing}");
+        }
     }
 
     #[test]

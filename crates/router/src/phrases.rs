@@ -306,6 +306,29 @@ pub fn leads_clause(bytes: &[u8], start: usize) -> bool {
     false
 }
 
+/// Whether the word right before `start` is a demonstrative ("these paragraphs", "this
+/// email", "the following article"): the phrase then names a text handed over, not one to
+/// write.
+pub fn after_demonstrative(bytes: &[u8], start: usize) -> bool {
+    const DEMONSTRATIVES: [&[u8]; 6] =
+        [b"this", b"these", b"that", b"those", b"following", b"above"];
+    // The longest demonstrative and a few spaces: looks back a bounded distance.
+    let floor = start.saturating_sub(16);
+    let mut end = start;
+    while end > floor && matches!(bytes[end - 1], b' ' | b'\t') {
+        end -= 1;
+    }
+    let mut begin = end;
+    while begin > floor && is_word_byte(bytes[begin - 1]) {
+        begin -= 1;
+    }
+    let whole = begin == 0 || !is_word_byte(bytes[begin - 1]);
+    whole
+        && DEMONSTRATIVES
+            .iter()
+            .any(|d| bytes[begin..end].eq_ignore_ascii_case(d))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,6 +369,15 @@ mod tests {
         assert!(leads_clause(text, 7)); // "summarize" after "Please"
         assert!(leads_clause(text, 39)); // "translate" after "could you"
         assert!(!leads_clause(text, 64)); // "poem" deep in its clause
+    }
+
+    #[test]
+    fn phrases_after_a_demonstrative() {
+        let text = b"Given these paragraphs, write a paragraph. Summarize the following  article";
+        assert!(after_demonstrative(text, 12)); // "paragraphs" after "these"
+        assert!(!after_demonstrative(text, 32)); // "paragraph" after "write a"
+        assert!(after_demonstrative(text, 68)); // "article" after "following"
+        assert!(!after_demonstrative(text, 0));
     }
 
     proptest::proptest! {

@@ -9,7 +9,7 @@ use ts_rs::TS;
 use crate::detector::{DetectorConfig, ShapeWeights};
 use crate::examples;
 use crate::keywords;
-use crate::phrases::{leads_clause, PhraseMatcher};
+use crate::phrases::{after_demonstrative, leads_clause, PhraseMatcher};
 use crate::shape::{shape_of, Shape};
 use crate::task::Task;
 use crate::trace::counted;
@@ -131,6 +131,9 @@ pub struct Detector {
     /// Per phrase: it names an operation on a given text (convert, extract, summarize,
     /// classify, translate), which after "How do I" is the asker's own chore, not the ask.
     operations: Vec<bool>,
+    /// Per phrase: a writing keyword ("paragraph", "email", "article"), which after "this" or
+    /// "these" names the text handed over rather than one to write.
+    names_text: Vec<bool>,
     shape: ShapeWeights,
     default_task: Task,
     lead_boost: f64,
@@ -474,6 +477,10 @@ impl Detector {
                 })
             })
             .collect();
+        let names_text = kinds
+            .iter()
+            .map(|k| k.iter().any(|k| matches!(k, Kind::Task(Task::Writing, _))))
+            .collect();
         Ok(Detector {
             english: PhraseMatcher::new(keywords::ENGLISH_FUNCTION_WORDS)?,
             matcher,
@@ -482,6 +489,7 @@ impl Detector {
             foreign,
             asks,
             operations,
+            names_text,
             shape: config.shape.clone(),
             default_task: config.default_task,
             lead_boost: config.lead_boost,
@@ -609,6 +617,7 @@ impl Detector {
             } else if self.asks[i]
                 && leads_clause(bytes, start)
                 && !after_quantity_ask(bytes, start)
+                && !(self.names_text[i] && after_demonstrative(bytes, start))
             {
                 3
             } else {
