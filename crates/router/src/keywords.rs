@@ -322,7 +322,8 @@ const EXTRACTION: List = &[
     ("according to the passage", 2.0), ("given the passage", 1.5), ("from the paragraph", 1.5),
     ("given these paragraphs", 1.5), ("given this paragraph", 1.5), ("reference text", 1.5),
     ("based on the text", 1.5), ("according to the text", 1.5), ("from the article", 1.5),
-    ("based on the article", 1.5), ("according to the article", 1.5),
+    ("based on the article", 1.5), ("according to the article", 1.5), ("above passage", 1.5),
+    ("passage above", 1.5), ("passage below", 1.5), ("text above", 1.0), ("text below", 1.0),
 ];
 
 #[rustfmt::skip]
