@@ -118,6 +118,10 @@ pub struct FactorWeights {
     /// A multiple-choice question turned around ("NOT", "EXCEPT") or combining numbered
     /// statements.
     pub tricky_choice: f64,
+    /// A multiple-choice question whose options are numbers: the answer must be computed
+    /// before it is picked, where a weak model slips (on exam, science and benchmark
+    /// questions with real outcomes, these are the ones the weaker model gets wrong more).
+    pub numeric_options: f64,
     /// Material handed over with the ask (a text to classify, data to extract from, code to
     /// work on): the answer must stay true to it, where weak models slip.
     pub material: f64,
@@ -141,6 +145,7 @@ impl Default for FactorWeights {
             short_answer: -0.75,
             multiple_choice: -0.5,
             tricky_choice: 0.75,
+            numeric_options: 0.5,
             material: 0.5,
         }
     }
@@ -407,6 +412,17 @@ pub fn assess(config: &ComplexityConfig, input: &Inputs<'_>) -> Complexity {
             yes(f.tricky_choice),
         ),
         factor(
+            "numeric_options",
+            if f.numeric_options {
+                "options that are numbers"
+            } else {
+                "no options that are numbers"
+            }
+            .into(),
+            w.numeric_options,
+            yes(f.numeric_options),
+        ),
+        factor(
             "material",
             if f.material_bytes == 0 {
                 "no material handed over with the ask".into()
@@ -482,6 +498,7 @@ mod tests {
             code_structure: 2,
             options: 4,
             tricky_choice: true,
+            numeric_options: true,
             short_answer: true,
             reasoning_asks: vec!["prove".into()],
             domain_terms: vec!["algorithm".into()],
@@ -490,7 +507,7 @@ mod tests {
             ..Features::default()
         };
         let c = score(&f, Task::Code, 12, 1024);
-        assert_eq!(c.factors.len(), 17);
+        assert_eq!(c.factors.len(), 18);
         let sum: f64 = c.factors.iter().map(|f| f.contribution).sum();
         assert!((sum - c.score).abs() < 1e-3);
         for factor in &c.factors {
@@ -563,6 +580,20 @@ mod tests {
             0.0,
             "a 260-token prompt, 400 of it left out"
         );
+    }
+
+    #[test]
+    fn options_that_are_numbers_rank_a_question_higher() {
+        let words = Features {
+            options: 4,
+            ..Features::default()
+        };
+        let numbers = Features {
+            numeric_options: true,
+            ..words.clone()
+        };
+        let score = |f: &Features| score(f, Task::Analysis, 1, 60).score;
+        assert!(score(&numbers) > score(&words));
     }
 
     #[test]

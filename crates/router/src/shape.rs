@@ -45,6 +45,9 @@ pub struct Shape {
     /// Bytes from the first lettered option to the end of the last one's line: the options of
     /// a multiple-choice question, which bound its answer rather than measure it.
     pub option_bytes: u32,
+    /// Lines of those options that hold a digit: options that are numbers ("A. 12 m/s") ask
+    /// for an answer to compute, not to recognise.
+    pub numeric_option_lines: u32,
     /// Words of ten letters or more.
     pub long_words: u32,
     /// "NOT", "EXCEPT", "LEAST", "FALSE" written in capitals, as exam questions turn a question
@@ -662,6 +665,10 @@ pub fn shape_of(text: &str) -> Shape {
     if let Some((first, last)) = options {
         let end = memchr::memchr(b'\n', &bytes[last..]).map_or(bytes.len(), |n| last + n);
         s.option_bytes = u32::try_from(end - first).unwrap_or(u32::MAX);
+        s.numeric_option_lines = bytes[first..end]
+            .split(|&b| b == b'\n')
+            .filter(|line| line.iter().any(u8::is_ascii_digit))
+            .count() as u32;
     }
 
     let (script, count) = script_counts
@@ -892,6 +899,10 @@ mod tests {
         assert_eq!(s.letter_options, 4);
         assert_eq!(s.option_bytes as usize, options.len());
         assert_eq!(shape_of("No options here.").option_bytes, 0);
+        assert_eq!(s.numeric_option_lines, 0);
+        let numbers = "A. 12 m/s\nB. 24 m/s\nC. 36 m/s\nD. It cannot be known";
+        let s = shape_of(&format!("How fast does it fall after 2 s?\n{numbers}"));
+        assert_eq!(s.numeric_option_lines, 3);
     }
 
     #[test]

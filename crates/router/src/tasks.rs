@@ -71,6 +71,9 @@ pub struct Features {
     /// A multiple-choice question turned around ("which is NOT", "EXCEPT") or with numbered
     /// statements to combine ("I only", "I and III").
     pub tricky_choice: bool,
+    /// A multiple-choice question whose options are numbers, at least half of them: the answer
+    /// is computed, then picked.
+    pub numeric_options: bool,
     /// Signs of a programming task beyond code lines: signatures, docstrings, problem headings,
     /// limits like `1 ≤ n ≤ 10^5`.
     pub code_structure: u32,
@@ -573,6 +576,8 @@ impl Detector {
             words: shape.words,
             long_words: shape.long_words,
             options: shape.letter_options,
+            numeric_options: shape.letter_options >= 3
+                && shape.numeric_option_lines * 2 >= shape.letter_options,
             tricky_choice: shape.letter_options >= 3
                 && (shape.negations > 0 || shape.roman_items >= 2),
             code_structure: shape.signatures

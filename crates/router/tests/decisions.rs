@@ -46,7 +46,7 @@ fn the_trace_explains_rules_tried_and_candidates() {
     .unwrap();
     let t = &d.trace;
     assert_eq!(t.tasks.task, Task::Writing);
-    assert_eq!(t.complexity.factors.len(), 17);
+    assert_eq!(t.complexity.factors.len(), 18);
     // reasoning, math and code were tried and did not match; writing matched.
     let outcomes: Vec<_> = t
         .rules

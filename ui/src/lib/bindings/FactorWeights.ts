@@ -59,6 +59,12 @@ multiple_choice: number,
  */
 tricky_choice: number, 
 /**
+ * A multiple-choice question whose options are numbers: the answer must be computed
+ * before it is picked, where a weak model slips (on exam, science and benchmark
+ * questions with real outcomes, these are the ones the weaker model gets wrong more).
+ */
+numeric_options: number, 
+/**
  * Material handed over with the ask (a text to classify, data to extract from, code to
  * work on): the answer must stay true to it, where weak models slip.
  */

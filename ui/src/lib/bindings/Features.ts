@@ -50,6 +50,11 @@ options: number,
  */
 tricky_choice: boolean, 
 /**
+ * A multiple-choice question whose options are numbers, at least half of them: the answer
+ * is computed, then picked.
+ */
+numeric_options: boolean, 
+/**
  * Signs of a programming task beyond code lines: signatures, docstrings, problem headings,
  * limits like `1 ≤ n ≤ 10^5`.
  */
