@@ -2,7 +2,8 @@
 //! its error bodies and stream frames, and one that redirects to another host. Whatever the
 //! upstream does, the endpoint's answers (status, headers, body, in both wire formats,
 //! streaming and not) never carry an upstream key, the redirect target never receives one,
-//! and no file of the database holds one.
+//! and no file of the database holds one. And one that sends an endless line, a 300 MB reply
+//! or absurd usage: each ends cleanly at the client and in the ledger.
 mod common;
 
 use common::{keyring_available, Served, ANTHROPIC_KEY, GEMINI_KEY};
@@ -32,12 +33,6 @@ async fn seen(c: &Client, url: &str, token: &str, body: Value) -> String {
     all
 }
 
-fn has(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upstream_that_echoes_or_redirects_never_gets_a_key_into_an_answer() {
     if !keyring_available() {
@@ -46,37 +41,17 @@ async fn an_upstream_that_echoes_or_redirects_never_gets_a_key_into_an_answer() 
     let fake = FakeProvider::start(&[]).await.unwrap();
     let elsewhere = FakeProvider::start(&[]).await.unwrap();
     let c = Client::new();
-    let probes = [
-        Fault {
-            model: "*".into(),
-            status: Some(401),
-            echo_headers: true,
-            ..Fault::default()
-        },
-        Fault {
-            model: "*".into(),
-            status: Some(500),
-            echo_headers: true,
-            ..Fault::default()
-        },
-        Fault {
-            model: "*".into(),
-            error_after: Some(2),
-            echo_headers: true,
-            ..Fault::default()
-        },
-        Fault {
-            model: "*".into(),
-            malformed_after: Some(2),
-            echo_headers: true,
-            ..Fault::default()
-        },
-        Fault {
-            model: "*".into(),
-            redirect_to: Some(format!("{}/v1/messages", elsewhere.anthropic_base())),
-            ..Fault::default()
-        },
-    ];
+    let mut probes = common::echoing_and_redirecting_faults(format!(
+        "{}/v1/messages",
+        elsewhere.anthropic_base()
+    ));
+    // A frame that does not parse, with the headers in it.
+    probes.push(Fault {
+        model: "*".into(),
+        malformed_after: Some(2),
+        echo_headers: true,
+        ..Fault::default()
+    });
     for fault in probes {
         // A server of its own for each probe: repeated failures pause a model, and a paused
         // model is not asked again.
@@ -147,13 +122,9 @@ async fn an_upstream_that_echoes_or_redirects_never_gets_a_key_into_an_answer() 
             sent.len() as i64,
             "{fault:?}: one ledger row per upstream call"
         );
-        for entry in std::fs::read_dir(served.db.parent().unwrap()).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_file() {
-                let bytes = std::fs::read(&path).unwrap();
-                for key in [ANTHROPIC_KEY, GEMINI_KEY] {
-                    assert!(!has(&bytes, key), "{key} is in {}", path.display());
-                }
+        for (path, bytes) in common::files(served.db.parent().unwrap()) {
+            for key in [ANTHROPIC_KEY, GEMINI_KEY] {
+                assert!(!common::contains(&bytes, key), "{key} is in {path}");
             }
         }
     }

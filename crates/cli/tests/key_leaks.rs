@@ -3,34 +3,12 @@
 //! log, or any other file in the data directory; and the other host never receives it.
 mod common;
 
-use std::path::Path;
-
-use common::{keyring_available, switchyard, text};
-use switchyard_fake_provider::{FakeProvider, Fault};
+use common::{contains, files, keyring_available, switchyard, text};
+use switchyard_fake_provider::FakeProvider;
 use switchyard_router::{default_catalog, to_toml};
 
 const KEY: &str = "sk-live-echo-me-9f8e7d6c5b4a3210";
 const MODEL: &str = "gpt-4o-mini";
-
-/// Every file under `dir`, read as bytes.
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files(&path));
-        } else {
-            out.push((path.display().to_string(), std::fs::read(&path).unwrap()));
-        }
-    }
-    out
-}
-
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn echoed_headers_and_redirects_never_spread_the_key() {
@@ -71,35 +49,10 @@ async fn echoed_headers_and_redirects_never_spread_the_key() {
     std::fs::write(&rules, toml).unwrap();
     let rules = rules.to_string_lossy().into_owned();
 
-    let probes = [
-        // A refused key whose body repeats every header, the key first.
-        Fault {
-            model: "*".into(),
-            status: Some(401),
-            echo_headers: true,
-            ..Fault::default()
-        },
-        // A server error that does the same.
-        Fault {
-            model: "*".into(),
-            status: Some(500),
-            echo_headers: true,
-            ..Fault::default()
-        },
-        // An in-stream error frame after some text.
-        Fault {
-            model: "*".into(),
-            error_after: Some(2),
-            echo_headers: true,
-            ..Fault::default()
-        },
-        // A redirect to another host.
-        Fault {
-            model: "*".into(),
-            redirect_to: Some(format!("{}/chat/completions", elsewhere.openai_base())),
-            ..Fault::default()
-        },
-    ];
+    let probes = common::echoing_and_redirecting_faults(format!(
+        "{}/chat/completions",
+        elsewhere.openai_base()
+    ));
     let mut outputs = String::new();
     for fault in probes {
         server.set_fault(fault);

@@ -270,3 +270,54 @@ pub async fn settled_store(db: &Path) -> switchyard_engine::store::Store {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+
+/// An upstream's hostile answers: a refused key (401) and a server error (500) whose bodies
+/// repeat every request header, the key first; an in-stream error frame after some text that
+/// does the same; and a redirect to `elsewhere` (another host).
+pub fn echoing_and_redirecting_faults(elsewhere: String) -> Vec<switchyard_fake_provider::Fault> {
+    use switchyard_fake_provider::Fault;
+    let echo = |fault: Fault| Fault {
+        model: "*".into(),
+        echo_headers: true,
+        ..fault
+    };
+    vec![
+        echo(Fault {
+            status: Some(401),
+            ..Fault::default()
+        }),
+        echo(Fault {
+            status: Some(500),
+            ..Fault::default()
+        }),
+        echo(Fault {
+            error_after: Some(2),
+            ..Fault::default()
+        }),
+        Fault {
+            model: "*".into(),
+            redirect_to: Some(elsewhere),
+            ..Fault::default()
+        },
+    ]
+}
+
+/// Every file under `dir`, read as bytes.
+pub fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files(&path));
+        } else {
+            out.push((path.display().to_string(), std::fs::read(&path).unwrap()));
+        }
+    }
+    out
+}
+
+pub fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
