@@ -217,6 +217,8 @@ const WRITING: List = &[
     ("embody", 2.0), ("imagine yourself", 2.5), ("picture yourself", 2.5),
     ("suppose you are", 2.0), ("imagine you are", 3.0), ("you are a", 2.0),
     ("now you are", 2.0), ("in character", 2.0), ("as if you were", 2.0),
+    ("if you were a", 2.0), ("if you were an", 2.0), ("consider yourself", 2.0),
+    ("imagine being", 2.0),
     ("you are an", 2.0), ("you're a", 2.0), ("pretend to be", 4.0), ("i want you to act", 4.0),
     ("stay in character", 4.0), ("in the voice of", 3.0), ("respond as", 3.0),
     ("answer as", 2.0), ("speak as", 3.0), ("you will play", 3.0), ("as a character", 2.0),
@@ -294,7 +296,7 @@ const CLASSIFICATION: List = &[
     ("determine if", 1.0), ("tell me if", 1.0), ("tell if", 2.0), ("tell me whether", 1.0),
     ("detect if", 2.0), ("detect whether", 2.0), ("identify if", 2.0), ("identify whether", 2.0),
     // Sorting items between named kinds: "Identify which animal is domesticated or wild: …".
-    ("identify which", 3.0),
+    ("identify which", 2.0),
     ("check if", 1.0), ("check whether", 1.0), ("predict whether", 2.0), ("or not", 1.0),
     ("offensive", 1.5), ("toxic", 1.5), ("hate speech", 2.0), ("genre", 1.5), ("genres", 1.5),
     ("which genre", 2.0), ("topic candidates", 3.0), ("candidates include", 2.0),

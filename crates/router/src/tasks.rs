@@ -137,6 +137,8 @@ pub struct Detector {
     /// Per phrase: a writing keyword ("paragraph", "email", "article"), which after "this" or
     /// "these" names the text handed over rather than one to write.
     names_text: Vec<bool>,
+    /// Per phrase: it opens with a question word ("how does", "what are", "why").
+    interrogative: Vec<bool>,
     shape: ShapeWeights,
     default_task: Task,
     lead_boost: f64,
@@ -485,6 +487,14 @@ impl Detector {
             .iter()
             .map(|k| k.iter().any(|k| matches!(k, Kind::Task(Task::Writing, _))))
             .collect();
+        let interrogative = phrases
+            .iter()
+            .map(|p| {
+                keywords::words(p).next().is_some_and(|w| {
+                    keywords::is_listed(w, &["how", "what", "why", "which", "who", "where", "when"])
+                })
+            })
+            .collect();
         Ok(Detector {
             english: PhraseMatcher::new(keywords::ENGLISH_FUNCTION_WORDS)?,
             matcher,
@@ -494,6 +504,7 @@ impl Detector {
             asks,
             operations,
             names_text,
+            interrogative,
             shape: config.shape.clone(),
             default_task: config.default_task,
             lead_boost: config.lead_boost,
@@ -604,6 +615,17 @@ impl Detector {
         let mut foreign_words = 0u32;
         let bytes = text.as_bytes();
         let (material_start, material_end) = shape.material.unwrap_or((usize::MAX, usize::MAX));
+        // A text that opens with a request ("Write a descriptive essay about…") has its ask
+        // there: the questions after it say what the answer should cover ("What makes it
+        // special to you?"), and their question words do not lead.
+        let request_end = if opens_with_request(text) {
+            bytes
+                .iter()
+                .position(|&b| matches!(b, b'.' | b'?' | b'!' | b'\n'))
+                .unwrap_or(bytes.len())
+        } else {
+            usize::MAX
+        };
         self.matcher.for_each(text, |i, start| {
             if self.foreign[i] {
                 foreign_words += 1;
@@ -624,6 +646,7 @@ impl Detector {
                 && leads_clause(bytes, start)
                 && !after_quantity_ask(bytes, start)
                 && !(self.names_text[i] && after_demonstrative(bytes, start))
+                && !(self.interrogative[i] && start > request_end)
             {
                 3
             } else {
@@ -1861,6 +1884,34 @@ mod generalizes {
         assert_eq!(
             task("Find the sum of the series 3 + 6 + 12 up to 8 terms."),
             Task::Math
+        );
+    }
+
+    #[test]
+    fn questions_after_an_opening_request_shape_it() {
+        // The request leads; the questions after it say what the answer should cover.
+        all(
+            Task::Writing,
+            &[
+                "Write a short essay about the town where you grew up. What made it feel like home? How does it look now, and what has changed?",
+                "Draft a welcome email for new volunteers. What should they bring on the first day? How does the sign-up work?",
+            ],
+        );
+        // A question asked first is still the ask.
+        assert_eq!(
+            task("How does a heat pump work? Write it for a ten-year-old."),
+            Task::Analysis
+        );
+    }
+
+    #[test]
+    fn hypothetical_roles_are_role_play() {
+        all(
+            Task::Writing,
+            &[
+                "If you were a lighthouse keeper in 1900, what would a stormy night be like? How would you solve the problem of a broken lamp?",
+                "Consider yourself a tour guide in Rome. Your name is Marco. Greet the group and tell them about the first stop.",
+            ],
         );
     }
 }
