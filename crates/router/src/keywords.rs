@@ -65,6 +65,9 @@ const MATH: List = &[
     ("probability", 2.0), ("integer", 1.5), ("remainder", 1.5), ("divided by", 1.5),
     ("divisible", 1.5), ("multiplication", 1.0), ("prime", 1.0), ("derivative of", 2.0), ("integral of", 2.0), ("sum of", 1.0), ("area", 0.5), ("area of", 1.0), ("perimeter", 1.5),
     ("triangle", 1.0), ("circle", 0.5), ("radius", 1.0), ("angle", 1.0), ("polynomial", 2.0),
+    // Number theory's objects: "the four smallest perfect numbers".
+    ("perfect number", 2.0), ("perfect square", 2.0), ("common divisor", 2.0),
+    ("common multiple", 2.0), ("positive integers", 1.5),
     ("derivative", 2.0), ("integral", 2.0), ("inequality", 2.0), ("fraction", 1.5),
     ("percent", 1.0), ("percentage", 1.0), ("% of", 1.5), ("percent of", 1.5), ("average", 0.5), ("ratio", 1.0), ("how many", 0.5),
     ("how much", 0.5), ("total", 0.5), ("value of", 1.0), ("expression", 0.5), ("express", 0.5),
@@ -105,7 +108,7 @@ const CODE: List = &[
     // Baseline words first: "debug", "fix this code", "error in".
     ("debug", 2.0), ("fix this code", 2.0), ("error in", 0.5), ("code", 1.5), ("coding", 1.5),
     ("bug", 2.0), ("function", 1.5), ("program", 1.5), ("programming", 1.5), ("implement", 1.5),
-    ("implementation", 1.0), ("algorithm", 1.5), ("compile", 1.5), ("compiler", 1.5),
+    ("implementation", 0.75), ("algorithm", 1.5), ("compile", 1.5), ("compiler", 1.5),
     ("refactor", 2.0), ("unit test", 2.0), ("regex", 1.5), ("api", 1.0), ("array", 1.0),
     ("linked list", 1.5), ("binary tree", 1.5), ("data structure", 1.5), ("stack trace", 2.0),
     ("exception", 1.0), ("time complexity", 1.5), ("space complexity", 1.5), ("recursion", 1.5),
