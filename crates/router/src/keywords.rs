@@ -45,6 +45,9 @@ const REASONING: List = &[
     ("conclusion", 1.0), ("contradiction", 1.0), ("paradox", 1.5), ("implies", 1.0),
     ("think through", 1.5), ("counterintuitive", 1.0), ("explain why", 0.5),
     ("trick question", 2.0), ("scenario", 0.5),
+    // Constraint puzzles told as a story: "Here are some clues…", "Each person has a
+    // different preference…".
+    ("clues", 1.5), ("has a different", 1.0), ("have a different", 1.0),
     ("necessarily", 1.0), ("must be true", 1.5), ("does it follow", 1.5), ("can we conclude", 1.5),
     ("if all", 1.0), ("definitely", 0.5), ("syllogism", 2.0), ("what follows", 2.0),
     ("taller than", 1.0), ("older than", 0.5), ("every label", 1.5), ("liars", 1.5), ("knights", 1.0),

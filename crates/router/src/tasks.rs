@@ -1914,4 +1914,15 @@ mod generalizes {
             ],
         );
     }
+
+    #[test]
+    fn constraint_puzzles_told_as_stories_are_reasoning() {
+        all(
+            Task::Reasoning,
+            &[
+                "Three neighbours each keep a different pet: a cat, a parrot and a tortoise. Here are some clues: Ivy does not keep the cat. The parrot's owner lives between Ivy and Jon. Who keeps the tortoise?",
+                "Four runners finish a race. Each runner has a different shirt colour. Mei finished before the runner in green but after Tom. Who finished last?",
+            ],
+        );
+    }
 }
