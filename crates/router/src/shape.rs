@@ -45,9 +45,9 @@ pub struct Shape {
     /// Bytes from the first lettered option to the end of the last one's line: the options of
     /// a multiple-choice question, which bound its answer rather than measure it.
     pub option_bytes: u32,
-    /// Lines of those options that hold a digit: options that are numbers ("A. 12 m/s") ask
-    /// for an answer to compute, not to recognise.
-    pub numeric_option_lines: u32,
+    /// Those options whose text holds a number ("A. 12 m/s"): options that are numbers ask for
+    /// an answer to compute, not to recognise.
+    pub numeric_options: u32,
     /// Words of ten letters or more.
     pub long_words: u32,
     /// "NOT", "EXCEPT", "LEAST", "FALSE" written in capitals, as exam questions turn a question
@@ -499,6 +499,8 @@ pub fn shape_of(text: &str) -> Shape {
     let mut prev_question = false;
     // Where the first and the last lettered option start.
     let mut options: Option<(usize, usize)> = None;
+    // An option's label was read on this line and no number after it yet.
+    let mut option_open = false;
     let mut ascii_letters = 0u32;
     let mut script_counts: [(Option<&'static str>, u32); 4] = [(None, 0); 4];
     let mut i = 0;
@@ -531,6 +533,11 @@ pub fn shape_of(text: &str) -> Shape {
             b'?' if !prev_question => s.questions += 1,
             b'0'..=b'9' if starts_word => {
                 s.numbers += 1;
+                // The first number after an option's label makes it an option that is a number.
+                if option_open {
+                    s.numeric_options += 1;
+                    option_open = false;
+                }
                 s.material_numbers += u32::from(i >= material_start && i < material_end);
                 if line_start || prev == Some(b' ') {
                     count_enumerator(bytes, i, &mut s);
@@ -548,12 +555,14 @@ pub fn shape_of(text: &str) -> Shape {
                     if dotted {
                         s.letter_options += 1;
                         options.get_or_insert((i, i)).1 = i;
+                        option_open = true;
                     }
                     if (line_start || matches!(prev, Some(b' ' | b'(')))
                         && is_letter_enumerator(bytes, i)
                     {
                         s.letter_options += 1;
                         options.get_or_insert((i, i)).1 = i;
+                        option_open = true;
                         s.enumerated += 1;
                         if s.questions > 0 {
                             s.options_after_question += 1;
@@ -645,6 +654,7 @@ pub fn shape_of(text: &str) -> Shape {
         prev_question = b == b'?';
         if b == b'\n' {
             line_start = true;
+            option_open = false;
             // The line just ended, without its "\r\n" or "\n", as `str::lines` gives it.
             let line = &text[line_begin..i];
             lines.read(line.strip_suffix('\r').unwrap_or(line), line_marks, &mut s);
@@ -665,10 +675,6 @@ pub fn shape_of(text: &str) -> Shape {
     if let Some((first, last)) = options {
         let end = memchr::memchr(b'\n', &bytes[last..]).map_or(bytes.len(), |n| last + n);
         s.option_bytes = u32::try_from(end - first).unwrap_or(u32::MAX);
-        s.numeric_option_lines = bytes[first..end]
-            .split(|&b| b == b'\n')
-            .filter(|line| line.iter().any(u8::is_ascii_digit))
-            .count() as u32;
     }
 
     let (script, count) = script_counts
@@ -899,10 +905,13 @@ mod tests {
         assert_eq!(s.letter_options, 4);
         assert_eq!(s.option_bytes as usize, options.len());
         assert_eq!(shape_of("No options here.").option_bytes, 0);
-        assert_eq!(s.numeric_option_lines, 0);
+        assert_eq!(s.numeric_options, 0);
         let numbers = "A. 12 m/s\nB. 24 m/s\nC. 36 m/s\nD. It cannot be known";
         let s = shape_of(&format!("How fast does it fall after 2 s?\n{numbers}"));
-        assert_eq!(s.numeric_option_lines, 3);
+        assert_eq!(s.numeric_options, 3);
+        // Options on one line count one by one.
+        let inline = shape_of("What is 6 x 7? (A) 42 (B) 36 (C) forty (D) 48");
+        assert_eq!((inline.letter_options, inline.numeric_options), (4, 3));
     }
 
     #[test]

@@ -588,7 +588,7 @@ impl Detector {
             long_words: shape.long_words,
             options: shape.letter_options,
             numeric_options: shape.letter_options >= 3
-                && shape.numeric_option_lines * 2 >= shape.letter_options,
+                && shape.numeric_options * 2 >= shape.letter_options,
             tricky_choice: shape.letter_options >= 3
                 && (shape.negations > 0 || shape.roman_items >= 2),
             code_structure: shape.signatures
@@ -800,8 +800,8 @@ impl Detector {
         scores.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
-                .then(from_ask(b).total_cmp(&from_ask(a)))
-                .then(a.task.tie_rank().cmp(&b.task.tie_rank()))
+                .then_with(|| from_ask(b).total_cmp(&from_ask(a)))
+                .then_with(|| a.task.tie_rank().cmp(&b.task.tie_rank()))
         });
         let (task, forced_by_tag) = match tagged {
             Some((task, tag)) => (task, Some(format!("#{tag}"))),
