@@ -18,7 +18,11 @@ pub struct Shape {
     /// Of the math marks, the percent signs after a number ("20%"): a unit more than an
     /// operator, notation only beside another quantity ("15% of 80").
     pub percent_signs: u32,
+    /// Numbers, years left out.
     pub numbers: u32,
+    /// Years as dates write them ("in 2008", "the 2019 model", "between 1914 and 1918"): a
+    /// date, not a quantity to compute with.
+    pub years: u32,
     pub questions: u32,
     /// Enumerated items: "1.", "2)", "b)", bullets at the start of a line.
     pub enumerated: u32,
@@ -501,6 +505,8 @@ pub fn shape_of(text: &str) -> Shape {
     let mut options: Option<(usize, usize)> = None;
     // An option's label was read on this line and no number after it yet.
     let mut option_open = false;
+    // The last number read was a year: "and 2010" and "to 2010" after it are years too.
+    let mut last_was_year = false;
     let mut ascii_letters = 0u32;
     let mut script_counts: [(Option<&'static str>, u32); 4] = [(None, 0); 4];
     let mut i = 0;
@@ -531,8 +537,13 @@ pub fn shape_of(text: &str) -> Shape {
         line_marks |= MARKS[usize::from(b)];
         match b {
             b'?' if !prev_question => s.questions += 1,
+            b'0'..=b'9' if starts_word && is_year(bytes, i, last_was_year) => {
+                s.years += 1;
+                last_was_year = true;
+            }
             b'0'..=b'9' if starts_word => {
                 s.numbers += 1;
+                last_was_year = false;
                 // The first number after an option's label makes it an option that is a number.
                 if option_open {
                     s.numeric_options += 1;
@@ -794,6 +805,51 @@ fn tally(counts: &mut [(Option<&'static str>, u32); 4], script: &'static str) {
 }
 
 /// "1. " or "12) " counts as an enumerated item.
+/// Whether the number starting at `i` is a year as dates write it: four digits from 1800 to
+/// 2099, whole ("2008", not "2008.5", "2,008", "2008%" or "$2008"), after a word that leads
+/// a date ("in 2008", "the 2019 model", "since 1990") or an opening parenthesis; after "and",
+/// "to", "or" or a dash only when the number before was a year ("between 1914 and 1918", not
+/// "from 1500 to 1900 units").
+fn is_year(bytes: &[u8], i: usize, after_year: bool) -> bool {
+    const LEADS: [&[u8]; 17] = [
+        b"in", b"since", b"from", b"until", b"till", b"by", b"between", b"of", b"the", b"a", b"an",
+        b"early", b"late", b"before", b"after", b"during", b"around",
+    ];
+    const CHAINS: [&[u8]; 3] = [b"and", b"to", b"or"];
+    let Some(digits) = bytes.get(i..i + 4) else {
+        return false;
+    };
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let value = digits
+        .iter()
+        .fold(0u32, |v, &d| v * 10 + u32::from(d - b'0'));
+    if !(1800..=2099).contains(&value) {
+        return false;
+    }
+    match bytes.get(i + 4..) {
+        Some([b'0'..=b'9' | b'%' | b':', ..]) => return false,
+        Some([b'.' | b',', b'0'..=b'9', ..]) => return false,
+        _ => {}
+    }
+    let before = &bytes[..i];
+    if after_year && (before.ends_with(b"-") || before.ends_with("\u{2013}".as_bytes())) {
+        return true;
+    }
+    // The word before, past one space.
+    let Some(rest) = before.strip_suffix(b" ") else {
+        return before.last() == Some(&b'(');
+    };
+    let start = rest
+        .iter()
+        .rposition(|&b| !b.is_ascii_alphabetic())
+        .map_or(0, |p| p + 1);
+    let word = &rest[start..];
+    let listed = |list: &[&[u8]]| list.iter().any(|l| word.eq_ignore_ascii_case(l));
+    listed(&LEADS) || (after_year && listed(&CHAINS))
+}
+
 fn count_enumerator(bytes: &[u8], i: usize, s: &mut Shape) {
     let digits = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
     if digits <= 2
@@ -895,6 +951,27 @@ mod tests {
         );
         assert_eq!(shape_of("Is (n!) even? 5!/3! = 20").math_marks, 3);
         assert_eq!(shape_of("We won 3-0! Great game. Call 911!").math_marks, 1);
+    }
+
+    #[test]
+    fn years_are_dates_not_quantities() {
+        let s = shape_of("How did the 2008 crisis affect prices in 2009 and 2010 (and in 1990)?");
+        assert_eq!((s.years, s.numbers), (4, 0));
+        let s = shape_of("It ran in 2008-2010; prices rose from 1500 to 1900 units.");
+        assert_eq!((s.years, s.numbers), (2, 2));
+        // Sums, shares, times, parts of larger numbers and ranges of quantities stay numbers.
+        for text in [
+            "It cost $2000.",
+            "A rise of 2010% is absurd.",
+            "We met at 1830:45.",
+            "About 2,000 people and 2000.5 litres.",
+            "From 1500 to 1900 units.",
+            "He ran 2000 metres.",
+        ] {
+            let s = shape_of(text);
+            assert_eq!(s.years, 0, "{text}");
+            assert!(s.numbers >= 1, "{text}");
+        }
     }
 
     #[test]

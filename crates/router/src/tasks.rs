@@ -673,7 +673,6 @@ impl Detector {
             .iter()
             .filter(|&&i| seen[i] == 1 && self.kinds[i].contains(&Kind::NumberWord))
             .count() as u32;
-        let quantities = shape.numbers + features.number_words >= 2;
         // Quantities given and a question for one, outside any material: a word problem,
         // whose story's words (songs, letters, poems) name its topic, not a task. Unless the
         // asker wants advice on their own situation ("how much should we budget?").
@@ -683,6 +682,10 @@ impl Detector {
         };
         let advice = asked(Kind::Advice);
         let how_many = asked(Kind::QuantityAsk);
+        // Years are dates, not quantities, unless the question asks for a quantity ("How old
+        // was she in 2010 if she was born in 1985?").
+        let counted = shape.numbers + features.number_words;
+        let quantities = counted >= 2 || (how_many && counted + shape.years >= 2);
         let quantity_ask = quantities && how_many && !advice;
         // A text that opens by asking for something else ("Create a meal plan for four on 150
         // dollars a week", "Help me plan a trip… we have 5,000 dollars") gives its numbers as
