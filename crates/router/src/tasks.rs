@@ -955,15 +955,11 @@ impl Detector {
         let in_material = shape.material_numbers + ask.material_number_words;
         let numbers = f64::from(shape.numbers + features.number_words - in_material)
             + f64::from(in_material.min(6)) * material_share;
-        if numbers >= 3.0 && !ask.advice {
-            // Constraints of a request ("a two-week trip for two on 5,000 dollars") count at
-            // the material's share.
-            let scale = if ask.constraints {
-                self.material_share
-            } else {
-                1.0
-            };
-            let share = scale * numbers.min(6.0) / 6.0;
+        // The constraints of a request ("a two-week trip for two on 5,000 dollars", "List 10
+        // countries with over 100 million people") do not count: a request that computes says
+        // so with a math word ("the sum of", "prime").
+        if numbers >= 3.0 && !ask.advice && !ask.constraints {
+            let share = numbers.min(6.0) / 6.0;
             let detail = format!(
                 "{} numbers, {} of them in the material, and {} number words",
                 shape.numbers, shape.material_numbers, features.number_words
@@ -1926,6 +1922,23 @@ mod generalizes {
                 "Three neighbours each keep a different pet: a cat, a parrot and a tortoise. Here are some clues: Ivy does not keep the cat. The parrot's owner lives between Ivy and Jon. Who keeps the tortoise?",
                 "Four runners finish a race. Each runner has a different shirt colour. Mei finished before the runner in green but after Tom. Who finished last?",
             ],
+        );
+    }
+
+    #[test]
+    fn years_and_a_requests_constraints_are_not_a_computation() {
+        for prompt in [
+            "How did the 2008 financial crisis change the housing market in 2009 and 2010?",
+            "Is a 2019 laptop with 16 GB of memory still fine for photo editing in 2026?",
+            "List 12 rivers longer than 3000 km in 5 continents.",
+        ] {
+            let t = task(prompt);
+            assert!(t != Task::Math, "{prompt}: {t}");
+        }
+        // Asked for a quantity, years still count: "How old…" is arithmetic on them.
+        assert_eq!(
+            task("Ana was born in 1985 and her brother in 1991. How many years older is Ana?"),
+            Task::Math
         );
     }
 }
