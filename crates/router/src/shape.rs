@@ -94,10 +94,12 @@ fn is_code_token(bytes: &[u8], start: usize, end: usize) -> bool {
     if next == Some(b'(') && (prev == Some(b'.') || bytes.get(end + 1) == Some(&b')')) {
         return true;
     }
-    // camelCase: a lowercase start, then a capital.
+    // camelCase: a lowercase start, then a capital; one lowercase letter before it is a
+    // product's name ("iPhone", "eBay", "iCloud"), not an identifier.
     if word.len() >= 4
         && word[0].is_ascii_lowercase()
         && word[1..].iter().any(u8::is_ascii_uppercase)
+        && !(word[1].is_ascii_uppercase() && word[2..].iter().all(u8::is_ascii_lowercase))
     {
         return true;
     }
@@ -892,6 +894,16 @@ mod tests {
         assert!(s.code_tokens >= 6, "{}", s.code_tokens);
         let prose = "E.g. the U.S. economy grew 3.5% in 2023, i.e. faster than Europe (see p. 4).";
         assert_eq!(shape_of(prose).code_tokens, 0);
+        // Products named with one lowercase letter first are not identifiers (one-letter
+        // prefixes such as "xValue" read the same way, and are left out with them).
+        assert_eq!(
+            shape_of("Which iPhone or iPad syncs with iCloud and eBay?").code_tokens,
+            0
+        );
+        assert_eq!(
+            shape_of("Set userId and maxRetryCount first.").code_tokens,
+            2
+        );
     }
 
     #[test]
