@@ -129,13 +129,7 @@ async fn an_upstream_that_echoes_or_redirects_never_gets_a_key_into_an_answer() 
         }
     }
     // The redirect was not followed with a key.
-    assert!(
-        elsewhere
-            .requests()
-            .iter()
-            .all(|r| r.key_headers.is_empty()),
-        "a key reached the redirect target"
-    );
+    common::assert_no_key_reached(&elsewhere);
 }
 
 /// A streamed request for `claude-haiku` (on the keyed Claude provider) through `served`.

@@ -321,3 +321,11 @@ pub fn contains(haystack: &[u8], needle: &str) -> bool {
         .windows(needle.len())
         .any(|w| w == needle.as_bytes())
 }
+
+/// Asserts that `server` (a redirect's target) never received a key header.
+pub fn assert_no_key_reached(server: &switchyard_fake_provider::FakeProvider) {
+    assert!(
+        server.requests().iter().all(|r| r.key_headers.is_empty()),
+        "a key reached the redirect target"
+    );
+}
