@@ -618,7 +618,8 @@ impl Detector {
         // A text that opens with a request ("Write a descriptive essay about…") has its ask
         // there: the questions after it say what the answer should cover ("What makes it
         // special to you?"), and their question words do not lead.
-        let request_end = if opens_with_request(text) {
+        let opens_request = opens_with_request(text);
+        let request_end = if opens_request {
             bytes
                 .iter()
                 .position(|&b| matches!(b, b'.' | b'?' | b'!' | b'\n'))
@@ -690,7 +691,7 @@ impl Detector {
         // A text that opens by asking for something else ("Create a meal plan for four on 150
         // dollars a week", "Help me plan a trip… we have 5,000 dollars") gives its numbers as
         // constraints: its measuring words do not make it math, unless it asks for a quantity.
-        let constraints = !quantity_ask && opens_with_request(text);
+        let constraints = !quantity_ask && opens_request;
         for &i in &hits {
             for kind in &self.kinds[i] {
                 match *kind {
@@ -793,13 +794,7 @@ impl Detector {
         // On equal scores, the task with more of its evidence in the ask itself wins: a
         // keyword of the material tells its topic ("website" in an article about Twitter), the
         // ask what to do with it ("List the founders… in a comma separated format").
-        let from_ask = |s: &TaskScore| {
-            s.evidence
-                .iter()
-                .filter(|e| e.signal != "keyword in the material")
-                .map(|e| e.weight)
-                .sum::<f64>()
-        };
+        let from_ask = |s: &TaskScore| s.score - from_material[s.task.index()];
         scores.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
