@@ -1,5 +1,5 @@
 //! `switchyard serve` in front of a hostile upstream: one that echoes the key it was sent into
-//! its error bodies and stream frames, and one that redirects to another host. Whatever the
+//! its error bodies, its stream frames or its answer, and one that redirects to another host. Whatever the
 //! upstream does, the endpoint's answers (status, headers, body, in both wire formats,
 //! streaming and not) never carry an upstream key, the redirect target never receives one,
 //! and no file of the database holds one. And one that sends an endless line, a 300 MB reply
@@ -52,6 +52,12 @@ async fn an_upstream_that_echoes_or_redirects_never_gets_a_key_into_an_answer() 
         echo_headers: true,
         ..Fault::default()
     });
+    // An answer whose text is the headers, split across frames.
+    probes.push(Fault {
+        model: "*".into(),
+        echo_headers_in_reply: true,
+        ..Fault::default()
+    });
     for fault in probes {
         // A server of its own for each probe: repeated failures pause a model, and a paused
         // model is not asked again.
@@ -85,8 +91,9 @@ async fn an_upstream_that_echoes_or_redirects_never_gets_a_key_into_an_answer() 
             }
         }
         fake.clear_faults();
-        // An upstream error's message reaches the client, with the key in it masked.
-        if fault.status.is_some() || fault.error_after.is_some() {
+        // An upstream error's message (or the echoing answer) reaches the client, with the key
+        // in it masked.
+        if fault.status.is_some() || fault.error_after.is_some() || fault.echo_headers_in_reply {
             assert!(answers.contains("••••6789"), "{fault:?}: {answers}");
         }
         // The probe was real: each provider was sent its key (repeated failures pause a model,

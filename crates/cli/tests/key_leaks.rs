@@ -1,4 +1,5 @@
-//! A hostile upstream that echoes the request headers back, or redirects to another host, must
+//! A hostile upstream that echoes the request headers back (into an error or into its answer),
+//! or redirects to another host, must
 //! not make the key appear anywhere: not in `--json`, stderr, the database file, its write-ahead
 //! log, or any other file in the data directory; and the other host never receives it.
 mod common;
@@ -64,6 +65,20 @@ async fn echoed_headers_and_redirects_never_spread_the_key() {
         assert!(!out.status.success(), "{}", text(&out));
         outputs.push_str(&text(&out));
     }
+    // An answer that is the echoed headers, split across frames, arrives with the key masked.
+    server.set_fault(switchyard_fake_provider::Fault {
+        model: "*".into(),
+        echo_headers_in_reply: true,
+        ..Default::default()
+    });
+    let out = switchyard(
+        &db,
+        &["chat", "--json", "--rules", &rules, "--model", MODEL, "hi"],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("Bearer ••••3210"), "{}", text(&out));
+    outputs.push_str(&text(&out));
     // The hostile server did echo the key: the probes were real.
     assert!(outputs.contains("••••3210"), "{outputs}");
     assert!(

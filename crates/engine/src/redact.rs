@@ -1,6 +1,7 @@
 //! Keeps a call's secrets out of every message made from what a provider sent back: an error
 //! body, an in-stream error or a malformed frame can echo the request headers, key included,
 //! and those messages reach hop records, stored messages, `--json` and stderr.
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -13,6 +14,9 @@ use crate::secrets::Secret;
 const MASK: &str = "••••";
 /// Shorter secrets are masked whole: their last four characters would be much of them.
 const SHOW_TAIL_FROM: usize = 12;
+/// A stream that ends inside what could be a secret: from this many characters on, the
+/// piece is masked.
+const HELD_MASK_FROM: usize = 8;
 /// Authorization schemes whose token, not the whole value, is the secret.
 const SCHEMES: [&str; 3] = ["Bearer ", "Basic ", "Token "];
 
@@ -51,13 +55,53 @@ impl Redactor {
 
     /// `text` with every secret replaced by [`mask`] of it.
     pub fn redact(&self, text: &str) -> String {
-        let mut out = text.to_string();
+        self.redact_cow(text).into_owned()
+    }
+
+    /// [`Self::redact`], borrowing `text` when it holds no secret (the usual case).
+    pub fn redact_cow<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let mut out = Cow::Borrowed(text);
         for secret in self.secrets.iter() {
             if out.contains(secret.as_str()) {
-                out = out.replace(secret.as_str(), &mask(secret));
+                out = Cow::Owned(out.replace(secret.as_str(), &mask(secret)));
             }
         }
         out
+    }
+
+    /// Where the longest end of `text` that could be the start of a secret begins (`text.len()`
+    /// when none could): a stream's text is held back from there until the next piece says
+    /// whether a secret was being sent.
+    pub fn unsafe_tail(&self, text: &str) -> usize {
+        let mut from = text.len();
+        for secret in self.secrets.iter() {
+            let Some(&first) = secret.as_bytes().first() else {
+                continue;
+            };
+            let window = text.len().saturating_sub(secret.len() - 1);
+            let starts = text.as_bytes()[window..from.max(window)]
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == first)
+                .map(|(i, _)| window + i);
+            for start in starts {
+                if text.is_char_boundary(start) && secret.starts_with(&text[start..]) {
+                    from = from.min(start);
+                    break;
+                }
+            }
+        }
+        from
+    }
+
+    /// What a piece of text held back at the end of a stream becomes: the start of a secret
+    /// long enough to say much about it is masked, a short one (`sk-`) is only text.
+    pub fn cut_secret(&self, held: &str) -> String {
+        if held.chars().count() >= HELD_MASK_FROM {
+            MASK.to_string()
+        } else {
+            held.to_string()
+        }
     }
 }
 

@@ -151,8 +151,11 @@ pub async fn chat(
         let plan = wire.stream(id, &model, &piece, &call);
         return hostile::repeated(state, index, plan, times, fault.chunk_delay_ms);
     }
-    let reply = Reply::build(&call.texts, &call.last_user, call.max_tokens, &fault)
+    let mut reply = Reply::build(&call.texts, &call.last_user, call.max_tokens, &fault)
         .with_tools(&call, &fault);
+    if fault.echo_headers_in_reply {
+        reply.chunks = hostile::pieces(&hostile::echo_text(&headers), 7);
+    }
     if streaming {
         let mut plan = wire.stream(id, &model, &reply, &call);
         if let Some(echo) = echo {

@@ -44,6 +44,10 @@ pub struct Fault {
     /// message (a status fault, a refused key), the in-stream error frame (`error_after`) and
     /// the malformed frame (`malformed_after`): an upstream that echoes what it was sent.
     pub echo_headers: bool,
+    /// Answer normally, the reply's text being every request header (as `echo_headers` writes
+    /// them) streamed in pieces of 7 bytes, so that a key is split across frames: an upstream
+    /// that echoes what it was sent into the answer itself.
+    pub echo_headers_in_reply: bool,
     /// Send one SSE `data:` line that never ends, as fast as the client reads it.
     pub endless_line: bool,
     /// With `status` (500 when absent): an error body this many bytes long, generated as it is

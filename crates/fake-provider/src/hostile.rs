@@ -50,6 +50,22 @@ pub fn echo_text(headers: &HeaderMap) -> String {
     format!("request headers: {}", lines.join("; "))
 }
 
+/// `text` in pieces of `size` bytes (fewer where a character would be cut), in order.
+pub fn pieces(text: &str, size: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let mut end = size.min(rest.len());
+        while !rest.is_char_boundary(end) {
+            end += 1;
+        }
+        let (piece, tail) = rest.split_at(end);
+        out.push(piece.to_string());
+        rest = tail;
+    }
+    out
+}
+
 /// An error body whose `error.message` starts with the echoed headers.
 pub fn echo_json(mut body: Value, echo: Option<&str>) -> Value {
     if let (Some(echo), Some(message)) = (echo, body["error"]["message"].as_str()) {

@@ -34,7 +34,8 @@
 //! is the API's 400. Recorded images say whether they came with tool results.
 //!
 //! Besides failures, faults can make the server hostile: `redirect_to` (307 to another host),
-//! `echo_headers` (key headers echoed into error bodies and frames), `endless_line`,
+//! `echo_headers` (key headers echoed into error bodies and frames), `echo_headers_in_reply`
+//! (echoed into the answer's text, split across frames), `endless_line`,
 //! `huge_error_body_bytes`, `huge_reply_bytes`, `endless_stream` (bodies generated as they are
 //! sent) and `usage_tokens` (absurd token counts). See [`Fault`].
 mod anthropic;

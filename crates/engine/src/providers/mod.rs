@@ -5,6 +5,7 @@ pub mod error;
 pub mod event;
 pub mod gemini;
 pub mod limits;
+mod masked;
 pub mod openai;
 mod sse;
 #[cfg(test)]
@@ -99,7 +100,8 @@ fn request(endpoint: &Endpoint, call: ChatCall<'_>) -> (String, Value) {
     }
 }
 
-/// The events of a streamed answer, read by the endpoint's adapter, errors masked.
+/// The events of a streamed answer, read by the endpoint's adapter, secrets masked in errors
+/// and in the answer.
 fn events(endpoint: &Endpoint, response: Response, limits: &Limits) -> EventStream {
     let line = limits.max_line_bytes;
     let events: EventStream = match endpoint.kind {
@@ -110,7 +112,8 @@ fn events(endpoint: &Endpoint, response: Response, limits: &Limits) -> EventStre
         ProviderKind::Gemini => Box::pin(gemini::events(response, line)),
     };
     let redactor = endpoint.redactor.clone();
-    Box::pin(events.map(move |item| item.map_err(|e| e.redacted(&redactor))))
+    let errors_masked = Box::pin(events.map(move |item| item.map_err(|e| e.redacted(&redactor))));
+    masked::masked(errors_masked, endpoint.redactor.clone())
 }
 
 /// Posts the request. A failure comes back with the endpoint's secrets masked; an error body

@@ -20,8 +20,8 @@ use super::{ChatCall, Endpoint, EventStream, ProviderError, StreamEvent};
 use crate::error::ErrorCode;
 use crate::provider::ProviderKind;
 
-/// Sends `call` asking for the whole answer at once and returns its events; errors have the
-/// endpoint's secrets masked.
+/// Sends `call` asking for the whole answer at once and returns its events; errors and the
+/// answer have the endpoint's secrets masked.
 pub async fn whole_within(
     client: &Client,
     endpoint: &Endpoint,
@@ -56,7 +56,8 @@ pub async fn whole_within(
         Ok(events) => events.into_iter().map(Ok).collect(),
         Err(e) => vec![Err(e.redacted(&redactor))],
     };
-    Ok(Box::pin(futures_util::stream::iter(items)))
+    let events = Box::pin(futures_util::stream::iter(items));
+    Ok(super::masked::masked(events, endpoint.redactor.clone()))
 }
 
 /// The streamed request `request` made, asking for the whole answer instead.
