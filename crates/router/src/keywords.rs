@@ -480,10 +480,41 @@ pub const UNITS: &[&str] = &[
 /// asker, so a question for a quantity beside them is not a word problem.
 #[rustfmt::skip]
 pub const ADVICE_ASKS: &[&str] = &[
-    "should i", "should we", "should my", "do i need", "do we need", "is it better", "reasonable",
+    "should i", "should we", "should my", "is it better", "reasonable",
     "is it normal", "is that normal", "is it safe", "is that too", "too much", "too many",
-    "before i can", "can i", "any tips", "advice", "is it worth", "what's a good", "what is a good",
-    "would you recommend", "do you recommend", "is that enough", "is it enough",
+    "before i can", "any tips", "advice", "is it worth", "what's a good", "what is a good",
+    "would you recommend", "do you recommend", "is that enough", "is it enough", "a good choice",
+    "a good idea", "which is better",
+];
+
+/// Words of a text that computes with ages ("4 years older than", "twice as old as", "the sum
+/// of their ages", "her present age"): there the ages given are quantities, elsewhere ("a gift
+/// for a 60-year-old", "kids aged 4 and 7") facts about someone.
+#[rustfmt::skip]
+pub const AGE_WORDS: &[&str] = &[
+    "older", "younger", "as old as", "age", "ages", "born", "how old",
+];
+
+/// Code keywords that name a language, a framework or a tool. Most questions naming one are
+/// programming questions; in an ask for advice ("Should I learn React or Vue?", "Is Linux a
+/// good choice for a home computer?") the name is the topic, and counts as little as a keyword
+/// of the material.
+#[rustfmt::skip]
+pub const CODE_NAMES: &[&str] = &[
+    "python", "javascript", "typescript", "java", "c++", "c#", "rust", "golang", "kotlin", "swift",
+    "php", "ruby", "perl", "scala", "haskell", "lua", "matlab", "vue", "angular", "svelte",
+    "django", "flask", "linux", "ubuntu", "docker", "git", "github", "gitlab", "aws", "sql",
+    "mysql", "postgresql", "postgres", "sqlite", "mongodb", "html", "css", "tailwind", "jquery",
+    "node.js", "nodejs", "next.js", "nextjs", "react.js", "reactjs", "vue.js", "kubernetes",
+    "laravel", "pandas", "numpy", "tensorflow", "pytorch", "powershell", "bash",
+];
+
+/// Asks about what the asker needs or can do ("Do I need a visa for 10 days?", "Can I run
+/// 5 km a day?"): advice, unless the question asks for a quantity ("How much flour do I need
+/// for 10?", "How many batches can I make?"), which makes it a computation.
+#[rustfmt::skip]
+pub const NEED_ASKS: &[&str] = &[
+    "do i need", "do we need", "can i",
 ];
 
 /// Whether `word` is one of `list`, whatever its case.

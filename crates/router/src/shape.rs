@@ -23,6 +23,9 @@ pub struct Shape {
     /// Years as dates write them ("in 2008", "the 2019 model", "between 1914 and 1918"): a
     /// date, not a quantity to compute with.
     pub years: u32,
+    /// Ages ("a 40-year-old", "aged 4, 7 and 10", "my 2 year old", "her 60th birthday"): a
+    /// fact about someone, not a quantity to compute with.
+    pub ages: u32,
     pub questions: u32,
     /// Enumerated items: "1.", "2)", "b)", bullets at the start of a line.
     pub enumerated: u32,
@@ -509,6 +512,8 @@ pub fn shape_of(text: &str) -> Shape {
     let mut option_open = false;
     // The last number read was a year: "and 2010" and "to 2010" after it are years too.
     let mut last_was_year = false;
+    // The last number read was an age: "7 and 10" after "aged 4," are ages too.
+    let mut last_was_age = false;
     let mut ascii_letters = 0u32;
     let mut script_counts: [(Option<&'static str>, u32); 4] = [(None, 0); 4];
     let mut i = 0;
@@ -542,10 +547,17 @@ pub fn shape_of(text: &str) -> Shape {
             b'0'..=b'9' if starts_word && is_year(bytes, i, last_was_year) => {
                 s.years += 1;
                 last_was_year = true;
+                last_was_age = false;
+            }
+            b'0'..=b'9' if starts_word && is_age(bytes, i, last_was_age) => {
+                s.ages += 1;
+                last_was_age = true;
+                last_was_year = false;
             }
             b'0'..=b'9' if starts_word => {
                 s.numbers += 1;
                 last_was_year = false;
+                last_was_age = false;
                 // The first number after an option's label makes it an option that is a number.
                 if option_open {
                     s.numeric_options += 1;
@@ -634,6 +646,7 @@ pub fn shape_of(text: &str) -> Shape {
                 let (l, r) = neighbours(bytes, i);
                 if l.is_some_and(|l| is_math_operand(bytes, l))
                     && r.is_some_and(|r| is_math_operand(bytes, r) || bytes[r] == b'-')
+                    && !(b == b'-' && is_range_or_score(bytes, i))
                 {
                     s.math_marks += 1;
                 }
@@ -852,6 +865,78 @@ fn is_year(bytes: &[u8], i: usize, after_year: bool) -> bool {
     listed(&LEADS) || (after_year && listed(&CHAINS))
 }
 
+/// Whether the number starting at `i` is an age: "40-year-old", "2 year old", "3 months old",
+/// "60th birthday", after "aged"/"age"/"ages", or chained to an age just read ("aged 4, 7
+/// and 10").
+fn is_age(bytes: &[u8], i: usize, after_age: bool) -> bool {
+    const AFTER: [&[u8]; 8] = [
+        b"-year-old",
+        b"-years-old",
+        b" year old",
+        b" years old",
+        b"-month-old",
+        b" months old",
+        b"-week-old",
+        b"-yr-old",
+    ];
+    const LEADS: [&[u8]; 3] = [b"aged ", b"age ", b"ages "];
+    const CHAINS: [&[u8]; 4] = [b", ", b" and ", b" to ", b"-"];
+    let digits = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits > 3 {
+        return false;
+    }
+    let rest = &bytes[i + digits..];
+    let lower_starts =
+        |s: &[u8], with: &[u8]| s.len() >= with.len() && s[..with.len()].eq_ignore_ascii_case(with);
+    if AFTER.iter().any(|a| lower_starts(rest, a)) {
+        return true;
+    }
+    // An ordinal birthday: "60th birthday", "her 1st birthday".
+    if rest.len() >= 2
+        && (lower_starts(&rest[2..], b" birthday") || lower_starts(&rest[2..], b"-birthday"))
+        && matches!(&rest[..2], b"st" | b"nd" | b"rd" | b"th")
+    {
+        return true;
+    }
+    let before = &bytes[..i];
+    let ends_with = |s: &[u8]| {
+        before.len() >= s.len() && before[before.len() - s.len()..].eq_ignore_ascii_case(s)
+    };
+    let word_start =
+        |len: usize| before.len() == len || !before[before.len() - len - 1].is_ascii_alphabetic();
+    LEADS.iter().any(|l| ends_with(l) && word_start(l.len()))
+        || (after_age && CHAINS.iter().any(|c| ends_with(c)))
+}
+
+/// Whether the `-` at `i`, between two numbers with no space, joins a range, a score, a date
+/// or a phone number rather than subtracting: a word follows the second number ("5-10
+/// minutes", "lost 3-1 last night", "ages 3-5 years"), or three numbers or more are joined
+/// ("2024-01-03", "1-800-555-0199").
+fn is_range_or_score(bytes: &[u8], i: usize) -> bool {
+    let joined =
+        i > 0 && bytes[i - 1].is_ascii_digit() && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+    if !joined {
+        return false;
+    }
+    let digits = bytes[i + 1..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let after = &bytes[i + 1 + digits..];
+    let left = bytes[..i]
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let chained_before = i > left
+        && bytes[i - left - 1] == b'-'
+        && i > left + 1
+        && bytes[i - left - 2].is_ascii_digit();
+    matches!(after, [b' ', next, ..] if next.is_ascii_alphabetic())
+        || matches!(after, [b'-', next, ..] if next.is_ascii_digit())
+        || chained_before
+}
+
 fn count_enumerator(bytes: &[u8], i: usize, s: &mut Shape) {
     let digits = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
     if digits <= 2
@@ -983,6 +1068,49 @@ mod tests {
             let s = shape_of(text);
             assert_eq!(s.years, 0, "{text}");
             assert!(s.numbers >= 1, "{text}");
+        }
+    }
+
+    #[test]
+    fn ages_are_facts_not_quantities() {
+        for (text, ages, numbers) in [
+            ("I have 3 kids aged 4, 7 and 10. What can we play?", 3, 1),
+            ("Is 7 hours of sleep enough for a 40-year-old?", 1, 1),
+            ("My 2 year old and my 5-Month-Old both wake at 5am.", 2, 1),
+            ("A gift for my dad's 60th birthday, under 50 dollars.", 1, 1),
+            ("Kids of ages 3-5 and a dog aged 11.", 3, 0),
+            // Not ages: a count of years, a time span, an average age to compute.
+            ("He worked 20 years at 3 firms.", 0, 2),
+            (
+                "In 3 years Tom will be twice as old as Ann, who is 12.",
+                0,
+                2,
+            ),
+            ("The 7th page of 40.", 0, 2),
+        ] {
+            let s = shape_of(text);
+            assert_eq!((s.ages, s.numbers), (ages, numbers), "{text}");
+        }
+    }
+
+    #[test]
+    fn ranges_and_scores_are_not_subtractions() {
+        for text in [
+            "My team lost 3-1 last night.",
+            "Sleep 7-8 hours a night.",
+            "Call 555-1234 today.",
+            "Signed up 2024-01-03, renewed 2025-01-03.",
+            "Call 1-800-555-0199.",
+        ] {
+            assert_eq!(shape_of(text).math_marks, 0, "{text}");
+        }
+        for text in [
+            "What is 17-9?",
+            "Compute 150-45.",
+            "Solve 3x-2=7",
+            "12 - 7 apples",
+        ] {
+            assert!(shape_of(text).math_marks >= 1, "{text}");
         }
     }
 

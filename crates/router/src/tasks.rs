@@ -117,6 +117,13 @@ enum Kind {
     QuantityAsk,
     /// Asks for advice on the asker's own situation (`keywords::ADVICE_ASKS`).
     Advice,
+    /// Asks what the asker needs or can do (`keywords::NEED_ASKS`): advice unless a quantity
+    /// is asked for.
+    Need,
+    /// A code keyword naming a language or tool (`keywords::CODE_NAMES`).
+    CodeName,
+    /// Words of a text that computes with ages (`keywords::AGE_WORDS`).
+    AgeWord,
 }
 
 /// The detector's lists compiled into one automaton.
@@ -420,6 +427,15 @@ impl Detector {
         for word in keywords::ADVICE_ASKS {
             add(word, Kind::Advice);
         }
+        for word in keywords::NEED_ASKS {
+            add(word, Kind::Need);
+        }
+        for word in keywords::CODE_NAMES {
+            add(word, Kind::CodeName);
+        }
+        for word in keywords::AGE_WORDS {
+            add(word, Kind::AgeWord);
+        }
         for word in keywords::FOREIGN_FUNCTION_WORDS {
             add(word, Kind::Foreign);
         }
@@ -568,7 +584,7 @@ impl Detector {
     }
 
     fn detect_text(&self, text: &str) -> (TaskDetection, Features) {
-        let shape = shape_of(text);
+        let mut shape = shape_of(text);
         let mut scores: Vec<TaskScore> = Task::ALL
             .into_iter()
             .map(|task| TaskScore {
@@ -681,17 +697,42 @@ impl Detector {
             hits.iter()
                 .any(|&i| seen[i] >= 2 && self.kinds[i].contains(&kind))
         };
-        let advice = asked(Kind::Advice);
+        // A text about ages ("years older", "as old as", "the sum of their ages") computes
+        // with them: its ages are quantities like any other number.
+        if shape.ages > 0 && hits.iter().any(|&i| self.kinds[i].contains(&Kind::AgeWord)) {
+            shape.numbers += shape.ages;
+            features.numbers += shape.ages;
+            shape.ages = 0;
+        }
         let how_many = asked(Kind::QuantityAsk);
+        let advice = asked(Kind::Advice) || (asked(Kind::Need) && !how_many);
         // Years are dates, not quantities, unless the question asks for a quantity ("How old
         // was she in 2010 if she was born in 1985?").
         let counted = shape.numbers + features.number_words;
-        let quantities = counted >= 2 || (how_many && counted + shape.years >= 2);
+        let quantities = counted >= 2 || (how_many && counted + shape.years + shape.ages >= 2);
         let quantity_ask = quantities && how_many && !advice;
+        if quantity_ask {
+            // Asked for a quantity, the years and ages given are its operands too.
+            features.numbers += shape.years + shape.ages;
+        }
         // A text that opens by asking for something else ("Create a meal plan for four on 150
         // dollars a week", "Help me plan a trip… we have 5,000 dollars") gives its numbers as
         // constraints: its measuring words do not make it math, unless it asks for a quantity.
         let constraints = !quantity_ask && opens_request;
+        // In an ask for advice ("should I", "is it worth", not "how can I") with no other sign
+        // of programming, a language or tool named is
+        // the topic ("Should I learn React or Vue?"); beside code or a programming word it is
+        // not ("how should I compare floats in JavaScript when 0.1 + 0.2 prints…").
+        let names_topic = asked(Kind::Advice)
+            && shape.code_tokens == 0
+            && shape.code_fences == 0
+            && !hits.iter().any(|&i| {
+                seen[i] >= 2
+                    && self.kinds[i]
+                        .iter()
+                        .any(|k| matches!(k, Kind::Task(Task::Code, _)))
+                    && !self.kinds[i].contains(&Kind::CodeName)
+            });
         for &i in &hits {
             for kind in &self.kinds[i] {
                 match *kind {
@@ -704,6 +745,18 @@ impl Detector {
                     Kind::Task(task, weight) => {
                         let base = weight;
                         let (signal, weight) = match seen[i] {
+                            // Together at most what the material's keywords may add.
+                            _ if names_topic
+                                && task == Task::Code
+                                && self.kinds[i].contains(&Kind::CodeName) =>
+                            {
+                                let used = &mut from_material[task.index()];
+                                let weight = (weight * self.material_share)
+                                    .min(MATERIAL_CAP - *used)
+                                    .max(0.0);
+                                *used += weight;
+                                ("a name in an ask for advice", weight)
+                            }
                             3 => ("keyword leading a clause", weight * self.lead_boost),
                             1 => {
                                 let used = &mut from_material[task.index()];
@@ -722,7 +775,7 @@ impl Detector {
                         if weight == 0.0 {
                             continue;
                         }
-                        if task == Task::Code && seen[i] != 1 {
+                        if task == Task::Code && seen[i] != 1 && weight >= base {
                             code_words += base;
                         }
                         math_words |= task == Task::Math && seen[i] != 1;
@@ -741,7 +794,13 @@ impl Detector {
                     Kind::ShortAnswer => features.short_answer = true,
                     Kind::Statement => statements += 1,
                     Kind::Quantity => math_words |= seen[i] != 1,
-                    Kind::NumberWord | Kind::Foreign | Kind::QuantityAsk | Kind::Advice => {}
+                    Kind::NumberWord
+                    | Kind::Foreign
+                    | Kind::QuantityAsk
+                    | Kind::Advice
+                    | Kind::Need
+                    | Kind::CodeName
+                    | Kind::AgeWord => {}
                 }
             }
         }
@@ -1222,6 +1281,46 @@ mod tests {
         }
         assert_eq!(completion_target("Spanish: hola\nSpanish:"), None);
         assert_eq!(completion_target("Name: Ana\nAge:"), None);
+    }
+
+    #[test]
+    fn ages_scores_needs_and_names_are_read_for_what_they_are() {
+        // Ages are facts about people, a score or a range joins two numbers: not math.
+        for prompt in [
+            "My two boys are aged 6 and 9 and my daughter is 12. What films can we watch together?",
+            "Is 8 hours of screen time a day normal for a 15-year-old?",
+            "Our club won 4-2 on Sunday. Write a short note thanking the volunteers.",
+            "I sleep 6-7 hours and wake up tired. Why might that be?",
+            "Do I need a visa to spend 10 days in Vietnam with a 3-month-old?",
+        ] {
+            let (d, _) = detect(prompt);
+            assert_ne!(d.task, Task::Math, "{prompt}: {:?}", &d.scores[..2]);
+        }
+        // What the asker needs or can do, asked as a quantity, is a computation.
+        for prompt in [
+            "A cake for 6 uses 250 g of butter and 3 eggs. How much butter do I need for 15?",
+            "Tiles are 30 cm by 30 cm and my floor is 4 m by 3 m. How many tiles do I need?",
+            "If I drive 300 miles at 50 mph, how many hours do I need?",
+            "My son is 8 and I am 4 times his age. In how many years will I be twice as old as him?",
+            "What is 365-127?",
+            // Ages in a text about ages are its quantities.
+            "Tom is 3 times as old as his 12-year-old sister. How old will Tom be in 5 years?",
+            "Find Ria's present age if her 44-year-old mother is 5 years more than three times her age.",
+        ] {
+            let (d, _) = detect(prompt);
+            assert_eq!(d.task, Task::Math, "{prompt}: {:?}", &d.scores[..2]);
+        }
+        // A language named in an ask for advice is its topic; in a programming question it is not.
+        let (d, _) = detect("Should I learn Kotlin or Swift first?");
+        assert_ne!(d.task, Task::Code, "{:?}", &d.scores[..2]);
+        for prompt in [
+            "How should I compare floats in JavaScript when 0.1 + 0.2 prints 0.30000000000000004?",
+            "How can I narrow a union type in TypeScript?",
+            "Should I use `useEffect` or `useMemo` in React for this?",
+        ] {
+            let (d, _) = detect(prompt);
+            assert_eq!(d.task, Task::Code, "{prompt}: {:?}", &d.scores[..2]);
+        }
     }
 
     fn detect(text: &str) -> (TaskDetection, Features) {
