@@ -147,6 +147,9 @@ const CODE: List = &[
     ("to typescript", 2.0), ("into java", 3.0), ("into c++", 3.0), ("into golang", 3.0),
     ("into go", 2.0), ("into c#", 3.0), ("into kotlin", 3.0), ("this code", 2.0),
     ("regular expression", 2.0), ("one-liner", 1.5),
+    // Running a machine from its shell: "what is using port 8080", "sudo", "chmod".
+    ("in the terminal", 2.0), ("using port", 1.5), ("on port", 1.5),
+    ("sudo", 2.0), ("chmod", 2.0), ("environment variable", 2.0), ("command prompt", 1.5),
     // "Given an integer n, return…", "Write efficient code…", "for n up to 10^6": the
     // phrasing and the input bounds of programming exercises about numbers.
     ("given an integer", 2.0), ("efficient code", 2.0), ("code that", 1.5), ("up to 10^", 1.5),

@@ -355,9 +355,24 @@ struct Ask<'a> {
 /// ("Create…", "Help me plan…"; see [`keywords::REQUEST_OPENERS`]).
 #[inline(never)]
 fn opens_with_request(text: &str) -> bool {
-    keywords::words(text)
+    let request = |text: &str| {
+        keywords::words(text)
+            .next()
+            .is_some_and(|w| keywords::is_listed(w, keywords::REQUEST_OPENERS))
+    };
+    if request(text) {
+        return true;
+    }
+    // A short lead-in before the request: "From this receipt, list…", "Using the table below,
+    // write…", "In Python, implement…".
+    const LEAD_INS: &[&str] = &["from", "using", "based", "in", "for", "with", "according"];
+    let lead_in = keywords::words(text)
         .next()
-        .is_some_and(|w| keywords::is_listed(w, keywords::REQUEST_OPENERS))
+        .is_some_and(|w| keywords::is_listed(w, LEAD_INS));
+    let head = &text.as_bytes()[..text.len().min(80)];
+    lead_in
+        && memchr::memchr2(b',', b'\n', head)
+            .is_some_and(|c| head[c] == b',' && request(&text[c + 1..]))
 }
 
 /// Tags kept per message; more are ignored so a hostile prompt cannot grow the trace.
@@ -1310,6 +1325,12 @@ mod tests {
             let (d, _) = detect(prompt);
             assert_eq!(d.task, Task::Math, "{prompt}: {:?}", &d.scores[..2]);
         }
+        // A request after a short lead-in gives its numbers as constraints, as one that opens
+        // the text does.
+        let (d, _) = detect("From this receipt, list the item names and prices: Milk 2.49, Bread 3.10, Eggs (12) 4.25, Total 9.84");
+        assert_ne!(d.task, Task::Math, "{:?}", &d.scores[..2]);
+        let (d, _) = detect("How do I see what is using port 3000 on my server?");
+        assert_eq!(d.task, Task::Code, "{:?}", &d.scores[..2]);
         // A language named in an ask for advice is its topic; in a programming question it is not.
         let (d, _) = detect("Should I learn Kotlin or Swift first?");
         assert_ne!(d.task, Task::Code, "{:?}", &d.scores[..2]);
