@@ -35,13 +35,7 @@ async fn collect(
 }
 
 fn text(events: &[StreamEvent]) -> String {
-    events
-        .iter()
-        .filter_map(|e| match e {
-            StreamEvent::Text(t) => Some(t.as_str()),
-            _ => None,
-        })
-        .collect()
+    events.iter().filter_map(StreamEvent::text).collect()
 }
 
 fn with_system(user: &str) -> Vec<Message> {

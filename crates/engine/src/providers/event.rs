@@ -17,6 +17,16 @@ pub enum StreamEvent {
     Finish(FinishReason),
 }
 
+impl StreamEvent {
+    /// The piece of text, when this is one.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Self::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum FinishReason {

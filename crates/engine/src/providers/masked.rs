@@ -147,13 +147,7 @@ mod tests {
     }
 
     fn joined(events: &[StreamEvent]) -> String {
-        events
-            .iter()
-            .filter_map(|e| match e {
-                StreamEvent::Text(t) => Some(t.as_str()),
-                _ => None,
-            })
-            .collect()
+        events.iter().filter_map(StreamEvent::text).collect()
     }
 
     #[tokio::test]
