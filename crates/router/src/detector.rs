@@ -44,6 +44,9 @@ pub struct ShapeWeights {
     pub structured_output: f64,
     /// Lettered options after a question, to reasoning.
     pub multiple_choice: f64,
+    /// One comparison repeated in a text without numbers ("A is taller than B, B is taller
+    /// than C"), to reasoning, at full weight from two repeats: an order puzzle.
+    pub comparison_chain: f64,
     /// A question mark, to analysis: a question with no other sign asks for an explanation.
     pub question: f64,
     /// A function or method signature in a common language, to code.
@@ -83,6 +86,7 @@ impl Default for ShapeWeights {
             target_language: 2.5,
             structured_output: 0.5,
             multiple_choice: 1.5,
+            comparison_chain: 1.5,
             question: 0.5,
             signature: 4.0,
             docstring: 2.0,

@@ -23,6 +23,9 @@ pub struct Shape {
     /// Years as dates write them ("in 2008", "the 2019 model", "between 1914 and 1918"): a
     /// date, not a quantity to compute with.
     pub years: u32,
+    /// Comparisons whose comparative was already used in the text ("Anna is taller than Ben.
+    /// Ben is taller than Carl."): a chain of one relation, as order puzzles give.
+    pub repeated_comparisons: u32,
     /// Ages ("a 40-year-old", "aged 4, 7 and 10", "my 2 year old", "her 60th birthday"): a
     /// fact about someone, not a quantity to compute with.
     pub ages: u32,
@@ -514,6 +517,11 @@ pub fn shape_of(text: &str) -> Shape {
     let mut last_was_year = false;
     // The last number read was an age: "7 and 10" after "aged 4," are ages too.
     let mut last_was_age = false;
+    // Where the last word began and how long it was, and the comparatives used before "than".
+    let mut last_word = (0usize, 0usize);
+    let mut word_before = (0usize, 0usize);
+    let mut comparatives: [&[u8]; 4] = [&[]; 4];
+    let mut compared = 0usize;
     let mut ascii_letters = 0u32;
     let mut script_counts: [(Option<&'static str>, u32); 4] = [(None, 0); 4];
     let mut i = 0;
@@ -602,6 +610,35 @@ pub fn shape_of(text: &str) -> Shape {
                     s.code_tokens += 1;
                 }
                 if starts_word {
+                    if run == 4 && bytes[i..i + 4].eq_ignore_ascii_case(b"than") {
+                        let (start, len) = last_word;
+                        let (before, before_len) = word_before;
+                        let word = &bytes[start..start + len];
+                        // "taller than", or "more apples than": the relation is the comparative.
+                        let word = if is_comparative(word) {
+                            Some(word)
+                        } else {
+                            let quantifier = &bytes[before..before + before_len];
+                            (before + before_len + 1 == start
+                                && [&b"more"[..], b"less", b"fewer"]
+                                    .iter()
+                                    .any(|w| quantifier.eq_ignore_ascii_case(w)))
+                            .then_some(quantifier)
+                        };
+                        if let Some(word) = word.filter(|_| start + len + 1 == i) {
+                            let known = comparatives[..compared.min(4)]
+                                .iter()
+                                .any(|c| c.eq_ignore_ascii_case(word));
+                            if known {
+                                s.repeated_comparisons += 1;
+                            } else if compared < 4 {
+                                comparatives[compared] = word;
+                                compared += 1;
+                            }
+                        }
+                    }
+                    word_before = last_word;
+                    last_word = (i, run);
                     if run >= 10 {
                         s.long_words += 1;
                     } else if (3..=6).contains(&run)
@@ -865,6 +902,14 @@ fn is_year(bytes: &[u8], i: usize, after_year: bool) -> bool {
     listed(&LEADS) || (after_year && listed(&CHAINS))
 }
 
+/// "taller", "older", "more", "better": a word that can stand before "than".
+fn is_comparative(word: &[u8]) -> bool {
+    (word.len() >= 4 && word[word.len() - 2..].eq_ignore_ascii_case(b"er"))
+        || [&b"more"[..], b"less", b"fewer", b"better", b"worse"]
+            .iter()
+            .any(|w| word.eq_ignore_ascii_case(w))
+}
+
 /// Whether the number starting at `i` is an age: "40-year-old", "2 year old", "3 months old",
 /// "60th birthday", after "aged"/"age"/"ages", or chained to an age just read ("aged 4, 7
 /// and 10").
@@ -1090,6 +1135,24 @@ mod tests {
         ] {
             let s = shape_of(text);
             assert_eq!((s.ages, s.numbers), (ages, numbers), "{text}");
+        }
+    }
+
+    #[test]
+    fn counts_chains_of_one_comparison() {
+        for (text, repeated) in [
+            (
+                "Anna is taller than Ben. Ben is taller than Carl. Is Carl taller than Anna?",
+                2,
+            ),
+            (
+                "Tom has more apples than Ann and Ann has more pears than Bob.",
+                1,
+            ),
+            ("Is Python faster than Java, and is Java safer than C++?", 0),
+            ("She is taller, than I thought, and taller than him.", 0),
+        ] {
+            assert_eq!(shape_of(text).repeated_comparisons, repeated, "{text}");
         }
     }
 

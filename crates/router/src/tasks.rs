@@ -1065,6 +1065,20 @@ impl Detector {
                 w.multiple_choice,
             );
         }
+        // (Options that each compare the same way are a choice's wording, not a chain.)
+        if shape.repeated_comparisons > 0 && shape.numbers == 0 && shape.letter_options < 3 {
+            let share = f64::from(shape.repeated_comparisons.min(2)) / 2.0;
+            let detail = counted(
+                shape.repeated_comparisons,
+                " comparisons repeating one relation",
+            );
+            add(
+                Task::Reasoning,
+                "comparison chain",
+                detail,
+                w.comparison_chain * share,
+            );
+        }
         if shape.questions > 0 {
             add(
                 Task::Analysis,
@@ -1331,6 +1345,20 @@ mod tests {
         assert_ne!(d.task, Task::Math, "{:?}", &d.scores[..2]);
         let (d, _) = detect("How do I see what is using port 3000 on my server?");
         assert_eq!(d.task, Task::Code, "{:?}", &d.scores[..2]);
+        // One relation repeated along a chain, without numbers, is an order puzzle.
+        for prompt in [
+            "Mia runs faster than Leo. Leo runs faster than Zoe. Does Zoe run faster than Mia?",
+            "The red box is heavier than the blue one, and the blue one is heavier than the green one. Which is lightest?",
+            "Sam has more stamps than Ida, and Ida has more stamps than Raj. Who has the fewest?",
+        ] {
+            let (d, _) = detect(prompt);
+            assert_eq!(d.task, Task::Reasoning, "{prompt}: {:?}", &d.scores[..2]);
+        }
+        // Two different comparisons, or a comparison with numbers, are not.
+        let (d, _) = detect("Is tea healthier than coffee, and is coffee cheaper than juice?");
+        assert_ne!(d.task, Task::Reasoning, "{:?}", &d.scores[..2]);
+        let (d, _) = detect("Sam has 5 more stamps than Ida, and Ida has 3 more stamps than Raj, who has 10. How many does Sam have?");
+        assert_eq!(d.task, Task::Math, "{:?}", &d.scores[..2]);
         // A language named in an ask for advice is its topic; in a programming question it is not.
         let (d, _) = detect("Should I learn Kotlin or Swift first?");
         assert_ne!(d.task, Task::Code, "{:?}", &d.scores[..2]);

@@ -46,6 +46,11 @@ structured_output: number,
  */
 multiple_choice: number, 
 /**
+ * One comparison repeated in a text without numbers ("A is taller than B, B is taller
+ * than C"), to reasoning, at full weight from two repeats: an order puzzle.
+ */
+comparison_chain: number, 
+/**
  * A question mark, to analysis: a question with no other sign asks for an explanation.
  */
 question: number, 
