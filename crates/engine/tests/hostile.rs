@@ -293,6 +293,37 @@ async fn a_reply_past_the_size_limit_ends_as_a_partial_reply() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tool_call_without_end_stops_at_the_reply_size_limit() {
+    // OpenAI and Anthropic send a call's arguments in pieces; an upstream that never closes
+    // the call must not make the engine hold more than the reply limit of it.
+    for model in ["gpt-large", "claude-large"] {
+        let setup = Setup::new().await;
+        setup.server.set_fault(Fault {
+            endless_tool_call: true,
+            ..fault(model)
+        });
+        let small = Policy {
+            max_reply_bytes: 256 << 10,
+            // Far longer than the flood needs: the size limit must be what ends it.
+            request_deadline: Duration::from_secs(50),
+            first_token_timeout: Duration::from_secs(50),
+            ..one_try()
+        };
+        let reply = run_guarded(small, &setup, &[model], "hi").await;
+        let (code, message) = first_error(&reply);
+        assert_eq!(code, "reply_too_large", "{model}: {message}");
+        assert!(
+            message.contains("a tool call passed the reply size limit (256 KiB)"),
+            "{message}"
+        );
+        assert!(
+            reply.tool_calls.is_empty(),
+            "{model}: no half call is passed on"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_endless_stream_ends_at_the_request_deadline() {
     let setup = Setup::new().await;
     setup.server.set_fault(Fault {

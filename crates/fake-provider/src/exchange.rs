@@ -142,6 +142,9 @@ pub async fn chat(
     if streaming && fault.endless_line {
         return hostile::endless_line(state, index);
     }
+    if streaming && fault.endless_tool_call && wire.name() != "gemini" {
+        return hostile::endless_tool_call(state, index, wire.name());
+    }
     let id = state.next_id();
     if streaming && (fault.huge_reply_bytes.is_some() || fault.endless_stream) {
         let piece = Reply::piece(&fault);

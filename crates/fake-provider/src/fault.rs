@@ -58,6 +58,9 @@ pub struct Fault {
     pub huge_reply_bytes: Option<u64>,
     /// Stream words forever, each in its own chunk (paced by `chunk_delay_ms`), never finishing.
     pub endless_stream: bool,
+    /// Stream a tool call whose arguments never end (OpenAI and Anthropic formats, which send
+    /// a call's arguments in pieces).
+    pub endless_tool_call: bool,
     /// Report this many input and this many output tokens, whatever was sent.
     pub usage_tokens: Option<u64>,
     /// Answer with a call of this tool (`{name, arguments}`, both optional: the first tool

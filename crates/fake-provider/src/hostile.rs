@@ -130,6 +130,27 @@ pub fn endless_line(state: Arc<State>, index: usize) -> Response {
     pump(state, index, body, 0)
 }
 
+/// A tool call whose arguments never end: its start, then the same piece of its arguments
+/// (about 1 KiB) over and over, in the wire's own frames (`openai` or `anthropic`).
+pub fn endless_tool_call(state: Arc<State>, index: usize, wire: &str) -> Response {
+    let piece = "\\\"lorem ipsum dolor sit amet \\\" ".repeat(32);
+    let (start, frame) = if wire == "anthropic" {
+        (
+            "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_x\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"m\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}\n\n\
+             event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_x\",\"name\":\"lookup\",\"input\":{}}}\n\n".to_string(),
+            format!("event: content_block_delta\ndata: {{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{{\"type\":\"input_json_delta\",\"partial_json\":\"{piece}\"}}}}\n\n"),
+        )
+    } else {
+        (
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,\"id\":\"call_x\",\"type\":\"function\",\"function\":{\"name\":\"lookup\",\"arguments\":\"\"}}]}}]}\n\n".to_string(),
+            format!("data: {{\"choices\":[{{\"index\":0,\"delta\":{{\"tool_calls\":[{{\"index\":0,\"function\":{{\"arguments\":\"{piece}\"}}}}]}}}}]}}\n\n"),
+        )
+    };
+    let frame = Bytes::from(frame);
+    let body = std::iter::once(Bytes::from(start)).chain(std::iter::repeat(frame));
+    pump(state, index, body, 0)
+}
+
 /// `plan`, built for a reply of one text chunk, with that chunk sent `times` times (forever
 /// when None) between the head and the tail, `delay_ms` before each.
 pub fn repeated(

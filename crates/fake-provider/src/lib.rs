@@ -36,8 +36,8 @@
 //! Besides failures, faults can make the server hostile: `redirect_to` (307 to another host),
 //! `echo_headers` (key headers echoed into error bodies and frames), `echo_headers_in_reply`
 //! (echoed into the answer's text, split across frames), `endless_line`,
-//! `huge_error_body_bytes`, `huge_reply_bytes`, `endless_stream` (bodies generated as they are
-//! sent) and `usage_tokens` (absurd token counts). See [`Fault`].
+//! `huge_error_body_bytes`, `huge_reply_bytes`, `endless_stream`, `endless_tool_call` (bodies
+//! generated as they are sent) and `usage_tokens` (absurd token counts). See [`Fault`].
 mod anthropic;
 mod control;
 mod exchange;

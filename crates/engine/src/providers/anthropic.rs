@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 
 use super::error::{stream_kind, ProviderError};
 use super::event::{FinishReason, StreamEvent};
-use super::sse::{parse, Decoder, SseStream};
+use super::limits::Limits;
+use super::sse::{held_by, parse, Decoder, SseStream};
 use super::tools::{anthropic_id, arguments_object, is_tool_result, ToolChoice, Tools};
 use super::{split_system, ChatCall, Endpoint};
 use switchyard_router::{ToolCall, Usage};
@@ -239,8 +240,9 @@ impl WireUsage {
 pub struct AnthropicDecoder {
     usage: WireUsage,
     reported_usage: bool,
-    /// `tool_use` blocks still open, by block index: the call, and the input the start gave.
-    calls: std::collections::BTreeMap<usize, (ToolCall, Option<Value>)>,
+    /// `tool_use` blocks still open, by block index: the call, and the input the start gave
+    /// (an object, as text).
+    calls: std::collections::BTreeMap<usize, (ToolCall, Option<String>)>,
 }
 
 impl Decoder for AnthropicDecoder {
@@ -266,7 +268,8 @@ impl Decoder for AnthropicDecoder {
                             arguments: String::new(),
                             signature: None,
                         };
-                        self.calls.insert(index, (call, block.input));
+                        let input = block.input.filter(Value::is_object).map(|v| v.to_string());
+                        self.calls.insert(index, (call, input));
                     }
                 }
             }
@@ -292,9 +295,7 @@ impl Decoder for AnthropicDecoder {
                 if let Some((mut call, input)) = frame.index.and_then(|i| self.calls.remove(&i)) {
                     if call.arguments.trim().is_empty() {
                         // No input deltas: the start's input is the whole input.
-                        call.arguments = input
-                            .filter(Value::is_object)
-                            .map_or_else(|| "{}".to_string(), |v| v.to_string());
+                        call.arguments = input.unwrap_or_else(|| "{}".to_string());
                     }
                     out.push_back(StreamEvent::ToolCall(call));
                 }
@@ -327,10 +328,17 @@ impl Decoder for AnthropicDecoder {
         }
         Ok(false)
     }
+
+    fn held_bytes(&self) -> usize {
+        self.calls
+            .values()
+            .map(|(call, input)| held_by(call) + input.as_ref().map_or(0, String::len))
+            .sum()
+    }
 }
 
-pub fn events(response: reqwest::Response, max_line_bytes: usize) -> SseStream<AnthropicDecoder> {
-    SseStream::new(response, AnthropicDecoder::default(), max_line_bytes)
+pub fn events(response: reqwest::Response, limits: &Limits) -> SseStream<AnthropicDecoder> {
+    SseStream::new(response, AnthropicDecoder::default(), limits)
 }
 
 #[cfg(test)]

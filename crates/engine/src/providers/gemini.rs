@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::error::{stream_kind, ProviderError};
 use super::event::{FinishReason, StreamEvent};
+use super::limits::Limits;
 use super::sse::{parse, Decoder, SseStream};
 use super::tools::{arguments_object, is_tool_result, name_of_call, stable_id, ToolChoice, Tools};
 use super::{split_system, ChatCall, Endpoint};
@@ -386,8 +387,8 @@ impl Decoder for GeminiDecoder {
     }
 }
 
-pub fn events(response: reqwest::Response, max_line_bytes: usize) -> SseStream<GeminiDecoder> {
-    SseStream::new(response, GeminiDecoder::default(), max_line_bytes)
+pub fn events(response: reqwest::Response, limits: &Limits) -> SseStream<GeminiDecoder> {
+    SseStream::new(response, GeminiDecoder::default(), limits)
 }
 
 #[cfg(test)]

@@ -103,13 +103,12 @@ fn request(endpoint: &Endpoint, call: ChatCall<'_>) -> (String, Value) {
 /// The events of a streamed answer, read by the endpoint's adapter, secrets masked in errors
 /// and in the answer.
 fn events(endpoint: &Endpoint, response: Response, limits: &Limits) -> EventStream {
-    let line = limits.max_line_bytes;
     let events: EventStream = match endpoint.kind {
         ProviderKind::Openai | ProviderKind::OpenaiCompatible => {
-            Box::pin(openai::events(response, line))
+            Box::pin(openai::events(response, limits))
         }
-        ProviderKind::Anthropic => Box::pin(anthropic::events(response, line)),
-        ProviderKind::Gemini => Box::pin(gemini::events(response, line)),
+        ProviderKind::Anthropic => Box::pin(anthropic::events(response, limits)),
+        ProviderKind::Gemini => Box::pin(gemini::events(response, limits)),
     };
     let redactor = endpoint.redactor.clone();
     let errors_masked = Box::pin(events.map(move |item| item.map_err(|e| e.redacted(&redactor))));

@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 
 use super::error::{stream_kind, ProviderError};
 use super::event::{FinishReason, StreamEvent};
-use super::sse::{parse, Decoder, SseStream};
+use super::limits::Limits;
+use super::sse::{held_by, parse, Decoder, SseStream};
 use super::tools::{is_tool_result, name_of_call, ToolChoice, Tools};
 use super::{ChatCall, Endpoint};
 use crate::provider::ProviderKind;
@@ -289,10 +290,14 @@ impl Decoder for OpenAiDecoder {
         }
         Ok(false)
     }
+
+    fn held_bytes(&self) -> usize {
+        self.calls.values().map(held_by).sum()
+    }
 }
 
-pub fn events(response: reqwest::Response, max_line_bytes: usize) -> SseStream<OpenAiDecoder> {
-    SseStream::new(response, OpenAiDecoder::default(), max_line_bytes)
+pub fn events(response: reqwest::Response, limits: &Limits) -> SseStream<OpenAiDecoder> {
+    SseStream::new(response, OpenAiDecoder::default(), limits)
 }
 
 #[cfg(test)]

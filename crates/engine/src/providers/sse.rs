@@ -8,7 +8,7 @@ use futures_util::Stream;
 
 use super::error::ProviderError;
 use super::event::StreamEvent;
-use super::limits::{size, BodyError, LineBounded};
+use super::limits::{size, BodyError, Limits, LineBounded};
 
 /// One adapter's reading of its provider's events.
 pub trait Decoder: Send + Unpin + 'static {
@@ -18,6 +18,18 @@ pub trait Decoder: Send + Unpin + 'static {
         event: &Event,
         out: &mut VecDeque<StreamEvent>,
     ) -> Result<bool, ProviderError>;
+
+    /// Bytes of tool calls being put together from their pieces, not yet passed on: a
+    /// stream that never closes a call must not grow it without end.
+    fn held_bytes(&self) -> usize {
+        0
+    }
+}
+
+/// What one tool call being put together holds, with a little for its own bookkeeping (so
+/// that a million empty calls count too).
+pub fn held_by(call: &switchyard_router::ToolCall) -> usize {
+    call.id.len() + call.name.len() + call.arguments.len() + 64
 }
 
 /// Yields events as each SSE frame arrives: nothing is buffered beyond the frame being parsed,
@@ -28,17 +40,20 @@ pub struct SseStream<D> {
     pending: VecDeque<StreamEvent>,
     saw_finish: bool,
     over: bool,
+    /// The most the decoder may hold of tool calls not yet closed (the reply size limit).
+    max_held_bytes: usize,
 }
 
 impl<D: Decoder> SseStream<D> {
-    pub fn new(response: reqwest::Response, decoder: D, max_line_bytes: usize) -> Self {
-        let body = LineBounded::new(Box::pin(response.bytes_stream()), max_line_bytes);
+    pub fn new(response: reqwest::Response, decoder: D, limits: &Limits) -> Self {
+        let body = LineBounded::new(Box::pin(response.bytes_stream()), limits.max_line_bytes);
         Self {
             frames: body.eventsource(),
             decoder,
             pending: VecDeque::new(),
             saw_finish: false,
             over: false,
+            max_held_bytes: limits.max_reply_bytes,
         }
     }
 }
@@ -60,6 +75,16 @@ impl<D: Decoder> Stream for SseStream<D> {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(Some(Ok(frame))) => {
                     match this.decoder.decode(&frame, &mut this.pending) {
+                        Ok(_) if this.decoder.held_bytes() > this.max_held_bytes => {
+                            this.over = true;
+                            return Poll::Ready(Some(Err(ProviderError::Refused {
+                                code: crate::error::ErrorCode::ReplyTooLarge,
+                                message: format!(
+                                    "a tool call passed the reply size limit ({}) before it ended; the stream was closed",
+                                    size(this.max_held_bytes)
+                                ),
+                            })));
+                        }
                         Ok(done) => this.over = done,
                         Err(e) => {
                             this.over = true;
