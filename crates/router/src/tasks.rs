@@ -875,14 +875,15 @@ impl Detector {
                 .then_with(|| from_ask(b).total_cmp(&from_ask(a)))
                 .then_with(|| a.task.tie_rank().cmp(&b.task.tie_rank()))
         });
+        // A task whose score is only a weak topic word gives way to the next task with real
+        // evidence (a question, the ask's own keywords), and to the default without one.
+        let quantities = shape.numbers + features.number_words;
         let (task, forced_by_tag) = match tagged {
             Some((task, tag)) => (task, Some(format!("#{tag}"))),
-            None if scores[0].score > 0.0
-                && !topic_only(&scores[0], shape.numbers + features.number_words) =>
-            {
-                (scores[0].task, None)
-            }
-            None => (self.default_task, None),
+            None => scores
+                .iter()
+                .find(|s| s.score > 0.0 && !topic_only(s, quantities))
+                .map_or((self.default_task, None), |s| (s.task, None)),
         };
         let detection = TaskDetection {
             task,
@@ -1345,6 +1346,9 @@ mod tests {
         assert_ne!(d.task, Task::Math, "{:?}", &d.scores[..2]);
         let (d, _) = detect("How do I see what is using port 3000 on my server?");
         assert_eq!(d.task, Task::Code, "{:?}", &d.scores[..2]);
+        // A weak topic word gives way to a question's evidence, not to the default (writing).
+        let (d, _) = detect("What year did the war end, and what were the main reasons it ended?");
+        assert_eq!(d.task, Task::Analysis, "{:?}", &d.scores[..2]);
         // One relation repeated along a chain, without numbers, is an order puzzle.
         for prompt in [
             "Mia runs faster than Leo. Leo runs faster than Zoe. Does Zoe run faster than Mia?",
