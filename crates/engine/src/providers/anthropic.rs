@@ -6,6 +6,7 @@ use eventsource_stream::Event;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::counts::lenient_opt;
 use super::error::{stream_kind, ProviderError};
 use super::event::{FinishReason, StreamEvent};
 use super::limits::Limits;
@@ -188,9 +189,13 @@ struct Delta {
 
 #[derive(Deserialize, Default, Clone, Copy)]
 struct WireUsage {
+    #[serde(default, deserialize_with = "lenient_opt")]
     input_tokens: Option<u32>,
+    #[serde(default, deserialize_with = "lenient_opt")]
     output_tokens: Option<u32>,
+    #[serde(default, deserialize_with = "lenient_opt")]
     cache_creation_input_tokens: Option<u32>,
+    #[serde(default, deserialize_with = "lenient_opt")]
     cache_read_input_tokens: Option<u32>,
 }
 

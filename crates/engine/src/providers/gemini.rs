@@ -6,6 +6,7 @@ use eventsource_stream::Event;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::counts::lenient;
 use super::error::{stream_kind, ProviderError};
 use super::event::{FinishReason, StreamEvent};
 use super::limits::Limits;
@@ -260,13 +261,13 @@ struct FunctionCall {
 #[derive(Deserialize, Clone, Copy)]
 #[serde(rename_all = "camelCase")]
 struct UsageMetadata {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     prompt_token_count: u32,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     candidates_token_count: u32,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     cached_content_token_count: u32,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     thoughts_token_count: u32,
 }
 

@@ -1,6 +1,7 @@
 //! Provider adapters: each speaks one wire format and maps it onto [`StreamEvent`]s.
 pub mod anthropic;
 pub mod auth;
+mod counts;
 pub mod error;
 pub mod event;
 pub mod gemini;

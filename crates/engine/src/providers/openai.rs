@@ -6,6 +6,7 @@ use eventsource_stream::Event;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::counts::{lenient, lenient_opt};
 use super::error::{stream_kind, ProviderError};
 use super::event::{FinishReason, StreamEvent};
 use super::limits::Limits;
@@ -172,23 +173,26 @@ struct FunctionDelta {
 
 #[derive(Deserialize)]
 struct WireUsage {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     prompt_tokens: u32,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     completion_tokens: u32,
     prompt_tokens_details: Option<PromptDetails>,
     completion_tokens_details: Option<CompletionDetails>,
     /// DeepSeek's name for cached prompt tokens.
+    #[serde(default, deserialize_with = "lenient_opt")]
     prompt_cache_hit_tokens: Option<u32>,
 }
 
 #[derive(Deserialize)]
 struct PromptDetails {
+    #[serde(default, deserialize_with = "lenient_opt")]
     cached_tokens: Option<u32>,
 }
 
 #[derive(Deserialize)]
 struct CompletionDetails {
+    #[serde(default, deserialize_with = "lenient_opt")]
     reasoning_tokens: Option<u32>,
 }
 
