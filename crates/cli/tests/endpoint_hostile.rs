@@ -200,29 +200,32 @@ async fn an_endless_line_a_flood_and_absurd_usage_end_cleanly_at_the_client() {
         "the text that arrived is billed: {tail}"
     );
 
-    // Four billion tokens reported for a short answer: priced from the estimate.
-    fake.set_fault(Fault {
-        model: "*".into(),
-        usage_tokens: Some(4_000_000_000),
-        ..Fault::default()
-    });
-    let r = c
-        .post(format!("{}/v1/chat/completions", served.url))
-        .bearer_auth(&token)
-        .json(&json!({
-            "model": "claude-haiku",
-            "messages": [{"role": "user", "content": "Tell me about trains"}],
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let cost: f64 = r.headers()["x-switchyard-cost-usd"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!(cost > 0.0 && cost < 0.01, "absurd usage priced at ${cost}");
+    // Four billion tokens reported for a short answer, and a quadrillion (more than a count
+    // holds), in a whole answer: answered, priced from the estimate.
+    for claimed in [4_000_000_000u64, 1_000_000_000_000_000] {
+        fake.set_fault(Fault {
+            model: "*".into(),
+            usage_tokens: Some(claimed),
+            ..Fault::default()
+        });
+        let r = c
+            .post(format!("{}/v1/chat/completions", served.url))
+            .bearer_auth(&token)
+            .json(&json!({
+                "model": "claude-haiku",
+                "messages": [{"role": "user", "content": "Tell me about trains"}],
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{claimed} tokens claimed");
+        let cost: f64 = r.headers()["x-switchyard-cost-usd"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(cost > 0.0 && cost < 0.01, "absurd usage priced at ${cost}");
+    }
     fake.clear_faults();
 
     let store = common::settled_store(&served.db).await;
@@ -243,6 +246,7 @@ async fn an_endless_line_a_flood_and_absurd_usage_end_cleanly_at_the_client() {
         [
             ("failed", None),
             ("partial", None),
+            ("answered", Some("implausible")),
             ("answered", Some("implausible"))
         ]
     );
