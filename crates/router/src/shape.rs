@@ -620,7 +620,7 @@ pub fn shape_of(text: &str) -> Shape {
                         } else {
                             let quantifier = &bytes[before..before + before_len];
                             (before + before_len + 1 == start
-                                && [&b"more"[..], b"less", b"fewer"]
+                                && QUANTIFIERS
                                     .iter()
                                     .any(|w| quantifier.eq_ignore_ascii_case(w)))
                             .then_some(quantifier)
@@ -889,25 +889,34 @@ fn is_year(bytes: &[u8], i: usize, after_year: bool) -> bool {
     if after_year && (before.ends_with(b"-") || before.ends_with("\u{2013}".as_bytes())) {
         return true;
     }
-    // The word before, past one space.
-    let Some(rest) = before.strip_suffix(b" ") else {
+    let Some(word) = word_before(bytes, i) else {
         return before.last() == Some(&b'(');
     };
-    let start = rest
-        .iter()
-        .rposition(|&b| !b.is_ascii_alphabetic())
-        .map_or(0, |p| p + 1);
-    let word = &rest[start..];
     let listed = |list: &[&[u8]]| list.iter().any(|l| word.eq_ignore_ascii_case(l));
     listed(&LEADS) || (after_year && listed(&CHAINS))
 }
 
+/// Comparatives that can also stand before a noun ("more apples than").
+const QUANTIFIERS: [&[u8]; 3] = [b"more", b"less", b"fewer"];
+
 /// "taller", "older", "more", "better": a word that can stand before "than".
 fn is_comparative(word: &[u8]) -> bool {
     (word.len() >= 4 && word[word.len() - 2..].eq_ignore_ascii_case(b"er"))
-        || [&b"more"[..], b"less", b"fewer", b"better", b"worse"]
+        || QUANTIFIERS
             .iter()
+            .chain(&[&b"better"[..], b"worse"])
             .any(|w| word.eq_ignore_ascii_case(w))
+}
+
+/// The word just before `i`, past one space ("in" of "in 2008"), or None when a space does
+/// not come first.
+fn word_before(bytes: &[u8], i: usize) -> Option<&[u8]> {
+    let rest = bytes[..i].strip_suffix(b" ")?;
+    let start = rest
+        .iter()
+        .rposition(|&b| !b.is_ascii_alphabetic())
+        .map_or(0, |p| p + 1);
+    Some(&rest[start..])
 }
 
 /// Whether the number starting at `i` is an age: "40-year-old", "2 year old", "3 months old",
@@ -924,7 +933,7 @@ fn is_age(bytes: &[u8], i: usize, after_age: bool) -> bool {
         b"-week-old",
         b"-yr-old",
     ];
-    const LEADS: [&[u8]; 3] = [b"aged ", b"age ", b"ages "];
+    const LEADS: [&[u8]; 3] = [b"aged", b"age", b"ages"];
     const CHAINS: [&[u8]; 4] = [b", ", b" and ", b" to ", b"-"];
     let digits = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
     if digits > 3 {
@@ -943,14 +952,9 @@ fn is_age(bytes: &[u8], i: usize, after_age: bool) -> bool {
     {
         return true;
     }
-    let before = &bytes[..i];
-    let ends_with = |s: &[u8]| {
-        before.len() >= s.len() && before[before.len() - s.len()..].eq_ignore_ascii_case(s)
-    };
-    let word_start =
-        |len: usize| before.len() == len || !before[before.len() - len - 1].is_ascii_alphabetic();
-    LEADS.iter().any(|l| ends_with(l) && word_start(l.len()))
-        || (after_age && CHAINS.iter().any(|c| ends_with(c)))
+    let led =
+        word_before(bytes, i).is_some_and(|w| LEADS.iter().any(|l| w.eq_ignore_ascii_case(l)));
+    led || (after_age && CHAINS.iter().any(|c| bytes[..i].ends_with(c)))
 }
 
 /// Whether the `-` at `i`, between two numbers with no space, joins a range, a score, a date
@@ -973,10 +977,7 @@ fn is_range_or_score(bytes: &[u8], i: usize) -> bool {
         .rev()
         .take_while(|b| b.is_ascii_digit())
         .count();
-    let chained_before = i > left
-        && bytes[i - left - 1] == b'-'
-        && i > left + 1
-        && bytes[i - left - 2].is_ascii_digit();
+    let chained_before = matches!(bytes[..i - left], [.., d, b'-'] if d.is_ascii_digit());
     matches!(after, [b' ', next, ..] if next.is_ascii_alphabetic())
         || matches!(after, [b'-', next, ..] if next.is_ascii_digit())
         || chained_before

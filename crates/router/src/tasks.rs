@@ -174,6 +174,14 @@ const MATERIAL_CAP: f64 = 1.5;
 /// pens and gives away 3. How many are left?" is math.
 const MIN_KEYWORD_EVIDENCE: f64 = 1.0;
 
+/// `weight`, within what the material's keywords may still add to a task (`used` so far),
+/// which it then adds to `used`.
+fn material_weight(used: &mut f64, weight: f64) -> f64 {
+    let weight = weight.min(MATERIAL_CAP - *used).max(0.0);
+    *used += weight;
+    weight
+}
+
 /// Whether `score` rests on a few weak keywords only, in a text with fewer than two numbers,
 /// in digits or in words (see [`MIN_KEYWORD_EVIDENCE`]): one number is a fact ("Polly, a
 /// 51-year-old, … a series of ads"), a word problem gives at least two.
@@ -355,24 +363,21 @@ struct Ask<'a> {
 /// ("Create…", "Help me plan…"; see [`keywords::REQUEST_OPENERS`]).
 #[inline(never)]
 fn opens_with_request(text: &str) -> bool {
-    let request = |text: &str| {
-        keywords::words(text)
-            .next()
-            .is_some_and(|w| keywords::is_listed(w, keywords::REQUEST_OPENERS))
-    };
-    if request(text) {
-        return true;
-    }
     // A short lead-in before the request: "From this receipt, list…", "Using the table below,
     // write…", "In Python, implement…".
     const LEAD_INS: &[&str] = &["from", "using", "based", "in", "for", "with", "according"];
-    let lead_in = keywords::words(text)
-        .next()
-        .is_some_and(|w| keywords::is_listed(w, LEAD_INS));
+    let request = |word: &str| keywords::is_listed(word, keywords::REQUEST_OPENERS);
+    let Some(first) = keywords::words(text).next() else {
+        return false;
+    };
+    if request(first) {
+        return true;
+    }
     let head = &text.as_bytes()[..text.len().min(80)];
-    lead_in
-        && memchr::memchr2(b',', b'\n', head)
-            .is_some_and(|c| head[c] == b',' && request(&text[c + 1..]))
+    keywords::is_listed(first, LEAD_INS)
+        && memchr::memchr2(b',', b'\n', head).is_some_and(|c| {
+            head[c] == b',' && keywords::words(&text[c + 1..]).next().is_some_and(request)
+        })
 }
 
 /// Tags kept per message; more are ignored so a hostile prompt cannot grow the trace.
@@ -766,19 +771,13 @@ impl Detector {
                                 && self.kinds[i].contains(&Kind::CodeName) =>
                             {
                                 let used = &mut from_material[task.index()];
-                                let weight = (weight * self.material_share)
-                                    .min(MATERIAL_CAP - *used)
-                                    .max(0.0);
-                                *used += weight;
+                                let weight = material_weight(used, weight * self.material_share);
                                 ("a name in an ask for advice", weight)
                             }
                             3 => ("keyword leading a clause", weight * self.lead_boost),
                             1 => {
                                 let used = &mut from_material[task.index()];
-                                let weight = (weight * self.material_share)
-                                    .min(MATERIAL_CAP - *used)
-                                    .max(0.0);
-                                *used += weight;
+                                let weight = material_weight(used, weight * self.material_share);
                                 ("keyword in the material", weight)
                             }
                             _ if quantity_ask && !matches!(task, Task::Math | Task::Code) => (
@@ -877,12 +876,12 @@ impl Detector {
         });
         // A task whose score is only a weak topic word gives way to the next task with real
         // evidence (a question, the ask's own keywords), and to the default without one.
-        let quantities = shape.numbers + features.number_words;
+        let numbers = shape.numbers + features.number_words;
         let (task, forced_by_tag) = match tagged {
             Some((task, tag)) => (task, Some(format!("#{tag}"))),
             None => scores
                 .iter()
-                .find(|s| s.score > 0.0 && !topic_only(s, quantities))
+                .find(|s| s.score > 0.0 && !topic_only(s, numbers))
                 .map_or((self.default_task, None), |s| (s.task, None)),
         };
         let detection = TaskDetection {
@@ -1316,47 +1315,44 @@ mod tests {
     #[test]
     fn ages_scores_needs_and_names_are_read_for_what_they_are() {
         use Task::{Analysis, Code, Math, Reasoning};
-        // (prompt, the task it is, or None with the task it is not)
-        let cases: [(&str, Option<Task>, Task); 24] = [
+        // (prompt, a task, whether the prompt is read as that task)
+        let cases: [(&str, Task, bool); 24] = [
             // Ages are facts about people, a score or a range joins two numbers: not math.
-            ("My two boys are aged 6 and 9 and my daughter is 12. What films can we watch together?", None, Math),
-            ("Is 8 hours of screen time a day normal for a 15-year-old?", None, Math),
-            ("Our club won 4-2 on Sunday. Write a short note thanking the volunteers.", None, Math),
-            ("I sleep 6-7 hours and wake up tired. Why might that be?", None, Math),
-            ("Do I need a visa to spend 10 days in Vietnam with a 3-month-old?", None, Math),
+            ("My two boys are aged 6 and 9 and my daughter is 12. What films can we watch together?", Math, false),
+            ("Is 8 hours of screen time a day normal for a 15-year-old?", Math, false),
+            ("Our club won 4-2 on Sunday. Write a short note thanking the volunteers.", Math, false),
+            ("I sleep 6-7 hours and wake up tired. Why might that be?", Math, false),
+            ("Do I need a visa to spend 10 days in Vietnam with a 3-month-old?", Math, false),
             // What the asker needs or can do, asked as a quantity, is a computation.
-            ("A cake for 6 uses 250 g of butter and 3 eggs. How much butter do I need for 15?", Some(Math), Math),
-            ("Tiles are 30 cm by 30 cm and my floor is 4 m by 3 m. How many tiles do I need?", Some(Math), Math),
-            ("If I drive 300 miles at 50 mph, how many hours do I need?", Some(Math), Math),
-            ("My son is 8 and I am 4 times his age. In how many years will I be twice as old as him?", Some(Math), Math),
-            ("What is 365-127?", Some(Math), Math),
+            ("A cake for 6 uses 250 g of butter and 3 eggs. How much butter do I need for 15?", Math, true),
+            ("Tiles are 30 cm by 30 cm and my floor is 4 m by 3 m. How many tiles do I need?", Math, true),
+            ("If I drive 300 miles at 50 mph, how many hours do I need?", Math, true),
+            ("My son is 8 and I am 4 times his age. In how many years will I be twice as old as him?", Math, true),
+            ("What is 365-127?", Math, true),
             // Ages in a text about ages are its quantities.
-            ("Tom is 3 times as old as his 12-year-old sister. How old will Tom be in 5 years?", Some(Math), Math),
-            ("Find Ria's present age if her 44-year-old mother is 5 years more than three times her age.", Some(Math), Math),
+            ("Tom is 3 times as old as his 12-year-old sister. How old will Tom be in 5 years?", Math, true),
+            ("Find Ria's present age if her 44-year-old mother is 5 years more than three times her age.", Math, true),
             // A request after a short lead-in gives its numbers as constraints.
-            ("From this receipt, list the item names and prices: Milk 2.49, Bread 3.10, Eggs (12) 4.25, Total 9.84", None, Math),
-            ("How do I see what is using port 3000 on my server?", Some(Code), Code),
+            ("From this receipt, list the item names and prices: Milk 2.49, Bread 3.10, Eggs (12) 4.25, Total 9.84", Math, false),
+            ("How do I see what is using port 3000 on my server?", Code, true),
             // A weak topic word gives way to a question's evidence, not to the default.
-            ("What year did the war end, and what were the main reasons it ended?", Some(Analysis), Analysis),
+            ("What year did the war end, and what were the main reasons it ended?", Analysis, true),
             // One relation repeated along a chain, without numbers, is an order puzzle; two
             // different comparisons, or comparisons with numbers, are not.
-            ("Mia runs faster than Leo. Leo runs faster than Zoe. Does Zoe run faster than Mia?", Some(Reasoning), Reasoning),
-            ("The red box is heavier than the blue one, and the blue one is heavier than the green one. Which is lightest?", Some(Reasoning), Reasoning),
-            ("Sam has more stamps than Ida, and Ida has more stamps than Raj. Who has the fewest?", Some(Reasoning), Reasoning),
-            ("Is tea healthier than coffee, and is coffee cheaper than juice?", None, Reasoning),
-            ("Sam has 5 more stamps than Ida, and Ida has 3 more stamps than Raj, who has 10. How many does Sam have?", Some(Math), Math),
+            ("Mia runs faster than Leo. Leo runs faster than Zoe. Does Zoe run faster than Mia?", Reasoning, true),
+            ("The red box is heavier than the blue one, and the blue one is heavier than the green one. Which is lightest?", Reasoning, true),
+            ("Sam has more stamps than Ida, and Ida has more stamps than Raj. Who has the fewest?", Reasoning, true),
+            ("Is tea healthier than coffee, and is coffee cheaper than juice?", Reasoning, false),
+            ("Sam has 5 more stamps than Ida, and Ida has 3 more stamps than Raj, who has 10. How many does Sam have?", Math, true),
             // A language named in an ask for advice is its topic; in a programming question not.
-            ("Should I learn Kotlin or Swift first?", None, Code),
-            ("How should I compare floats in JavaScript when 0.1 + 0.2 prints 0.30000000000000004?", Some(Code), Code),
-            ("Should I use `useEffect` or `useMemo` in React for this?", Some(Code), Code),
-            ("How can I narrow a union type in TypeScript?", Some(Code), Code),
+            ("Should I learn Kotlin or Swift first?", Code, false),
+            ("How should I compare floats in JavaScript when 0.1 + 0.2 prints 0.30000000000000004?", Code, true),
+            ("Should I use `useEffect` or `useMemo` in React for this?", Code, true),
+            ("How can I narrow a union type in TypeScript?", Code, true),
         ];
-        for (prompt, is, not) in cases {
+        for (prompt, task, is) in cases {
             let (d, _) = detect(prompt);
-            match is {
-                Some(task) => assert_eq!(d.task, task, "{prompt}: {:?}", &d.scores[..2]),
-                None => assert_ne!(d.task, not, "{prompt}: {:?}", &d.scores[..2]),
-            }
+            assert_eq!(d.task == task, is, "{prompt}: {:?}", &d.scores[..2]);
         }
     }
 
