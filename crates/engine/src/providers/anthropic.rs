@@ -248,6 +248,13 @@ pub struct AnthropicDecoder {
     /// `tool_use` blocks still open, by block index: the call, and the input the start gave
     /// (an object, as text).
     calls: std::collections::BTreeMap<usize, (ToolCall, Option<String>)>,
+    /// What `calls` hold, as [`held_by`] counts it with the start's input.
+    held: usize,
+}
+
+/// What an open `tool_use` block holds: the call so far and the start's input.
+fn held(call: &ToolCall, input: &Option<String>) -> usize {
+    held_by(call) + input.as_ref().map_or(0, String::len)
 }
 
 impl Decoder for AnthropicDecoder {
@@ -274,7 +281,10 @@ impl Decoder for AnthropicDecoder {
                             signature: None,
                         };
                         let input = block.input.filter(Value::is_object).map(|v| v.to_string());
-                        self.calls.insert(index, (call, input));
+                        self.held += held(&call, &input);
+                        if let Some(old) = self.calls.insert(index, (call, input)) {
+                            self.held = self.held.saturating_sub(held(&old.0, &old.1));
+                        }
                     }
                 }
             }
@@ -290,6 +300,7 @@ impl Decoder for AnthropicDecoder {
                     Some(d) if d.kind.as_deref() == Some("input_json_delta") => {
                         let open = frame.index.and_then(|i| self.calls.get_mut(&i));
                         if let (Some((call, _)), Some(piece)) = (open, d.partial_json) {
+                            self.held += piece.len();
                             call.arguments.push_str(&piece);
                         }
                     }
@@ -298,6 +309,7 @@ impl Decoder for AnthropicDecoder {
             }
             "content_block_stop" => {
                 if let Some((mut call, input)) = frame.index.and_then(|i| self.calls.remove(&i)) {
+                    self.held = self.held.saturating_sub(held(&call, &input));
                     if call.arguments.trim().is_empty() {
                         // No input deltas: the start's input is the whole input.
                         call.arguments = input.unwrap_or_else(|| "{}".to_string());
@@ -335,10 +347,7 @@ impl Decoder for AnthropicDecoder {
     }
 
     fn held_bytes(&self) -> usize {
-        self.calls
-            .values()
-            .map(|(call, input)| held_by(call) + input.as_ref().map_or(0, String::len))
-            .sum()
+        self.held
     }
 }
 

@@ -3,6 +3,7 @@
 //! stored messages and in the local endpoint's replies. A key can be split across frames, so
 //! text that could be the start of a secret is held back until the next piece shows what it
 //! is; anything else passes at once.
+use std::borrow::Cow;
 use std::mem;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -41,13 +42,11 @@ impl Masked {
         } else {
             mem::take(&mut self.held) + &text
         };
-        let clean = match self.redactor.redact_cow(&joined) {
-            std::borrow::Cow::Borrowed(_) => joined,
-            std::borrow::Cow::Owned(clean) => clean,
+        let mut clean = match self.redactor.redact_cow(&joined) {
+            Cow::Borrowed(_) => joined,
+            Cow::Owned(clean) => clean,
         };
-        let cut = self.redactor.unsafe_tail(&clean);
-        let mut clean = clean;
-        self.held = clean.split_off(cut);
+        self.held = clean.split_off(self.redactor.unsafe_tail(&clean));
         (!clean.is_empty()).then_some(clean)
     }
 

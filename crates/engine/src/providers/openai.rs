@@ -230,10 +230,13 @@ impl WireUsage {
 #[derive(Default)]
 pub struct OpenAiDecoder {
     calls: std::collections::BTreeMap<usize, ToolCall>,
+    /// What `calls` hold, as [`held_by`] counts it (pieces that replace others count too).
+    held: usize,
 }
 
 impl OpenAiDecoder {
     fn flush_calls(&mut self, out: &mut VecDeque<StreamEvent>) {
+        self.held = 0;
         for (index, mut call) in std::mem::take(&mut self.calls) {
             if call.id.is_empty() {
                 call.id = super::tools::stable_id(&call.name, &call.arguments, index);
@@ -271,15 +274,22 @@ impl Decoder for OpenAiDecoder {
                 out.push_back(StreamEvent::Text(text));
             }
             for piece in calls.into_iter().flatten() {
-                let call = self.calls.entry(piece.index).or_default();
+                let call = self.calls.entry(piece.index).or_insert_with(|| {
+                    let call = ToolCall::default();
+                    self.held += held_by(&call);
+                    call
+                });
                 if let Some(id) = piece.id.filter(|i| !i.is_empty()) {
+                    self.held += id.len();
                     call.id = id;
                 }
                 if let Some(f) = piece.function {
                     if let Some(name) = f.name.filter(|n| !n.is_empty()) {
+                        self.held += name.len();
                         call.name = name;
                     }
                     if let Some(args) = f.arguments {
+                        self.held += args.len();
                         call.arguments.push_str(&args);
                     }
                 }
@@ -296,7 +306,7 @@ impl Decoder for OpenAiDecoder {
     }
 
     fn held_bytes(&self) -> usize {
-        self.calls.values().map(held_by).sum()
+        self.held
     }
 }
 
